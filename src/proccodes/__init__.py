@@ -1,0 +1,160 @@
+"""proccodes: typed, immutable, sourced reference records for CPT and HCPCS Level II codes.
+
+Importing the package loads nothing: each public name is imported from its module on first use
+(PEP 562), and the default catalog loads on the first lookup.
+
+>>> import proccodes
+>>> proccodes.get("62290").title
+'Lumbar discography (disc injection for a discogram)'
+>>> proccodes.is_valid_code("6229O")
+False
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, default_catalog, get, load_catalog, search
+    from .checks import check_catalog, check_record
+    from .codes import (
+        Code,
+        CodeKind,
+        CodeSystem,
+        CptSection,
+        is_valid_code,
+        is_valid_codes,
+        normalize_code,
+        validate_code,
+    )
+    from .errors import (
+        CodeNotActiveError,
+        DataError,
+        InvalidCodeError,
+        ProcCodesError,
+        UnknownCodeError,
+    )
+    from .records import (
+        Alternative,
+        Billing,
+        BodyRegion,
+        ClinicalDetails,
+        CodeRef,
+        Descriptor,
+        DescriptorUse,
+        Duration,
+        HcpcsFacts,
+        Problem,
+        Procedure,
+        Severity,
+        Source,
+        Statement,
+        UnitOfService,
+    )
+
+__all__ = [
+    "Alternative",
+    "Billing",
+    "BodyRegion",
+    "Catalog",
+    "ClinicalDetails",
+    "Code",
+    "CodeKind",
+    "CodeNotActiveError",
+    "CodeRef",
+    "CodeSystem",
+    "CptSection",
+    "DataError",
+    "Descriptor",
+    "DescriptorUse",
+    "Duration",
+    "HcpcsFacts",
+    "InvalidCodeError",
+    "Problem",
+    "ProcCodesError",
+    "Procedure",
+    "Severity",
+    "Source",
+    "Statement",
+    "UnitOfService",
+    "UnknownCodeError",
+    "__version__",
+    "check_catalog",
+    "check_record",
+    "default_catalog",
+    "get",
+    "is_valid_code",
+    "is_valid_codes",
+    "load_catalog",
+    "normalize_code",
+    "search",
+    "validate_code",
+]
+
+# Which private module defines each public name.
+_HOME = {
+    **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
+    **dict.fromkeys(["check_catalog", "check_record"], "checks"),
+    **dict.fromkeys(
+        [
+            "Code",
+            "CodeKind",
+            "CodeSystem",
+            "CptSection",
+            "is_valid_code",
+            "is_valid_codes",
+            "normalize_code",
+            "validate_code",
+        ],
+        "codes",
+    ),
+    **dict.fromkeys(
+        [
+            "CodeNotActiveError",
+            "DataError",
+            "InvalidCodeError",
+            "ProcCodesError",
+            "UnknownCodeError",
+        ],
+        "errors",
+    ),
+    **dict.fromkeys(
+        [
+            "Alternative",
+            "Billing",
+            "BodyRegion",
+            "ClinicalDetails",
+            "CodeRef",
+            "Descriptor",
+            "DescriptorUse",
+            "Duration",
+            "HcpcsFacts",
+            "Problem",
+            "Procedure",
+            "Severity",
+            "Source",
+            "Statement",
+            "UnitOfService",
+        ],
+        "records",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - module attributes are of every type
+    home = _HOME.get(name)
+    if home is not None:
+        value = getattr(import_module(f".{home}", __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name == "__version__":
+        from importlib.metadata import version
+
+        globals()["__version__"] = v = version("proccodes")
+        return v
+    raise AttributeError(f"module 'proccodes' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

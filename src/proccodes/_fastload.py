@@ -1,0 +1,82 @@
+"""Build records from the package's own, already-checked JSON without importing cattrs.
+
+The shipped catalog is read on the first ``get``; importing cattrs and generating its per-class
+code would cost more than the whole cold-start budget (docs/performance.md). The shipped data is
+checked by the strict converter in the test suite (tests/test_data.py asserts both loaders give
+equal records), so this loader trusts its input and only builds: it follows each attrs class's
+resolved type hints once, then constructs records with plain calls.
+
+Files a user passes to :func:`proccodes.load_catalog` always go through the strict converter.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from .records import Procedure, Statement
+
+_Build = Callable[[Any], Any]
+_builders: dict[Any, _Build] = {}
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _builder(type_: Any) -> _Build:
+    found = _builders.get(type_)
+    if found is None:
+        found = _builders[type_] = _make_builder(type_)
+    return found
+
+
+def _make_builder(type_: Any) -> _Build:
+    if type_ in (str, int, bool, float):
+        return _identity
+    if type_ is date:
+        return date.fromisoformat
+    if isinstance(type_, type) and issubclass(type_, Enum):
+        return type_
+    origin = typing.get_origin(type_)
+    if origin is tuple:
+        item = _builder(typing.get_args(type_)[0])
+        if item is _identity:
+            return tuple
+        return lambda values: tuple(map(item, values))
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in typing.get_args(type_) if a is not type(None)]
+        build = _builder(inner[0])
+        return lambda value: None if value is None else build(value)
+    if type_ is Statement:
+        fields = _builder_for_class(Statement)
+        return lambda value: Statement(text=value) if type(value) is str else fields(value)
+    if attrs.has(type_):
+        return _builder_for_class(type_)
+    raise TypeError(f"no fast builder for {type_!r}")  # pragma: no cover - model is closed
+
+
+def _builder_for_class(cls: type) -> _Build:
+    hints = typing.get_type_hints(cls)
+    plan = {f.name: _builder(hints[f.name]) for f in attrs.fields(cls)}
+
+    def build(raw: dict[str, Any]) -> Any:
+        return cls(**{name: plan[name](value) for name, value in raw.items()})
+
+    return build
+
+
+def build_procedure(raw: dict[str, Any]) -> Procedure:
+    """One record from trusted JSON data.
+
+    >>> build_procedure({"code": "S9090", "system": "HCPCS", "kind": "HCPCS Level II",
+    ...                  "title": "Vertebral axial decompression"}).system
+    <CodeSystem.HCPCS: 'HCPCS'>
+    """
+    return _builder(Procedure)(raw)  # type: ignore[no-any-return]

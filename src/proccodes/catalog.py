@@ -1,0 +1,416 @@
+"""The catalog: an immutable ``Mapping[str, Procedure]`` with lookup, dates, search and merge.
+
+The default catalog (the package's curated records) loads once, lazily and thread-safely, on
+first use, through :mod:`importlib.resources` so that it works from a zip too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .codes import normalize_code, validate_code
+from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
+from .records import Modifier, Procedure
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
+
+__all__ = ["Catalog", "default_catalog", "get", "load_catalog", "search"]
+
+OnConflict = Literal["error", "keep", "replace"]
+
+
+class Catalog(Mapping[str, Procedure]):
+    """An immutable mapping of canonical codes to records, iterated in code order.
+
+    >>> cat = default_catalog()
+    >>> cat["62290"].code, "62290" in cat, cat.get("99999") is None
+    ('62290', True, True)
+    >>> cat.lookup(" 62290 ").title
+    'Lumbar discography (disc injection for a discogram)'
+    """
+
+    __slots__ = ("_as_of", "_index", "_index_lock", "_modifiers", "_records", "_release")
+
+    def __init__(
+        self,
+        records: Mapping[str, Procedure] | Iterable[Procedure] = (),
+        *,
+        release: str = "",
+        as_of: date | None = None,
+        modifiers: Iterable[Modifier] = (),
+    ) -> None:
+        items = records.values() if isinstance(records, Mapping) else records
+        by_code: dict[str, Procedure] = {}
+        duplicates: list[str] = []
+        for record in items:
+            if record.code in by_code:
+                duplicates.append(f"duplicate record for code {record.code}")
+            by_code[record.code] = record
+        if duplicates:
+            raise DataError("records", duplicates)
+        self._records = dict(sorted(by_code.items()))
+        self._modifiers = {m.code: m for m in sorted(modifiers, key=lambda m: m.code)}
+        self._release = release
+        self._as_of = as_of
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Procedure], *, release: str = "", as_of: date | None = None
+    ) -> Catalog:
+        """A catalog of the given records; ``DataError`` if two share a code.
+
+        >>> cat = Catalog.from_records([default_catalog()["62290"]], release="mine")
+        >>> list(cat), cat.release
+        (['62290'], 'mine')
+        """
+        return cls(records, release=release, as_of=as_of)
+
+    @property
+    def release(self) -> str:
+        """The data release this catalog was built from (empty if not stated)."""
+        return self._release
+
+    @property
+    def as_of(self) -> date | None:
+        """The date the catalog's content was current as of."""
+        return self._as_of
+
+    @property
+    def modifiers(self) -> Mapping[str, Modifier]:
+        """The modifiers an official file listed (empty for the curated catalog), read-only."""
+        from types import MappingProxyType
+
+        return MappingProxyType(self._modifiers)
+
+    # -- Mapping ---------------------------------------------------------------------------
+    def __getitem__(self, code: str) -> Procedure:
+        try:
+            return self._records[code]
+        except (KeyError, TypeError):
+            return self.lookup(code)
+
+    def __contains__(self, code: object) -> bool:
+        try:
+            if code in self._records:
+                return True
+        except TypeError:
+            return False
+        return isinstance(code, str) and self.get(code) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __repr__(self) -> str:
+        return f"<Catalog release={self._release!r} as_of={self._as_of} records={len(self)}>"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Catalog):
+            return self._records == other._records and self._release == other._release
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get(self, code: str, default: Any = None) -> Any:  # noqa: ANN401 - Mapping's signature
+        """The record for ``code`` (normalized), or ``default``; never raises.
+
+        >>> default_catalog().get("62290 ").code
+        '62290'
+        >>> default_catalog().get("not a code", "none")
+        'none'
+        """
+        try:
+            found = self._records.get(code)
+        except TypeError:
+            return default
+        if found is not None:
+            return found
+        if not isinstance(code, str):
+            return default
+        try:
+            return self._records.get(normalize_code(code), default)
+        except InvalidCodeError:  # pragma: no cover - code is text here
+            return default
+
+    def lookup(self, code: str, *, on: date | None = None) -> Procedure:
+        """The record for ``code``, checked: the raising counterpart of :meth:`get`.
+
+        Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` (with close
+        codes) for a well-formed code not in the catalog and, with ``on``,
+        :class:`CodeNotActiveError` when the code was not in effect that day.
+
+        >>> default_catalog().lookup("62292x")
+        Traceback (most recent call last):
+        ...
+        proccodes.errors.InvalidCodeError: '62292x' is not a valid code: has 6 characters; codes have five, such as '62290' or 'J2650'
+        """  # noqa: E501
+        try:
+            record = self._records.get(code)
+        except TypeError:
+            record = None
+        if record is None:
+            canonical = validate_code(code).code
+            record = self._records.get(canonical)
+            if record is None:
+                raise UnknownCodeError(canonical, suggestions=self.suggest(canonical))
+        if on is not None and not record.is_active_on(on):
+            raise CodeNotActiveError(
+                record.code,
+                on,
+                effective=record.effective,
+                terminated=record.terminated,
+                replaced_by=record.replaced_by,
+            )
+        return record
+
+    def suggest(self, code: str, *, limit: int = 5) -> list[str]:
+        """Codes in the catalog close to ``code``: one character changed or two swapped.
+
+        >>> default_catalog().suggest("62209")
+        ['62290']
+        """
+        code = code.upper()
+        scored: list[tuple[int, str]] = []
+        for other in self._records:
+            distance = _code_distance(code, other)
+            if distance <= 1:
+                scored.append((distance, other))
+        if not scored:
+            scored = [(2, other) for other in self._records if other[:3] == code[:3]]
+        return [c for _, c in sorted(scored)[:limit]]
+
+    def active_on(self, day: date) -> Catalog:
+        """The records of codes in effect on ``day``, as a new catalog.
+
+        >>> from datetime import date
+        >>> "62290" in default_catalog().active_on(date(2024, 1, 1))
+        True
+        """
+        return Catalog(
+            (r for r in self._records.values() if r.is_active_on(day)),
+            release=self._release,
+            as_of=self._as_of,
+            modifiers=(m for m in self._modifiers.values() if m.is_active_on(day)),
+        )
+
+    def merge(self, other: Catalog, *, on_conflict: OnConflict = "error") -> Catalog:
+        """This catalog overlaid with ``other``: a record of one code from both is combined.
+
+        For a code in both, each field that one side leaves empty is taken from the other; the
+        curated side's clinical details and title stay. Where both state a field and disagree,
+        that is a conflict: ``on_conflict="error"`` (the default) raises :class:`DataError`
+        listing every one; ``"keep"`` keeps this catalog's value, ``"replace"`` takes
+        ``other``'s. Nothing is resolved silently.
+
+        >>> cat = default_catalog()
+        >>> cat.merge(cat) == cat
+        True
+        """
+        from ._merge import merge_records
+
+        merged = dict(self._records)
+        conflicts: list[str] = []
+        for code, theirs in other._records.items():
+            ours = merged.get(code)
+            if ours is None:
+                merged[code] = theirs
+                continue
+            record, found = merge_records(ours, theirs, on_conflict=on_conflict)
+            conflicts.extend(found)
+            merged[code] = record
+        modifiers = dict(self._modifiers)
+        for code, modifier in other._modifiers.items():
+            mine = modifiers.get(code)
+            if mine is not None and mine != modifier:
+                conflicts.append(f"modifier {code}: differs between the two catalogs @ {code}")
+                if on_conflict != "replace":
+                    continue
+            modifiers[code] = modifier
+        if conflicts and on_conflict == "error":
+            raise DataError(f"merge of {self._release or 'catalog'} with "
+                            f"{other._release or 'catalog'}", conflicts)
+        releases = [r for r in (self._release, other._release) if r]
+        release = " + ".join(dict.fromkeys(releases))
+        dates = [d for d in (self._as_of, other._as_of) if d is not None]
+        return Catalog(
+            merged.values(),
+            release=release,
+            as_of=max(dates) if dates else None,
+            modifiers=modifiers.values(),
+        )
+
+    def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
+        """Ranked matches for ``text``; ``[]`` when nothing matches. See :func:`proccodes.search`.
+
+        >>> [p.code for p in default_catalog().search("discogram", limit=2)]
+        ['62290', '62291']
+        """
+        index = self._index
+        if index is None:
+            with self._index_lock:
+                index = self._index
+                if index is None:
+                    from .search import SearchIndex
+
+                    index = self._index = SearchIndex(self._records.values())
+        return index.search(text, limit=limit)
+
+
+def _code_distance(a: str, b: str) -> int:
+    """0 if equal, 1 if one substitution or one adjacent swap apart, else 2 (same length)."""
+    if a == b:
+        return 0
+    if len(a) != len(b):
+        return 2
+    diffs = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diffs) == 1:
+        return 1
+    if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+        i, j = diffs
+        if a[i] == b[j] and a[j] == b[i]:
+            return 1
+    return 2
+
+
+# -- the default catalog --------------------------------------------------------------------
+
+_default: Catalog | None = None
+_default_lock = threading.Lock()
+_load_count = 0  # how many times the default catalog was built; the thread test reads it
+
+
+def default_catalog() -> Catalog:
+    """The shipped catalog: loaded once, lazily and thread-safely, on first use.
+
+    >>> default_catalog() is default_catalog()
+    True
+    """
+    catalog = _default
+    if catalog is None:
+        with _default_lock:
+            catalog = _default
+            if catalog is None:
+                catalog = _load_default()
+    return catalog
+
+
+def _load_default() -> Catalog:
+    global _default, _load_count
+    import json
+
+    from ._fastload import build_procedure
+
+    records: list[Procedure] = []
+    releases: list[str] = []
+    dates: list[date] = []
+    data = resources.files("proccodes").joinpath("data")
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        raw = json.loads(entry.read_bytes())
+        releases.append(raw["release"])
+        dates.append(date.fromisoformat(raw["as_of"]))
+        records.extend(map(build_procedure, raw["procedures"]))
+    catalog = Catalog(
+        records,
+        release=" + ".join(dict.fromkeys(releases)),
+        as_of=max(dates) if dates else None,
+    )
+    _load_count += 1
+    _default = catalog
+    return catalog
+
+
+def get(code: str, *, on: date | None = None) -> Procedure:
+    """The record for ``code`` from the default catalog.
+
+    Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` for a code the
+    catalog does not hold and, with ``on=date``, :class:`CodeNotActiveError` if the code was not
+    in effect that day.
+
+    >>> get("62290").title
+    'Lumbar discography (disc injection for a discogram)'
+    >>> get(" 62290 ").code
+    '62290'
+    """
+    catalog = _default or default_catalog()
+    try:
+        record = catalog._records.get(code)
+    except TypeError:
+        record = None
+    if record is None or on is not None:
+        return catalog.lookup(code, on=on)
+    return record
+
+
+def search(text: str, *, limit: int = 10) -> list[Procedure]:
+    """Ranked matches in the default catalog for ``text``; never raises for text.
+
+    Ranks an exact code first, then an exact name, a name prefix, word overlap (titles and common
+    names weigh most) and, last, words within one typo. Ties break by code.
+
+    >>> [p.code for p in search("discograhy lumbar", limit=1)]
+    ['62290']
+    >>> search("zzzzqqq")
+    []
+    """
+    return default_catalog().search(text, limit=limit)
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """A catalog from the project's JSON format: one file, or a folder of ``*.json`` files.
+
+    Every file is checked strictly; a malformed one raises :class:`DataError` naming the file,
+    the record and the field path of every problem.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "mine.json").write_text('{"schema_version": 1, "release": "r1", '
+    ...     '"as_of": "2026-01-01", "procedures": []}')
+    >>> load_catalog(folder)
+    <Catalog release='r1' as_of=2026-01-01 records=0>
+    """
+    from ._convert import parse_catalog_bytes
+
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix == ".json")
+        if not files:
+            raise DataError(str(path), ["no *.json catalog files in this folder"])
+    elif path.exists():
+        files = [path]
+    else:
+        raise DataError(str(path), ["no such file or folder"])
+    records: list[Procedure] = []
+    releases: list[str] = []
+    dates: list[date] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        try:
+            parsed = parse_catalog_bytes(file.read_bytes(), str(file))
+        except OSError as exc:
+            raise DataError(str(file), [f"cannot read: {exc.strerror or exc}"]) from exc
+        releases.append(parsed.release)
+        dates.append(parsed.as_of)
+        for record in parsed.procedures:
+            if record.code in seen:
+                problems.append(
+                    f"record {record.code}: also in {seen[record.code]} @ {record.code}.code"
+                )
+                continue
+            seen[record.code] = str(file)
+            records.append(record)
+    if problems:
+        raise DataError(str(path), problems)
+    return Catalog(records, release=" + ".join(dict.fromkeys(releases)), as_of=max(dates))

@@ -1,0 +1,140 @@
+"""The exceptions proccodes raises on bad input, and nothing else.
+
+Every class has a message that names the input and says what would be valid. All derive from
+:class:`ProcCodesError`, so ``except proccodes.ProcCodesError`` catches everything the API raises
+on bad input; :class:`InvalidCodeError` is also a :class:`ValueError` and
+:class:`UnknownCodeError` also a :class:`KeyError`, so code written against the built-in
+exceptions keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+__all__ = [
+    "CodeNotActiveError",
+    "DataError",
+    "InvalidCodeError",
+    "ProcCodesError",
+    "UnknownCodeError",
+]
+
+
+class ProcCodesError(Exception):
+    """Base class of every error proccodes raises on bad input."""
+
+
+class InvalidCodeError(ProcCodesError, ValueError):
+    """The text is not a well-formed CPT or HCPCS Level II code.
+
+    ``reason`` says what is wrong and what would be valid. Where a modifier was attached
+    (``62290-50``), ``code`` is the code part and ``modifiers`` the modifiers, so that a caller
+    can report them instead of losing them.
+
+    >>> err = InvalidCodeError("62290-50", "a modifier is attached", code="62290", modifiers=("50",))
+    >>> str(err)
+    "'62290-50' is not a valid code: a modifier is attached"
+    >>> err.modifiers
+    ('50',)
+    """
+
+    def __init__(
+        self,
+        text: object,
+        reason: str,
+        *,
+        code: str | None = None,
+        modifiers: Sequence[str] = (),
+    ) -> None:
+        self.text = text
+        self.reason = reason
+        self.code = code
+        self.modifiers = tuple(modifiers)
+        super().__init__(f"{text!r} is not a valid code: {reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownCodeError(ProcCodesError, KeyError):
+    """A well-formed code that the catalog does not hold.
+
+    ``suggestions`` lists codes the catalog does hold that are close to it.
+
+    >>> str(UnknownCodeError("62229", suggestions=("62290", "62291")))
+    "code '62229' is not in the catalog; did you mean 62290 or 62291?"
+    """
+
+    def __init__(self, code: str, *, suggestions: Iterable[str] = ()) -> None:
+        self.code = code
+        self.suggestions = tuple(suggestions)
+        message = f"code {code!r} is not in the catalog"
+        if self.suggestions:
+            message += "; did you mean " + _or_list(self.suggestions) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would wrap the message in quotes.
+        return str(self.args[0])
+
+
+class CodeNotActiveError(ProcCodesError):
+    """The code exists but was not in effect on the date asked about.
+
+    >>> err = CodeNotActiveError("Q9974", date(2019, 1, 1), terminated=date(2017, 12, 31),
+    ...                          replaced_by=("J2274",))
+    >>> str(err)
+    'code Q9974 was not in effect on 2019-01-01: terminated 2017-12-31; replaced by J2274'
+    """
+
+    def __init__(
+        self,
+        code: str,
+        on: date,
+        *,
+        effective: date | None = None,
+        terminated: date | None = None,
+        replaced_by: Iterable[str] = (),
+    ) -> None:
+        self.code = code
+        self.on = on
+        self.effective = effective
+        self.terminated = terminated
+        self.replaced_by = tuple(replaced_by)
+        if effective is not None and on < effective:
+            why = f"effective only from {effective.isoformat()}"
+        elif terminated is not None:
+            why = f"terminated {terminated.isoformat()}"
+        else:
+            why = "no date range covers it"
+        message = f"code {code} was not in effect on {on.isoformat()}: {why}"
+        if self.replaced_by:
+            message += "; replaced by " + _or_list(self.replaced_by, "and")
+        super().__init__(message)
+
+
+class DataError(ProcCodesError):
+    """A data file could not be read: every problem found, each naming where it is.
+
+    ``source`` names the file; ``problems`` holds one line per problem, each naming the line or
+    record and the field path, e.g. ``record 62290: expected a list @ 62290.clinical.risks``.
+
+    >>> err = DataError("catalog.json", ["record 62290: missing field @ 62290.title"])
+    >>> print(err)
+    catalog.json: 1 problem
+      record 62290: missing field @ 62290.title
+    """
+
+    def __init__(self, source: str, problems: Iterable[str]) -> None:
+        self.source = source
+        self.problems = tuple(problems) or ("unreadable",)
+        count = len(self.problems)
+        head = f"{source}: {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + "".join(f"\n  {p}" for p in self.problems))
+
+
+def _or_list(items: Sequence[str], word: str = "or") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
