@@ -142,7 +142,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - module attributes are of every type
+def __getattr__(name: str) -> Any:
     home = _HOME.get(name)
     if home is not None:
         value = getattr(import_module(f".{home}", __name__), name)

@@ -199,9 +199,7 @@ def _check_codes(record: Procedure, label: str) -> list[str]:
     problems = []
     canonical = normalize_code(record.code)
     if canonical != record.code or _classify(canonical) is None:
-        problems.append(
-            f"expected a canonical, valid code, got {record.code!r} @ {label}.code"
-        )
+        problems.append(f"expected a canonical, valid code, got {record.code!r} @ {label}.code")
     else:
         found = _classify(canonical)
         assert found is not None
@@ -235,7 +233,7 @@ def structure_procedures(items: Iterable[object], source: str) -> tuple[Procedur
         label = code if isinstance(code, str) and code else f"#{index}"
         try:
             record = converter.structure(item, Procedure)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a located message
+        except Exception as exc:
             first_error = first_error or exc
             problems.extend(f"record {label}: {m}" for m in _messages(exc, label))
             continue
@@ -272,8 +270,11 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
         raise DataError(source, [f"expected a JSON object at the top, got {_kind(raw)} @ $"])
     problems: list[str] = []
     header: dict[str, Any] = {}
-    for key, hook in (("schema_version", _structure_int), ("release", _structure_str),
-                      ("as_of", _structure_date)):
+    for key, hook in (
+        ("schema_version", _structure_int),
+        ("release", _structure_str),
+        ("as_of", _structure_date),
+    ):
         if key not in raw:
             problems.append(f"required field missing @ $.{key}")
             continue

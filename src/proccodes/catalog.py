@@ -18,7 +18,7 @@ from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCode
 from .records import Modifier, Procedure
 
 if TYPE_CHECKING:
-    from .search import SearchIndex
+    from ._search import SearchIndex
 
 __all__ = ["Catalog", "default_catalog", "get", "load_catalog", "search"]
 
@@ -121,7 +121,7 @@ class Catalog(Mapping[str, Procedure]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def get(self, code: str, default: Any = None) -> Any:  # noqa: ANN401 - Mapping's signature
+    def get(self, code: str, default: Any = None) -> Any:
         """The record for ``code`` (normalized), or ``default``; never raises.
 
         >>> default_catalog().get("62290 ").code
@@ -237,8 +237,10 @@ class Catalog(Mapping[str, Procedure]):
                     continue
             modifiers[code] = modifier
         if conflicts and on_conflict == "error":
-            raise DataError(f"merge of {self._release or 'catalog'} with "
-                            f"{other._release or 'catalog'}", conflicts)
+            raise DataError(
+                f"merge of {self._release or 'catalog'} with {other._release or 'catalog'}",
+                conflicts,
+            )
         releases = [r for r in (self._release, other._release) if r]
         release = " + ".join(dict.fromkeys(releases))
         dates = [d for d in (self._as_of, other._as_of) if d is not None]
@@ -260,7 +262,7 @@ class Catalog(Mapping[str, Procedure]):
             with self._index_lock:
                 index = self._index
                 if index is None:
-                    from .search import SearchIndex
+                    from ._search import SearchIndex
 
                     index = self._index = SearchIndex(self._records.values())
         return index.search(text, limit=limit)

@@ -173,8 +173,8 @@ def validate_code(text: str) -> Code:
 def is_valid_code(obj: object) -> bool:
     """Tell whether ``obj`` is text that :func:`validate_code` accepts; never raises.
 
-    >>> is_valid_code("62290"), is_valid_code(" s9090 "), is_valid_code("6229O"), is_valid_code(None)
-    (True, True, False, False)
+    >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
+    [True, True, False, False, False]
     """
     if type(obj) is str:
         m = _SHAPE_MATCH(obj)
@@ -183,7 +183,7 @@ def is_valid_code(obj: object) -> bool:
     elif not isinstance(obj, str):
         return False
     try:
-        return _classify(normalize_code(obj)) is not None  # type: ignore[arg-type]
+        return _classify(normalize_code(obj)) is not None
     except InvalidCodeError:  # pragma: no cover - normalize_code only raises for non-text
         return False
 
@@ -236,7 +236,9 @@ def _not_text(obj: object) -> str:
 def _invalid(text: object, code: str) -> InvalidCodeError:
     """Build the most specific error for a normalized code that did not classify."""
     if not code:
-        return InvalidCodeError(text, "empty; a code has five characters, such as '62290' or 'J2650'")
+        return InvalidCodeError(
+            text, "empty; a code has five characters, such as '62290' or 'J2650'"
+        )
     m = _WITH_MODIFIERS.fullmatch(code)
     if m is not None:
         base = m.group(1)
@@ -291,9 +293,7 @@ def _reason(code: str) -> str:
     first, last = code[0], code[4]
     if first.isalpha():
         if first == "D":
-            return (
-                "D codes are dental (the ADA's CDT code set), which proccodes does not support"
-            )
+            return "D codes are dental (the ADA's CDT code set), which proccodes does not support"
         if first in "INO":
             return f"HCPCS Level II does not use the letter {first!r} as a first character"
         if first in "WXYZ":
@@ -318,6 +318,4 @@ def _reason(code: str) -> str:
             f"a CPT code ending in a letter ends in F (Category II), T (Category III), U (PLA), "
             f"or A or M (Category I); {last!r} is none of these"
         )
-    return (
-        f"{code} is outside every CPT Category I section range ({_SECTION_TEXT})"
-    )
+    return f"{code} is outside every CPT Category I section range ({_SECTION_TEXT})"

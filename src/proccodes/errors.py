@@ -32,7 +32,8 @@ class InvalidCodeError(ProcCodesError, ValueError):
     (``62290-50``), ``code`` is the code part and ``modifiers`` the modifiers, so that a caller
     can report them instead of losing them.
 
-    >>> err = InvalidCodeError("62290-50", "a modifier is attached", code="62290", modifiers=("50",))
+    >>> err = InvalidCodeError("62290-50", "a modifier is attached", code="62290",
+    ...                        modifiers=("50",))
     >>> str(err)
     "'62290-50' is not a valid code: a modifier is attached"
     >>> err.modifiers

@@ -44,8 +44,6 @@ __all__ = [
     "YearSeen",
 ]
 
-_frozen = attrs.frozen(kw_only=True, slots=True)
-
 
 class UnitOfService(StrEnum):
     """What one billed unit of a code stands for."""
@@ -96,7 +94,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Descriptor:
     """An official descriptor text and where it came from (a CMS file, a licensed AMA file)."""
 
@@ -105,7 +103,7 @@ class Descriptor:
     source: str
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Source:
     """A work a record relies on: a citation and at least one identifier to find it by."""
 
@@ -130,7 +128,7 @@ class Source:
         return self.document or self.url
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Statement:
     """One statement of a record, with the ids of the sources that support it (if any).
 
@@ -141,7 +139,7 @@ class Statement:
     sources: tuple[str, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class CodeRef:
     """A code that goes with this one, and why."""
 
@@ -149,7 +147,7 @@ class CodeRef:
     note: str = ""
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Duration:
     """How long the procedure usually takes, in minutes."""
 
@@ -158,7 +156,7 @@ class Duration:
     note: str = ""
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Alternative:
     """Another way to reach the same goal, and the codes that report it.
 
@@ -173,7 +171,7 @@ class Alternative:
     sources: tuple[str, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ClinicalDetails:
     """What the procedure is, for a patient, in plain words. Curated records only."""
 
@@ -194,7 +192,7 @@ class ClinicalDetails:
     evidence: tuple[Statement, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Billing:
     """How the code is reported: unit, add-on status, companion codes, body region."""
 
@@ -208,7 +206,7 @@ class Billing:
     notes: tuple[Statement, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class HcpcsFacts:
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
 
@@ -230,7 +228,7 @@ class HcpcsFacts:
     action_effective: date | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class YearSeen:
     """How one year's official file listed a code: its long descriptor and status that year."""
 
@@ -240,7 +238,7 @@ class YearSeen:
     terminated: date | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Procedure:
     """One procedure code's record.
 
@@ -310,7 +308,7 @@ class Procedure:
         return None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Modifier:
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
@@ -330,7 +328,7 @@ class Modifier:
         return self.terminated is None or day <= self.terminated
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Problem:
     """One finding of :func:`~proccodes.check_record` or :func:`~proccodes.check_catalog`.
 

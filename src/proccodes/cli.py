@@ -1,0 +1,433 @@
+"""The ``proccodes`` command: show, search, validate and check, for people and for scripts.
+
+Exit codes: 0 success; 1 the thing checked failed (an invalid code, problems found, no search
+match); 2 a usage or input error (bad arguments, an unknown code, an unreadable file). Errors are
+one line each on stderr. ``--json`` output is documented in docs/cli.md and stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from .catalog import Catalog, default_catalog, load_catalog
+from .checks import check_catalog
+from .codes import validate_code
+from .errors import DataError, InvalidCodeError, ProcCodesError
+from .records import Procedure, Statement
+
+__all__ = ["main"]
+
+WIDTH = 80
+CATALOG_ENV = "PROCCODES_CATALOG"
+TRADEMARK = (
+    "CPT is a registered trademark of the American Medical Association. Titles and text here "
+    "are proccodes' own words, not AMA descriptors."
+)
+
+
+class _UsageError(Exception):
+    """Bad input on the command line: exit 2 with the message."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    >>> main(["validate", "62290", "6229O"])
+    62290  valid    CPT Category I, Surgery
+    6229O  invalid  found the letter 'O' at position 5 where a digit belongs; did you mean '62290'?
+    1
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    out = sys.stdout
+    try:
+        code: int = args.run(args, out)
+        return code
+    except _UsageError as exc:
+        _error(str(exc))
+    except DataError as exc:
+        for problem in exc.problems:
+            _error(f"{exc.source}: {problem}")
+    except ProcCodesError as exc:
+        _error(str(exc))
+    except BrokenPipeError:  # pragma: no cover - `proccodes ... | head`
+        sys.stderr.close()
+        return 0
+    return 2
+
+
+def _error(message: str) -> None:
+    print(f"proccodes: error: {message}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proccodes",
+        description="Reference records for CPT and HCPCS Level II procedure codes.",
+        epilog=TRADEMARK,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.set_defaults(command=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace, TextIO], int], help_: str) -> Any:
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(command=name, run=run)
+        return sub
+
+    catalog_help = (
+        "also use this catalog: a proccodes JSON file or folder, or a CMS HCPCS file; "
+        f"default ${CATALOG_ENV}"
+    )
+    show = command("show", _show, "show the record of a code")
+    show.add_argument("code", metavar="CODE")
+    show.add_argument(
+        "--on",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="fail unless the code was in effect on this date of service",
+    )
+    show.add_argument("--json", action="store_true", help="print the record as JSON")
+    show.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+
+    search = command("search", _search, "search records by words, names or codes")
+    search.add_argument("text", nargs="+", metavar="TEXT")
+    search.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="at most N results (default 10)",
+    )
+    search.add_argument("--json", action="store_true", help="print results as JSON")
+    search.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+
+    validate = command("validate", _validate, "check that codes are well formed")
+    validate.add_argument("codes", nargs="+", metavar="CODE", help="codes; '-' reads stdin")
+    validate.add_argument("--json", action="store_true", help="print results as JSON")
+
+    check = command("check", _check, "check a catalog for completeness and integrity")
+    check.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a catalog JSON file or folder (default: the shipped catalog)",
+    )
+    check.add_argument("--json", action="store_true", help="print problems as JSON")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("proccodes")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
+    return value
+
+
+def _catalog(extra: Sequence[str] | None) -> Catalog:
+    """The default catalog, overlaid with --catalog files (or the environment variable's)."""
+    paths = list(extra or [])
+    if not paths and os.environ.get(CATALOG_ENV):
+        paths = [p for p in os.environ[CATALOG_ENV].split(os.pathsep) if p]
+    catalog = default_catalog()
+    for path in paths:
+        catalog = catalog.merge(_load_any(path))
+    return catalog
+
+
+def _load_any(path: str) -> Catalog:
+    """A proccodes JSON catalog (file or folder) or, for anything else, a CMS HCPCS file."""
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".json":
+        return load_catalog(p)
+    try:
+        from .hcpcs import load_hcpcs
+    except ImportError:  # pragma: no cover - the HCPCS loader ships with the package
+        raise _UsageError(f"{path}: not a JSON catalog") from None
+    return load_hcpcs(p)
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+# -- show ---------------------------------------------------------------------------------------
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args.catalog)
+    record = catalog.lookup(args.code, on=args.on)
+    if args.json:
+        from ._convert import unstructure_procedure
+
+        _dump(unstructure_procedure(record), out)
+    else:
+        out.write(render(record, release=catalog.release))
+    return 0
+
+
+def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    ) or [first or indent]
+
+
+def _cite(statement: Statement) -> str:
+    if not statement.sources:
+        return statement.text
+    return f"{statement.text} [{', '.join(statement.sources)}]"
+
+
+def render(record: Procedure, *, release: str = "") -> str:
+    """The record as text for an 80-column terminal.
+
+    >>> from proccodes import get
+    >>> print(render(get("62290")).splitlines()[0])
+    62290  Lumbar discography (disc injection for a discogram)
+    """
+    lines: list[str] = [*_wrap(f"{record.code}  {record.title}", "       ", "")]
+    facts = [record.kind.value]
+    billing = record.billing
+    if billing is not None:
+        facts += [billing.body_region.value, billing.unit_of_service.value]
+        if billing.add_on:
+            facts.append("add-on")
+    lines += _wrap(" | ".join(facts), "")
+    lines.append(_status(record))
+    for d in record.descriptors:
+        lines += _wrap(f"{d.use.value} descriptor ({d.source}): {d.text}", "    ", "  ")
+
+    def section(title: str, items: Iterable[str], bullet: bool = True) -> None:
+        items = list(items)
+        if not items:
+            return
+        lines.append("")
+        lines.append(title)
+        for item in items:
+            lines.extend(_wrap(item, "    ", "  - ") if bullet else _wrap(item))
+
+    clinical = record.clinical
+    if clinical is not None:
+        section("Also called", [", ".join(clinical.common_names)], bullet=False)
+        section("Summary", [clinical.summary], bullet=False)
+        section("Purpose", [clinical.purpose], bullet=False)
+        section("Indications", map(_cite, clinical.indications))
+        section("Preparation", map(_cite, clinical.preparation))
+        section("Steps", map(_cite, clinical.steps))
+        length = clinical.duration
+        span = f"{length.minutes_min}-{length.minutes_max} minutes" + (
+            f". {length.note}" if length.note else ""
+        )
+        section("Duration", [span], bullet=False)
+        section("Settings", clinical.settings)
+        section("Personnel", clinical.personnel)
+        section("Risks", map(_cite, clinical.risks))
+        section("Benefits", map(_cite, clinical.benefits))
+        section("Recovery", map(_cite, clinical.recovery))
+        section(
+            "Alternatives",
+            [
+                f"{a.name}"
+                + (f" ({', '.join(a.codes)})" if a.codes else "")
+                + (" [no dedicated code]" if a.no_dedicated_code else "")
+                + f": {a.description}"
+                + (f" [{', '.join(a.sources)}]" if a.sources else "")
+                for a in clinical.alternatives
+            ],
+        )
+        section("Patient experience", map(_cite, clinical.patient_experience))
+        section("Evidence", map(_cite, clinical.evidence))
+    if billing is not None:
+        items = [
+            f"Unit: {billing.unit_of_service.value}"
+            + (f". {billing.unit_note}" if billing.unit_note else "")
+        ]
+        if billing.add_on:
+            items.append("Add-on code, reported with: " + ", ".join(billing.primary_codes))
+        if billing.add_on_codes:
+            items.append("Add-on codes: " + ", ".join(billing.add_on_codes))
+        items += [
+            f"With {c.code}: {c.note}" if c.note else f"With {c.code}"
+            for c in billing.companion_codes
+        ]
+        items += map(_cite, billing.notes)
+        section("Billing", items)
+    facts_ = record.file_facts
+    if facts_ is not None:
+        shown = [
+            f"{name.replace('_', ' ')}: {', '.join(v) if isinstance(v, tuple) else v}"
+            for name in (
+                "year",
+                "coverage",
+                "pricing_indicators",
+                "multiple_pricing_indicator",
+                "processing_note",
+                "betos",
+                "type_of_service",
+                "cross_references",
+                "asc_group",
+                "statute",
+                "anesthesia_base_units",
+                "action_effective",
+            )
+            if (v := getattr(facts_, name)) not in (None, (), "")
+        ]
+        section("From the CMS file", shown)
+    section(
+        "Sources",
+        [
+            f"[{s.id}] {s.citation}" + (f" {s.identifier}" if s.identifier else "")
+            for s in record.sources
+        ],
+    )
+    lines.append("")
+    tail = []
+    if record.reviewed is not None:
+        tail.append(f"Reviewed {record.reviewed.isoformat()}")
+    if release:
+        tail.append(f"data release {release}")
+    if tail:
+        lines += _wrap(". ".join(tail) + ".", "")
+    if record.system.value == "CPT":
+        lines += _wrap(TRADEMARK, "")
+    return "\n".join(lines) + "\n"
+
+
+def _status(record: Procedure) -> str:
+    if record.effective is None and record.terminated is None:
+        return "In effect: dates not stated in this catalog"
+    since = f"since {record.effective.isoformat()}" if record.effective else "start not stated"
+    if record.terminated is None:
+        return f"In effect {since}"
+    status = f"Terminated {record.terminated.isoformat()} (in effect {since})"
+    if record.replaced_by:
+        status += "; replaced by " + ", ".join(record.replaced_by)
+    return status
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def _search(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args.catalog)
+    results = catalog.search(" ".join(args.text), limit=args.limit)
+    if args.json:
+        _dump([{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results], out)
+    else:
+        for record in results:
+            out.write("\n".join(_wrap(f"{record.code:<7}{record.title}", " " * 7, "")) + "\n")
+    return 0 if results else 1
+
+
+# -- validate -----------------------------------------------------------------------------------
+
+
+def _codes_from(args: Iterable[str]) -> Iterable[str]:
+    for arg in args:
+        if arg == "-":
+            yield from (line.rstrip("\r\n") for line in sys.stdin)
+        else:
+            yield arg
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    results: list[dict[str, Any]] = []
+    for text in _codes_from(args.codes):
+        try:
+            code = validate_code(text)
+        except InvalidCodeError as exc:
+            item: dict[str, Any] = {"input": text, "valid": False, "reason": exc.reason}
+            if exc.modifiers:
+                item.update(code=exc.code, modifiers=list(exc.modifiers))
+            results.append(item)
+        else:
+            results.append(
+                {
+                    "input": text,
+                    "valid": True,
+                    "code": code.code,
+                    "system": code.system.value,
+                    "kind": code.kind.value,
+                    "section": code.section.value if code.section else None,
+                }
+            )
+    if args.json:
+        _dump(results, out)
+    else:
+        width = max((len(r["input"]) for r in results), default=0)
+        for r in results:
+            if r["valid"]:
+                detail = r["kind"] + (f", {r['section']}" if r["section"] else "")
+                out.write(f"{r['input']:<{width}}  valid    {detail}\n")
+            else:
+                out.write(f"{r['input']:<{width}}  invalid  {r['reason']}\n")
+    return 0 if all(r["valid"] for r in results) else 1
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.path is None:
+        catalog, name = default_catalog(), "the shipped catalog"
+    else:
+        catalog, name = _load_any(args.path), args.path
+    problems = check_catalog(catalog)
+    if args.json:
+        _dump(
+            [
+                {
+                    "code": p.code,
+                    "field": p.field,
+                    "message": p.message,
+                    "severity": p.severity.value,
+                }
+                for p in problems
+            ],
+            out,
+        )
+    else:
+        for p in problems:
+            out.write(str(p) + "\n")
+        count = len(problems)
+        out.write(f"{name}: {len(catalog)} records, {count} problem{'s' if count != 1 else ''}\n")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
