@@ -93,9 +93,6 @@ _SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (99500, 99607, CptSection.MEDICINE),
 )
 _RANGE_STARTS = tuple(start for start, _, _ in _SECTION_RANGES)
-_SECTION_TEXT = "; ".join(
-    f"{start:05d}-{end:05d} {section.value}" for start, end, section in _SECTION_RANGES
-)
 
 
 def _section_of(number: int) -> CptSection | None:
@@ -278,10 +275,8 @@ def _reason(code: str) -> str:
             )
     if len(code) != 5:
         reason = f"has {len(code)} characters; codes have five, such as '62290' or 'J2650'"
-        if code.isdigit() and len(code) < 5:
-            reason += (
-                f" (if a spreadsheet dropped leading zeros, the code may be {code.zfill(5)!r})"
-            )
+        if code.isdigit() and len(code) < 5 and _classify(code.zfill(5)) is not None:
+            reason += f" (if a spreadsheet dropped leading zeros, the code is {code.zfill(5)!r})"
         return reason
     if "O" in code:
         candidate = code.replace("O", "0")
@@ -318,4 +313,7 @@ def _reason(code: str) -> str:
             f"a CPT code ending in a letter ends in F (Category II), T (Category III), U (PLA), "
             f"or A or M (Category I); {last!r} is none of these"
         )
-    return f"{code} is outside every CPT Category I section range ({_SECTION_TEXT})"
+    return (
+        f"no CPT Category I section covers {code} (the sections span 00100-01999, "
+        "10004-69990, 70010-79999, 80047-89398 and 90281-99607)"
+    )
