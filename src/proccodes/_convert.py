@@ -24,9 +24,9 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from .codes import _classify, normalize_code
+from .codes import CodeKind, CodeSystem, CptSection, _classify, normalize_code
 from .errors import DataError
-from .records import Procedure, Statement
+from .records import BodyRegion, DescriptorUse, Procedure, Severity, Statement, UnitOfService
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -43,6 +43,15 @@ SCHEMA_VERSION = 1
 
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ENUMS: tuple[type[Enum], ...] = (
+    BodyRegion,
+    CodeKind,
+    CodeSystem,
+    CptSection,
+    DescriptorUse,
+    Severity,
+    UnitOfService,
+)
 
 
 class _Bad(ValueError):
@@ -101,9 +110,15 @@ def _enum_hook(enum_type: type[Enum]) -> Callable[[object, type], Enum]:
     def structure(value: object, _: type) -> Enum:
         if type(value) is str and value in by_value:
             return by_value[value]
+        if isinstance(value, enum_type):
+            return value
         raise _Bad(f"expected one of {allowed}; got {_kind(value)}")
 
     return structure
+
+
+def _enum_value(member: Enum) -> Any:
+    return member.value
 
 
 def _is_tuple(type_: Any) -> bool:
@@ -125,12 +140,11 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
-    conv.register_structure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, Enum), _enum_hook
-    )
-    conv.register_unstructure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, Enum), lambda _: lambda e: e.value
-    )
+    # Class hooks also catch subclasses (the str hook would take StrEnums), so each enum of the
+    # model gets its own, more specific, hook.
+    for enum_type in _ENUMS:
+        conv.register_structure_hook(enum_type, _enum_hook(enum_type))
+        conv.register_unstructure_hook(enum_type, _enum_value)
 
     def tuple_hook(type_: Any) -> Callable[[object, type], tuple[Any, ...]]:
         args = get_args(type_)

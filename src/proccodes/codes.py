@@ -276,7 +276,9 @@ def _reason(code: str) -> str:
     if len(code) != 5:
         reason = f"has {len(code)} characters; codes have five, such as '62290' or 'J2650'"
         if code.isdigit() and len(code) < 5 and _classify(code.zfill(5)) is not None:
-            reason += f" (if a spreadsheet dropped leading zeros, the code is {code.zfill(5)!r})"
+            reason += (
+                f" (if a spreadsheet dropped leading zeros, the code may be {code.zfill(5)!r})"
+            )
         return reason
     if "O" in code:
         candidate = code.replace("O", "0")

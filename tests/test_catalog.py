@@ -1,0 +1,140 @@
+"""The catalog: mapping behaviour, lookups, dates, merging, and the lazy default."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import attrs
+import pytest
+
+import proccodes
+from proccodes import (
+    Catalog,
+    CodeNotActiveError,
+    DataError,
+    InvalidCodeError,
+    UnknownCodeError,
+    default_catalog,
+    get,
+)
+from proccodes import catalog as catalog_module
+
+
+@pytest.fixture
+def dated():
+    base = get("62290")
+    old = attrs.evolve(
+        base,
+        code="62291",
+        title="An older code",
+        effective=date(2000, 1, 1),
+        terminated=date(2016, 12, 31),
+        replaced_by=("62290",),
+    )
+    new = attrs.evolve(base, effective=date(2017, 1, 1))
+    return Catalog.from_records([new, old], release="test", as_of=date(2026, 1, 1))
+
+
+def test_catalog_is_an_ordered_immutable_mapping(dated):
+    assert list(dated) == ["62290", "62291"]
+    assert len(dated) == 2
+    assert dated["62290"].code == "62290"
+    assert dated[" 62291 "].code == "62291"
+    assert "62290" in dated
+    assert "62290 " in dated
+    assert "99999" not in dated
+    assert None not in dated
+    assert ["x"] not in dated
+    with pytest.raises(TypeError):
+        dated["62290"] = dated["62290"]  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        dated["62290"].title = "changed"  # type: ignore[misc]
+
+
+def test_get_never_raises(dated):
+    assert dated.get("nonsense") is None
+    assert dated.get(None, "x") == "x"
+    assert dated.get(["unhashable"]) is None
+
+
+def test_lookup_errors(dated):
+    with pytest.raises(InvalidCodeError):
+        dated.lookup("6229O")
+    with pytest.raises(UnknownCodeError) as info:
+        dated.lookup("62209")
+    assert info.value.suggestions == ("62290",)
+    assert isinstance(info.value, KeyError)
+    assert "did you mean 62290" in str(info.value)
+    with pytest.raises(KeyError):
+        dated["62292"]
+
+
+def test_dates_of_service(dated):
+    assert dated.lookup("62290", on=date(2017, 1, 1)).code == "62290"
+    with pytest.raises(CodeNotActiveError, match="effective only from 2017-01-01"):
+        dated.lookup("62290", on=date(2016, 12, 31))
+    assert dated.lookup("62291", on=date(2016, 12, 31)).code == "62291"
+    with pytest.raises(CodeNotActiveError) as info:
+        dated.lookup("62291", on=date(2017, 1, 1))
+    assert info.value.replaced_by == ("62290",)
+    assert "terminated 2016-12-31; replaced by 62290" in str(info.value)
+    assert list(dated.active_on(date(2010, 6, 1))) == ["62291"]
+    assert list(dated.active_on(date(2020, 6, 1))) == ["62290"]
+
+
+def test_duplicates_are_refused():
+    record = get("62290")
+    with pytest.raises(DataError, match="duplicate record for code 62290"):
+        Catalog.from_records([record, record])
+
+
+def test_merge_fills_gaps_and_reports_conflicts(dated):
+    plain = Catalog.from_records([get("62290")], release="plain")
+    merged = plain.merge(dated)
+    assert merged["62290"].effective == date(2017, 1, 1)
+    assert "62291" in merged
+    assert merged.release == "plain + test"
+    other = Catalog.from_records([attrs.evolve(get("62290"), effective=date(1999, 1, 1))])
+    with pytest.raises(DataError) as info:
+        dated.merge(other)
+    assert "@ 62290.effective" in info.value.problems[0]
+    assert dated.merge(other, on_conflict="keep")["62290"].effective == date(2017, 1, 1)
+    assert dated.merge(other, on_conflict="replace")["62290"].effective == date(1999, 1, 1)
+
+
+def test_module_get_and_search():
+    assert get("62290") is default_catalog()["62290"]
+    assert get(" 62290") is get("62290")
+    with pytest.raises(UnknownCodeError):
+        get("99213")
+    assert proccodes.search("discogram")[0].code == "62290"
+    assert proccodes.search(None) == []  # type: ignore[arg-type]
+    assert proccodes.search("discogram", limit=0) == []
+
+
+def test_default_catalog_loads_once_under_concurrent_first_use(monkeypatch):
+    monkeypatch.setattr(catalog_module, "_default", None)
+    before = catalog_module._load_count
+    barrier = threading.Barrier(8)
+    seen: list[Catalog] = []
+
+    def ask():
+        barrier.wait()
+        seen.append(default_catalog())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8
+    assert all(c is seen[0] for c in seen)
+    assert catalog_module._load_count == before + 1
+
+
+def test_default_catalog_header():
+    catalog = default_catalog()
+    assert catalog.release
+    assert catalog.as_of is not None
+    assert repr(catalog).startswith("<Catalog release=")
