@@ -6,11 +6,10 @@ first use, through :mod:`importlib.resources` so that it works from a zip too.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .codes import normalize_code, validate_code
@@ -18,6 +17,8 @@ from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCode
 from .records import Modifier, Procedure
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._search import SearchIndex
 
 __all__ = ["Catalog", "default_catalog", "get", "load_catalog", "search"]
@@ -306,6 +307,26 @@ def default_catalog() -> Catalog:
     return catalog
 
 
+def _data_files() -> list[tuple[str, bytes]]:
+    """The shipped data files, by name, in name order: zip-safe, and cheap when unzipped.
+
+    Reading through the package's loader works wherever the package was imported from; only a
+    package inside a zip needs :mod:`importlib.resources` (which costs more to import) to list
+    the folder.
+    """
+    folder = os.path.join(os.path.dirname(__file__), "data")
+    loader = __spec__.loader if __spec__ is not None else None
+    get_data = getattr(loader, "get_data", None)
+    if os.path.isdir(folder) and get_data is not None:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))
+        return [(name, get_data(os.path.join(folder, name))) for name in names]
+    from importlib import resources  # pragma: no cover - a zipped package
+
+    data = resources.files("proccodes").joinpath("data")  # pragma: no cover
+    entries = sorted((e for e in data.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    return [(e.name, e.read_bytes()) for e in entries]  # pragma: no cover
+
+
 def _load_default() -> Catalog:
     global _default, _load_count
     import json
@@ -315,11 +336,8 @@ def _load_default() -> Catalog:
     records: list[Procedure] = []
     releases: list[str] = []
     dates: list[date] = []
-    data = resources.files("proccodes").joinpath("data")
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        raw = json.loads(entry.read_bytes())
+    for _, content in _data_files():
+        raw = json.loads(content)
         releases.append(raw["release"])
         dates.append(date.fromisoformat(raw["as_of"]))
         records.extend(map(build_procedure, raw["procedures"]))
@@ -346,9 +364,12 @@ def get(code: str, *, on: date | None = None) -> Procedure:
     '62290'
     """
     catalog = _default or default_catalog()
+    records = catalog._records
     try:
-        record = catalog._records.get(code)
-    except TypeError:
+        record = records.get(code)
+        if record is None:  # the usual untidy input: white space, lower case
+            record = records.get(code.strip().upper())
+    except (TypeError, AttributeError):  # not text: lookup says why
         record = None
     if record is None or on is not None:
         return catalog.lookup(code, on=on)
@@ -382,6 +403,8 @@ def load_catalog(path: str | Path) -> Catalog:
     >>> load_catalog(folder)
     <Catalog release='r1' as_of=2026-01-01 records=0>
     """
+    from pathlib import Path
+
     from ._convert import parse_catalog_bytes
 
     path = Path(path)

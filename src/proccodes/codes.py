@@ -93,6 +93,11 @@ _SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (99500, 99607, CptSection.MEDICINE),
 )
 _RANGE_STARTS = tuple(start for start, _, _ in _SECTION_RANGES)
+# One byte per five-digit number: 1 where a Category I section covers it.
+_CAT1_NUMBERS = bytearray(100_000)
+for _start, _end, _ in _SECTION_RANGES:
+    _CAT1_NUMBERS[_start : _end + 1] = b"\x01" * (_end - _start + 1)
+del _start, _end
 
 
 def _section_of(number: int) -> CptSection | None:
@@ -110,6 +115,7 @@ _SHAPE = re.compile(
     r"|(?P<pla>[0-9]{4}U)|(?P<hcpcs>[ABCEGHJKLMPQRSTUV][0-9]{4})"
 )
 _SHAPE_MATCH = _SHAPE.fullmatch
+_OTHER_SHAPES = re.compile(r"[0-9]{4}[AFMTU]|[ABCEGHJKLMPQRSTUV][0-9]{4}").fullmatch
 _KIND_OF_GROUP = {
     "cat1": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
     "cat1x": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
@@ -118,10 +124,12 @@ _KIND_OF_GROUP = {
     "pla": (CodeSystem.CPT, CodeKind.CPT_PLA),
     "hcpcs": (CodeSystem.HCPCS, CodeKind.HCPCS_LEVEL_II),
 }
-# A code, then one or more two-character modifiers after a hyphen or white space.
-_WITH_MODIFIERS = re.compile(r"([A-Z0-9]{5})((?:(?:\s*-\s*|\s+)[A-Z0-9]{2})+)")
-_MODIFIER = re.compile(r"[A-Z0-9]{2}")
-_ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}")
+# Only the error path needs these (re caches compiled patterns, so they compile once, when used):
+# a code, then one or more two-character modifiers after a hyphen or white space;
+_WITH_MODIFIERS = r"([A-Z0-9]{5})((?:(?:\s*-\s*|\s+)[A-Z0-9]{2})+)"
+_MODIFIER = r"[A-Z0-9]{2}"
+# and an ICD-10-CM diagnosis code, which users paste into procedure columns.
+_ICD10 = r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}"
 # Zero-width characters that copy-and-paste leaves around codes; str.strip() keeps them.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
@@ -173,16 +181,14 @@ def is_valid_code(obj: object) -> bool:
     >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
     [True, True, False, False, False]
     """
-    if type(obj) is str:
-        m = _SHAPE_MATCH(obj)
-        if m is not None:
-            return m.lastgroup != "cat1" or _section_of(int(obj)) is not None
-    elif not isinstance(obj, str):
+    if type(obj) is str and len(obj) == 5:  # the common case, canonical text: no allocation
+        if obj.isdigit() and obj.isascii():
+            return _CAT1_NUMBERS[int(obj)] == 1
+        if _OTHER_SHAPES(obj) is not None:
+            return True
+    if not isinstance(obj, str):
         return False
-    try:
-        return _classify(normalize_code(obj)) is not None
-    except InvalidCodeError:  # pragma: no cover - normalize_code only raises for non-text
-        return False
+    return _classify(normalize_code(obj)) is not None
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
@@ -236,10 +242,10 @@ def _invalid(text: object, code: str) -> InvalidCodeError:
         return InvalidCodeError(
             text, "empty; a code has five characters, such as '62290' or 'J2650'"
         )
-    m = _WITH_MODIFIERS.fullmatch(code)
+    m = re.fullmatch(_WITH_MODIFIERS, code)
     if m is not None:
         base = m.group(1)
-        modifiers = tuple(_MODIFIER.findall(m.group(2)))
+        modifiers = tuple(re.findall(_MODIFIER, m.group(2)))
         named = ", ".join(modifiers)
         word = "modifier" if len(modifiers) == 1 else "modifiers"
         verb = "is" if len(modifiers) == 1 else "are"
@@ -264,7 +270,7 @@ def _reason(code: str) -> str:
                 "contains a dot; codes have none, and this looks like a number a spreadsheet "
                 f"turned into a decimal (the code part is {code.split('.')[0]!r})"
             )
-        if _ICD10.fullmatch(code):
+        if re.fullmatch(_ICD10, code):
             return "contains a dot; this looks like an ICD-10 diagnosis code, not a procedure code"
         return "contains a dot; CPT and HCPCS codes have none"
     for position, char in enumerate(code, 1):

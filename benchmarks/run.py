@@ -1,0 +1,331 @@
+"""Measure every figure of DESIGN.md §6 against its in-run reference; write docs/performance.md.
+
+    pip install -e . pycountry pandas
+    python benchmarks/run.py            # prints the table and rewrites docs/performance.md
+
+Machines here are noisy, so each figure is a median over repeated runs and is compared with a
+reference measured in the same run, on the same machine, a moment apart. Not part of the test
+run: nothing here is collected by pytest.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+import proccodes
+from proccodes import Catalog, Procedure, default_catalog, get, is_valid_code, is_valid_codes
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_2019 = ROOT.parent / "shared" / "data" / "cms-hcpcs-2019" / "HCPC2019_CONTR_ANWEB.txt"
+Row = dict[str, Any]
+
+
+def _median_seconds(stmt: Callable[[], object], number: int, repeat: int = 7) -> float:
+    timer = timeit.Timer(stmt)
+    return statistics.median(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def _process_seconds(code: str, runs: int = 21) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _row(figure: str, ours: str, reference: str, ratio: float, target: str, met: bool) -> Row:
+    return {
+        "figure": figure,
+        "ours": ours,
+        "reference": reference,
+        "ratio": round(ratio, 2),
+        "target": target,
+        "met": met,
+    }
+
+
+def bench_import() -> Row:
+    bare = _process_seconds("pass")
+    ours = _process_seconds("import proccodes") - bare
+    attrs_ = _process_seconds("import attrs") - bare
+    ratio = ours / attrs_
+    return _row(
+        "`import proccodes`, over bare `python -c pass`",
+        f"{ours * 1e3:.1f} ms",
+        f"`import attrs` {attrs_ * 1e3:.1f} ms",
+        ratio,
+        "≤ 1.2 × attrs",
+        ratio <= 1.2,
+    )
+
+
+def bench_cold_get() -> Row:
+    ours = _process_seconds("import proccodes; proccodes.get('62290')")
+    try:
+        import pycountry  # noqa: F401
+    except ImportError:
+        return _row(
+            "cold first `get`, whole process",
+            f"{ours * 1e3:.1f} ms",
+            "pycountry not installed",
+            float("nan"),
+            "≤ 1.0 × pycountry",
+            False,
+        )
+    ref = _process_seconds("import pycountry; pycountry.countries.get(alpha_2='DE')")
+    ratio = ours / ref
+    return _row(
+        "cold `python -c \"import proccodes; proccodes.get('62290')\"`",
+        f"{ours * 1e3:.1f} ms",
+        f"pycountry first `countries.get` {ref * 1e3:.1f} ms",
+        ratio,
+        "≤ 1.0 × pycountry",
+        ratio <= 1.0,
+    )
+
+
+def bench_warm_get() -> list[Row]:
+    get("62290")
+    canonical = _median_seconds(lambda: get("62290"), 200_000)
+    untidy = _median_seconds(lambda: get(" 62290 "), 200_000)
+    records = default_catalog()._records
+    reference = _median_seconds(lambda: records.get(" 62290 ".strip().upper()), 200_000)
+    rows = []
+    for label, value in (("canonical input", canonical), ("untidy input ' 62290 '", untidy)):
+        rows.append(
+            _row(
+                f"warm `get`, {label}",
+                f"{value * 1e9:.0f} ns",
+                f"normalize + dict {reference * 1e9:.0f} ns",
+                value / reference,
+                "≤ 300 ns",
+                value <= 300e-9,
+            )
+        )
+    return rows
+
+
+def _claim_column(size: int, distinct: int = 2000) -> list[str]:
+    rng = random.Random(62290)
+    pool = [f"{rng.randint(10004, 69990)}" for _ in range(distinct // 2)]
+    pool += [f"{rng.choice('AEGJLQ')}{rng.randint(0, 9999):04d}" for _ in range(distinct // 4)]
+    pool += [f"{rng.randint(0, 9999):04d}{rng.choice('FTU')}" for _ in range(distinct // 8)]
+    pool += ["6229O", "62290-50", "D1110", "", "62290.0"] * (distinct // 40)
+    return [rng.choice(pool) for _ in range(size)]
+
+
+def bench_is_valid_code() -> Row:
+    import re
+
+    column = _claim_column(100_000)
+    regex = re.compile(r"[0-9]{5}|[0-9]{4}[AFMTU]|[A-V][0-9]{4}").fullmatch
+
+    def ours() -> None:
+        for code in column:
+            is_valid_code(code)
+
+    def reference() -> None:
+        for code in column:
+            regex(code)
+
+    ours_rate = len(column) / _median_seconds(ours, 1, repeat=9)
+    ref_rate = len(column) / _median_seconds(reference, 1, repeat=9)
+    return _row(
+        "`is_valid_code` per call (claim-like mix)",
+        f"{ours_rate / 1e6:.2f} M codes/s",
+        f"compiled regex alone {ref_rate / 1e6:.2f} M/s",
+        ours_rate / ref_rate,
+        "≥ 2 M codes/s",
+        ours_rate >= 2e6,
+    )
+
+
+def bench_bulk() -> Row:
+    column = _claim_column(1_000_000)
+    known = frozenset(column[:1000])
+    ours_rate = len(column) / _median_seconds(lambda: is_valid_codes(column), 1, repeat=5)
+    ref_rate = len(column) / _median_seconds(lambda: [c in known for c in column], 1, repeat=5)
+    return _row(
+        "`is_valid_codes`, 1,000,000 claim codes (2,000 distinct)",
+        f"{ours_rate / 1e6:.1f} M codes/s",
+        f"frozenset membership {ref_rate / 1e6:.1f} M/s",
+        ours_rate / ref_rate,
+        "≥ 10 M codes/s",
+        ours_rate >= 10e6,
+    )
+
+
+def ten_thousand_records() -> list[Procedure]:
+    """10,000 records: the curated ones, the real 2019 HCPCS texts when available, and copies
+    of both under unused codes (texts repeat, which makes posting lists longer, not shorter)."""
+    base: list[Procedure] = list(default_catalog().values())
+    if SHARED_2019.exists():
+        try:
+            from proccodes.hcpcs import load_hcpcs
+
+            base += list(load_hcpcs(SHARED_2019).values())
+        except ImportError:  # pragma: no cover - before the HCPCS loader existed
+            pass
+    records: list[Procedure] = []
+    n = 0
+    while len(records) < 10_000:
+        for record in base:
+            if len(records) >= 10_000:
+                break
+            code = f"{n:04d}U"  # PLA-shaped codes no curated or HCPCS record uses
+            n += 1
+            records.append(
+                attrs.evolve(
+                    record,
+                    code=code,
+                    kind=proccodes.CodeKind.CPT_PLA,
+                    system=proccodes.CodeSystem.CPT,
+                )
+            )
+    return records
+
+
+QUERIES = [
+    "discogram",
+    "lumbar discography",
+    "disc dye test",
+    "discograhy",
+    "epidural steroid injection",
+    "ESI",
+    "radiofrequency ablation",
+    "nerve burning",
+    "kyphoplasty",
+    "TLIF",
+    "traction table",
+    "prednisolone",
+    "wheelchair",
+    "blood glucose test strips",
+    "ambulance",
+    "injection",
+    "oxygen concentrator",
+    "vertebral axial decompression",
+    "physical therapy evaluation",
+    "mri",
+]
+
+
+def bench_search() -> Row:
+    catalog = Catalog.from_records(ten_thousand_records())
+    catalog.search("warm up")  # builds the index once
+    per_query = [_median_seconds(lambda q=q: catalog.search(q), 200, repeat=5) for q in QUERIES]
+    median = statistics.median(per_query)
+    records = list(catalog.values())
+
+    def linear(query: str) -> list[Procedure]:
+        words = query.lower().split()
+        return [r for r in records if all(w in r.title.lower() for w in words)][:10]
+
+    linear_median = statistics.median(
+        _median_seconds(lambda q=q: linear(q), 5, repeat=3) for q in QUERIES
+    )
+    return _row(
+        f"`search`, 10,000-record catalog, median of {len(QUERIES)} queries",
+        f"{median * 1e6:.1f} µs",
+        f"linear title scan {linear_median * 1e6:.0f} µs",
+        median / linear_median,
+        "≤ 50 µs",
+        median <= 50e-6,
+    )
+
+
+def bench_memory() -> Row:
+    from proccodes._convert import unstructure_procedure
+
+    records = ten_thousand_records()
+    dumped = [json.dumps(unstructure_procedure(r)) for r in records]
+    del records
+    gc.collect()
+
+    def held(build: Callable[[dict[str, Any]], object]) -> int:
+        gc.collect()
+        tracemalloc.start()
+        kept = [build(json.loads(d)) for d in dumped]
+        size = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del kept
+        return size
+
+    from proccodes._fastload import build_procedure
+
+    ours = held(build_procedure)
+    dicts = held(lambda d: d)
+    return _row(
+        "memory for 10,000 records",
+        f"{ours / 2**20:.1f} MiB",
+        f"the same content as dicts {dicts / 2**20:.1f} MiB",
+        ours / dicts,
+        "≤ 1.0 × dicts",
+        ours <= dicts,
+    )
+
+
+def bench_hcpcs() -> list[Row]:
+    try:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import bench_hcpcs
+    except ImportError:
+        return []
+    rows: list[Row] = bench_hcpcs.run()
+    return rows
+
+
+def main() -> None:
+    rows: list[Row] = [
+        bench_import(),
+        bench_cold_get(),
+        *bench_warm_get(),
+        bench_is_valid_code(),
+        bench_bulk(),
+        bench_search(),
+        bench_memory(),
+        *bench_hcpcs(),
+    ]
+    table = [
+        "| figure | proccodes | in-run reference | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        table.append(
+            f"| {r['figure']} | {r['ours']} | {r['reference']} | {r['ratio']} | "
+            f"{r['target']} | {'yes' if r['met'] else '**no**'} |"
+        )
+    print("\n".join(table))
+    doc = ROOT / "docs" / "performance.md"
+    doc.write_text(
+        "# Performance\n\n"
+        "Each figure of DESIGN.md §6, measured by `python benchmarks/run.py` (after\n"
+        "`pip install -e . pycountry pandas`), as a median over repeated runs next to a reference\n"
+        "measured in the same run. Machines here are noisy: compare ratios, not absolute times.\n"
+        "Benchmarks are not part of the test run.\n\n"
+        f"Measured {date.today().isoformat()} on {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{proccodes.__version__}, catalog release {default_catalog().release}.\n\n"
+        + "\n".join(table)
+        + "\n"
+    )
+    print(f"\nwrote {doc.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
