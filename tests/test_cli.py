@@ -76,9 +76,7 @@ def test_search():
     assert nothing.returncode == 1
     assert nothing.stdout == ""
     found = json.loads(run("search", "discogram", "--json", "--limit", "1").stdout)
-    assert found == [
-        {"code": "62290", "title": found[0]["title"], "kind": "CPT Category I"}
-    ]
+    assert found == [{"code": "62290", "title": found[0]["title"], "kind": "CPT Category I"}]
 
 
 def test_validate_lines_and_exit_codes():
