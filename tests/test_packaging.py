@@ -6,6 +6,8 @@ import subprocess
 import sys
 from importlib import metadata, resources
 
+import pytest
+
 import proccodes
 
 
@@ -44,12 +46,8 @@ def test_every_public_name_resolves_and_is_documented():
 
 
 def test_unknown_attribute():
-    try:
+    with pytest.raises(AttributeError, match="nothing_here"):
         proccodes.nothing_here  # noqa: B018
-    except AttributeError as exc:
-        assert "nothing_here" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("expected AttributeError")
 
 
 def test_import_loads_no_data_and_no_cattrs():
