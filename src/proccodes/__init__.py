@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         normalize_code,
         validate_code,
     )
+    from .cpt import load_cpt_descriptors
     from .errors import (
         CodeNotActiveError,
         DataError,
@@ -87,6 +88,7 @@ __all__ = [
     "is_valid_code",
     "is_valid_codes",
     "load_catalog",
+    "load_cpt_descriptors",
     "normalize_code",
     "search",
     "validate_code",
@@ -96,6 +98,7 @@ __all__ = [
 _HOME = {
     **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
+    "load_cpt_descriptors": "cpt",
     **dict.fromkeys(
         [
             "Code",

@@ -26,7 +26,15 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from .codes import CodeKind, CodeSystem, CptSection, _classify, normalize_code
 from .errors import DataError
-from .records import BodyRegion, DescriptorUse, Procedure, Severity, Statement, UnitOfService
+from .records import (
+    BodyRegion,
+    DescriptorUse,
+    Modifier,
+    Procedure,
+    Severity,
+    Statement,
+    UnitOfService,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -207,6 +215,7 @@ class CatalogFile:
     release: str
     as_of: date
     procedures: tuple[Procedure, ...]
+    modifiers: tuple[Modifier, ...] = ()
 
 
 def _check_codes(record: Procedure, label: str) -> list[str]:
@@ -301,7 +310,7 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
             f"schema_version {header['schema_version']} is not supported; this proccodes reads "
             f"version {SCHEMA_VERSION} @ $.schema_version"
         )
-    extra = sorted(set(raw) - {"schema_version", "release", "as_of", "procedures"})
+    extra = sorted(set(raw) - {"schema_version", "release", "as_of", "procedures", "modifiers"})
     if extra:
         problems.append(f"unknown field(s): {', '.join(extra)} @ $")
     items = raw.get("procedures")
@@ -315,6 +324,12 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
             procedures = structure_procedures(items, source)
         except DataError as exc:
             raise DataError(source, [*problems, *exc.problems]) from exc.__cause__
+    modifiers: tuple[Modifier, ...] = ()
+    if "modifiers" in raw:
+        try:
+            modifiers = converter.structure(raw["modifiers"], tuple[Modifier, ...])
+        except Exception as exc:  # every failure becomes a located message
+            problems.extend(_messages(exc, "$.modifiers"))
     if problems:
         raise DataError(source, problems)
     return CatalogFile(
@@ -322,6 +337,7 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
         release=header["release"],
         as_of=header["as_of"],
         procedures=procedures,
+        modifiers=modifiers,
     )
 
 

@@ -417,6 +417,7 @@ def load_catalog(path: str | Path) -> Catalog:
     else:
         raise DataError(str(path), ["no such file or folder"])
     records: list[Procedure] = []
+    modifiers: list[Modifier] = []
     releases: list[str] = []
     dates: list[date] = []
     problems: list[str] = []
@@ -428,6 +429,7 @@ def load_catalog(path: str | Path) -> Catalog:
             raise DataError(str(file), [f"cannot read: {exc.strerror or exc}"]) from exc
         releases.append(parsed.release)
         dates.append(parsed.as_of)
+        modifiers.extend(parsed.modifiers)
         for record in parsed.procedures:
             if record.code in seen:
                 problems.append(
@@ -438,4 +440,9 @@ def load_catalog(path: str | Path) -> Catalog:
             records.append(record)
     if problems:
         raise DataError(str(path), problems)
-    return Catalog(records, release=" + ".join(dict.fromkeys(releases)), as_of=max(dates))
+    return Catalog(
+        records,
+        release=" + ".join(dict.fromkeys(releases)),
+        as_of=max(dates),
+        modifiers=modifiers,
+    )

@@ -117,6 +117,23 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("codes", nargs="+", metavar="CODE", help="codes; '-' reads stdin")
     validate.add_argument("--json", action="store_true", help="print results as JSON")
 
+    export = command("export", _export, "write the catalog as JSON, FHIR or JSON Schema")
+    export.add_argument(
+        "--format",
+        choices=("json", "fhir", "schema"),
+        default="json",
+        help="json: the data-file form; fhir: a FHIR R4 CodeSystem; "
+        "schema: the JSON Schema of the data-file form",
+    )
+    export.add_argument(
+        "--system",
+        choices=("CPT", "HCPCS"),
+        default=None,
+        help="with --format fhir: which code system (default: CPT, or HCPCS "
+        "when the catalog holds only HCPCS codes)",
+    )
+    export.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+
     check = command("check", _check, "check a catalog for completeness and integrity")
     check.add_argument(
         "path",
@@ -397,6 +414,30 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 out.write(f"{r['input']:<{width}}  invalid  {r['reason']}\n")
     return 0 if all(r["valid"] for r in results) else 1
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from . import export, fhir
+    from .codes import CodeSystem
+
+    if args.format == "schema":
+        _dump(export.catalog_schema(), out)
+        return 0
+    catalog = _catalog(args.catalog)
+    if args.format == "json":
+        _dump(export.catalog_json(catalog), out)
+        return 0
+    if args.system is not None:
+        system = CodeSystem(args.system)
+    elif any(r.system is CodeSystem.CPT for r in catalog.values()):
+        system = CodeSystem.CPT
+    else:
+        system = CodeSystem.HCPCS
+    _dump(fhir.code_system(catalog, system=system), out)
+    return 0
 
 
 # -- check --------------------------------------------------------------------------------------

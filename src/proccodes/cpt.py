@@ -1,0 +1,193 @@
+"""Official CPT descriptors from the AMA data files a licensee receives, overlaid on a catalog.
+
+proccodes ships no AMA text. A user with a CPT license points :func:`load_cpt_descriptors` at the
+files of their release, and overlays the descriptors on a catalog; records gain official
+descriptors (``Descriptor`` with use short, medium, long, consumer or clinician), and every code in
+the files that the catalog lacks is reported, not dropped.
+
+Files are recognized by name, as the AMA names them:
+
+=====================================  =============================================  ===========
+file                                   layout                                         use
+=====================================  =============================================  ===========
+``SHORTU.txt``                         code, a space, the descriptor                  short
+``MEDU.txt``                           code, a space, the descriptor                  medium
+``LONGULT.txt`` (``LONGUT``, ...)      code, a tab or a space, the descriptor         long
+``ConsumerDescriptor.txt``             tab-separated, header row (concept, code, text) consumer
+``ClinicianDescriptor.txt``            tab-separated, header row (concept, code, id,   clinician
+                                       text); several rows per code
+=====================================  =============================================  ===========
+
+A copyright header before the first code line is skipped. Files are read as UTF-8, falling back to
+cp1252 (the AMA's own loader does the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import attrs
+
+from .catalog import Catalog
+from .errors import DataError
+from .records import Descriptor, DescriptorUse
+
+__all__ = ["CptDescriptors", "Overlay", "load_cpt_descriptors"]
+
+_CODE_LINE = re.compile(r"([0-9]{4}[0-9AFMTU])(?:\t| +)(\S.*)")
+_CODE = re.compile(r"[0-9]{4}[0-9AFMTU]")
+
+
+def _use_of(name: str) -> DescriptorUse | None:
+    upper = name.upper()
+    if upper.startswith("SHORTU"):
+        return DescriptorUse.SHORT
+    if upper.startswith("MEDU"):
+        return DescriptorUse.MEDIUM
+    if upper.startswith("LONGU"):
+        return DescriptorUse.LONG
+    if upper.startswith("CONSUMERDESCRIPTOR"):
+        return DescriptorUse.CONSUMER
+    if upper.startswith("CLINICIANDESCRIPTOR"):
+        return DescriptorUse.CLINICIAN
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class Overlay:
+    """The result of overlaying descriptors: the new catalog and what did not match."""
+
+    catalog: Catalog
+    matched: tuple[str, ...]
+    unmatched: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class CptDescriptors:
+    """Official descriptors by code, read from licensed AMA files."""
+
+    by_code: Mapping[str, tuple[Descriptor, ...]]
+    files: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    def overlay(self, catalog: Catalog) -> Overlay:
+        """The catalog with these descriptors added to its records.
+
+        A record's descriptors of the same use are replaced by the file's; codes in the files
+        but not in the catalog are listed in ``unmatched``.
+        """
+        records = []
+        matched = []
+        for code, record in catalog.items():
+            found = self.by_code.get(code)
+            if found is None:
+                records.append(record)
+                continue
+            uses = {d.use for d in found}
+            kept = tuple(d for d in record.descriptors if d.use not in uses)
+            records.append(attrs.evolve(record, descriptors=kept + found))
+            matched.append(code)
+        unmatched = tuple(sorted(set(self.by_code) - set(catalog)))
+        new = Catalog(
+            records,
+            release=catalog.release,
+            as_of=catalog.as_of,
+            modifiers=catalog.modifiers.values(),
+        )
+        return Overlay(catalog=new, matched=tuple(matched), unmatched=unmatched)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _rows(path: Path, text: str, use: DescriptorUse) -> Iterator[tuple[str, str]]:
+    lines = text.splitlines()
+    if use in (DescriptorUse.CONSUMER, DescriptorUse.CLINICIAN):
+        yield from _tab_rows(path, lines, use)
+        return
+    problems = []
+    started = False
+    for number, line in enumerate(lines, 1):
+        m = _CODE_LINE.fullmatch(line.rstrip())
+        if m is None:
+            if started and line.strip():
+                problems.append(f"line {number}: expected a code, then its descriptor")
+            continue
+        started = True
+        yield m.group(1), " ".join(m.group(2).split())
+    if not started:
+        problems.append("no code lines found (is this an AMA descriptor file?)")
+    if problems:
+        raise DataError(str(path), problems)
+
+
+def _tab_rows(path: Path, lines: list[str], use: DescriptorUse) -> Iterator[tuple[str, str]]:
+    problems = []
+    header_at = next(
+        (i for i, line in enumerate(lines) if "cpt code" in line.lower() and "\t" in line), None
+    )
+    if header_at is None:
+        raise DataError(str(path), ["no header row with a 'CPT Code' column"])
+    header = [h.strip().lower() for h in lines[header_at].split("\t")]
+    code_col = header.index(next(h for h in header if "cpt code" in h))
+    text_col = len(header) - 1
+    for number, line in enumerate(lines[header_at + 1 :], header_at + 2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            problems.append(f"line {number}: expected {len(header)} tab-separated columns")
+            continue
+        code = cells[code_col].strip()
+        if not _CODE.fullmatch(code):
+            problems.append(f"line {number}: {code!r} is not a CPT code @ {header[code_col]}")
+            continue
+        yield code, " ".join(cells[text_col].split())
+    if problems:
+        raise DataError(str(path), problems)
+
+
+def load_cpt_descriptors(path: str | Path) -> CptDescriptors:
+    """Read AMA CPT descriptor files: one file, or a folder holding several.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "SHORTU.txt").write_text("Licensed text follows.\\n\\n99999 SOME TEXT\\n")
+    >>> found = load_cpt_descriptors(folder)
+    >>> found.by_code["99999"][0].use.value, len(found)
+    ('short', 1)
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and _use_of(p.name) is not None)
+        if not files:
+            raise DataError(str(path), ["no AMA descriptor files (SHORTU, MEDU, LONGULT ...)"])
+    elif path.is_file():
+        if _use_of(path.name) is None:
+            raise DataError(str(path), ["not a known AMA descriptor file name"])
+        files = [path]
+    else:
+        raise DataError(str(path), ["no such file or folder"])
+    found: dict[str, list[Descriptor]] = {}
+    for file in files:
+        use = _use_of(file.name)
+        assert use is not None
+        try:
+            text = _decode(file.read_bytes())
+        except OSError as exc:
+            raise DataError(str(file), [f"cannot read: {exc.strerror or exc}"]) from exc
+        source = f"AMA CPT {file.name}"
+        for code, descriptor in _rows(file, text, use):
+            found.setdefault(code, []).append(Descriptor(use=use, text=descriptor, source=source))
+    return CptDescriptors(
+        by_code={code: tuple(ds) for code, ds in sorted(found.items())},
+        files=tuple(str(f) for f in files),
+    )

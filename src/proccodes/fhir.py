@@ -1,0 +1,244 @@
+"""FHIR R4 out: a catalog as a ``CodeSystem`` resource, and ``$lookup`` / ``$validate-code``
+answers as ``Parameters`` resources, all as plain JSON-ready dicts (no FHIR library needed).
+
+CPT concepts use the system ``http://www.ama-assn.org/go/cpt`` with ``content`` ``fragment``:
+proccodes holds a part of the code system and none of its official text. A concept's ``display``
+is the AMA long descriptor when the user overlaid licensed descriptors
+(:mod:`proccodes.cpt`), else proccodes' own title. HCPCS Level II concepts use
+``http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets``, whose texts are public domain.
+
+>>> from proccodes import default_catalog
+>>> cs = code_system(default_catalog(), system=CodeSystem.CPT)
+>>> cs["resourceType"], cs["url"], cs["content"]
+('CodeSystem', 'http://www.ama-assn.org/go/cpt', 'fragment')
+>>> answer = validate_code(default_catalog(), "62290")
+>>> answer["parameter"][0]
+{'name': 'result', 'valueBoolean': True}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from .codes import CodeSystem, is_valid_code, normalize_code
+from .errors import InvalidCodeError
+from .records import DescriptorUse, Procedure
+
+__all__ = ["SYSTEM_URI", "code_system", "lookup", "validate_code"]
+
+SYSTEM_URI = {
+    CodeSystem.CPT: "http://www.ama-assn.org/go/cpt",
+    CodeSystem.HCPCS: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+}
+_OID = {CodeSystem.CPT: "2.16.840.1.113883.6.12", CodeSystem.HCPCS: "2.16.840.1.113883.6.285"}
+_NAME = {CodeSystem.CPT: "CPT", CodeSystem.HCPCS: "HCPCSLevelII"}
+_TITLE = {
+    CodeSystem.CPT: "Current Procedural Terminology (fragment: code numbers with proccodes text)",
+    CodeSystem.HCPCS: "HCPCS Level II",
+}
+_COPYRIGHT = {
+    CodeSystem.CPT: (
+        "CPT is a registered trademark of the American Medical Association. This resource "
+        "carries no AMA descriptor text unless the user overlaid it from a licensed file."
+    ),
+    CodeSystem.HCPCS: "HCPCS Level II is a public-domain work of CMS.",
+}
+# HL7's CPT importer names designation uses like this.
+_DESIGNATION_USE = {
+    DescriptorUse.LONG: "long",
+    DescriptorUse.MEDIUM: "med",
+    DescriptorUse.SHORT: "short",
+    DescriptorUse.CONSUMER: "consumer",
+    DescriptorUse.CLINICIAN: "clinician",
+}
+_PROPERTIES = [
+    ("status", "code", "active or retired"),
+    ("inactive", "boolean", "True when the code has been terminated"),
+    ("effectiveDate", "dateTime", "The date the code took effect"),
+    ("retirementDate", "dateTime", "The last date the code was in effect"),
+    ("kind", "string", "CPT Category I, II, III, PLA, or HCPCS Level II"),
+    ("addOn", "boolean", "An add-on code, reported only with a primary code"),
+    ("primaryCode", "code", "A primary code an add-on code is reported with"),
+    ("unitOfService", "string", "What one billed unit stands for"),
+    ("bodyRegion", "string", "The body region billing distinguishes"),
+    ("replacedBy", "code", "The code that replaced a terminated one"),
+]
+
+
+def _display(record: Procedure) -> str:
+    return record.descriptor(DescriptorUse.LONG) or record.title
+
+
+def _properties(record: Procedure, on: date | None = None) -> list[dict[str, Any]]:
+    props: list[dict[str, Any]] = []
+    retired = record.terminated is not None and (on or date.today()) > record.terminated
+    props.append({"code": "status", "valueCode": "retired" if retired else "active"})
+    props.append({"code": "inactive", "valueBoolean": retired})
+    if record.effective is not None:
+        props.append({"code": "effectiveDate", "valueDateTime": record.effective.isoformat()})
+    if record.terminated is not None:
+        props.append({"code": "retirementDate", "valueDateTime": record.terminated.isoformat()})
+    props.append({"code": "kind", "valueString": record.kind.value})
+    billing = record.billing
+    if billing is not None:
+        props.append({"code": "addOn", "valueBoolean": billing.add_on})
+        props += [{"code": "primaryCode", "valueCode": c} for c in billing.primary_codes]
+        props.append({"code": "unitOfService", "valueString": billing.unit_of_service.value})
+        props.append({"code": "bodyRegion", "valueString": billing.body_region.value})
+    props += [{"code": "replacedBy", "valueCode": c} for c in record.replaced_by]
+    return props
+
+
+def _concept(record: Procedure) -> dict[str, Any]:
+    concept: dict[str, Any] = {"code": record.code, "display": _display(record)}
+    designations = [
+        {"use": {"code": _DESIGNATION_USE[d.use]}, "value": d.text} for d in record.descriptors
+    ]
+    if designations:
+        concept["designation"] = designations
+    concept["property"] = _properties(record)
+    return concept
+
+
+def code_system(
+    catalog: Mapping[str, Procedure], *, system: CodeSystem = CodeSystem.CPT
+) -> dict[str, Any]:
+    """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict)."""
+    release = getattr(catalog, "release", "") or "unversioned"
+    as_of = getattr(catalog, "as_of", None)
+    records = [r for r in catalog.values() if r.system == system]
+    resource: dict[str, Any] = {
+        "resourceType": "CodeSystem",
+        "url": SYSTEM_URI[system],
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:oid:{_OID[system]}"}],
+        "version": release,
+        "name": _NAME[system],
+        "title": _TITLE[system],
+        "status": "active",
+        "experimental": False,
+        "publisher": "proccodes (not the code system's owner)",
+        "copyright": _COPYRIGHT[system],
+        "caseSensitive": True,
+        "content": "fragment" if system is CodeSystem.CPT else "complete",
+        "count": len(records),
+        "property": [
+            {"code": code, "type": type_, "description": description}
+            for code, type_, description in _PROPERTIES
+        ],
+        "concept": [_concept(r) for r in records],
+    }
+    if isinstance(as_of, date):
+        resource["date"] = as_of.isoformat()
+    return resource
+
+
+def _system_of(code: str) -> CodeSystem | None:
+    if not is_valid_code(code):
+        return None
+    return CodeSystem.HCPCS if code[0].isalpha() else CodeSystem.CPT
+
+
+def lookup(
+    catalog: Mapping[str, Procedure], code: str, *, on: date | None = None
+) -> dict[str, Any]:
+    """A ``$lookup`` answer (``Parameters``) for ``code``, or an ``OperationOutcome`` when the
+    code is malformed or not in the catalog (servers answer that with HTTP 404).
+
+    >>> from proccodes import default_catalog
+    >>> [p["name"] for p in lookup(default_catalog(), "62290")["parameter"]][:3]
+    ['name', 'version', 'display']
+    >>> lookup(default_catalog(), "99999")["resourceType"]
+    'OperationOutcome'
+    """
+    record = _find(catalog, code)
+    if isinstance(record, str):
+        return {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "not-found", "diagnostics": record}],
+        }
+    parameters: list[dict[str, Any]] = [
+        {"name": "name", "valueString": _NAME[record.system]},
+        {"name": "version", "valueString": getattr(catalog, "release", "") or "unversioned"},
+        {"name": "display", "valueString": _display(record)},
+    ]
+    for d in record.descriptors:
+        parameters.append(
+            {
+                "name": "designation",
+                "part": [
+                    {"name": "use", "valueCoding": {"code": _DESIGNATION_USE[d.use]}},
+                    {"name": "value", "valueString": d.text},
+                ],
+            }
+        )
+    for prop in _properties(record, on):
+        value_key = next(k for k in prop if k.startswith("value"))
+        parameters.append(
+            {
+                "name": "property",
+                "part": [
+                    {"name": "code", "valueCode": prop["code"]},
+                    {"name": value_key, value_key: prop[value_key]},
+                ],
+            }
+        )
+    return {"resourceType": "Parameters", "parameter": parameters}
+
+
+def _find(catalog: Mapping[str, Procedure], code: str) -> Procedure | str:
+    try:
+        canonical = normalize_code(code)
+    except InvalidCodeError as exc:
+        return str(exc)
+    if _system_of(canonical) is None:
+        return f"{code!r} is not a valid CPT or HCPCS Level II code"
+    record = catalog.get(canonical)
+    if record is None:
+        return f"code {canonical} is not in this code system version"
+    return record
+
+
+def validate_code(
+    catalog: Mapping[str, Procedure],
+    code: str,
+    *,
+    on: date | None = None,
+    display: str | None = None,
+) -> dict[str, Any]:
+    """A ``$validate-code`` answer (``Parameters``): ``result``, ``message`` when false or when
+    there is a warning, and ``display``. With ``on``, a code not in effect that day is false.
+
+    >>> from datetime import date
+    >>> from proccodes import default_catalog
+    >>> answer = validate_code(default_catalog(), "99999")
+    >>> answer["parameter"][0]["valueBoolean"], answer["parameter"][1]["name"]
+    (False, 'message')
+    """
+    record = _find(catalog, code)
+    if isinstance(record, str):
+        return {
+            "resourceType": "Parameters",
+            "parameter": [
+                {"name": "result", "valueBoolean": False},
+                {"name": "message", "valueString": record},
+            ],
+        }
+    result = True
+    message = None
+    if on is not None and not record.is_active_on(on):
+        result = False
+        message = f"code {record.code} was not in effect on {on.isoformat()}"
+        if record.replaced_by:
+            message += "; replaced by " + ", ".join(record.replaced_by)
+    elif display is not None and display not in {
+        record.title,
+        *(d.text for d in record.descriptors),
+    }:
+        message = f"the display {display!r} is not a display of code {record.code}"
+    parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
+    if message is not None:
+        parameters.append({"name": "message", "valueString": message})
+    parameters.append({"name": "display", "valueString": _display(record)})
+    return {"resourceType": "Parameters", "parameter": parameters}
