@@ -117,13 +117,13 @@ class _SchemaBuilder:
 def record_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of one record, ``Procedure``, with every section type."""
     builder = _SchemaBuilder()
-    root = builder.of(Procedure)
+    builder.of(Procedure)
     builder.of(Modifier)
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "$id": "https://proccodes.invalid/schema/procedure.json",
+        **builder.defs["Procedure"],
         "title": "proccodes Procedure record",
-        **root,
         "$defs": builder.defs,
     }
 
