@@ -1,0 +1,77 @@
+"""The shipped data: strict and fast loaders agree, every code is there, and it checks clean."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from proccodes import CodeSystem, check_catalog, default_catalog, load_catalog
+from proccodes._convert import parse_catalog_bytes
+from proccodes._fastload import build_procedure
+
+from .conftest import DATA_DIR
+
+FILES = sorted(DATA_DIR.glob("*.json"))
+
+# The spine and back-pain family (issue 3).
+EXPECTED = """
+62290 62291 72295 72285 72131 72132 72148 72149 72158
+22526 22527 62287 62292 0627T 0628T 0629T 0630T 22899
+62320 62321 62322 62323 64479 64480 64483 64484
+64490 64491 64492 64493 64494 64495 64628 64629
+64633 64634 64635 64636 22510 22511 22512 22513 22514 22515
+22612 22614 22630 22632 22633 22634 22558 22585 63030 63035 63047 63048
+97012 97110 97140 97161 97162 97163 S9090 J2650
+""".split()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_strict_and_fast_loaders_agree(path):
+    strict = parse_catalog_bytes(path.read_bytes(), str(path))
+    raw = json.loads(path.read_bytes())
+    assert tuple(build_procedure(r) for r in raw["procedures"]) == strict.procedures
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_file_headers(path):
+    parsed = parse_catalog_bytes(path.read_bytes(), str(path))
+    assert parsed.release == default_catalog().release
+    assert parsed.as_of <= date.today()
+
+
+def test_the_default_catalog_is_the_data_folder():
+    assert load_catalog(DATA_DIR) == default_catalog()
+
+
+def test_every_expected_code_is_shipped():
+    missing = sorted(set(EXPECTED) - set(default_catalog()))
+    assert not missing
+    assert len(default_catalog()) >= 60
+
+
+def test_shipped_catalog_has_no_problems():
+    problems = check_catalog(default_catalog())
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_every_curated_record_is_complete_and_reviewed():
+    for record in default_catalog().values():
+        assert record.clinical is not None, record.code
+        assert record.billing is not None, record.code
+        assert record.sources, record.code
+        assert record.reviewed is not None, record.code
+
+
+def test_cpt_records_carry_no_official_descriptor_text():
+    for record in default_catalog().values():
+        if record.system is CodeSystem.CPT:
+            assert record.descriptors == (), record.code
+
+
+def test_hcpcs_records_carry_their_public_descriptors():
+    for record in default_catalog().values():
+        if record.system is CodeSystem.HCPCS:
+            assert record.descriptor("long"), record.code
+            assert record.descriptor("short"), record.code
