@@ -9,10 +9,10 @@ This module does no I/O; :mod:`proccodes._convert` turns JSON into these types a
 ...               title="Vertebral axial decompression", effective=date(2000, 1, 1))
 >>> p.is_active_on(date(2019, 6, 1))
 True
->>> p.title = "changed"
+>>> p.title = "changed"  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
 ...
-attrs.exceptions.FrozenInstanceError
+attrs.exceptions.FrozenInstanceError: can't set attribute
 """
 
 from __future__ import annotations
