@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,7 +14,7 @@ from proccodes import CodeSystem, check_catalog, default_catalog, load_catalog
 from proccodes._convert import parse_catalog_bytes
 from proccodes._fastload import build_procedure
 
-from .conftest import DATA_DIR
+from .conftest import DATA_DIR, SHARED
 
 FILES = sorted(DATA_DIR.glob("*.json"))
 
@@ -75,3 +78,42 @@ def test_hcpcs_records_carry_their_public_descriptors():
         if record.system is CodeSystem.HCPCS:
             assert record.descriptor("long"), record.code
             assert record.descriptor("short"), record.code
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_RUN = 7  # words in a row; shorter runs ("the center of the disc") occur by chance
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every prose string of a raw record; citations quote titles and may match."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "citation":
+                yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _runs(text: str) -> Iterator[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return (tuple(words[i : i + _RUN]) for i in range(len(words) - _RUN + 1))
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared/seeds")
+def test_no_record_copies_a_run_of_words_from_the_seeds():
+    seeds = {}
+    for path in sorted((SHARED / "seeds").glob("0*.txt")):
+        for run in _runs(path.read_text(encoding="utf-8", errors="replace")):
+            seeds.setdefault(run, path.name)
+    copied = [
+        f"{raw['code']} repeats {seeds[run]}: {' '.join(run)!r}"
+        for path in FILES
+        for raw in json.loads(path.read_bytes())["procedures"]
+        for text in _texts(raw)
+        for run in _runs(text)
+        if run in seeds
+    ]
+    assert not copied, "\n".join(copied)

@@ -1,0 +1,96 @@
+"""Search quality: what patients and billers type, and the code that must come up.
+
+Each case is a query, the code expected, and how high it must rank: first, or within the top 3
+where the words fit several codes equally well (a lay query without a region, a family name).
+The queries mix lay words, billing abbreviations, body regions and misspellings. A failure here
+is fixed in the search ranking or in a record's common names, not by weakening the case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from proccodes import search
+
+FIRST, TOP3 = 1, 3
+
+CASES: list[tuple[str, str, int]] = [
+    # discography and its imaging
+    ("discogram", "62290", FIRST),
+    ("discography lumbar", "62290", FIRST),
+    ("disc dye test", "62290", FIRST),
+    ("discograhy", "62290", FIRST),
+    ("cervical discogram", "62291", FIRST),
+    ("neck discography", "62291", FIRST),
+    ("discogram reading lumbar", "72295", TOP3),
+    ("cervical discogram supervision and interpretation", "72285", TOP3),
+    # epidural and nerve-root injections
+    ("lumbar ESI", "62323", TOP3),
+    ("epidural steroid injection lower back", "62323", TOP3),
+    ("epidurl steroid injection", "62323", TOP3),
+    ("interlaminar epidural neck", "62321", TOP3),
+    ("transforaminal epidural lumbar", "64483", FIRST),
+    ("TFESI neck", "64479", TOP3),
+    ("selective nerve root block lower back", "64483", TOP3),
+    # facet joints and their nerves
+    ("MBB lumbar", "64493", TOP3),
+    ("medial branch block neck", "64490", TOP3),
+    ("facet injection lower back", "64493", TOP3),
+    ("RFA lower back", "64635", TOP3),
+    ("nerve burning back", "64635", TOP3),
+    ("radiofrequency ablation neck", "64633", TOP3),
+    ("radiofrequncy ablation lumbar", "64635", TOP3),
+    ("rhizotomy lumbar", "64635", TOP3),
+    ("basivertebral nerve ablation", "64628", FIRST),
+    ("Intracept", "64628", FIRST),
+    # inside the disc
+    ("IDET", "22526", FIRST),
+    ("intradiscal electrothermal therapy", "22526", FIRST),
+    ("nucleoplasty", "62287", FIRST),
+    ("chemonucleolysis", "62292", FIRST),
+    ("disc cell injection", "0627T", TOP3),
+    ("unlisted spine procedure", "22899", FIRST),
+    ("fibrin sealant disc", "22899", TOP3),
+    ("annulogram", "22899", TOP3),
+    # vertebral augmentation
+    ("kyphoplasty lumbar", "22514", TOP3),
+    ("balloon kyphoplasty thoracic", "22513", TOP3),
+    ("kyphoplasy", "22514", TOP3),
+    ("vertebroplasty lower back", "22511", TOP3),
+    ("vertebroplasty neck", "22510", TOP3),
+    # surgery
+    ("TLIF", "22630", FIRST),
+    ("PLIF", "22630", TOP3),
+    ("ALIF", "22558", FIRST),
+    ("posterolateral fusion lumbar", "22612", FIRST),
+    ("360 fusion", "22633", TOP3),
+    ("microdiscectomy", "63030", FIRST),
+    ("microdiscetomy", "63030", FIRST),
+    ("herniated disc surgery", "63030", TOP3),
+    ("laminectomy spinal stenosis", "63047", FIRST),
+    # conservative care and imaging
+    ("traction table", "S9090", TOP3),
+    ("VAX-D", "S9090", FIRST),
+    ("mechanical traction", "97012", FIRST),
+    ("physical therapy evaluation", "97161", TOP3),
+    ("therapeutic exercise", "97110", FIRST),
+    ("manual therapy", "97140", FIRST),
+    ("lumbar MRI", "72148", TOP3),
+    ("MRI lower back with contrast", "72149", TOP3),
+    ("CT lumbar spine", "72131", TOP3),
+    # codes as billers type them
+    (" 62290 ", "62290", FIRST),
+    ("j2650", "J2650", FIRST),
+    ("prednisolone acetate", "J2650", FIRST),
+]
+
+
+def test_the_set_is_large_enough():
+    assert len(CASES) >= 40
+    assert len({q for q, _, _ in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(("query", "code", "within"), CASES, ids=[c[0] for c in CASES])
+def test_query_ranks_the_expected_code(query, code, within):
+    found = [p.code for p in search(query, limit=within)]
+    assert code in found, f"{query!r}: expected {code} within the top {within}, got {found}"
