@@ -44,6 +44,14 @@ def test_file_headers(path):
     assert parsed.as_of <= date.today()
 
 
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_files_are_formatted_for_review(path):
+    # One layout keeps diffs small and reviewable; fix with
+    # python -m json.tool --indent 2 --no-ensure-ascii FILE
+    text = path.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
 def test_the_default_catalog_is_the_data_folder():
     assert load_catalog(DATA_DIR) == default_catalog()
 
