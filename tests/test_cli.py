@@ -118,13 +118,13 @@ def test_check_reports_problems_and_data_errors(tmp_path):
 def test_extra_catalog_by_option_and_environment(tmp_path):
     doc = json.loads((DATA_DIR / "discography.json").read_text())
     record = doc["procedures"][0]
-    record.update(code="0627T", kind="CPT Category III", title="A test-only record")
+    record.update(code="0999T", kind="CPT Category III", title="A test-only record")
     doc["procedures"] = [record]
     path = tmp_path / "extra.json"
     path.write_text(json.dumps(doc))
-    assert run("show", "0627T", "--catalog", str(path)).stdout.startswith("0627T  A test-only")
-    by_env = run("show", "0627T", env={"PROCCODES_CATALOG": str(path)})
-    assert by_env.stdout.startswith("0627T  A test-only")
+    assert run("show", "0999T", "--catalog", str(path)).stdout.startswith("0999T  A test-only")
+    by_env = run("show", "0999T", env={"PROCCODES_CATALOG": str(path)})
+    assert by_env.stdout.startswith("0999T  A test-only")
 
 
 @pytest.mark.parametrize(
