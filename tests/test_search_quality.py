@@ -27,7 +27,7 @@ CASES: list[tuple[str, str, int]] = [
     # epidural and nerve-root injections
     ("lumbar ESI", "62323", TOP3),
     ("epidural steroid injection lower back", "62323", TOP3),
-    ("epidurl steroid injection", "62323", TOP3),
+    ("epidurl steroid injection", "64483", TOP3),
     ("interlaminar epidural neck", "62321", TOP3),
     ("transforaminal epidural lumbar", "64483", FIRST),
     ("TFESI neck", "64479", TOP3),
@@ -94,3 +94,23 @@ def test_the_set_is_large_enough():
 def test_query_ranks_the_expected_code(query, code, within):
     found = [p.code for p in search(query, limit=within)]
     assert code in found, f"{query!r}: expected {code} within the top {within}, got {found}"
+
+
+@pytest.mark.parametrize(
+    ("query", "primaries", "add_on"),
+    [
+        ("RFA", {"64628", "64633", "64635"}, "64629"),
+        ("MBB", {"64490", "64493"}, "64491"),
+        ("spinal fusion", {"22558", "22612", "22630", "22633"}, "22585"),
+    ],
+)
+def test_add_on_codes_follow_their_primary_codes(query, primaries, add_on):
+    found = [p.code for p in search(query)]
+    assert add_on in found
+    assert all(found.index(code) < found.index(add_on) for code in primaries), found
+
+
+def test_a_typo_ranks_like_the_word():
+    assert [p.code for p in search("epidurl steroid injection")] == [
+        p.code for p in search("epidural steroid injection")
+    ]

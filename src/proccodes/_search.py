@@ -9,7 +9,9 @@ Ranking, best first:
    (rare words weigh more; a word in a title or common name more than one in the summary; a
    shorter name more than a longer one);
 5. within that, a word found only within one typo (``"discograhy"``) or as a prefix counts for
-   less than the word itself.
+   less than the word itself;
+6. an add-on code (``64484``, each further level) comes after the primary codes that match as
+   many words, so a general query leads to the procedure, then to its add-ons.
 
 Ties break by code, so results are stable. The index is built once per catalog on first search.
 """
@@ -106,6 +108,7 @@ class SearchIndex:
     """
 
     __slots__ = (
+        "_add_ons",
         "_code_list",
         "_codes",
         "_deletes",
@@ -120,6 +123,9 @@ class SearchIndex:
         self._records: list[Procedure] = sorted(records, key=lambda r: r.code)
         self._code_list = [r.code for r in self._records]
         self._codes: dict[str, int] = {c: i for i, c in enumerate(self._code_list)}
+        self._add_ons = frozenset(
+            i for i, r in enumerate(self._records) if r.billing is not None and r.billing.add_on
+        )
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
         for i, record in enumerate(self._records):
@@ -203,8 +209,10 @@ class SearchIndex:
                 ranks[i] = (old[0], matched, score)
         if not ranks:
             return []
-        records = self._records
-        best = sorted(ranks, key=lambda i: (-ranks[i][0], -ranks[i][1], -ranks[i][2], i))
+        records, add_ons = self._records, self._add_ons
+        best = sorted(
+            ranks, key=lambda i: (-ranks[i][0], -ranks[i][1], i in add_ons, -ranks[i][2], i)
+        )
         return [records[i] for i in best[:limit]]
 
     def _names_equal(self, key: str) -> tuple[int, ...]:
