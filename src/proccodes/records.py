@@ -321,11 +321,34 @@ class Modifier:
     file_facts: HcpcsFacts | None = None
     history: tuple[YearSeen, ...] = ()
 
+    @property
+    def first_seen(self) -> int | None:
+        """The first year of an official file that listed this modifier."""
+        return min((h.year for h in self.history), default=None)
+
+    @property
+    def last_seen(self) -> int | None:
+        """The last year of an official file that listed this modifier."""
+        return max((h.year for h in self.history), default=None)
+
     def is_active_on(self, day: date) -> bool:
         """Whether the modifier was in effect on ``day`` (bounds inclusive)."""
         if self.effective is not None and day < self.effective:
             return False
         return self.terminated is None or day <= self.terminated
+
+    def descriptor(self, use: DescriptorUse | str) -> str | None:
+        """The official descriptor text of one use (``"short"``, ``"long"``), if present.
+
+        >>> m = Modifier(code="AA", title="t", descriptors=(Descriptor(use=DescriptorUse.SHORT,
+        ...     text="Anesthesia perf by anesgst", source="CMS HCPCS 2019"),))
+        >>> m.descriptor("short"), m.descriptor("long")
+        ('Anesthesia perf by anesgst', None)
+        """
+        for d in self.descriptors:
+            if d.use == use:
+                return d.text
+        return None
 
 
 @attrs.frozen(kw_only=True)
