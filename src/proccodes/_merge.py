@@ -1,30 +1,53 @@
-"""Combine two records of one code field by field, reporting every disagreement."""
+"""Combine two records of one code field by field, reporting every disagreement.
+
+Two kinds of source meet here. Between a curated record and an official file (or any two
+sources of the same year), both must agree: a field one side leaves empty is filled from the
+other, and different values are conflicts. Between two years of the official file, a change is
+not a conflict but history: the newer year's texts, dates and file facts become the record's,
+and ``history`` keeps one entry per year.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
-from .records import Descriptor, Procedure
+from .records import Descriptor, Modifier, Procedure, YearSeen
 
 _Policy = Literal["error", "keep", "replace"]
+_Record = TypeVar("_Record", Procedure, Modifier)
+
+# What an official file states; the newer year's value wins between two years' files.
+_FILE_FIELDS = frozenset(
+    {"descriptors", "effective", "terminated", "action", "replaced_by", "file_facts"}
+)
 
 
 def _is_empty(value: Any) -> bool:
     return value is None or value == () or value == ""
 
 
+def _file_year(record: Procedure | Modifier) -> int | None:
+    facts = record.file_facts
+    return facts.year if facts is not None else None
+
+
+def _is_curated(record: Procedure | Modifier) -> bool:
+    return isinstance(record, Procedure) and record.clinical is not None
+
+
 def merge_records(
-    ours: Procedure, theirs: Procedure, *, on_conflict: _Policy = "error"
-) -> tuple[Procedure, list[str]]:
+    ours: _Record, theirs: _Record, *, on_conflict: _Policy = "error"
+) -> tuple[_Record, list[str]]:
     """Merge ``theirs`` into ``ours``; return the record and one message per conflict.
 
     A field one side leaves empty takes the other side's value. The title of a curated record
     (one with clinical details) stays: a file-only record's title is just its descriptor.
-    Descriptors combine by use. Where both sides state different values, the conflict is
-    listed and ``on_conflict`` says which value the returned record holds (``"error"`` keeps
-    ours, and the caller raises).
+    Descriptors combine by use, histories by year. Where both sides state different values,
+    the conflict is listed and ``on_conflict`` says which value the returned record holds
+    (``"error"`` keeps ours, and the caller raises). Records from official files of two
+    different years do not conflict: the newer year's file fields win.
 
     >>> from proccodes import get
     >>> merge_records(get("62290"), get("62290"))[1]
@@ -33,30 +56,67 @@ def merge_records(
     changes: dict[str, Any] = {}
     conflicts: list[str] = []
     code = ours.code
-    for field in attrs.fields(Procedure):
+    label = "record" if isinstance(ours, Procedure) else "modifier"
+    ours_year, theirs_year = _file_year(ours), _file_year(theirs)
+    by_year = ours_year is not None and theirs_year is not None and ours_year != theirs_year
+    theirs_newer = by_year and theirs_year > ours_year  # type: ignore[operator]
+    curated = (_is_curated(ours), _is_curated(theirs))
+    for field in attrs.fields(type(ours)):
         name = field.name
         a, b = getattr(ours, name), getattr(theirs, name)
-        if a == b or _is_empty(b):
+        if name == "history":
+            years, found = _merge_history(label, code, a, b, on_conflict)
+            conflicts.extend(found)
+            if years != a:
+                changes[name] = years
+            continue
+        if a == b:
+            continue
+        if by_year and (name in _FILE_FIELDS or (name == "title" and not any(curated))):
+            if theirs_newer:
+                changes[name] = _newer_descriptors(a, b) if name == "descriptors" else b
+            continue
+        if _is_empty(b):
             continue
         if _is_empty(a):
             changes[name] = b
             continue
-        if name == "title" and (ours.clinical is None) != (theirs.clinical is None):
-            if ours.clinical is None:
+        if name == "title" and curated[0] != curated[1]:
+            if not curated[0]:
                 changes[name] = b
             continue
         if name == "descriptors":
-            combined, found = _merge_descriptors(code, a, b, on_conflict)
+            combined, found = _merge_descriptors(label, code, a, b, on_conflict)
             changes[name] = combined
             conflicts.extend(found)
             continue
-        conflicts.append(f"record {code}: {a!r} here but {b!r} in the other @ {code}.{name}")
+        conflicts.extend(_differences(label, code, name, a, b))
         if on_conflict == "replace":
             changes[name] = b
     return (attrs.evolve(ours, **changes) if changes else ours), conflicts
 
 
+def _differences(label: str, code: str, path: str, a: Any, b: Any) -> list[str]:
+    """One message per differing field, naming its path (one level into a section)."""
+    if type(a) is type(b) and attrs.has(type(a)):
+        return [
+            f"{label} {code}: {x!r} here but {y!r} in the other @ {code}.{path}.{f.name}"
+            for f in attrs.fields(type(a))
+            if (x := getattr(a, f.name)) != (y := getattr(b, f.name))
+        ]
+    return [f"{label} {code}: {a!r} here but {b!r} in the other @ {code}.{path}"]
+
+
+def _newer_descriptors(
+    older: tuple[Descriptor, ...], newer: tuple[Descriptor, ...]
+) -> tuple[Descriptor, ...]:
+    by_use = {d.use: d for d in older}
+    by_use.update((d.use, d) for d in newer)
+    return tuple(by_use.values())
+
+
 def _merge_descriptors(
+    label: str,
     code: str,
     ours: tuple[Descriptor, ...],
     theirs: tuple[Descriptor, ...],
@@ -70,9 +130,30 @@ def _merge_descriptors(
             by_use[d.use] = d
         elif mine.text != d.text:
             conflicts.append(
-                f"record {code}: {d.use.value} descriptor {mine.text!r} here but {d.text!r} in "
+                f"{label} {code}: {d.use.value} descriptor {mine.text!r} here but {d.text!r} in "
                 f"the other @ {code}.descriptors"
             )
             if on_conflict == "replace":
                 by_use[d.use] = d
     return tuple(by_use.values()), conflicts
+
+
+def _merge_history(
+    label: str,
+    code: str,
+    ours: tuple[YearSeen, ...],
+    theirs: tuple[YearSeen, ...],
+    on_conflict: _Policy,
+) -> tuple[tuple[YearSeen, ...], list[str]]:
+    """The years of both, in order; two different entries for one year are a conflict."""
+    by_year = {h.year: h for h in ours}
+    conflicts: list[str] = []
+    for h in theirs:
+        mine = by_year.get(h.year)
+        if mine is None:
+            by_year[h.year] = h
+        elif mine != h:
+            conflicts.extend(_differences(label, code, f"history[{h.year}]", mine, h))
+            if on_conflict == "replace":
+                by_year[h.year] = h
+    return tuple(by_year[year] for year in sorted(by_year)), conflicts

@@ -164,14 +164,8 @@ class Catalog(Mapping[str, Procedure]):
             record = self._records.get(canonical)
             if record is None:
                 raise UnknownCodeError(canonical, suggestions=self.suggest(canonical))
-        if on is not None and not record.is_active_on(on):
-            raise CodeNotActiveError(
-                record.code,
-                on,
-                effective=record.effective,
-                terminated=record.terminated,
-                replaced_by=record.replaced_by,
-            )
+        if on is not None:
+            _check_active(record, on)
         return record
 
     def suggest(self, code: str, *, limit: int = 5) -> list[str]:
@@ -211,11 +205,31 @@ class Catalog(Mapping[str, Procedure]):
         curated side's clinical details and title stay. Where both state a field and disagree,
         that is a conflict: ``on_conflict="error"`` (the default) raises :class:`DataError`
         listing every one; ``"keep"`` keeps this catalog's value, ``"replace"`` takes
-        ``other``'s. Nothing is resolved silently.
+        ``other``'s. Nothing is resolved silently. Records of two different years of the CMS
+        HCPCS file do not conflict: the newer year's file fields win and their ``history``
+        lists both years (see :func:`proccodes.load_hcpcs_years`). Modifiers merge the same way.
 
         >>> cat = default_catalog()
         >>> cat.merge(cat) == cat
         True
+        """
+        merged, conflicts = self.merge_report(other, on_conflict=on_conflict)
+        if conflicts and on_conflict == "error":
+            raise DataError(
+                f"merge of {self._release or 'catalog'} with {other._release or 'catalog'}",
+                conflicts,
+            )
+        return merged
+
+    def merge_report(
+        self, other: Catalog, *, on_conflict: OnConflict = "keep"
+    ) -> tuple[Catalog, list[str]]:
+        """:meth:`merge` that returns the conflicts instead of raising: the catalog and one
+        message per conflict (empty when the two agree), resolved as ``on_conflict`` says.
+
+        >>> merged, conflicts = default_catalog().merge_report(default_catalog())
+        >>> conflicts
+        []
         """
         from ._merge import merge_records
 
@@ -232,25 +246,22 @@ class Catalog(Mapping[str, Procedure]):
         modifiers = dict(self._modifiers)
         for code, modifier in other._modifiers.items():
             mine = modifiers.get(code)
-            if mine is not None and mine != modifier:
-                conflicts.append(f"modifier {code}: differs between the two catalogs @ {code}")
-                if on_conflict != "replace":
-                    continue
-            modifiers[code] = modifier
-        if conflicts and on_conflict == "error":
-            raise DataError(
-                f"merge of {self._release or 'catalog'} with {other._release or 'catalog'}",
-                conflicts,
-            )
+            if mine is None:
+                modifiers[code] = modifier
+                continue
+            combined, found = merge_records(mine, modifier, on_conflict=on_conflict)
+            conflicts.extend(found)
+            modifiers[code] = combined
         releases = [r for r in (self._release, other._release) if r]
         release = " + ".join(dict.fromkeys(releases))
         dates = [d for d in (self._as_of, other._as_of) if d is not None]
-        return Catalog(
+        catalog = Catalog(
             merged.values(),
             release=release,
             as_of=max(dates) if dates else None,
             modifiers=modifiers.values(),
         )
+        return catalog, conflicts
 
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
         """Ranked matches for ``text``; ``[]`` when nothing matches. See :func:`proccodes.search`.
@@ -286,10 +297,23 @@ def _code_distance(a: str, b: str) -> int:
 
 
 # -- the default catalog --------------------------------------------------------------------
+#
+# The first get() reads only the data file that holds its code (data/index.txt says which) and
+# builds only that file's records; default_catalog() reads the rest. Records are built once and
+# kept in _built, so get() and the catalog hand out the same objects. Everything below is
+# written under _default_lock; reads need no lock (a dict read is atomic, records are frozen).
 
 _default: Catalog | None = None
 _default_lock = threading.Lock()
 _load_count = 0  # how many times the default catalog was built; the thread test reads it
+_built: dict[str, Procedure] = {}  # every shipped record built so far, by code
+_aliases: dict[str, Procedure] = {}  # untidy spellings get() has resolved, e.g. ' 62290 '
+_MAX_ALIASES = 4096
+_headers: dict[str, tuple[str, date]] = {}  # data file read -> its (release, as_of)
+_index: dict[str, str] | None = None  # code -> the data file that holds it
+
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+INDEX_NAME = "index.txt"
 
 
 def default_catalog() -> Catalog:
@@ -307,44 +331,82 @@ def default_catalog() -> Catalog:
     return catalog
 
 
-def _data_files() -> list[tuple[str, bytes]]:
-    """The shipped data files, by name, in name order: zip-safe, and cheap when unzipped.
-
-    Reading through the package's loader works wherever the package was imported from; only a
-    package inside a zip needs :mod:`importlib.resources` (which costs more to import) to list
-    the folder.
-    """
-    folder = os.path.join(os.path.dirname(__file__), "data")
+def _read_data(name: str) -> bytes:
+    """One file of the data folder: through the package's loader, so zip-safe and cheap."""
     loader = __spec__.loader if __spec__ is not None else None
     get_data = getattr(loader, "get_data", None)
-    if os.path.isdir(folder) and get_data is not None:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))
-        return [(name, get_data(os.path.join(folder, name))) for name in names]
+    if get_data is not None:
+        data: bytes = get_data(os.path.join(_DATA, name))
+        return data
+    from importlib import resources  # pragma: no cover - a loader without get_data
+
+    return resources.files("proccodes").joinpath("data", name).read_bytes()  # pragma: no cover
+
+
+def _data_names() -> list[str]:
+    """The shipped data files, in name order."""
+    if os.path.isdir(_DATA):
+        return sorted(n for n in os.listdir(_DATA) if n.endswith(".json"))
     from importlib import resources  # pragma: no cover - a zipped package
 
-    data = resources.files("proccodes").joinpath("data")  # pragma: no cover
-    entries = sorted((e for e in data.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
-    return [(e.name, e.read_bytes()) for e in entries]  # pragma: no cover
+    folder = resources.files("proccodes").joinpath("data")  # pragma: no cover
+    return sorted(e.name for e in folder.iterdir() if e.name.endswith(".json"))  # pragma: no cover
 
 
-def _load_default() -> Catalog:
-    global _default, _load_count
+def _read_index() -> dict[str, str]:
+    """Which data file holds each code; empty if the index is missing (everything still works,
+    the first lookup just reads every file)."""
+    try:
+        text = _read_data(INDEX_NAME).decode("utf-8")
+    except OSError:
+        return {}
+    pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
+    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2}
+
+
+def _read_file(name: str) -> None:
+    """Build the records of one data file into ``_built`` (under the lock; once per file)."""
+    if name in _headers:
+        return
     import json
 
     from ._fastload import build_procedure
 
-    records: list[Procedure] = []
-    releases: list[str] = []
-    dates: list[date] = []
-    for _, content in _data_files():
-        raw = json.loads(content)
-        releases.append(raw["release"])
-        dates.append(date.fromisoformat(raw["as_of"]))
-        records.extend(map(build_procedure, raw["procedures"]))
+    raw = json.loads(_read_data(name))
+    for item in raw["procedures"]:
+        if item["code"] not in _built:
+            _built[item["code"]] = build_procedure(item)
+    _headers[name] = (raw["release"], date.fromisoformat(raw["as_of"]))
+
+
+def _shipped(code: str) -> Procedure | None:
+    """The shipped record of canonical ``code``, reading at most the one file the index names.
+
+    ``None`` when the index does not place the code; the caller then asks the whole catalog, so
+    a stale index costs time, never a wrong answer.
+    """
+    global _index
+    record = _built.get(code)
+    if record is None and _default is None:
+        with _default_lock:
+            if _index is None:
+                _index = _read_index()
+            name = _index.get(code)
+            if name is not None and _default is None:
+                _read_file(name)
+        record = _built.get(code)
+    return record
+
+
+def _load_default() -> Catalog:
+    global _default, _load_count
+    for name in _data_names():
+        _read_file(name)
+    headers = [_headers[name] for name in sorted(_headers)]
     catalog = Catalog(
-        records,
-        release=" + ".join(dict.fromkeys(releases)),
-        as_of=max(dates) if dates else None,
+        _built.values(),
+        release=" + ".join(dict.fromkeys(release for release, _ in headers)),
+        as_of=max((as_of for _, as_of in headers), default=None),
     )
     _load_count += 1
     _default = catalog
@@ -356,24 +418,45 @@ def get(code: str, *, on: date | None = None) -> Procedure:
 
     Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` for a code the
     catalog does not hold and, with ``on=date``, :class:`CodeNotActiveError` if the code was not
-    in effect that day.
+    in effect that day. The first call reads only the data file that holds the code.
 
     >>> get("62290").title
     'Lumbar discography (disc injection for a discogram)'
     >>> get(" 62290 ").code
     '62290'
     """
-    catalog = _default or default_catalog()
-    records = catalog._records
     try:
-        record = records.get(code)
-        if record is None:  # the usual untidy input: white space, lower case
-            record = records.get(code.strip().upper())
-    except (TypeError, AttributeError):  # not text: lookup says why
+        record = _built.get(code) or _aliases.get(code)
+    except TypeError:  # unhashable: lookup says why it is not a code
         record = None
-    if record is None or on is not None:
-        return catalog.lookup(code, on=on)
+    if record is None:
+        record = _get_untidy(code)
+    if on is not None:
+        _check_active(record, on)
     return record
+
+
+def _get_untidy(code: str) -> Procedure:
+    """get() for input not seen before in this spelling: normalize, read the file, remember."""
+    if isinstance(code, str):
+        canonical = normalize_code(code)
+        record = _shipped(canonical)
+        if record is not None:
+            if canonical != code and len(_aliases) < _MAX_ALIASES:
+                _aliases[code] = record
+            return record
+    return default_catalog().lookup(code)
+
+
+def _check_active(record: Procedure, on: date) -> None:
+    if not record.is_active_on(on):
+        raise CodeNotActiveError(
+            record.code,
+            on,
+            effective=record.effective,
+            terminated=record.terminated,
+            replaced_by=record.replaced_by,
+        )
 
 
 def search(text: str, *, limit: int = 10) -> list[Procedure]:
