@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         validate_code,
     )
     from .cpt import load_cpt_descriptors
+    from .hcpcs import load_hcpcs, load_hcpcs_years
     from .errors import (
         CodeNotActiveError,
         DataError,
@@ -46,12 +47,14 @@ if TYPE_CHECKING:
         DescriptorUse,
         Duration,
         HcpcsFacts,
+        Modifier,
         Problem,
         Procedure,
         Severity,
         Source,
         Statement,
         UnitOfService,
+        YearSeen,
     )
 
 __all__ = [
@@ -72,6 +75,7 @@ __all__ = [
     "Duration",
     "HcpcsFacts",
     "InvalidCodeError",
+    "Modifier",
     "Problem",
     "ProcCodesError",
     "Procedure",
@@ -80,6 +84,7 @@ __all__ = [
     "Statement",
     "UnitOfService",
     "UnknownCodeError",
+    "YearSeen",
     "__version__",
     "check_catalog",
     "check_record",
@@ -89,6 +94,8 @@ __all__ = [
     "is_valid_codes",
     "load_catalog",
     "load_cpt_descriptors",
+    "load_hcpcs",
+    "load_hcpcs_years",
     "normalize_code",
     "search",
     "validate_code",
@@ -99,6 +106,7 @@ _HOME = {
     **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
+    **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "hcpcs"),
     **dict.fromkeys(
         [
             "Code",
@@ -133,12 +141,14 @@ _HOME = {
             "DescriptorUse",
             "Duration",
             "HcpcsFacts",
+            "Modifier",
             "Problem",
             "Procedure",
             "Severity",
             "Source",
             "Statement",
             "UnitOfService",
+            "YearSeen",
         ],
         "records",
     ),
