@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import date
 
@@ -138,3 +140,57 @@ def test_default_catalog_header():
     assert catalog.release
     assert catalog.as_of is not None
     assert repr(catalog).startswith("<Catalog release=")
+
+
+def _python(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_first_get_reads_only_the_file_that_holds_the_code():
+    out = _python(
+        "import proccodes, proccodes.catalog as c; proccodes.get('62290'); proccodes.get('97110');"
+        "print(sorted(c._headers), c._default is None)"
+    )
+    assert out == "['conservative.json', 'discography.json'] True"
+
+
+def test_a_stale_index_costs_time_not_the_answer():
+    out = _python(
+        "import proccodes, proccodes.catalog as c; c._index = {'62290': 'imaging.json'};"
+        "print(proccodes.get('62290').code, proccodes.get(' 97110 ').code, c._default is not None)"
+    )
+    assert out == "62290 97110 True"
+
+
+def test_concurrent_first_gets_share_records_with_the_catalog(monkeypatch):
+    for name, fresh in (("_default", None), ("_built", {}), ("_aliases", {}), ("_headers", {})):
+        monkeypatch.setattr(catalog_module, name, fresh)
+    monkeypatch.setattr(catalog_module, "_index", None)
+    codes = ["62290", "64483", " 22630", "s9090", "62290 ", "72148", "0627T", "97110"]
+    barrier = threading.Barrier(len(codes))
+    found: dict[str, proccodes.Procedure] = {}
+
+    def ask(code: str) -> None:
+        barrier.wait()
+        found[code] = get(code)
+
+    threads = [threading.Thread(target=ask, args=(c,)) for c in codes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    catalog = default_catalog()
+    assert len(found) == len(codes)
+    for code, record in found.items():
+        assert record is catalog[code.strip().upper()]
+
+
+def test_untidy_spellings_are_remembered_within_bounds(monkeypatch):
+    monkeypatch.setattr(catalog_module, "_aliases", {})
+    monkeypatch.setattr(catalog_module, "_MAX_ALIASES", 2)
+    for spelling in (" 62290", "62290 ", "\t62290", "62290"):
+        assert get(spelling) is default_catalog()["62290"]
+    assert list(catalog_module._aliases) == [" 62290", "62290 "]

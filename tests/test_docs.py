@@ -29,9 +29,9 @@ def test_ci_runs_the_readme_test_command_verbatim():
         assert check in ci
 
 
-def test_catalog_page_is_generated_from_the_data():
+def test_catalog_page_and_index_are_generated_from_the_data():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "gen_catalog_doc.py"), "--check"],
+        [sys.executable, str(ROOT / "tools" / "regenerate.py"), "--check"],
         capture_output=True,
         text=True,
         check=False,

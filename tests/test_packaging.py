@@ -34,6 +34,7 @@ def test_py_typed_and_data_ship():
     files = resources.files("proccodes")
     assert files.joinpath("py.typed").is_file()
     assert any(e.name.endswith(".json") for e in files.joinpath("data").iterdir())
+    assert files.joinpath("data", "index.txt").is_file()
 
 
 def test_every_public_name_resolves_and_is_documented():
