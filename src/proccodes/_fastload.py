@@ -11,6 +11,8 @@ Files a user passes to :func:`proccodes.load_catalog` always go through the stri
 
 from __future__ import annotations
 
+import builtins
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -62,9 +64,36 @@ def _make_builder(type_: Any) -> _Build:
     raise TypeError(f"no fast builder for {type_!r}")  # pragma: no cover - model is closed
 
 
+def _field_type(cls: type, field: attrs.Attribute[Any]) -> Any:
+    """A field's type from its annotation string, without ``typing.get_type_hints``.
+
+    The record model writes every annotation as ``X``, ``X | None`` or ``tuple[X, ...]``;
+    resolving those by name avoids compiling each string (``get_type_hints`` calls ``eval``),
+    which would cost more than building a data file's records. Any other form falls back to
+    ``get_type_hints``.
+    """
+    namespace = vars(sys.modules[cls.__module__])
+
+    def resolve(text: str) -> Any:
+        if text.endswith(" | None"):
+            return resolve(text[: -len(" | None")]) | None
+        if text.startswith("tuple[") and text.endswith(", ...]"):
+            return tuple[resolve(text[len("tuple[") : -len(", ...]")]), ...]  # type: ignore[misc]
+        found = namespace.get(text, getattr(builtins, text, None))
+        if not isinstance(found, type):
+            raise LookupError(text)
+        return found
+
+    if not isinstance(field.type, str):
+        return field.type
+    try:
+        return resolve(field.type)
+    except LookupError:  # pragma: no cover - a form the model does not use
+        return typing.get_type_hints(cls)[field.name]
+
+
 def _builder_for_class(cls: type) -> _Build:
-    hints = typing.get_type_hints(cls)
-    plan = {f.name: _builder(hints[f.name]) for f in attrs.fields(cls)}
+    plan = {f.name: _builder(_field_type(cls, f)) for f in attrs.fields(cls)}
 
     def build(raw: dict[str, Any]) -> Any:
         return cls(**{name: plan[name](value) for name, value in raw.items()})
