@@ -1,4 +1,4 @@
-"""The ``proccodes`` command: show, search, validate and check, for people and for scripts.
+"""The ``proccodes`` command: show, search, validate, check and hcpcs, for people and scripts.
 
 Exit codes: 0 success; 1 the thing checked failed (an invalid code, problems found, no search
 match); 2 a usage or input error (bad arguments, an unknown code, an unreadable file). Errors are
@@ -21,7 +21,7 @@ from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
 from .errors import DataError, InvalidCodeError, ProcCodesError
-from .records import Procedure, Statement
+from .records import Modifier, Procedure, Statement
 
 __all__ = ["main"]
 
@@ -71,6 +71,10 @@ def _error(message: str) -> None:
     print(f"proccodes: error: {message}", file=sys.stderr)
 
 
+def _warn(message: str) -> None:
+    print(f"proccodes: warning: {message}", file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="proccodes",
@@ -116,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     validate = command("validate", _validate, "check that codes are well formed")
     validate.add_argument("codes", nargs="+", metavar="CODE", help="codes; '-' reads stdin")
     validate.add_argument("--json", action="store_true", help="print results as JSON")
+    validate.add_argument(
+        "--catalog",
+        metavar="FILE",
+        action="append",
+        help=catalog_help + "; then also say whether the catalog lists each code",
+    )
 
     export = command("export", _export, "write the catalog as JSON, FHIR or JSON Schema")
     export.add_argument(
@@ -142,6 +152,28 @@ def _parser() -> argparse.ArgumentParser:
         help="a catalog JSON file or folder (default: the shipped catalog)",
     )
     check.add_argument("--json", action="store_true", help="print problems as JSON")
+    check.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+
+    hcpcs = command(
+        "hcpcs", _hcpcs, "summarize or export official CMS HCPCS Level II files (any year)"
+    )
+    hcpcs.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="the CMS fixed-width file, or the zip CMS publishes; several years combine",
+    )
+    hcpcs.add_argument(
+        "--year",
+        type=_positive_int,
+        metavar="YEAR",
+        help="the year of the file (default: from its name, else its latest date); one FILE only",
+    )
+    hcpcs.add_argument(
+        "--json",
+        action="store_true",
+        help="print the records (procedures and modifiers) as JSON, in the data-file form",
+    )
     return parser
 
 
@@ -171,15 +203,26 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _catalog(extra: Sequence[str] | None) -> Catalog:
-    """The default catalog, overlaid with --catalog files (or the environment variable's)."""
+def _catalog(extra: Sequence[str] | None, base: Catalog | None = None) -> Catalog:
+    """The default catalog (or ``base``), overlaid with --catalog files (or the environment
+    variable's).
+
+    A record both state differently keeps the value it had before the file; each such conflict
+    is one warning line on stderr, never resolved in silence.
+    """
+    catalog = default_catalog() if base is None else base
+    for path in _extra_paths(extra):
+        catalog, conflicts = catalog.merge_report(_load_any(path), on_conflict="keep")
+        for conflict in conflicts:
+            _warn(f"{path}: {conflict} (kept the value already in the catalog)")
+    return catalog
+
+
+def _extra_paths(extra: Sequence[str] | None) -> list[str]:
     paths = list(extra or [])
     if not paths and os.environ.get(CATALOG_ENV):
         paths = [p for p in os.environ[CATALOG_ENV].split(os.pathsep) if p]
-    catalog = default_catalog()
-    for path in paths:
-        catalog = catalog.merge(_load_any(path))
-    return catalog
+    return paths
 
 
 def _load_any(path: str) -> Catalog:
@@ -383,6 +426,8 @@ def _codes_from(args: Iterable[str]) -> Iterable[str]:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    paths = _extra_paths(args.catalog)
+    catalog = _catalog(paths) if paths else None
     results: list[dict[str, Any]] = []
     for text in _codes_from(args.codes):
         try:
@@ -392,17 +437,22 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             if exc.modifiers:
                 item.update(code=exc.code, modifiers=list(exc.modifiers))
             results.append(item)
-        else:
-            results.append(
-                {
-                    "input": text,
-                    "valid": True,
-                    "code": code.code,
-                    "system": code.system.value,
-                    "kind": code.kind.value,
-                    "section": code.section.value if code.section else None,
-                }
-            )
+            continue
+        item = {
+            "input": text,
+            "valid": True,
+            "code": code.code,
+            "system": code.system.value,
+            "kind": code.kind.value,
+            "section": code.section.value if code.section else None,
+        }
+        if catalog is not None:
+            record = catalog.get(code.code)
+            item["listed"] = record is not None
+            if record is not None:
+                item["terminated"] = record.terminated.isoformat() if record.terminated else None
+                item["replaced_by"] = list(record.replaced_by)
+        results.append(item)
     if args.json:
         _dump(results, out)
     else:
@@ -410,10 +460,23 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         for r in results:
             if r["valid"]:
                 detail = r["kind"] + (f", {r['section']}" if r["section"] else "")
+                if "listed" in r:
+                    detail += "; " + _listing(r)
                 out.write(f"{r['input']:<{width}}  valid    {detail}\n")
             else:
                 out.write(f"{r['input']:<{width}}  invalid  {r['reason']}\n")
     return 0 if all(r["valid"] for r in results) else 1
+
+
+def _listing(result: dict[str, Any]) -> str:
+    if not result["listed"]:
+        return "not in the catalog"
+    if result["terminated"] is None:
+        return "in the catalog"
+    replaced = result["replaced_by"]
+    return f"terminated {result['terminated']}" + (
+        f", replaced by {', '.join(replaced)}" if replaced else ""
+    )
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -448,6 +511,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         catalog, name = default_catalog(), "the shipped catalog"
     else:
         catalog, name = _load_any(args.path), args.path
+    extra = _extra_paths(args.catalog)
+    if extra:
+        catalog = _catalog(extra, catalog)
+        name += " with " + ", ".join(extra)
     problems = check_catalog(catalog)
     if args.json:
         _dump(
@@ -468,6 +535,46 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         count = len(problems)
         out.write(f"{name}: {len(catalog)} records, {count} problem{'s' if count != 1 else ''}\n")
     return 1 if problems else 0
+
+
+# -- hcpcs --------------------------------------------------------------------------------------
+
+
+def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
+    from .hcpcs import load_hcpcs, load_hcpcs_years
+
+    if args.year is not None and len(args.files) > 1:
+        raise _UsageError("--year goes with one FILE; several files take theirs from their names")
+    if len(args.files) == 1:
+        catalog = load_hcpcs(args.files[0], year=args.year)
+    else:
+        catalog = load_hcpcs_years(args.files)
+    if args.json:
+        from .export import catalog_json
+
+        _dump(catalog_json(catalog), out)
+        return 0
+    procedures, modifiers = list(catalog.values()), list(catalog.modifiers.values())
+    everything: list[Procedure | Modifier] = [*procedures, *modifiers]
+    years = sorted({h.year for r in everything for h in r.history})
+    for year in years:
+        out.write(f"CMS HCPCS Level II {year}\n")
+        kinds: tuple[tuple[str, Sequence[Procedure | Modifier]], ...] = (
+            ("procedures", procedures),
+            ("modifiers", modifiers),
+        )
+        for label, records in kinds:
+            listed = [h for r in records for h in r.history if h.year == year]
+            terminated = sum(h.terminated is not None for h in listed)
+            added = sum(h.action == "A" for h in listed)
+            out.write(f"  {label:<11}{len(listed):>6}  ({terminated} terminated, {added} added)\n")
+    if len(years) > 1:
+        gone = sum(r.last_seen != years[-1] for r in everything)
+        out.write(
+            f"{years[0]}-{years[-1]} combined: {len(procedures)} procedures, "
+            f"{len(modifiers)} modifiers; {gone} not listed in {years[-1]}\n"
+        )
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
