@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         validate_code,
     )
     from .cpt import load_cpt_descriptors
-    from .hcpcs import load_hcpcs, load_hcpcs_years
     from .errors import (
         CodeNotActiveError,
         DataError,
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
         ProcCodesError,
         UnknownCodeError,
     )
+    from .hcpcs import load_hcpcs, load_hcpcs_years
     from .records import (
         Alternative,
         Billing,
