@@ -626,7 +626,7 @@ def raw_entries(draw: st.DrawFn) -> dict:
         "code": draw(_HCPCS)
         if procedure
         else draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=2, max_size=2)),
-        "long": " ".join(draw(st.lists(_WORD, min_size=1, max_size=40))),
+        "long": " ".join(draw(st.lists(_WORD, min_size=1, max_size=25))),
         "short": " ".join(draw(st.lists(_WORD, max_size=6))).strip()[:28].strip(),
         "pricing": tuple(draw(st.lists(st.text("0123456789", min_size=2, max_size=2), max_size=4))),
         "multiple": draw(st.none() | st.sampled_from("9ABCDEFG")),
@@ -746,7 +746,7 @@ def expected(entry: dict, source: str) -> Procedure | Modifier:
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(
     entries=st.lists(
-        raw_entries(), min_size=1, max_size=6, unique_by=lambda e: (e["procedure"], e["code"])
+        raw_entries(), min_size=1, max_size=4, unique_by=lambda e: (e["procedure"], e["code"])
     ),
     header=st.sampled_from([[], ["***Disclaimers\t\t\t"], ["HCPCS 2019", "", "\xa0\t"]]),
     end=st.sampled_from(["\r\n", "\n"]),
