@@ -11,6 +11,8 @@ from proccodes import (
     Alternative,
     Catalog,
     CodeRef,
+    Descriptor,
+    DescriptorUse,
     Severity,
     Source,
     Statement,
@@ -153,3 +155,20 @@ def test_companion_codes_resolve(record):
 def test_file_only_record_without_descriptor(record):
     bare = attrs.evolve(record, clinical=None, billing=None, sources=(), reviewed=None)
     assert [p.field for p in check_record(bare)] == ["clinical"]
+
+
+def test_official_titles_are_not_held_to_our_wording_rules(record):
+    # CMS's G0159 reads "... safe and effective ...": that is the government's text, not ours.
+    official = "Services of physical therapist, in establishing a safe and effective  program"
+    long = Descriptor(use=DescriptorUse.LONG, text=official, source="CMS HCPCS 2019 annual file")
+    filed = attrs.evolve(
+        record, clinical=None, billing=None, sources=(), reviewed=None, descriptors=(long,)
+    )
+    first = attrs.evolve(filed, title=official)
+    twin = attrs.evolve(filed, code="62291", title=official)
+    assert check_catalog(Catalog.from_records([first, twin])) == []
+    assert [str(p) for p in check_record(attrs.evolve(filed, title=" "))] == [
+        "error 62290 title: is empty"
+    ]
+    curated = check_record(attrs.evolve(record, title=official))
+    assert {p.field for p in curated} == {"title"}

@@ -50,7 +50,8 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     ids, sources without an identifier, impossible dates, inconsistent add-on facts, and
     promotional wording.
 
-    A record from an official file only (no clinical details) is checked for what it has.
+    A record from an official file only (no clinical details) is checked for what it has; the
+    rules of wording apply to text proccodes writes, not to a CMS descriptor used as a title.
 
     >>> from proccodes import get
     >>> check_record(get("62290"))
@@ -78,7 +79,7 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
             problems.append(_error(key, "code", f"filed under {key!r} but is {record.code!r}"))
         problems.extend(_record_problems(record, day))
         problems.extend(_reference_problems(record, catalog))
-    problems.extend(_title_problems(catalog.values()))
+    problems.extend(_title_problems(r for r in catalog.values() if r.clinical is not None))
     return problems
 
 
@@ -111,7 +112,10 @@ def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
             yield _error(code, "system", f"code is {found.system.value}")
         if found.kind != record.kind:
             yield _error(code, "kind", f"code is {found.kind.value}")
-    yield from _text_problems(code, "title", record.title)
+    if record.clinical is not None:
+        yield from _text_problems(code, "title", record.title)
+    elif not record.title.strip():  # an official file's descriptor: its wording is not ours
+        yield _error(code, "title", "is empty")
     if record.effective and record.terminated and record.terminated < record.effective:
         yield _error(code, "terminated", "is before effective")
     if record.reviewed is not None and record.reviewed > today:
