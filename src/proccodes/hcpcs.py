@@ -24,7 +24,6 @@ layout (docs/hcpcs.md has the field table), not one year's file:
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -150,15 +149,7 @@ def load_hcpcs_years(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
 
 def _load(source: str, year: int | None) -> tuple[Catalog, int]:
     source, name, data = _read(source)
-    # A load makes some 30,000 small objects, none of them garbage: with the cycle collector
-    # running, collecting them again and again would take as long as making them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _parse(data, source, name, year)
-    finally:
-        if collecting:
-            gc.enable()
+    return _parse(data, source, name, year)
 
 
 # -- reading -----------------------------------------------------------------------------------
