@@ -922,5 +922,6 @@ def test_cli_validate_with_a_loaded_file():
 def test_cli_check_with_a_loaded_file():
     result = run("check", "--catalog", str(EXCERPT))
     count = len(set(default_catalog()) | set(load_hcpcs(EXCERPT)))
-    assert f"the shipped catalog with {EXCERPT}: {count} records" in result.stdout
-    assert "Q9974 title: same title as J2274" in result.stdout
+    # Q9974 and J2274 share CMS's descriptor: official wording is not held to our rules
+    assert result.stdout == f"the shipped catalog with {EXCERPT}: {count} records, 0 problems\n"
+    assert result.returncode == 0
