@@ -18,10 +18,15 @@ Ties break by code, so results are stable. The index is built once per catalog o
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence, Set
+from itertools import chain, filterfalse, islice, repeat
+from operator import add, neg
+from typing import Any
 
 from .codes import normalize_code
 from .records import BodyRegion, Procedure
@@ -109,10 +114,13 @@ class SearchIndex:
 
     __slots__ = (
         "_add_ons",
+        "_by_weight",
         "_code_list",
         "_codes",
         "_deletes",
         "_idf",
+        "_name_ids",
+        "_name_keys",
         "_names",
         "_postings",
         "_records",
@@ -147,7 +155,11 @@ class SearchIndex:
         total = max(len(self._records), 1)
         self._idf = {t: math.log(1.0 + total / len(p)) for t, p in postings.items()}
         self._postings = postings
-        self._names = sorted((name, tuple(sorted(ids))) for name, ids in names.items() if name)
+        self._names = {name: tuple(sorted(ids)) for name, ids in names.items() if name}
+        self._name_keys = sorted(self._names)  # for prefixes: bisect over plain strings
+        self._name_ids = [self._names[name] for name in self._name_keys]
+        # token -> its records best first, made on a token's first single-word query
+        self._by_weight: dict[str, list[int]] = {}
         self._vocab = sorted(postings)
         deletes: dict[str, list[str]] = {}
         for token in self._vocab:
@@ -188,49 +200,160 @@ class SearchIndex:
         key = _name_key(text)
         if not key:
             return []
-        # rank key per record: (tier, words matched, score); higher is better
-        ranks: dict[int, tuple[int, int, float]] = {}
+        # tiers above word overlap: 4 the code itself, 3 a whole name, 2 a name or code prefix
+        tiers: dict[int, int] = {}
         code = normalize_code(text)
         exact = self._codes.get(code)
         if exact is not None:
-            ranks[exact] = (4, 0, 0.0)
-        for i in self._names_equal(key):
-            ranks.setdefault(i, (3, 0, 0.0))
+            tiers[exact] = 4
+        for i in self._names.get(key, ()):
+            tiers.setdefault(i, 3)
         for i in self._names_starting(key):
-            ranks.setdefault(i, (2, 0, 0.0))
-        if len(code) >= 3 and code.isalnum():
+            tiers.setdefault(i, 2)
+        # only text shaped like the start of a code can be one ('622', 'J26', '0627')
+        if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             for i in self._codes_starting(code):
-                ranks.setdefault(i, (2, 0, 0.0))
-        for i, (matched, score) in self._word_scores(tokenize(text)).items():
-            old = ranks.get(i)
-            if old is None:
-                ranks[i] = (1, matched, score)
-            else:
-                ranks[i] = (old[0], matched, score)
-        if not ranks:
-            return []
-        records, add_ons = self._records, self._add_ons
-        best = sorted(
-            ranks, key=lambda i: (-ranks[i][0], -ranks[i][1], i in add_ons, -ranks[i][2], i)
-        )
-        return [records[i] for i in best[:limit]]
+                tiers.setdefault(i, 2)
+        words = [found for w in dict.fromkeys(tokenize(text)) if (found := self._expand(w))]
+        ranked: list[int] = []
+        if tiers:
+            order = list(tiers)
+            keys = self._rank_keys(words, order, lead=[-tiers[i] for i in order])
+            ranked = [key[-1] for key in sorted(keys)]
+        ranked += self._by_words(words, limit, tiers.keys())
+        records = self._records
+        return [records[i] for i in ranked[:limit]]
 
-    def _names_equal(self, key: str) -> tuple[int, ...]:
-        names = self._names
-        at = bisect_left(names, (key,))
-        if at < len(names) and names[at][0] == key:
-            return names[at][1]
-        return ()
+    def _rank_keys(
+        self,
+        words: list[list[tuple[str, float]]],
+        candidates: list[int],
+        lead: list[int] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Each candidate's sort key by the query's words: (-words matched, is an add-on,
+        -score, record), after ``lead`` (a column to sort by first) if given; smaller is
+        better. A word's score is its best expansion's weight.
+
+        Computed a column at a time with ``map`` and ``zip``, not a record at a time.
+        """
+        postings, idf = self._postings, self._idf
+        matched: list[int] = [0] * len(candidates)
+        score: list[float] = [0.0] * len(candidates)
+        for expansions in words:
+            columns = [
+                [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
+                for token, weight in ((t, idf[t] * f) for t, f in expansions)
+            ]
+            best = columns[0] if len(columns) == 1 else list(map(max, *columns))
+            score = list(map(add, score, best))
+            matched = list(map(add, matched, map(bool, best)))
+        key_columns = (
+            map(neg, matched),
+            map(self._add_ons.__contains__, candidates),
+            map(neg, score),
+            candidates,
+        )
+        if lead is not None:
+            return list(zip(lead, *key_columns, strict=True))
+        return list(zip(*key_columns, strict=True))
+
+    def _by_words(
+        self, words: list[list[tuple[str, float]]], need: int, exclude: Collection[int]
+    ) -> list[int]:
+        """The ``need`` best records by word overlap, in rank order, leaving out ``exclude``.
+
+        The work depends on how many records could rank, not on how many match: one word read
+        exactly is a list sorted once per token; for several words, the records matching the
+        most words are found with set and counting operations, and only they are scored.
+        """
+        if not words:
+            return []
+        postings = self._postings
+        # a word read as itself (one expansion, full weight) has its records presorted
+        exact = [e[0][0] for e in words if len(e) == 1 and e[0][1] == 1.0]
+        if len(words) == 1 and exact:
+            return list(islice(filterfalse(exclude.__contains__, self._ranked(exact[0])), need))
+        matches = [
+            postings[e[0][0]].keys()
+            if len(e) == 1
+            else set().union(*(postings[t].keys() for t, _ in e))
+            for e in words
+        ]
+        candidates = self._candidates(words, matches, exact, need, exclude)
+        keys = self._rank_keys(words, list(candidates))
+        return [key[-1] for key in heapq.nsmallest(need, keys)]
+
+    def _candidates(
+        self,
+        words: list[list[tuple[str, float]]],
+        matches: Sequence[Set[int]],
+        exact: list[str],
+        need: int,
+        exclude: Collection[int],
+    ) -> set[int]:
+        """The records that can be among the ``need`` best of a query of several words.
+
+        Records matching more words rank first, so: those matching every word; if too few,
+        those matching the most words down to the group that fills ``need``, all of which are
+        scored. A record matching two words or more lies in some word's records other than the
+        largest one's, so the largest set is only ever probed, never walked.
+        """
+        largest = max(matches, key=len)
+        smaller = [m for m in matches if m is not largest]
+        smallest: Set[int] = min(matches, key=len)
+        full = set(smallest)
+        for other in matches:
+            full = set(filter(other.__contains__, full))
+        full.difference_update(exclude)
+        if len(full) >= need:
+            return full
+        counts = Counter(chain.from_iterable(smaller))
+        for i in counts:
+            if i in largest:
+                counts[i] += 1
+        for i in exclude:
+            counts.pop(i, None)
+        more = [(n, i) for i, n in counts.items() if n > 1]
+        if len(more) >= need:
+            floor = sorted(more, reverse=True)[need - 1][0]
+            return {i for n, i in more if n >= floor}
+        # the rest match one word each and rank by that word alone
+        candidates = {i for _, i in more}
+
+        def alone(i: int) -> bool:
+            return counts.get(i, 1) == 1 and i not in exclude
+
+        for expansions, found in zip(words, matches, strict=True):
+            if len(expansions) == 1 and expansions[0][0] in exact:
+                # presorted: the best of those matching this word alone are at its head
+                candidates.update(islice(filter(alone, self._ranked(expansions[0][0])), need))
+            else:
+                candidates.update(filter(alone, found))
+        return candidates
+
+    def _ranked(self, token: str) -> list[int]:
+        """The records holding ``token``, best first as a one-word query ranks them; sorted on
+        the token's first use and kept (a race only sorts it twice)."""
+        ranked = self._by_weight.get(token)
+        if ranked is None:
+            weight, add_ons = self._idf[token], self._add_ons
+            found = self._postings[token]
+            ranked = self._by_weight[token] = sorted(
+                found, key=lambda i: (i in add_ons, -(found[i] * weight), i)
+            )
+        return ranked
 
     def _names_starting(self, key: str) -> Iterator[int]:
         if len(key) < 3:
             return
-        names = self._names
-        at = bisect_left(names, (key,))
-        for name, ids in names[at : at + _MAX_EXPANSIONS]:
+        keys = self._name_keys
+        at = bisect_left(keys, key)
+        stop = at
+        for name in keys[at : at + _MAX_EXPANSIONS]:
             if not name.startswith(key):
                 break
-            yield from ids
+            stop += 1
+        yield from chain.from_iterable(self._name_ids[at:stop])
 
     def _codes_starting(self, code: str) -> Iterator[int]:
         codes = self._code_list
@@ -271,19 +394,3 @@ class SearchIndex:
                 if _within_one_edit(word, token)
             )
         return found
-
-    def _word_scores(self, words: list[str]) -> dict[int, tuple[int, float]]:
-        totals: dict[int, tuple[int, float]] = {}
-        postings, idf = self._postings, self._idf
-        for word in dict.fromkeys(words):
-            best: dict[int, float] = {}
-            for token, factor in self._expand(word):
-                weight = idf[token] * factor
-                for i, w in postings[token].items():
-                    s = w * weight
-                    if s > best.get(i, 0.0):
-                        best[i] = s
-            for i, s in best.items():
-                matched, score = totals.get(i, (0, 0.0))
-                totals[i] = (matched + 1, score + s)
-        return totals
