@@ -146,3 +146,22 @@ def test_python_dash_m_and_version():
     assert result.returncode == 0
     version = run("--version")
     assert version.stdout.startswith("proccodes ")
+
+
+def test_show_on_a_date_the_code_was_not_in_effect_exits_1(tmp_path):
+    doc = json.loads((DATA_DIR / "discography.json").read_text())
+    record = doc["procedures"][0]
+    record.update(code="0999T", kind="CPT Category III", title="A test-only record")
+    record.update(effective="2020-01-01", terminated="2021-12-31", replaced_by=["62290"])
+    doc["procedures"] = [record]
+    path = tmp_path / "dated.json"
+    path.write_text(json.dumps(doc))
+    inside = run("show", "0999T", "--catalog", str(path), "--on", "2021-06-01")
+    assert inside.returncode == 0
+    after = run("show", "0999T", "--catalog", str(path), "--on", "2022-01-01")
+    assert after.returncode == 1
+    assert after.stderr == (
+        "proccodes: error: code 0999T was not in effect on 2022-01-01: terminated 2021-12-31;"
+        " replaced by 62290\n"
+    )
+    assert run("show", "0999X", "--on", "2022-01-01").returncode == 2

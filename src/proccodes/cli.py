@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
-from .errors import DataError, InvalidCodeError, ProcCodesError
+from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError
 from .records import Modifier, Procedure, Statement
 
 __all__ = ["main"]
@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         for problem in exc.problems:
             _error(f"{exc.source}: {problem}")
+    except CodeNotActiveError as exc:  # the date check the user asked for failed
+        _error(str(exc))
+        return 1
     except ProcCodesError as exc:
         _error(str(exc))
     except BrokenPipeError:  # pragma: no cover - `proccodes ... | head`
