@@ -238,30 +238,18 @@ class YearSeen:
     terminated: date | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Procedure:
-    """One procedure code's record.
+class _Listed:
+    """What a procedure and a modifier share: days in effect, official texts, years listed.
 
-    ``clinical`` is present on curated records and ``None`` on records that come only from an
-    official file; ``billing`` likewise. ``effective`` and ``terminated`` bound the days the code
-    is in effect (both inclusive); ``None`` means not known to be bounded on that side.
+    A plain slotted base: attrs makes the fields in each record class; these methods only read
+    them.
     """
 
-    code: str
-    system: CodeSystem
-    kind: CodeKind
-    title: str
-    descriptors: tuple[Descriptor, ...] = ()
-    effective: date | None = None
-    terminated: date | None = None
-    action: str | None = None
-    replaced_by: tuple[str, ...] = ()
-    billing: Billing | None = None
-    clinical: ClinicalDetails | None = None
-    file_facts: HcpcsFacts | None = None
-    history: tuple[YearSeen, ...] = ()
-    sources: tuple[Source, ...] = ()
-    reviewed: date | None = None
+    __slots__ = ()
+    effective: date | None
+    terminated: date | None
+    descriptors: tuple[Descriptor, ...]
+    history: tuple[YearSeen, ...]
 
     @property
     def first_seen(self) -> int | None:
@@ -289,16 +277,41 @@ class Procedure:
     def descriptor(self, use: DescriptorUse | str) -> str | None:
         """The official descriptor text of one use (``"short"``, ``"long"``...), if present.
 
-        >>> p = Procedure(code="S9090", system=CodeSystem.HCPCS, kind=CodeKind.HCPCS_LEVEL_II,
-        ...     title="t", descriptors=(Descriptor(use=DescriptorUse.SHORT, text="Vertebral axial "
-        ...     "decompressio", source="CMS HCPCS 2019"),))
-        >>> p.descriptor("short")
-        'Vertebral axial decompressio'
+        >>> m = Modifier(code="AA", title="t", descriptors=(Descriptor(use=DescriptorUse.SHORT,
+        ...     text="Anesthesia perf by anesgst", source="CMS HCPCS 2019"),))
+        >>> m.descriptor("short"), m.descriptor("long")
+        ('Anesthesia perf by anesgst', None)
         """
         for d in self.descriptors:
             if d.use == use:
                 return d.text
         return None
+
+
+@attrs.frozen(kw_only=True)
+class Procedure(_Listed):
+    """One procedure code's record.
+
+    ``clinical`` is present on curated records and ``None`` on records that come only from an
+    official file; ``billing`` likewise. ``effective`` and ``terminated`` bound the days the code
+    is in effect (both inclusive); ``None`` means not known to be bounded on that side.
+    """
+
+    code: str
+    system: CodeSystem
+    kind: CodeKind
+    title: str
+    descriptors: tuple[Descriptor, ...] = ()
+    effective: date | None = None
+    terminated: date | None = None
+    action: str | None = None
+    replaced_by: tuple[str, ...] = ()
+    billing: Billing | None = None
+    clinical: ClinicalDetails | None = None
+    file_facts: HcpcsFacts | None = None
+    history: tuple[YearSeen, ...] = ()
+    sources: tuple[Source, ...] = ()
+    reviewed: date | None = None
 
     def source(self, source_id: str) -> Source | None:
         """The source with this id, if the record has it."""
@@ -309,7 +322,7 @@ class Procedure:
 
 
 @attrs.frozen(kw_only=True)
-class Modifier:
+class Modifier(_Listed):
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
     code: str
@@ -320,35 +333,6 @@ class Modifier:
     action: str | None = None
     file_facts: HcpcsFacts | None = None
     history: tuple[YearSeen, ...] = ()
-
-    @property
-    def first_seen(self) -> int | None:
-        """The first year of an official file that listed this modifier."""
-        return min((h.year for h in self.history), default=None)
-
-    @property
-    def last_seen(self) -> int | None:
-        """The last year of an official file that listed this modifier."""
-        return max((h.year for h in self.history), default=None)
-
-    def is_active_on(self, day: date) -> bool:
-        """Whether the modifier was in effect on ``day`` (bounds inclusive)."""
-        if self.effective is not None and day < self.effective:
-            return False
-        return self.terminated is None or day <= self.terminated
-
-    def descriptor(self, use: DescriptorUse | str) -> str | None:
-        """The official descriptor text of one use (``"short"``, ``"long"``), if present.
-
-        >>> m = Modifier(code="AA", title="t", descriptors=(Descriptor(use=DescriptorUse.SHORT,
-        ...     text="Anesthesia perf by anesgst", source="CMS HCPCS 2019"),))
-        >>> m.descriptor("short"), m.descriptor("long")
-        ('Anesthesia perf by anesgst', None)
-        """
-        for d in self.descriptors:
-            if d.use == use:
-                return d.text
-        return None
 
 
 @attrs.frozen(kw_only=True)
