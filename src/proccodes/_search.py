@@ -201,19 +201,16 @@ class SearchIndex:
         if not key:
             return []
         # tiers above word overlap: 4 the code itself, 3 a whole name, 2 a name or code prefix
-        tiers: dict[int, int] = {}
+        # (built lowest tier first, so that a higher tier overwrites a lower one)
         code = normalize_code(text)
+        tiers = dict.fromkeys(self._names_starting(key), 2)
+        # only text shaped like the start of a code can be one ('622', 'J26', '0627')
+        if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
+            tiers.update(dict.fromkeys(self._codes_starting(code), 2))
+        tiers.update(dict.fromkeys(self._names.get(key, ()), 3))
         exact = self._codes.get(code)
         if exact is not None:
             tiers[exact] = 4
-        for i in self._names.get(key, ()):
-            tiers.setdefault(i, 3)
-        for i in self._names_starting(key):
-            tiers.setdefault(i, 2)
-        # only text shaped like the start of a code can be one ('622', 'J26', '0627')
-        if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
-            for i in self._codes_starting(code):
-                tiers.setdefault(i, 2)
         words = [found for w in dict.fromkeys(tokenize(text)) if (found := self._expand(w))]
         ranked: list[int] = []
         if tiers:
@@ -237,16 +234,24 @@ class SearchIndex:
         Computed a column at a time with ``map`` and ``zip``, not a record at a time.
         """
         postings, idf = self._postings, self._idf
-        matched: list[int] = [0] * len(candidates)
-        score: list[float] = [0.0] * len(candidates)
-        for expansions in words:
-            columns = [
-                [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
-                for token, weight in ((t, idf[t] * f) for t, f in expansions)
-            ]
-            best = columns[0] if len(columns) == 1 else list(map(max, *columns))
-            score = list(map(add, score, best))
-            matched = list(map(add, matched, map(bool, best)))
+        matched: Iterable[int]
+        score: Iterable[float]
+        if len(words) == 1 and len(words[0]) == 1:  # the common case, in fewer passes
+            token, factor = words[0][0]
+            weight = idf[token] * factor
+            score = [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
+            matched = map(bool, score)
+        else:
+            matched = [0] * len(candidates)
+            score = [0.0] * len(candidates)
+            for expansions in words:
+                columns = [
+                    [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
+                    for token, weight in ((t, idf[t] * f) for t, f in expansions)
+                ]
+                best = columns[0] if len(columns) == 1 else list(map(max, *columns))
+                score = list(map(add, score, best))
+                matched = list(map(add, matched, map(bool, best)))
         key_columns = (
             map(neg, matched),
             map(self._add_ons.__contains__, candidates),
