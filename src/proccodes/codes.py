@@ -110,12 +110,15 @@ def _section_of(number: int) -> CptSection | None:
 
 
 # Canonical shapes. [0-9] rather than \d, which also matches non-ASCII digits.
+# HCPCS Level II: a letter CMS uses (not D, the ADA's; not I, N, O or W-Z), then four digits.
+# The one definition: the CMS file loader (hcpcs.py) checks its records against it too.
+_HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
 _SHAPE = re.compile(
     r"(?P<cat1>[0-9]{5})|(?P<cat1x>[0-9]{4}[AM])|(?P<cat2>[0-9]{4}F)|(?P<cat3>[0-9]{4}T)"
-    r"|(?P<pla>[0-9]{4}U)|(?P<hcpcs>[ABCEGHJKLMPQRSTUV][0-9]{4})"
+    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{_HCPCS_SHAPE})"
 )
 _SHAPE_MATCH = _SHAPE.fullmatch
-_OTHER_SHAPES = re.compile(r"[0-9]{4}[AFMTU]|[ABCEGHJKLMPQRSTUV][0-9]{4}").fullmatch
+_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{_HCPCS_SHAPE}").fullmatch
 _KIND_OF_GROUP = {
     "cat1": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
     "cat1x": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
