@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 
 from proccodes import default_catalog
+from proccodes.catalog import INDEX_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "catalog.md"
 DATA = ROOT / "src" / "proccodes" / "data"
-INDEX = DATA / "index.txt"
+INDEX = DATA / INDEX_NAME
 
 
 def render_index() -> str:
