@@ -70,7 +70,7 @@ def test_broad_queries_take_the_shortcuts_correctly(query, need):
     assert INDEX._by_words(words, need, ()) == _everything_scored(words, need)
 
 
-def test_only_code_shaped_text_is_read_as_a_code_prefix():
+def test_code_prefixes_find_their_codes():
     assert [p.code for p in INDEX.search("6229", limit=2)] == ["62290", "62291"]
     assert [p.code for p in INDEX.search("J26", limit=1)] == ["J2650"]
     assert INDEX.search("zzz") == []
