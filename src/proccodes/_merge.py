@@ -9,6 +9,7 @@ and ``history`` keeps one entry per year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -94,6 +95,30 @@ def merge_records(
         if on_conflict == "replace":
             changes[name] = b
     return (attrs.evolve(ours, **changes) if changes else ours), conflicts
+
+
+def merge_mappings(
+    ours: Mapping[str, _Record], theirs: Mapping[str, _Record], on_conflict: _Policy
+) -> tuple[dict[str, _Record], list[str]]:
+    """Records (or modifiers) by code from both sides, each code in both merged by
+    :func:`merge_records`; with every conflict found.
+
+    >>> from proccodes import get
+    >>> ours, theirs = {"62290": get("62290")}, {"62291": get("62291")}
+    >>> merged, conflicts = merge_mappings(ours, theirs, "error")
+    >>> list(merged), conflicts
+    (['62290', '62291'], [])
+    """
+    merged = dict(ours)
+    conflicts: list[str] = []
+    for code, record in theirs.items():
+        mine = merged.get(code)
+        if mine is None:
+            merged[code] = record
+        else:
+            merged[code], found = merge_records(mine, record, on_conflict=on_conflict)
+            conflicts.extend(found)
+    return merged, conflicts
 
 
 def _differences(label: str, code: str, path: str, a: Any, b: Any) -> list[str]:

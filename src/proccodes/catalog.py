@@ -231,27 +231,11 @@ class Catalog(Mapping[str, Procedure]):
         >>> conflicts
         []
         """
-        from ._merge import merge_records
+        from ._merge import merge_mappings
 
-        merged = dict(self._records)
-        conflicts: list[str] = []
-        for code, theirs in other._records.items():
-            ours = merged.get(code)
-            if ours is None:
-                merged[code] = theirs
-                continue
-            record, found = merge_records(ours, theirs, on_conflict=on_conflict)
-            conflicts.extend(found)
-            merged[code] = record
-        modifiers = dict(self._modifiers)
-        for code, modifier in other._modifiers.items():
-            mine = modifiers.get(code)
-            if mine is None:
-                modifiers[code] = modifier
-                continue
-            combined, found = merge_records(mine, modifier, on_conflict=on_conflict)
-            conflicts.extend(found)
-            modifiers[code] = combined
+        merged, conflicts = merge_mappings(self._records, other._records, on_conflict)
+        modifiers, found = merge_mappings(self._modifiers, other._modifiers, on_conflict)
+        conflicts += found
         releases = [r for r in (self._release, other._release) if r]
         release = " + ".join(dict.fromkeys(releases))
         dates = [d for d in (self._as_of, other._as_of) if d is not None]
