@@ -184,7 +184,7 @@ def ten_thousand_records() -> list[Procedure]:
     base: list[Procedure] = list(default_catalog().values())
     if SHARED_2019.exists():
         try:
-            from proccodes.hcpcs import load_hcpcs
+            from proccodes.sources.hcpcs import load_hcpcs
 
             base += list(load_hcpcs(SHARED_2019).values())
         except ImportError:  # pragma: no cover - before the HCPCS loader existed
@@ -325,7 +325,7 @@ def bench_load_hcpcs() -> list[Row]:
         return [_row(figure, "-", "no 2019 file in ../shared", float("nan"), target, False)]
     import re
 
-    from proccodes.hcpcs import load_hcpcs
+    from proccodes.sources.hcpcs import load_hcpcs
 
     try:
         import pandas as pd

@@ -530,7 +530,9 @@ def test_damaged_and_empty_zips(tmp_path):
     readme_only = tmp_path / "readme.zip"
     with zipfile.ZipFile(readme_only, "w") as z:
         z.writestr("README.txt", "nothing here\r\n")
-    assert problems_of(readme_only) == ("no HCPCS records file in the zip (it holds README.txt)",)
+    assert problems_of(readme_only) == (
+        "no member of the zip is the CMS HCPCS Level II records file (it holds README.txt)",
+    )
     truncated = tmp_path / "truncated.zip"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:

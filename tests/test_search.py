@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from proccodes import default_catalog
 from proccodes._search import SearchIndex, tokenize
-from proccodes.hcpcs import load_hcpcs
+from proccodes.sources.hcpcs import load_hcpcs
 
 from .conftest import TEST_DATA
 

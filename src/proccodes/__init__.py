@@ -36,7 +36,6 @@ if TYPE_CHECKING:
         ProcCodesError,
         UnknownCodeError,
     )
-    from .hcpcs import load_hcpcs, load_hcpcs_years
     from .records import (
         Alternative,
         Billing,
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
         UnitOfService,
         YearSeen,
     )
+    from .sources.hcpcs import load_hcpcs, load_hcpcs_years
 
 __all__ = [
     "Alternative",
@@ -106,7 +106,7 @@ _HOME = {
     **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
-    **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "hcpcs"),
+    **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
     **dict.fromkeys(
         [
             "Code",

@@ -13,6 +13,7 @@ Importing this module imports cattrs; the default catalog does not need it (see
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -27,12 +28,21 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from .codes import CodeKind, CodeSystem, CptSection, _classify, normalize_code
 from .errors import DataError
 from .records import (
+    AssistantSurgery,
+    Bilateral,
     BodyRegion,
+    CoSurgeons,
     DescriptorUse,
+    GlobalDays,
     Modifier,
+    MultipleProcedure,
+    PcTc,
+    PfsStatus,
     Procedure,
     Severity,
     Statement,
+    Supervision,
+    TeamSurgeons,
     UnitOfService,
 )
 
@@ -52,12 +62,21 @@ SCHEMA_VERSION = 1
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ENUMS: tuple[type[Enum], ...] = (
+    AssistantSurgery,
+    Bilateral,
     BodyRegion,
+    CoSurgeons,
     CodeKind,
     CodeSystem,
     CptSection,
     DescriptorUse,
+    GlobalDays,
+    MultipleProcedure,
+    PcTc,
+    PfsStatus,
     Severity,
+    Supervision,
+    TeamSurgeons,
     UnitOfService,
 )
 
@@ -94,6 +113,12 @@ def _structure_int(value: object, _: type) -> int:
     if type(value) is int:
         return value
     raise _Bad(f"expected a whole number, got {_kind(value)}")
+
+
+def _structure_float(value: object, _: type) -> float:
+    if type(value) in (int, float) and math.isfinite(value):  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+    raise _Bad(f"expected a finite number, got {_kind(value)}")
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -145,6 +170,7 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)

@@ -234,7 +234,7 @@ def _load_any(path: str) -> Catalog:
     if p.is_dir() or p.suffix.lower() == ".json":
         return load_catalog(p)
     try:
-        from .hcpcs import load_hcpcs
+        from .sources.hcpcs import load_hcpcs
     except ImportError:  # pragma: no cover - the HCPCS loader ships with the package
         raise _UsageError(f"{path}: not a JSON catalog") from None
     return load_hcpcs(p)
@@ -544,7 +544,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
-    from .hcpcs import load_hcpcs, load_hcpcs_years
+    from .sources.hcpcs import load_hcpcs, load_hcpcs_years
 
     if args.year is not None and len(args.files) > 1:
         raise _UsageError("--year goes with one FILE; several files take theirs from their names")

@@ -65,6 +65,8 @@ class _SchemaBuilder:
             return {"type": "boolean"}
         if type_ is int:
             return {"type": "integer"}
+        if type_ is float:
+            return {"type": "number"}
         if type_ is date:
             return dict(_DATE)
         if isinstance(type_, type) and issubclass(type_, Enum):

@@ -26,20 +26,31 @@ from .codes import CodeKind, CodeSystem
 
 __all__ = [
     "Alternative",
+    "AssistantSurgery",
+    "Bilateral",
     "Billing",
     "BodyRegion",
     "ClinicalDetails",
+    "CoSurgeons",
     "CodeRef",
     "Descriptor",
     "DescriptorUse",
     "Duration",
+    "GlobalDays",
     "HcpcsFacts",
     "Modifier",
+    "MultipleProcedure",
+    "PcTc",
+    "PfsFacts",
+    "PfsStatus",
     "Problem",
     "Procedure",
+    "RbcsClass",
     "Severity",
     "Source",
     "Statement",
+    "Supervision",
+    "TeamSurgeons",
     "UnitOfService",
     "YearSeen",
 ]
@@ -92,6 +103,126 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+# -- Medicare Physician Fee Schedule indicators (values are CMS's codes in the PPRRVU file; the
+# names say what they mean, from the release's PDF; proccodes.sources.pfs reads them) ----------
+
+
+class PfsStatus(StrEnum):
+    """The PFS status code: whether and how Medicare pays for the code under the fee schedule."""
+
+    ACTIVE = "A"  # paid separately under the fee schedule, if covered
+    BUNDLED = "B"  # payment always bundled into another service; never paid separately
+    CARRIER_PRICED = "C"  # the Medicare contractor sets the payment
+    DELETED = "D"  # deleted, with a 90-day grace period
+    EXCLUDED = "E"  # excluded from the fee schedule by regulation
+    DELETED_NO_GRACE = "F"  # deleted or discontinued, no grace period
+    NOT_VALID_GRACE = "G"  # not valid for Medicare; another code is used, with a grace period
+    DELETED_MODIFIER = "H"  # the modifier combination was deleted
+    NOT_VALID = "I"  # not valid for Medicare; another code is used
+    ANESTHESIA = "J"  # anesthesia service, paid under the anesthesia fee schedule
+    MEASUREMENT = "M"  # a quality-measurement code, no payment
+    NOT_COVERED = "N"  # not covered by Medicare
+    BUNDLED_OR_EXCLUDED = "P"  # bundled or excluded: no separate payment under the fee schedule
+    RESTRICTED = "R"  # restricted coverage; carrier priced when covered
+    INJECTION = "T"  # paid only when no other service is billed on the same day
+    STATUTORY_EXCLUSION = "X"  # excluded from the fee schedule by statute
+
+
+class GlobalDays(StrEnum):
+    """The PFS global surgery period of a code."""
+
+    DAYS_0 = "000"  # same-day postoperative care is included
+    DAYS_10 = "010"  # care for 10 days after is included
+    DAYS_90 = "090"  # major surgery: the day before and 90 days after are included
+    MATERNITY = "MMM"  # maternity care, global concept does not apply as usual
+    NOT_APPLICABLE = "XXX"  # the global concept does not apply
+    CARRIER = "YYY"  # the contractor sets the global period
+    ADD_ON = "ZZZ"  # an add-on: within the global period of another service
+
+
+class PcTc(StrEnum):
+    """The PFS professional/technical component indicator (modifiers 26 and TC)."""
+
+    PHYSICIAN_SERVICE = "0"  # no split: 26 and TC do not apply
+    SPLIT = "1"  # diagnostic test with a professional (26) and a technical (TC) component
+    PROFESSIONAL_ONLY = "2"  # a professional-component-only code
+    TECHNICAL_ONLY = "3"  # a technical-component-only code
+    GLOBAL_TEST_ONLY = "4"  # global test only; its components have codes of their own
+    INCIDENT_TO = "5"  # incident-to service: 26 and TC do not apply
+    LAB_PHYSICIAN = "6"  # laboratory physician interpretation
+    PHYSICAL_THERAPY = "7"  # private-practice therapist's service
+    PHYSICIAN_INTERPRETATION = "8"  # physician interpretation code
+    NOT_APPLICABLE = "9"  # the concept does not apply
+
+
+class MultipleProcedure(StrEnum):
+    """The PFS multiple-procedure indicator (modifier 51 payment rules)."""
+
+    NO_REDUCTION = "0"  # no multiple-procedure reduction
+    STANDARD = "2"  # standard reduction: 100 % for the highest, 50 % for the others
+    ENDOSCOPIC = "3"  # special rules for an endoscopic family
+    DIAGNOSTIC_IMAGING = "4"  # reduction of the technical and professional parts of imaging
+    THERAPY = "5"  # reduction of the practice expense of therapy services
+    CARDIOVASCULAR = "6"  # reduction of diagnostic cardiovascular services
+    OPHTHALMOLOGY = "7"  # reduction of diagnostic ophthalmology services
+    NOT_APPLICABLE = "9"  # the concept does not apply
+
+
+class Bilateral(StrEnum):
+    """The PFS bilateral-surgery indicator (modifier 50, or RT and LT)."""
+
+    NO_ADJUSTMENT = "0"  # 150 % adjustment does not apply (anatomy, or a unilateral code)
+    ADJUSTMENT_150 = "1"  # both sides: one line with 50 (or RT+LT, or 2 units), paid at 150 %
+    ALREADY_BILATERAL = "2"  # the code's values already cover both sides
+    EACH_SIDE_100 = "3"  # each side paid at 100 % (mostly radiology)
+    NOT_APPLICABLE = "9"  # the concept does not apply
+
+
+class AssistantSurgery(StrEnum):
+    """The PFS assistant-at-surgery indicator (modifiers 80, 81, 82, AS)."""
+
+    WITH_DOCUMENTATION = "0"  # paid only with documentation of medical necessity
+    NEVER_PAID = "1"  # assistant at surgery may not be paid
+    PAID = "2"  # assistant at surgery may be paid
+    NOT_APPLICABLE = "9"  # the concept does not apply
+
+
+class CoSurgeons(StrEnum):
+    """The PFS co-surgeons indicator (modifier 62)."""
+
+    NOT_PERMITTED = "0"
+    WITH_DOCUMENTATION = "1"
+    PERMITTED = "2"
+    NOT_APPLICABLE = "9"
+
+
+class TeamSurgeons(StrEnum):
+    """The PFS team-surgeons indicator (modifier 66)."""
+
+    NOT_PERMITTED = "0"
+    WITH_DOCUMENTATION = "1"
+    PERMITTED = "2"
+    NOT_APPLICABLE = "9"
+
+
+class Supervision(StrEnum):
+    """The PFS physician-supervision level of a diagnostic procedure."""
+
+    GENERAL = "01"
+    DIRECT = "02"
+    PERSONAL = "03"
+    PSYCHOLOGIST_OR_GENERAL = "04"  # by a qualified psychologist or under general supervision
+    AUDIOLOGIST_OR_GENERAL = "05"  # by a qualified audiologist or under general supervision
+    TECHNICIAN_CERTIFIED_OR_GENERAL = "06"  # certified technician, else general supervision
+    NOT_APPLICABLE = "09"  # the concept does not apply
+    PERSONAL_IN_HOSPITAL_21 = "21"  # see the release's PDF
+    PERSONAL_IN_HOSPITAL_22 = "22"  # see the release's PDF
+    TECHNICIAN_CERTIFIED_OR_DIRECT = "66"
+    TECHNICIAN_CERTIFIED_OR_DIRECT_6A = "6A"
+    TECHNICIAN_CERTIFIED_OR_DIRECT_77 = "77"
+    TECHNICIAN_CERTIFIED_OR_DIRECT_7A = "7A"
 
 
 @attrs.frozen(kw_only=True)
@@ -194,7 +325,11 @@ class ClinicalDetails:
 
 @attrs.frozen(kw_only=True)
 class Billing:
-    """How the code is reported: unit, add-on status, companion codes, body region."""
+    """How the code is reported: unit, add-on status, companion codes, body region.
+
+    ``bilateral`` states how work on both sides is reported, in the terms of the PFS bilateral
+    indicator; where the PFS lists the code, :func:`~proccodes.check_catalog` compares the two.
+    """
 
     unit_of_service: UnitOfService
     body_region: BodyRegion
@@ -204,6 +339,7 @@ class Billing:
     add_on_codes: tuple[str, ...] = ()
     companion_codes: tuple[CodeRef, ...] = ()
     notes: tuple[Statement, ...] = ()
+    bilateral: Bilateral | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -226,6 +362,57 @@ class HcpcsFacts:
     type_of_service: tuple[str, ...] = ()
     anesthesia_base_units: int | None = None
     action_effective: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PfsFacts:
+    """What one row of the Medicare PFS relative value file states about a code.
+
+    ``modifier`` is empty for the code's own row and ``26``, ``TC`` or ``53`` for a row the file
+    gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank);
+    ``release`` names the file, e.g. ``CMS PFS RVU25D (October 2025)``.
+    """
+
+    release: str
+    modifier: str = ""
+    status: PfsStatus | None = None
+    global_days: GlobalDays | None = None
+    pc_tc: PcTc | None = None
+    multiple_procedure: MultipleProcedure | None = None
+    bilateral: Bilateral | None = None
+    assistant: AssistantSurgery | None = None
+    co_surgeons: CoSurgeons | None = None
+    team_surgeons: TeamSurgeons | None = None
+    supervision: Supervision | None = None
+    endoscopic_base: str | None = None
+    preoperative_share: float | None = None
+    intraoperative_share: float | None = None
+    postoperative_share: float | None = None
+    work_rvu: float | None = None
+    non_facility_pe_rvu: float | None = None
+    facility_pe_rvu: float | None = None
+    malpractice_rvu: float | None = None
+    non_facility_total: float | None = None
+    facility_total: float | None = None
+    conversion_factor: float | None = None
+    not_used_for_medicare_payment: bool = False
+    extra: tuple[str, ...] = ()  # columns this loader does not know, each "HEADER=value"
+
+
+@attrs.frozen(kw_only=True)
+class RbcsClass:
+    """CMS's Restructured BETOS classification of a code (public domain CMS data).
+
+    >>> RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal",
+    ...           family="Nerve Block Injection - Back", major=False).family
+    'Nerve Block Injection - Back'
+    """
+
+    id: str
+    category: str
+    subcategory: str
+    family: str
+    major: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -309,9 +496,17 @@ class Procedure(_Listed):
     billing: Billing | None = None
     clinical: ClinicalDetails | None = None
     file_facts: HcpcsFacts | None = None
+    pfs: PfsFacts | None = None
+    pfs_by_modifier: tuple[PfsFacts, ...] = ()
+    rbcs: RbcsClass | None = None
     history: tuple[YearSeen, ...] = ()
     sources: tuple[Source, ...] = ()
     reviewed: date | None = None
+
+    @property
+    def curated(self) -> bool:
+        """Whether this is a curated record (our reviewed text), not only official data."""
+        return self.clinical is not None
 
     def source(self, source_id: str) -> Source | None:
         """The source with this id, if the record has it."""

@@ -30,10 +30,11 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 
-from .catalog import Catalog
-from .codes import _HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
-from .errors import DataError
-from .records import Descriptor, DescriptorUse, HcpcsFacts, Modifier, Procedure, YearSeen
+from ..catalog import Catalog
+from ..codes import _HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
+from ..errors import DataError
+from ..records import Descriptor, DescriptorUse, HcpcsFacts, Modifier, Procedure, YearSeen
+from ._files import read_input
 
 __all__ = ["load_hcpcs", "load_hcpcs_years"]
 
@@ -157,44 +158,18 @@ def _load(source: str, year: int | None) -> tuple[Catalog, int]:
 
 def _read(source: str) -> tuple[str, str, bytes]:
     """How to name the file in errors, its name and its bytes; for a zip, the records member's."""
-    try:
-        with open(source, "rb") as file:
-            data = file.read()
-    except IsADirectoryError as exc:
-        raise DataError(
-            source, ["is a folder; expected the HCPCS text file or the zip CMS publishes"]
-        ) from exc
-    except OSError as exc:
-        raise DataError(source, [f"cannot read: {exc.strerror or exc}"]) from exc
-    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        name, data = _read_zip(source, data)
-        return f"{source} ({name})", name, data
-    return source, os.path.basename(source), data
+    found = read_input(source, what=_WHAT, pick=_is_records_member)
+    return found.source, found.name, found.data
 
 
-def _read_zip(source: str, data: bytes) -> tuple[str, bytes]:
-    import io
-    import zipfile
+_WHAT = "the CMS HCPCS Level II records file"
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            texts = [
-                i for i in archive.infolist() if i.filename.lower().endswith(".txt") and i.file_size
-            ]
-            # The zip also holds a readme, notes and a spreadsheet: take the text file that has
-            # records in its first lines, trying the one CMS names ...ANWEB... first.
-            texts.sort(key=lambda i: ("ANWEB" not in i.filename.upper(), i.filename))
-            for info in texts:
-                with archive.open(info) as member:
-                    head = member.read(64 * 1024).decode("latin-1").splitlines()
-                if any(_RECORD_SHAPE(line) for line in head):
-                    return os.path.basename(info.filename), archive.read(info)
-            names = ", ".join(i.filename for i in archive.infolist()) or "nothing"
-    except Exception as exc:
-        # A damaged or unusual archive raises BadZipFile, zlib.error, EOFError, OSError,
-        # NotImplementedError (compression), RuntimeError (encryption)...: all one answer.
-        raise DataError(source, [f"not a readable zip file: {type(exc).__name__}: {exc}"]) from exc
-    raise DataError(source, [f"no HCPCS records file in the zip (it holds {names})"])
+
+def _is_records_member(name: str, head: bytes) -> bool:
+    """The zip also holds a readme, notes and a spreadsheet: take a text file with records."""
+    return name.lower().endswith(".txt") and any(
+        _RECORD_SHAPE(line) for line in head.decode("latin-1").splitlines()
+    )
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -555,8 +530,8 @@ def _bad_action(found: str) -> str:
 
 
 def _bad_code(raw: str, is_procedure: bool) -> str:
-    from .codes import validate_code
-    from .errors import InvalidCodeError
+    from ..codes import validate_code
+    from ..errors import InvalidCodeError
 
     if not is_procedure:
         return f"modifier code {raw!r} is not three blanks and two letters or digits @ code (1-5)"

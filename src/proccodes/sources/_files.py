@@ -1,0 +1,179 @@
+"""Reading an official data file safely: the one way every loader gets its bytes.
+
+Every loader (HCPCS, PFS, RBCS, NCCI, the licensed CPT overlay, the JSON catalog) reads its input
+through :func:`read_input`, so the limits hold for all of them alike:
+
+- only regular files are read: a folder, a device (``/dev/zero``), a FIFO or a socket is refused
+  before a byte is read, so nothing hangs or reads forever;
+- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 1 GiB, far above
+  any CMS file; settable per call or here) is refused; a zip member is read in bounded chunks, so
+  a zip whose header lies about a member's size cannot unpack past the limit either;
+- a zip is opened from the path (not copied into memory first) and only the chosen member is read;
+- every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
+  file's content.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "codes.txt"
+>>> _ = path.write_bytes(b"62290")
+>>> read_input(path, what="a test file").data
+b'62290'
+>>> read_input("/dev/null", what="a test file")
+Traceback (most recent call last):
+...
+proccodes.errors.DataError: /dev/null: 1 problem
+  is not a regular file (a device, FIFO or socket); expected a test file
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from typing import IO
+
+import attrs
+
+from ..errors import DataError
+
+__all__ = ["MAX_BYTES", "Input", "read_input"]
+
+MAX_BYTES = 1 << 30
+"""The default limit on a file's or a zip member's size, in bytes (1 GiB)."""
+
+_CHUNK = 1 << 20
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+@attrs.frozen(kw_only=True)
+class Input:
+    """The bytes of one input: ``source`` names it in errors (``file.zip (member.txt)``) and
+    ``name`` is the file's (or the zip member's) own name, from which a loader may read a year."""
+
+    source: str
+    name: str
+    data: bytes
+
+
+def read_input(
+    path: str | os.PathLike[str],
+    *,
+    what: str,
+    pick: Callable[[str, bytes], bool] | None = None,
+    max_bytes: int | None = None,
+) -> Input:
+    """The bytes of ``path``; for a zip, those of the first member that ``pick`` accepts.
+
+    ``what`` says what the file should be, for error messages ("the CMS HCPCS Level II file").
+    ``pick(member_name, first_64k_bytes)`` chooses a zip member; members are tried in name
+    order, and by default the only member must be the one. ``max_bytes`` bounds the file and the
+    member read (default :data:`MAX_BYTES`).
+
+    >>> read_input("no/such/file", what="a test file")
+    Traceback (most recent call last):
+    ...
+    proccodes.errors.DataError: no/such/file: 1 problem
+      cannot read: No such file or directory
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+    source = os.fspath(path)
+    if not isinstance(source, str):
+        raise TypeError("path must be text, not bytes")
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed below; checked before reading
+    except IsADirectoryError as exc:
+        raise DataError(source, [f"is a folder; expected {what}"]) from exc
+    except (OSError, ValueError) as exc:
+        raise DataError(source, [f"cannot read: {_why(exc)}"]) from exc
+    with handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise DataError(source, [f"is a folder; expected {what}"])
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(
+                source, [f"is not a regular file (a device, FIFO or socket); expected {what}"]
+            )
+        head = handle.read(4)
+        if head in _ZIP_MAGIC:
+            handle.seek(0)
+            return _read_member(handle, source, what, pick, limit)
+        if info.st_size > limit:
+            raise DataError(source, [_too_big(info.st_size, limit)])
+        data = head + _read_bounded(handle, limit - len(head), source)
+    return Input(source=source, name=os.path.basename(source), data=data)
+
+
+def _read_member(
+    handle: IO[bytes],
+    source: str,
+    what: str,
+    pick: Callable[[str, bytes], bool] | None,
+    limit: int,
+) -> Input:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = sorted(
+                (i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename
+            )
+            chosen = None
+            if pick is None:
+                if len(members) == 1:
+                    chosen = members[0]
+            else:
+                for info in members:
+                    if info.file_size == 0:
+                        continue
+                    with archive.open(info) as member:
+                        first = member.read(64 * 1024)
+                    if pick(info.filename, first):
+                        chosen = info
+                        break
+            if chosen is None:
+                names = ", ".join(i.filename for i in members) or "nothing"
+                raise DataError(source, [f"no member of the zip is {what} (it holds {names})"])
+            label = f"{source} ({chosen.filename})"
+            if chosen.file_size > limit:
+                raise DataError(label, [_too_big(chosen.file_size, limit)])
+            with archive.open(chosen) as member:
+                data = _read_bounded(member, limit, label)
+    except DataError:
+        raise
+    except Exception as exc:
+        # A damaged or unusual archive raises BadZipFile, zlib.error, EOFError, OSError,
+        # NotImplementedError (compression), RuntimeError (encryption)...: all one answer.
+        raise DataError(source, [f"not a readable zip file: {type(exc).__name__}"]) from exc
+    return Input(source=label, name=os.path.basename(chosen.filename), data=data)
+
+
+def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
+    """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed)."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        part = stream.read(min(_CHUNK, limit - total + 1))
+        if not part:
+            break
+        total += len(part)
+        if total > limit:
+            raise DataError(source, [_too_big(total, limit, at_least=True)])
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _too_big(size: int, limit: int, *, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return (
+        f"is {more}{size:,} bytes, over the limit of {limit:,}; no official file is that large "
+        "(raise max_bytes if this one really is)"
+    )
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return type(exc).__name__
