@@ -35,7 +35,7 @@ import attrs
 
 from ..errors import DataError
 
-__all__ = ["MAX_BYTES", "Input", "read_input"]
+__all__ = ["MAX_BYTES", "MAX_LISTED", "Findings", "Input", "read_input"]
 
 MAX_BYTES = 1 << 30
 """The default limit on a file's or a zip member's size, in bytes (1 GiB)."""
@@ -177,3 +177,88 @@ def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return type(exc).__name__
+
+
+MAX_LISTED = 50
+"""How many problems a :class:`~proccodes.DataError` (or a warning list) spells out; the rest are
+counted in one last line."""
+
+
+class Findings:
+    """What a loader found wrong in one file: errors (structural damage, raised together as one
+    :class:`~proccodes.DataError`) and warnings (a defect in a non-key field: the record is kept
+    with that field empty). With ``strict=True`` every warning is an error.
+
+    >>> f = Findings("f.txt")
+    >>> f.warn(7, "termination date (285-292)", "2019013", "not a date as YYYYMMDD")
+    >>> f.warnings
+    ("f.txt: line 7: termination date (285-292): not a date as YYYYMMDD (found '2019013')",)
+    >>> f.error(9, "the file ends in the middle of a record")
+    >>> f.raise_if_errors()
+    Traceback (most recent call last):
+    ...
+    proccodes.errors.DataError: f.txt: 1 problem
+      line 9: the file ends in the middle of a record
+    """
+
+    __slots__ = ("_errors", "_n_errors", "_n_warnings", "_warnings", "source", "strict")
+
+    def __init__(self, source: str, *, strict: bool = False) -> None:
+        self.source = source
+        self.strict = strict
+        self._errors: list[str] = []
+        self._warnings: list[str] = []
+        self._n_errors = 0
+        self._n_warnings = 0
+
+    def error(self, line: int | str, message: str) -> None:
+        """Structural damage at ``line`` (a number, or a label such as ``record 62290``)."""
+        self._n_errors += 1
+        if self._n_errors <= MAX_LISTED:
+            self._errors.append(f"{_where(line)}: {message}")
+
+    def warn(self, line: int | str, field: str, value: str, message: str) -> None:
+        """A defect in the non-key ``field`` at ``line``; ``value`` is quoted (shortened)."""
+        text = f"{field}: {message} (found {_quote(value)})"
+        if self.strict:
+            self.error(line, text + "; strict=True makes this an error")
+            return
+        self._n_warnings += 1
+        if self._n_warnings <= MAX_LISTED:
+            self._warnings.append(f"{self.source}: {_where(line)}: {text}")
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any error was found."""
+        return self._n_errors > 0
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per warning (file, line, field, value), the overflow counted in a last line."""
+        more = self._n_warnings - len(self._warnings)
+        return (
+            *self._warnings,
+            *([f"{self.source}: ... and {more} more warnings"] if more else []),
+        )
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings were found, listed or not."""
+        return self._n_warnings
+
+    def raise_if_errors(self) -> None:
+        """Raise one :class:`~proccodes.DataError` listing the errors, if there are any."""
+        if self._n_errors:
+            more = self._n_errors - len(self._errors)
+            tail = [f"... and {more} more problem{'s' if more != 1 else ''}"] if more else []
+            raise DataError(self.source, [*self._errors, *tail])
+
+
+def _where(line: int | str) -> str:
+    return f"line {line}" if isinstance(line, int) else line
+
+
+def _quote(value: str, limit: int = 40) -> str:
+    """A short, printable quotation of a value from a file: never more than ``limit`` characters
+    of it, control characters escaped."""
+    return repr(value[:limit]) + ("..." if len(value) > limit else "")
