@@ -14,14 +14,22 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .codes import normalize_code, validate_code
 from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
-from .records import Modifier, Procedure
+from .records import DataRelease, Modifier, Procedure
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from ._search import SearchIndex
 
-__all__ = ["Catalog", "default_catalog", "get", "load_catalog", "search"]
+__all__ = [
+    "Catalog",
+    "default_catalog",
+    "get",
+    "load_catalog",
+    "record_on",
+    "search",
+    "shipped_sources",
+]
 
 OnConflict = Literal["error", "keep", "replace"]
 
@@ -36,7 +44,15 @@ class Catalog(Mapping[str, Procedure]):
     'Lumbar discography (disc injection for a discogram)'
     """
 
-    __slots__ = ("_as_of", "_index", "_index_lock", "_modifiers", "_records", "_release")
+    __slots__ = (
+        "_as_of",
+        "_index",
+        "_index_lock",
+        "_modifiers",
+        "_records",
+        "_release",
+        "_sources",
+    )
 
     def __init__(
         self,
@@ -45,6 +61,7 @@ class Catalog(Mapping[str, Procedure]):
         release: str = "",
         as_of: date | None = None,
         modifiers: Iterable[Modifier] = (),
+        sources: Iterable[DataRelease] = (),
     ) -> None:
         items = records.values() if isinstance(records, Mapping) else records
         by_code: dict[str, Procedure] = {}
@@ -59,6 +76,7 @@ class Catalog(Mapping[str, Procedure]):
         self._modifiers = {m.code: m for m in sorted(modifiers, key=lambda m: m.code)}
         self._release = release
         self._as_of = as_of
+        self._sources = tuple(dict.fromkeys(sources))
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
 
@@ -83,6 +101,16 @@ class Catalog(Mapping[str, Procedure]):
     def as_of(self) -> date | None:
         """The date the catalog's content was current as of."""
         return self._as_of
+
+    @property
+    def sources(self) -> tuple[DataRelease, ...]:
+        """Each data source this catalog was built from: name, release and as-of date.
+
+        >>> [s.name for s in default_catalog().sources]  # doctest: +NORMALIZE_WHITESPACE
+        ['proccodes curated records', 'CMS HCPCS Level II',
+         'CMS Medicare Physician Fee Schedule', 'CMS Restructured BETOS Classification System']
+        """
+        return self._sources
 
     @property
     def modifiers(self) -> Mapping[str, Modifier]:
@@ -165,7 +193,7 @@ class Catalog(Mapping[str, Procedure]):
             if record is None:
                 raise UnknownCodeError(canonical, suggestions=self.suggest(canonical))
         if on is not None:
-            _check_active(record, on)
+            return _in_effect(record, on)
         return record
 
     def suggest(self, code: str, *, limit: int = 5) -> list[str]:
@@ -196,6 +224,7 @@ class Catalog(Mapping[str, Procedure]):
             release=self._release,
             as_of=self._as_of,
             modifiers=(m for m in self._modifiers.values() if m.is_active_on(day)),
+            sources=self._sources,
         )
 
     def merge(self, other: Catalog, *, on_conflict: OnConflict = "error") -> Catalog:
@@ -244,6 +273,7 @@ class Catalog(Mapping[str, Procedure]):
             release=release,
             as_of=max(dates) if dates else None,
             modifiers=modifiers.values(),
+            sources=(*self._sources, *other._sources),
         )
         return catalog, conflicts
 
@@ -282,10 +312,17 @@ def _code_distance(a: str, b: str) -> int:
 
 # -- the default catalog --------------------------------------------------------------------
 #
-# The first get() reads only the data file that holds its code (data/index.txt says which) and
-# builds only that file's records; default_catalog() reads the rest. Records are built once and
-# kept in _built, so get() and the catalog hand out the same objects. Everything below is
-# written under _default_lock; reads need no lock (a dict read is atomic, records are frozen).
+# The shipped catalog is the curated records (data/*.json, written by hand) with CMS's official
+# data under them (data/official/, written by tools/build_data.py): every code of the HCPCS
+# Level II and PFS files is a record, and a curated code's record is the curated one with the
+# official facts (descriptors, dates, file facts, PFS, RBCS, history) it leaves empty filled in.
+#
+# The first get() reads only what its code needs: for a curated code the data file that
+# data/index.txt names (and the official lines of that file's codes), for any other code the
+# one official file of its first two characters, from which it builds that one record.
+# default_catalog() builds the rest. Records are built once and kept in _built, so get() and the
+# catalog hand out the same objects. Everything below is written under _default_lock; reads
+# need no lock (a dict read is atomic, records are frozen).
 
 _default: Catalog | None = None
 _default_lock = threading.Lock()
@@ -293,11 +330,26 @@ _load_count = 0  # how many times the default catalog was built; the thread test
 _built: dict[str, Procedure] = {}  # every shipped record built so far, by code
 _aliases: dict[str, Procedure] = {}  # untidy spellings get() has resolved, e.g. ' 62290 '
 _MAX_ALIASES = 4096
-_headers: dict[str, tuple[str, date]] = {}  # data file read -> its (release, as_of)
-_index: dict[str, str] | None = None  # code -> the data file that holds it
+_headers: dict[str, tuple[str, date]] = {}  # curated data file read -> its (release, as_of)
+_index: dict[str, str] | None = None  # code -> the curated data file that holds it
+_official: _OfficialData | None = None
+_shards: dict[str, str] = {}  # official file -> its text, kept while only get() has run
 
 _DATA = os.path.join(os.path.dirname(__file__), "data")
 INDEX_NAME = "index.txt"
+CURATED_NAME = "proccodes curated records"
+
+
+class _OfficialData:
+    """The manifest of the shipped official data and a reader of its lines."""
+
+    __slots__ = ("manifest", "reader")
+
+    def __init__(self) -> None:
+        from ._official import FOLDER, MANIFEST, Manifest, Reader
+
+        self.manifest = Manifest(_read_data(f"{FOLDER}/{MANIFEST}").decode("utf-8"))
+        self.reader = Reader(self.manifest)
 
 
 def default_catalog() -> Catalog:
@@ -320,7 +372,7 @@ def _read_data(name: str) -> bytes:
     loader = __spec__.loader if __spec__ is not None else None
     get_data = getattr(loader, "get_data", None)
     if get_data is not None:
-        data: bytes = get_data(os.path.join(_DATA, name))
+        data: bytes = get_data(os.path.join(_DATA, *name.split("/")))
         return data
     from importlib import resources  # pragma: no cover - a loader without get_data
 
@@ -328,7 +380,7 @@ def _read_data(name: str) -> bytes:
 
 
 def _data_names() -> list[str]:
-    """The shipped data files, in name order."""
+    """The shipped curated data files, in name order."""
     if os.path.isdir(_DATA):
         return sorted(n for n in os.listdir(_DATA) if n.endswith(".json"))
     from importlib import resources  # pragma: no cover - a zipped package
@@ -348,8 +400,76 @@ def _read_index() -> dict[str, str]:
     return {fields[0]: fields[1] for fields in pairs if len(fields) == 2}
 
 
+def _official_data() -> _OfficialData:
+    global _official
+    if _official is None:
+        _official = _OfficialData()
+    return _official
+
+
+def _shard_text(name: str) -> str:
+    """The text of one official data file ('' if the package has none of that name)."""
+    text = _shards.get(name)
+    if text is None:
+        from ._official import FOLDER
+
+        try:
+            text = _read_data(f"{FOLDER}/{name}").decode("utf-8")
+        except OSError:
+            text = ""
+        _shards[name] = text
+    return text
+
+
+def _official_line(code: str) -> str | None:
+    """The official data line of canonical ``code``, or None if the shipped data has none."""
+    from ._official import shard_name
+
+    text = _shard_text(shard_name(code))
+    key = code + "\t"
+    if text.startswith(key):
+        at = 0
+    else:
+        at = text.find("\n" + key)
+        if at < 0:
+            return None
+        at += 1
+    end = text.find("\n", at)
+    return text[at : end if end >= 0 else len(text)]
+
+
+# The official fields a curated record takes from the official data where it leaves them empty.
+_OFFICIAL_FIELDS = (
+    "descriptors",
+    "effective",
+    "terminated",
+    "action",
+    "replaced_by",
+    "file_facts",
+    "pfs",
+    "pfs_by_modifier",
+    "rbcs",
+    "history",
+)
+
+
+def _with_official(curated: Procedure, official: Procedure) -> Procedure:
+    """The curated record with the official facts it leaves empty filled in."""
+    changes = {}
+    for name in _OFFICIAL_FIELDS:
+        value = getattr(official, name)
+        if value not in (None, ()) and getattr(curated, name) in (None, ()):
+            changes[name] = value
+    if not changes:
+        return curated
+    import attrs
+
+    return attrs.evolve(curated, **changes)
+
+
 def _read_file(name: str) -> None:
-    """Build the records of one data file into ``_built`` (under the lock; once per file)."""
+    """Build the records of one curated data file into ``_built``, each with its official
+    facts (under the lock; once per file)."""
     if name in _headers:
         return
     import json
@@ -358,16 +478,22 @@ def _read_file(name: str) -> None:
 
     raw = json.loads(_read_data(name))
     for item in raw["procedures"]:
-        if item["code"] not in _built:
-            _built[item["code"]] = build_procedure(item)
+        code = item["code"]
+        known = _built.get(code)
+        if known is None or not known.curated:
+            record = build_procedure(item)
+            line = _official_line(code)
+            if line is not None:
+                record = _with_official(record, _official_data().reader.procedure(line))
+            _built[code] = record
     _headers[name] = (raw["release"], date.fromisoformat(raw["as_of"]))
 
 
 def _shipped(code: str) -> Procedure | None:
-    """The shipped record of canonical ``code``, reading at most the one file the index names.
+    """The shipped record of canonical ``code``, reading at most what the code needs.
 
-    ``None`` when the index does not place the code; the caller then asks the whole catalog, so
-    a stale index costs time, never a wrong answer.
+    ``None`` when neither the index nor the official data places the code; the caller then asks
+    the whole catalog, so a stale index costs time, never a wrong answer.
     """
     global _index
     record = _built.get(code)
@@ -376,24 +502,85 @@ def _shipped(code: str) -> Procedure | None:
             if _index is None:
                 _index = _read_index()
             name = _index.get(code)
-            if name is not None and _default is None:
-                _read_file(name)
+            if _default is None and code not in _built:
+                if name is not None:
+                    _read_file(name)
+                else:
+                    line = _official_line(code)
+                    if line is not None:
+                        _built[code] = _official_data().reader.procedure(line)
         record = _built.get(code)
     return record
+
+
+def shipped_sources() -> tuple[DataRelease, ...]:
+    """The data sources of the shipped catalog, read without loading the catalog.
+
+    >>> [s.name for s in shipped_sources()][:2]
+    ['proccodes curated records', 'CMS HCPCS Level II']
+    """
+    catalog = _default
+    if catalog is not None:
+        return catalog.sources
+    with _default_lock:
+        official = _official_data()
+    curated = _curated_source()
+    return (curated, *_official_sources(official))
+
+
+def _curated_source() -> DataRelease:
+    """The curated records' source: their release and newest as-of date (reads one file's
+    header when none was read yet)."""
+    headers = list(_headers.values())
+    if not headers:
+        import json
+
+        names = _data_names()
+        raw = json.loads(_read_data(names[0])) if names else {}
+        headers = [(raw.get("release", ""), date.fromisoformat(raw.get("as_of", "2000-01-01")))]
+    releases = " + ".join(dict.fromkeys(release for release, _ in headers))
+    return DataRelease(name=CURATED_NAME, release=releases, as_of=max(d for _, d in headers))
+
+
+def _official_sources(official: _OfficialData) -> list[DataRelease]:
+    return [
+        DataRelease(name=name, release=release, as_of=as_of, file=file)
+        for name, release, as_of, file in official.manifest.sources
+    ]
 
 
 def _load_default() -> Catalog:
     global _default, _load_count
     for name in _data_names():
         _read_file(name)
+    official = _official_data()
+    reader = official.reader
+    built = _built
+    for shard in official.manifest.shards:
+        for line in _shard_text(shard).splitlines():
+            code = line[: line.index("\t")]
+            if code not in built:
+                built[code] = reader.procedure(line)
+    from ._official import MODIFIERS
+
+    modifiers = [reader.modifier(line) for line in _shard_text(MODIFIERS).splitlines()]
     headers = [_headers[name] for name in sorted(_headers)]
-    catalog = Catalog(
-        _built.values(),
+    curated = DataRelease(
+        name=CURATED_NAME,
         release=" + ".join(dict.fromkeys(release for release, _ in headers)),
         as_of=max((as_of for _, as_of in headers), default=None),
     )
+    sources = (curated, *_official_sources(official))
+    catalog = Catalog(
+        built.values(),
+        release=" + ".join(f"{s.name} {s.release}" for s in sources),
+        as_of=max((s.as_of for s in sources if s.as_of is not None), default=None),
+        modifiers=modifiers,
+        sources=sources,
+    )
     _load_count += 1
     _default = catalog
+    _shards.clear()  # every record is built: the texts are no longer needed
     return catalog
 
 
@@ -402,12 +589,16 @@ def get(code: str, *, on: date | None = None) -> Procedure:
 
     Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` for a code the
     catalog does not hold and, with ``on=date``, :class:`CodeNotActiveError` if the code was not
-    in effect that day. The first call reads only the data file that holds the code.
+    in effect that day. With ``on``, a code whose CMS descriptor changed answers with the
+    descriptor the HCPCS file of that date's year gave (see :func:`record_on`). The first call
+    reads only the data the code needs.
 
     >>> get("62290").title
     'Lumbar discography (disc injection for a discogram)'
     >>> get(" 62290 ").code
     '62290'
+    >>> get("J1100").descriptor("short")
+    'Dexamethasone sodium phos'
     """
     try:
         record = _built.get(code) or _aliases.get(code)
@@ -416,7 +607,7 @@ def get(code: str, *, on: date | None = None) -> Procedure:
     if record is None:
         record = _get_untidy(code)
     if on is not None:
-        _check_active(record, on)
+        return _in_effect(record, on)
     return record
 
 
@@ -432,7 +623,8 @@ def _get_untidy(code: str) -> Procedure:
     return default_catalog().lookup(code)
 
 
-def _check_active(record: Procedure, on: date) -> None:
+def _in_effect(record: Procedure, on: date) -> Procedure:
+    """The record as it stood on ``on``; :class:`CodeNotActiveError` if not in effect then."""
     if not record.is_active_on(on):
         raise CodeNotActiveError(
             record.code,
@@ -441,6 +633,57 @@ def _check_active(record: Procedure, on: date) -> None:
             terminated=record.terminated,
             replaced_by=record.replaced_by,
         )
+    return record_on(record, on)
+
+
+def record_on(record: Procedure, on: date) -> Procedure:
+    """The record with the official descriptor in effect on ``on``, from its history.
+
+    CMS sometimes gives a code new words, and now and then a new meaning (M1009 meant "Patient
+    treatment and final evaluation complete" in 2019 and names a discharge from an episode of
+    care since 2020). The current descriptor is in effect from the record's action-effective
+    date; before it, the descriptor of the newest HCPCS file of a year up to ``on``'s year is
+    the answer. That record is a copy of this one with that year's long descriptor as title
+    and descriptor, and without today's file, PFS and RBCS facts, which belong to today's
+    meaning. A curated record, or one whose text did not change, is returned as it is.
+
+    >>> from datetime import date
+    >>> record_on(get("M1009"), date(2019, 6, 1)).title
+    'Patient treatment and final evaluation complete'
+    >>> record_on(get("M1009"), date(2020, 6, 1)) is get("M1009")
+    True
+    """
+    if record.curated or not record.history:
+        return record
+    facts = record.file_facts
+    changed = facts.action_effective if facts is not None else None
+    if changed is not None and on >= changed:
+        return record
+    years = [h for h in record.history if h.year <= on.year]
+    if not years:
+        return record
+    then = max(years, key=lambda h: h.year)
+    current = record.descriptor("long")
+    if then.descriptor == current or not then.descriptor:
+        return record
+    import attrs
+
+    from .records import Descriptor, DescriptorUse
+
+    return attrs.evolve(
+        record,
+        title=then.descriptor,
+        descriptors=(
+            Descriptor(
+                use=DescriptorUse.LONG, text=then.descriptor, source=f"CMS HCPCS {then.year}"
+            ),
+        ),
+        action=then.action,
+        file_facts=None,
+        pfs=None,
+        pfs_by_modifier=(),
+        rbcs=None,
+    )
 
 
 def search(text: str, *, limit: int = 10) -> list[Procedure]:

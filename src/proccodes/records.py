@@ -33,6 +33,7 @@ __all__ = [
     "ClinicalDetails",
     "CoSurgeons",
     "CodeRef",
+    "DataRelease",
     "Descriptor",
     "DescriptorUse",
     "Duration",
@@ -413,6 +414,24 @@ class RbcsClass:
     subcategory: str
     family: str
     major: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DataRelease:
+    """One data source a catalog was built from: its name, release and as-of date.
+
+    >>> DataRelease(name="CMS HCPCS Level II", release="January 2026", as_of=date(2026, 1, 12))
+    DataRelease(name='CMS HCPCS Level II', release='January 2026', as_of=datetime.date(2026, 1, 12), file='')
+    """  # noqa: E501
+
+    name: str
+    release: str
+    as_of: date | None = None
+    file: str = ""
+
+    def __str__(self) -> str:
+        when = f", as of {self.as_of.isoformat()}" if self.as_of is not None else ""
+        return f"{self.name} {self.release}{when}"
 
 
 @attrs.frozen(kw_only=True)
