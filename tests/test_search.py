@@ -6,15 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proccodes import default_catalog
+from proccodes import Catalog, default_catalog
 from proccodes._search import SearchIndex, tokenize
 from proccodes.sources.hcpcs import load_hcpcs
 
 from .conftest import TEST_DATA
 
-INDEX = SearchIndex(
-    default_catalog().merge(load_hcpcs(TEST_DATA / "hcpcs2019_excerpt.txt")).values()
-)
+# The curated records and a CMS file's (uncurated) ones: small enough to score every record per
+# example, mixed so that the curated-first rule is exercised.
+CURATED = Catalog(r for r in default_catalog().values() if r.curated)
+INDEX = SearchIndex(CURATED.merge(load_hcpcs(TEST_DATA / "hcpcs2019_excerpt.txt")).values())
 VOCAB = INDEX._vocab
 
 
@@ -30,7 +31,7 @@ def _rank(words, i):
         if best:
             matched += 1
             score += best
-    return (-matched, i in INDEX._add_ons, -score, i)
+    return (-matched, i in INDEX._uncurated, i in INDEX._add_ons, -score, i)
 
 
 def _everything_scored(words, need, exclude=()):

@@ -4,13 +4,17 @@ Ranking, best first:
 
 1. the query is a code in the catalog (any spelling :func:`~proccodes.normalize_code` accepts);
 2. the query is a whole name of the record (title, a common name, a descriptor);
-3. a name starts with the query, or a code does (``"6229"``);
+3. a name starts with the query, or a code does (``"6229"``); where the catalog has curated
+   records, only their names count here (a lay word like "injection" starts a thousand CMS
+   descriptors);
 4. word overlap: more of the query's words found beats fewer; then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
    shorter name more than a longer one);
 5. within that, a word found only within one typo (``"discograhy"``) or as a prefix counts for
    less than the word itself;
-6. an add-on code (``64484``, each further level) comes after the primary codes that match as
+6. a curated record comes before a record of official data only that matches as many words,
+   so a lay query leads to the reviewed, plain-language record first;
+7. an add-on code (``64484``, each further level) comes after the primary codes that match as
    many words, so a general query leads to the procedure, then to its add-ons.
 
 Ties break by code, so results are stable. The index is built once per catalog on first search.
@@ -124,6 +128,7 @@ class SearchIndex:
         "_names",
         "_postings",
         "_records",
+        "_uncurated",
         "_vocab",
     )
 
@@ -134,6 +139,7 @@ class SearchIndex:
         self._add_ons = frozenset(
             i for i, r in enumerate(self._records) if r.billing is not None and r.billing.add_on
         )
+        self._uncurated = frozenset(i for i, r in enumerate(self._records) if not r.curated)
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
         for i, record in enumerate(self._records):
@@ -181,6 +187,8 @@ class SearchIndex:
         if billing is not None:
             region = billing.body_region
             yield _REGION_WORDS.get(region, region.value), _REGION_WEIGHT
+        if record.rbcs is not None:  # CMS's family name: "Office E&M - Established"
+            yield record.rbcs.family, _REGION_WEIGHT
         if clinical is not None:
             yield clinical.summary, _TEXT_WEIGHT
             yield clinical.purpose, _TEXT_WEIGHT
@@ -203,7 +211,10 @@ class SearchIndex:
         # tiers above word overlap: 4 the code itself, 3 a whole name, 2 a name or code prefix
         # (built lowest tier first, so that a higher tier overwrites a lower one)
         code = normalize_code(text)
-        tiers = dict.fromkeys(self._names_starting(key), 2)
+        starting: Iterable[int] = self._names_starting(key)
+        if len(self._uncurated) < len(self._records):  # curated names lead, see module doc
+            starting = filterfalse(self._uncurated.__contains__, starting)
+        tiers = dict.fromkeys(starting, 2)
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
         if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             tiers.update(dict.fromkeys(self._codes_starting(code), 2))
@@ -227,8 +238,8 @@ class SearchIndex:
         candidates: list[int],
         lead: list[int] | None = None,
     ) -> list[tuple[Any, ...]]:
-        """Each candidate's sort key by the query's words: (-words matched, is an add-on,
-        -score, record), after ``lead`` (a column to sort by first) if given; smaller is
+        """Each candidate's sort key by the query's words: (-words matched, is not curated, is
+        an add-on, -score, record), after ``lead`` (a column to sort by first) if given; smaller is
         better. A word's score is its best expansion's weight.
 
         Computed a column at a time with ``map`` and ``zip``, not a record at a time.
@@ -254,6 +265,7 @@ class SearchIndex:
                 matched = list(map(add, matched, map(bool, best)))
         key_columns = (
             map(neg, matched),
+            map(self._uncurated.__contains__, candidates),
             map(self._add_ons.__contains__, candidates),
             map(neg, score),
             candidates,
@@ -341,10 +353,10 @@ class SearchIndex:
         the token's first use and kept (a race only sorts it twice)."""
         ranked = self._by_weight.get(token)
         if ranked is None:
-            weight, add_ons = self._idf[token], self._add_ons
+            weight, add_ons, uncurated = self._idf[token], self._add_ons, self._uncurated
             found = self._postings[token]
             ranked = self._by_weight[token] = sorted(
-                found, key=lambda i: (i in add_ons, -(found[i] * weight), i)
+                found, key=lambda i: (i in uncurated, i in add_ons, -(found[i] * weight), i)
             )
         return ranked
 
