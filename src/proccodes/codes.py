@@ -184,14 +184,31 @@ def is_valid_code(obj: object) -> bool:
     >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
     [True, True, False, False, False]
     """
-    if type(obj) is str and len(obj) == 5:  # the common case, canonical text: no allocation
-        if obj.isdigit() and obj.isascii():
-            return _CAT1_NUMBERS[int(obj)] == 1
-        if _OTHER_SHAPES(obj) is not None:
-            return True
+    if type(obj) is str:
+        verdict = _VERDICTS.get(obj)
+        if verdict is not None:  # claim files repeat their spellings: ' 72295', '0627t'
+            return verdict
+        verdict = _is_valid_text(obj)
+        if len(_VERDICTS) < _MAX_VERDICTS:
+            _VERDICTS[obj] = verdict
+        return verdict
     if not isinstance(obj, str):
         return False
     return _classify(normalize_code(obj)) is not None
+
+
+# Verdicts of texts seen before, bounded: a dict read costs less than normalizing the text again.
+_VERDICTS: dict[str, bool] = {}
+_MAX_VERDICTS = 1 << 16
+
+
+def _is_valid_text(text: str) -> bool:
+    if len(text) == 5:  # the common case, canonical text: no allocation
+        if text.isdigit() and text.isascii():
+            return _CAT1_NUMBERS[int(text)] == 1
+        if _OTHER_SHAPES(text) is not None:
+            return True
+    return _classify(normalize_code(text)) is not None
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
