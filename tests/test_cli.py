@@ -54,7 +54,7 @@ def test_show_json_is_the_documented_record_form():
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("99213", "code '99213' is not in the catalog"),
+        ("62299", "code '62299' is not in the catalog"),
         ("6229O", "did you mean '62290'"),
         ("62290-50", "modifier 50 is attached"),
     ],

@@ -102,7 +102,7 @@ def test_lookup_and_validate_code_answers_validate():
     names = [p.name for p in answer.parameter]
     assert names[:3] == ["name", "version", "display"]
     assert "property" in names
-    missing = OperationOutcome.model_validate(pfhir.lookup(catalog, "99213"))
+    missing = OperationOutcome.model_validate(pfhir.lookup(catalog, "62299"))
     assert missing.issue[0].code == "not-found"
     ok = Parameters.model_validate(pfhir.validate_code(catalog, "62290"))
     assert ok.parameter[0].valueBoolean is True

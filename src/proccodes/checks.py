@@ -15,7 +15,11 @@ from datetime import date
 from .codes import _classify
 from .records import (
     Alternative,
+    Bilateral,
     ClinicalDetails,
+    GlobalDays,
+    MultipleProcedure,
+    PfsStatus,
     Problem,
     Procedure,
     Severity,
@@ -23,7 +27,7 @@ from .records import (
     Statement,
 )
 
-__all__ = ["check_catalog", "check_record"]
+__all__ = ["check_catalog", "check_record", "pfs_problems"]
 
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
 _PMID = re.compile(r"[0-9]{1,9}")
@@ -136,8 +140,152 @@ def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
         for sid in source_ids:
             if sid not in cited:
                 yield _warning(code, "sources", f"source {sid!r} is never cited")
-    elif not record.descriptors:
-        yield _error(code, "clinical", "no clinical details and no official descriptor")
+    elif not (record.descriptors or record.pfs or record.file_facts or record.rbcs):
+        yield _error(code, "clinical", "no clinical details and no official data")
+    if record.clinical is not None and record.billing is not None and record.pfs is not None:
+        yield from pfs_problems(record)
+
+
+# PFS status codes under which Medicare does not pay the code as such, and the words a billing
+# note must use (with "Medicare") to say so; docs/records.md states the rule.
+_STATUS_WORDS: dict[PfsStatus, tuple[str, ...]] = {
+    PfsStatus.NOT_COVERED: ("not cover", "non-covered", "noncovered"),
+    PfsStatus.BUNDLED: ("bundled", "not paid separately", "no separate payment"),
+    PfsStatus.BUNDLED_OR_EXCLUDED: (
+        "bundled",
+        "excluded",
+        "not paid separately",
+        "no separate payment",
+    ),
+    PfsStatus.NOT_VALID: ("not valid", "not payable", "not recognized", "does not recognize"),
+    PfsStatus.NOT_VALID_GRACE: (
+        "not valid",
+        "not payable",
+        "not recognized",
+        "does not recognize",
+    ),
+    PfsStatus.EXCLUDED: ("excluded", "outside the physician fee schedule", "not cover"),
+    PfsStatus.STATUTORY_EXCLUSION: ("excluded", "not cover", "non-covered", "statut"),
+    PfsStatus.MEASUREMENT: ("no payment", "not paid", "measurement"),
+    PfsStatus.RESTRICTED: ("restricted",),
+    PfsStatus.DELETED: ("deleted",),
+    PfsStatus.DELETED_NO_GRACE: ("deleted", "discontinued"),
+    PfsStatus.DELETED_MODIFIER: ("deleted",),
+}
+_MODIFIER_50 = re.compile(r"\bmodifiers? 50\b|-50\b", re.IGNORECASE)
+_MODIFIER_51 = re.compile(r"\bmodifiers? 51\b|-51\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|without|inappropriate)\b|n't\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
+
+
+def _tells_to_report(modifier: re.Pattern[str], text: str) -> bool:
+    """Whether a sentence of ``text`` names the modifier without a negation: "report with
+    modifier 50" does, "reported once without modifier 50" does not."""
+    return any(
+        modifier.search(sentence) and not _NEGATION.search(sentence)
+        for sentence in _SENTENCE_END.split(text)
+    )
+
+
+def pfs_problems(record: Procedure) -> Iterator[Problem]:
+    """Where a curated record's billing facts disagree with the code's own PFS row.
+
+    The rules (docs/records.md, "Checked against the PFS"):
+
+    1. ``billing.add_on`` is true exactly when the PFS global period is ``ZZZ``;
+    2. ``billing.bilateral`` is stated and equals the PFS bilateral indicator;
+    3. a sentence of the unit note or a billing note that names modifier 50 without a negation
+       (not, no, never, without, inappropriate) needs a PFS bilateral indicator that allows
+       the modifier: not 2 (already bilateral) nor 9 (not applicable);
+    4. the same for modifier 51 and the multiple-procedure indicator: it needs 2 or 3 (a
+       reduction applies); and a payable add-on's indicator is 0 (a warning: CMS's data);
+    5. under a PFS status that makes Medicare not pay the code as such (B, D, E, F, G, H, I,
+       M, N, P, R, X), a billing note names Medicare and says so in the status's words
+       ("not covered", "bundled", "not valid", "excluded", ...).
+
+    >>> from proccodes import get
+    >>> list(pfs_problems(get("64635")))
+    []
+    """
+    code, billing, pfs = record.code, record.billing, record.pfs
+    if billing is None or pfs is None:
+        return
+    if pfs.global_days is not None:
+        is_add_on = pfs.global_days is GlobalDays.ADD_ON
+        if billing.add_on and not is_add_on:
+            yield _error(
+                code,
+                "billing.add_on",
+                f"is true but the PFS global period is {pfs.global_days.value}, not ZZZ "
+                f"({pfs.release})",
+            )
+        elif is_add_on and not billing.add_on:
+            yield _error(
+                code,
+                "billing.add_on",
+                f"is false but the PFS global period is ZZZ, an add-on ({pfs.release})",
+            )
+    if pfs.bilateral is not None:
+        if billing.bilateral is None:
+            yield _error(
+                code,
+                "billing.bilateral",
+                f"is not stated; the PFS bilateral indicator is {pfs.bilateral.value} "
+                f"({pfs.release})",
+            )
+        elif billing.bilateral is not pfs.bilateral:
+            yield _error(
+                code,
+                "billing.bilateral",
+                f"is {billing.bilateral.value} but the PFS bilateral indicator is "
+                f"{pfs.bilateral.value} ({pfs.release})",
+            )
+    texts = [("billing.unit_note", billing.unit_note)]
+    texts += [(f"billing.notes[{i}]", n.text) for i, n in enumerate(billing.notes)]
+    if pfs.bilateral in (Bilateral.ALREADY_BILATERAL, Bilateral.NOT_APPLICABLE):
+        for field, text in texts:
+            if _tells_to_report(_MODIFIER_50, text):
+                yield _error(
+                    code,
+                    field,
+                    f"mentions modifier 50 but the PFS bilateral indicator is "
+                    f"{pfs.bilateral.value} ({pfs.release})",
+                )
+    reduced = (MultipleProcedure.STANDARD, MultipleProcedure.ENDOSCOPIC)
+    if pfs.multiple_procedure is not None and pfs.multiple_procedure not in reduced:
+        for field, text in texts:
+            if _tells_to_report(_MODIFIER_51, text):
+                yield _error(
+                    code,
+                    field,
+                    f"mentions modifier 51 but the PFS multiple-procedure indicator is "
+                    f"{pfs.multiple_procedure.value} ({pfs.release})",
+                )
+    if (
+        billing.add_on
+        and pfs.status is PfsStatus.ACTIVE
+        and pfs.multiple_procedure is not None
+        and pfs.multiple_procedure is not MultipleProcedure.NO_REDUCTION
+    ):
+        yield _warning(
+            code,
+            "billing.add_on",
+            f"an add-on, but the PFS multiple-procedure indicator is "
+            f"{pfs.multiple_procedure.value}, not 0 ({pfs.release})",
+        )
+    words = _STATUS_WORDS.get(pfs.status) if pfs.status is not None else None
+    if words is not None and pfs.status is not None:
+        said = any(
+            "medicare" in text.lower() and any(w in text.lower() for w in words)
+            for text in (n.text for n in billing.notes)
+        )
+        if not said:
+            yield _error(
+                code,
+                "billing.notes",
+                f"the PFS status is {pfs.status.value} ({pfs.release}); a billing note must "
+                f"say that Medicare treats the code so (with words such as {words[0]!r})",
+            )
 
 
 def _billing_problems(record: Procedure) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
 from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError
-from .records import Modifier, Procedure, Statement
+from .records import DataRelease, Modifier, Procedure, Statement
 
 __all__ = ["main"]
 
@@ -249,15 +249,53 @@ def _dump(data: Any, out: TextIO) -> None:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
-    catalog = _catalog(args.catalog)
-    record = catalog.lookup(args.code, on=args.on)
-    if args.json:
-        from ._convert import unstructure_procedure
+    sources: Sequence[DataRelease]
+    if _extra_paths(args.catalog):
+        catalog = _catalog(args.catalog)
+        record = catalog.lookup(args.code, on=args.on)
+        sources = catalog.sources or [DataRelease(name="catalog", release=catalog.release)]
+    else:  # the shipped data: read only what the code needs
+        from .catalog import get, shipped_sources
 
-        _dump(unstructure_procedure(record), out)
+        record = get(args.code, on=args.on)
+        sources = shipped_sources()
+    if args.json:
+        _dump(record_json(record, sources), out)
     else:
-        out.write(render(record, release=catalog.release))
+        out.write(render(record, sources=sources))
     return 0
+
+
+def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
+    """``show --json``: the record's JSON form (the data-file format) and, beside it, what
+    describes it: ``curated``, a ``notice`` where the record lacks official text, and the
+    ``data_releases`` it comes from.
+
+    >>> from proccodes import get
+    >>> found = record_json(get("99213"))
+    >>> found["curated"], found["notice"][:35]
+    (False, 'Not curated: official data only. T')
+    """
+    from ._convert import unstructure_procedure
+    from ._describe import NOT_CURATED, cpt_text_notice
+
+    data = unstructure_procedure(record)
+    data["curated"] = record.curated
+    notices = [] if record.curated else [NOT_CURATED]
+    cpt = cpt_text_notice(record)
+    if cpt is not None:
+        notices.append(cpt)
+    if notices:
+        data["notice"] = ". ".join(notices) + "."
+    data["data_releases"] = [
+        {
+            "name": s.name,
+            "release": s.release,
+            "as_of": s.as_of.isoformat() if s.as_of else None,
+        }
+        for s in sources
+    ]
+    return data
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
@@ -276,8 +314,8 @@ def _cite(statement: Statement) -> str:
     return f"{statement.text} [{', '.join(statement.sources)}]"
 
 
-def render(record: Procedure, *, release: str = "") -> str:
-    """The record as text for an 80-column terminal.
+def render(record: Procedure, *, release: str = "", sources: Sequence[DataRelease] = ()) -> str:
+    """The record as text for an 80-column terminal; ``sources`` (or ``release``) name the data.
 
     >>> from proccodes import get
     >>> print(render(get("62290")).splitlines()[0])
@@ -292,8 +330,20 @@ def render(record: Procedure, *, release: str = "") -> str:
             facts.append("add-on")
     lines += _wrap(" | ".join(facts), "")
     lines.append(_status(record))
+    from ._describe import NOT_CURATED, cpt_text_notice, pfs_lines, rbcs_line
+
+    if not record.curated:
+        what = (
+            "The title is ours, from its code range and CMS's RBCS family"
+            if record.system.value == "CPT"
+            else "The title is CMS's long descriptor"
+        )
+        lines += _wrap(f"{NOT_CURATED}. {what}; no clinical details.", "")
     for d in record.descriptors:
         lines += _wrap(f"{d.use.value} descriptor ({d.source}): {d.text}", "    ", "  ")
+    notice = cpt_text_notice(record)
+    if notice is not None:
+        lines += _wrap(notice + ".", "")
 
     def section(title: str, items: Iterable[str], bullet: bool = True) -> None:
         items = list(items)
@@ -371,6 +421,20 @@ def render(record: Procedure, *, release: str = "") -> str:
             if (v := getattr(facts_, name)) not in (None, (), "")
         ]
         section("From the CMS file", shown)
+    pfs = record.pfs
+    if pfs is not None:
+        items = pfs_lines(pfs)
+        if record.pfs_by_modifier:
+            items.append(
+                "Rows for modifiers: " + ", ".join(r.modifier for r in record.pfs_by_modifier)
+            )
+        section(f"Medicare Physician Fee Schedule ({pfs.release})", items)
+    if record.rbcs is not None:
+        section("CMS RBCS class", [rbcs_line(record.rbcs)], bullet=False)
+    else:
+        section("CMS RBCS class", ["CMS gives no RBCS class for this code."], bullet=False)
+    if record.history:
+        section("In the CMS HCPCS files", _history_lines(record))
     section(
         "Sources",
         [
@@ -382,13 +446,33 @@ def render(record: Procedure, *, release: str = "") -> str:
     tail = []
     if record.reviewed is not None:
         tail.append(f"Reviewed {record.reviewed.isoformat()}")
-    if release:
+    if sources:
+        tail.append(
+            "Data: "
+            + "; ".join(
+                f"{s.name} {s.release}" + (f" (as of {s.as_of.isoformat()})" if s.as_of else "")
+                for s in sources
+            )
+        )
+    elif release:
         tail.append(f"data release {release}")
     if tail:
         lines += _wrap(". ".join(tail) + ".", "")
     if record.system.value == "CPT":
         lines += _wrap(TRADEMARK, "")
     return "\n".join(lines) + "\n"
+
+
+def _history_lines(record: Procedure) -> list[str]:
+    long = record.descriptor("long")
+    years = ", ".join(str(h.year) for h in record.history)
+    if all(h.descriptor == long for h in record.history):
+        return [f"Listed in {years}, with today's descriptor"]
+    lines = [f"Listed in {years}"]
+    for h in record.history:
+        if h.descriptor != long:
+            lines.append(f"{h.year} descriptor: {h.descriptor}")
+    return lines
 
 
 def _status(record: Procedure) -> str:
