@@ -35,10 +35,10 @@ def fill(path: Path) -> int:
         if region and code is not None:
             following = lines[i + 1 : i + 12]
             pfs = proccodes.get(code).pfs
-            stated = any('"bilateral"' in other for other in following)
-            if pfs is not None and pfs.bilateral is not None and not stated:
-                out.append(f'{region.group(1)}"bilateral": "{pfs.bilateral.value}",')
-                added += 1
+            if pfs is not None and pfs.bilateral is not None:
+                if not any('"bilateral"' in other for other in following):
+                    out.append(f'{region.group(1)}"bilateral": "{pfs.bilateral.value}",')
+                    added += 1
     path.write_text("\n".join(out), encoding="utf-8")
     return added
 
