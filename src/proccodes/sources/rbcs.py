@@ -24,7 +24,7 @@ naming the file and line. A bad date, a major flag other than M, O or N (or one 
 contradicts), or a blank name is a warning (the row kept, that field empty); ``strict=True``
 makes warnings errors.
 
->>> rbcs = load_rbcs("tests/data/rbcs_excerpt.csv")
+>>> rbcs = load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv")
 >>> c = rbcs["64493"]
 >>> c.category, c.subcategory, c.family, c.major
 ('Procedure', 'Musculoskeletal', 'Nerve Block Injection - Back', False)
@@ -70,7 +70,7 @@ class Rbcs(Mapping[str, RbcsClass]):
     states (other than the open end 12/31/9999), ``warnings`` lists the non-key defects found
     (``warning_count`` counts them all), ``dental_codes_left_out`` counts CDT codes not loaded.
 
-    >>> rbcs = load_rbcs("tests/data/rbcs_excerpt.csv")
+    >>> rbcs = load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv")
     >>> rbcs.release, "S9090" in rbcs
     ('CMS RBCS RY2025', False)
     """
@@ -172,7 +172,7 @@ def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
     Classes are shared: codes of one family get the same :class:`~proccodes.RbcsClass`.
     The release year is read from the file's name (``RBCS_RY_2025.csv``).
 
-    >>> load_rbcs("tests/data/rbcs_excerpt.csv")["99213"].family
+    >>> load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv")["99213"].family
     'Office E&M - Established'
     >>> load_rbcs("README.md")
     Traceback (most recent call last):
