@@ -204,19 +204,119 @@ _FIELDS: tuple[tuple[str, _Kind | type[StrEnum], tuple[str, ...], tuple[int, int
 )
 _BY_NAME = {_name(alias): i for i, (_, _, aliases, _) in enumerate(_FIELDS) for alias in aliases}
 _LABEL = {f[0]: f[2][0] for f in _FIELDS}  # the name a warning gives a field: CMS's CSV header
+_KIND = {f[0]: f[1] for f in _FIELDS}
+_TXT_RECORD = 171  # characters in a record of the fixed-width layout
+_TXT_REST = 57  # the non-key part of a TXT record starts at the status code (column 58)
+
+
+def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
+    """The pattern of a valid, stripped value of a field (blank included). Possessive and
+    without alternatives where it can be: every record's non-key text goes through it."""
+    if isinstance(kind, type):
+        values = sorted((m.value for m in kind), key=len, reverse=True)
+        if all(len(v) == 1 for v in values):
+            return "[" + "".join(re.escape(v) for v in values) + "]?+"
+        return "(?:" + "|".join(re.escape(v) for v in values) + ")?+"
+    return {
+        _Kind.NUMBER: r"(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)?+",
+        _Kind.FLAG: r"\+?+",
+        _Kind.NA: "(?:NA)?+",
+        _Kind.CODE: r"(?:[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4})?+",
+        _Kind.FAMILY: "(?:[0-9]{2})?+",
+    }.get(kind, "[^,\n]*+")  # type: ignore[arg-type]
+
+
+def _expected(kind: _Kind | type[StrEnum] | None) -> str:
+    """What a warning says a field should hold."""
+    if isinstance(kind, type):
+        return (
+            f"not a {kind.__name__} value of the release PDF ({', '.join(m.value for m in kind)})"
+        )
+    return {
+        _Kind.NUMBER: "not a number",
+        _Kind.FLAG: "expected '+' or blank",
+        _Kind.NA: "expected 'NA' or blank",
+        _Kind.CODE: "not a code",
+        _Kind.FAMILY: "not a two-digit imaging family",
+    }.get(kind, "unreadable")  # type: ignore[arg-type]
+
+
+class _Columns:
+    """How to read the non-key part of a record (its "rest": the cells after the key columns,
+    kept as the file wrote them until a record is asked for). Made once per layout; each column
+    caches what its values mean."""
+
+    __slots__ = ("all_rows", "checks", "fields", "names", "slices", "values")
+
+    def __init__(self, names: Sequence[str], slices: Sequence[tuple[int, int]] | None) -> None:
+        # names: a PfsFacts field, "" for a column not kept, "=HEADER" for an unknown column
+        self.names = tuple(names)
+        self.slices = tuple(slices) if slices is not None else None
+        kinds = [_KIND.get(n) if n and n[0] != "=" else None for n in self.names]
+        self.fields = tuple(zip(self.names, kinds, strict=True))
+        self.checks = tuple(re.compile(_cell_pattern(k)).fullmatch for k in kinds)
+        # Any number of valid records, each ended by a new line (possessive: no backtracking).
+        row = ",".join("[ \t]*+" + _cell_pattern(k) + "[ \t]*+" for k in kinds)
+        self.all_rows = re.compile(f"(?:{row}\n)*+").match
+        self.values: tuple[dict[str, Any], ...] = tuple({} for _ in self.names)
+
+    def cells(self, rest: str | tuple[str, ...]) -> Sequence[str]:
+        if isinstance(rest, tuple):
+            return rest
+        return rest.split(",")
+
+    def facts(self, release: str, modifier: str, rest: str | tuple[str, ...]) -> PfsFacts:
+        """The typed facts of one record (a value that is not valid is left ``None``: the load
+        reported it)."""
+        kwargs: dict[str, Any] = {"release": release, "modifier": modifier}
+        extra: list[str] = []
+        cells = self.cells(rest)
+        for (name, kind), cache, cell in zip(self.fields, self.values, cells, strict=True):
+            try:
+                value = cache[cell]
+            except KeyError:
+                value = cache[cell] = _value(kind, cell)
+            if value is not None and name:
+                if name[0] == "=":
+                    extra.append(sys.intern(f"{name[1:]}={value}"))
+                else:
+                    kwargs[name] = value
+        if extra:
+            kwargs["extra"] = tuple(extra)
+        return PfsFacts(**kwargs)
+
+
+def _value(kind: _Kind | type[StrEnum] | None, cell: str) -> Any:
+    text = cell.strip()
+    if not text or re.fullmatch(_cell_pattern(kind), text) is None:
+        return None
+    if isinstance(kind, type):
+        return kind(text)
+    if kind is _Kind.NUMBER:
+        return float(text)
+    if kind is _Kind.FLAG or kind is _Kind.NA:
+        return True
+    if kind is _Kind.IGNORED:
+        return None
+    return sys.intern(text)  # a code, an imaging family, an unknown column's value
 
 
 class FeeSchedule(Mapping[str, PfsFacts]):
     """One release of the PFS relative value file: an immutable mapping from code to its row.
 
-    ``fee_schedule[code]`` is the code's own row (modifier blank), in code order;
-    :meth:`modifier_rows` gives its 26/TC/53 rows. ``release`` names the release
-    (``CMS PFS RVU25D``), ``label`` says it in words (``CMS PFS RVU25D (October 2025)``),
-    ``as_of`` is the day it takes effect and ``released`` the day CMS published it (when the file
-    says). ``warnings`` lists the non-key defects found, ``warning_count`` counts them (the list
-    stops at 50), ``dental_codes_left_out`` counts the CDT rows not loaded, ``unknown_columns``
-    and ``missing_columns`` compare the header with the columns this loader knows.
-    ``level2_descriptions`` holds the CMS descriptions of Level II codes only.
+    ``fee_schedule[code]`` is the code's own row (modifier blank) as
+    :class:`~proccodes.PfsFacts`, in code order; :meth:`modifier_rows` gives its 26/TC/53 rows.
+    ``release`` names the release (``CMS PFS RVU25D``), ``label`` says it in words
+    (``CMS PFS RVU25D (October 2025)``), ``as_of`` is the day it takes effect and ``released`` the
+    day CMS published it (when the file says). ``warnings`` lists the non-key defects found
+    (``warning_count`` counts them; the list stops at 50), ``dental_codes_left_out`` counts the
+    CDT codes not loaded, ``unknown_columns`` and ``missing_columns`` compare the header with
+    the columns this loader knows. ``level2_descriptions`` holds the CMS descriptions of Level II
+    codes only.
+
+    Every record was checked when the file was loaded; each is typed the first time it is asked
+    for and kept (records with the same values share one object), so a load reads the file
+    once and builds only what is used.
 
     >>> fs = load_pfs("tests/data/pfs_excerpt.csv")
     >>> fs["62290"].global_days, fs.get("99999") is None
@@ -226,7 +326,9 @@ class FeeSchedule(Mapping[str, PfsFacts]):
     """
 
     __slots__ = (
+        "_built",
         "_codes",
+        "_columns",
         "_modifier_rows",
         "_rows",
         "as_of",
@@ -241,9 +343,11 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         "warnings",
     )
 
-    _rows: dict[str, PfsFacts]
-    _modifier_rows: dict[str, tuple[PfsFacts, ...]]
+    _rows: dict[str, PfsFacts | str | tuple[str, ...]]
+    _modifier_rows: dict[str, tuple[tuple[str, PfsFacts | str | tuple[str, ...]], ...]]
     _codes: tuple[str, ...]
+    _columns: _Columns | None
+    _built: dict[Any, PfsFacts]
     release: str
     label: str
     as_of: date | None
@@ -271,28 +375,65 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         missing_columns: Sequence[str] = (),
         level2_descriptions: Mapping[str, str] | None = None,
     ) -> None:
+        self._set(
+            dict(rows),
+            {c: tuple((r.modifier, r) for r in rs) for c, rs in (modifier_rows or {}).items()},
+            None,
+            release,
+            label or release,
+            as_of,
+            released,
+            tuple(warnings),
+            len(warnings) if warning_count is None else warning_count,
+            dental_codes_left_out,
+            tuple(unknown_columns),
+            tuple(missing_columns),
+            dict(level2_descriptions or {}),
+        )
+
+    def _set(
+        self,
+        rows: dict[str, Any],
+        modifier_rows: dict[str, tuple[tuple[str, Any], ...]],
+        columns: _Columns | tuple[tuple[str, ...], tuple[tuple[int, int], ...] | None] | None,
+        release: str,
+        label: str,
+        as_of: date | None,
+        released: date | None,
+        warnings: tuple[str, ...],
+        warning_count: int,
+        dental: int,
+        unknown: tuple[str, ...],
+        missing: tuple[str, ...],
+        descriptions: dict[str, str],
+    ) -> None:
         from types import MappingProxyType
 
-        codes = tuple(sorted(rows))
         put = object.__setattr__
+        codes = tuple(sorted(rows))
         put(self, "_rows", {c: rows[c] for c in codes})
         put(self, "_codes", codes)
-        put(
-            self,
-            "_modifier_rows",
-            {c: tuple(r) for c, r in (modifier_rows or {}).items() if r},
-        )
+        put(self, "_modifier_rows", {c: r for c, r in sorted(modifier_rows.items()) if r})
+        if isinstance(columns, tuple):
+            columns = _Columns(*columns)
+        put(self, "_columns", columns)
+        put(self, "_built", {})
         put(self, "release", release)
-        put(self, "label", label or release)
+        put(self, "label", label)
         put(self, "as_of", as_of)
         put(self, "released", released)
-        put(self, "warnings", tuple(warnings))
-        put(self, "warning_count", len(warnings) if warning_count is None else warning_count)
-        put(self, "dental_codes_left_out", dental_codes_left_out)
-        put(self, "unknown_columns", tuple(unknown_columns))
-        put(self, "missing_columns", tuple(missing_columns))
-        descriptions = dict(sorted((level2_descriptions or {}).items()))
-        put(self, "level2_descriptions", MappingProxyType(descriptions))
+        put(self, "warnings", warnings)
+        put(self, "warning_count", warning_count)
+        put(self, "dental_codes_left_out", dental)
+        put(self, "unknown_columns", unknown)
+        put(self, "missing_columns", missing)
+        put(self, "level2_descriptions", MappingProxyType(dict(sorted(descriptions.items()))))
+
+    @classmethod
+    def _from_file(cls, *args: Any) -> FeeSchedule:
+        self = cls.__new__(cls)
+        self._set(*args)
+        return self
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"a FeeSchedule cannot be changed (tried to set {name!r})")
@@ -300,8 +441,21 @@ class FeeSchedule(Mapping[str, PfsFacts]):
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"a FeeSchedule cannot be changed (tried to delete {name!r})")
 
+    def _facts(self, modifier: str, rest: Any) -> PfsFacts:
+        if isinstance(rest, PfsFacts):
+            return rest
+        key = (modifier, rest) if modifier else rest
+        found = self._built.get(key)
+        if found is None:
+            assert self._columns is not None
+            found = self._columns.facts(self.label, modifier, rest)
+            found = self._built.setdefault(key, found)  # one object, even under a thread race
+        return found
+
     def __getitem__(self, code: str) -> PfsFacts:
-        return self._rows[code]
+        rest = self._rows[code]
+        found = self._built.get(rest)
+        return found if found is not None else self._facts("", rest)
 
     def __contains__(self, code: object) -> bool:
         return code in self._rows
@@ -316,11 +470,13 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         return f"<FeeSchedule {self.label}: {len(self)} codes, {self.warning_count} warnings>"
 
     def __reduce__(self) -> tuple[Callable[..., FeeSchedule], tuple[Any, ...]]:
+        columns = self._columns
         return (
-            _restore,
+            FeeSchedule._from_file,
             (
                 self._rows,
                 self._modifier_rows,
+                None if columns is None else (columns.names, columns.slices),
                 self.release,
                 self.label,
                 self.as_of,
@@ -335,47 +491,25 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         )
 
     def modifier_rows(self, code: str) -> tuple[PfsFacts, ...]:
-        """The rows the file gives ``code`` per modifier (26, TC, 53), in file order; ``()``.
+        """The rows the file gives ``code`` per modifier (26, TC, 53), in file order, or ``()``.
+
+        A code can have modifier rows without a row of its own (a laboratory code whose only
+        physician part is its 26 row): it is then not a key of the mapping.
 
         >>> load_pfs("tests/data/pfs_excerpt.csv").modifier_rows("64635")
         ()
         """
-        return self._modifier_rows.get(code, ())
+        return tuple(self._facts(m, rest) for m, rest in self._modifier_rows.get(code, ()))
+
+    @property
+    def codes_with_modifier_rows(self) -> tuple[str, ...]:
+        """The codes that have 26, TC or 53 rows, in code order."""
+        return tuple(self._modifier_rows)
 
     @property
     def modifier_row_count(self) -> int:
         """How many 26/TC/53 rows the release has, over all codes."""
         return sum(len(r) for r in self._modifier_rows.values())
-
-
-def _restore(
-    rows: dict[str, PfsFacts],
-    modifier_rows: dict[str, tuple[PfsFacts, ...]],
-    release: str,
-    label: str,
-    as_of: date | None,
-    released: date | None,
-    warnings: tuple[str, ...],
-    warning_count: int,
-    dental: int,
-    unknown: tuple[str, ...],
-    missing: tuple[str, ...],
-    descriptions: dict[str, str],
-) -> FeeSchedule:
-    return FeeSchedule(
-        rows,
-        modifier_rows=modifier_rows,
-        release=release,
-        label=label,
-        as_of=as_of,
-        released=released,
-        warnings=warnings,
-        warning_count=warning_count,
-        dental_codes_left_out=dental,
-        unknown_columns=unknown,
-        missing_columns=missing,
-        level2_descriptions=descriptions,
-    )
 
 
 def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedule:
@@ -516,49 +650,85 @@ def _next_quarter(day: date) -> tuple[int, int]:
 
 # -- parsing -----------------------------------------------------------------------------------
 
+Rest = str | tuple[str, ...]  # a record's non-key cells: joined by commas, or one by one
+_ONE_CODE = r"(?:[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4})"
+_ALL_CODES = re.compile(f"(?:{_ONE_CODE}\n)*{_ONE_CODE}").fullmatch
+_ODD_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines(text: str) -> list[str]:
+    # splitlines() also breaks at a few characters that may sit inside a field.
+    if not any(c in text for c in _ODD_LINE_BREAKS):
+        return text.splitlines()
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _csv_line(line: str) -> list[str]:
+    import csv
+
+    return next(csv.reader([line]))
+
+
+def _blank(line: str) -> bool:
+    """A line that holds no record: blank, empty cells, or the DOS end-of-file mark."""
+    return not line.strip(' ,\t\x1a"')
+
 
 class _Parser:
     """Reads one file's text into a :class:`FeeSchedule`."""
 
     def __init__(self, text: str, findings: Findings, names: Sequence[str]) -> None:
-        self.text = text
+        self.lines = _lines(text)
         self.findings = findings
         self.names = names
         self.title: tuple[int, int] | None = None
         self.released: date | None = None
-        self.facts: dict[tuple[str, ...], PfsFacts] = {}
-        self.rows: dict[str, PfsFacts] = {}
-        self.modifier_rows: dict[str, list[PfsFacts]] = {}
-        self.first_line: dict[tuple[str, str], int] = {}
-        self.descriptions: dict[str, str] = {}
-        self.dental: set[str] = set()
         self.unknown: list[str] = []
         self.missing: list[str] = []
+        self.rows: dict[str, Rest] = {}
+        self.where: dict[str, int] = {}
+        self.mods: list[tuple[int, str, str, Rest]] = []
+        self.modifier_rows: dict[str, list[tuple[str, Rest]]] = {}
+        self.descriptions: dict[str, str] = {}
+        self.dental: set[str] = set()
 
     def parse(self) -> FeeSchedule:
         findings = self.findings
-        if not self.text.strip():
+        if not any(line.strip() for line in self.lines):
             findings.error(1, f"the file is empty; expected {_WHAT}")
             findings.raise_if_errors()
-        records = self._csv_records()
-        if records is None:
-            records = self._txt_records()
+        found = self._csv_header()
+        if found is not None:
+            header_line, names, layout, keys = found
+            columns = _Columns(layout, None)
+            if keys == (0, 1, 2):
+                self._read_csv_fast(header_line, len(names))
+            else:
+                self._read_csv(header_line, len(names), keys)
+        else:
+            start = self._txt_start()
+            layout = [f[0] if f[1] is not _Kind.IGNORED else "" for f in _FIELDS[3:]]
+            slices = tuple((a - 1 - _TXT_REST, b - _TXT_REST) for _, _, _, (a, b) in _FIELDS[3:])
+            columns = _Columns(layout, slices)
+            self._read_txt(start, slices)
+        self._check_rests(columns)
+        self._finish()
         label, release, as_of = self._release()
-        self._build(records, label)
         findings.raise_if_errors()
-        return FeeSchedule(
+        return FeeSchedule._from_file(
             self.rows,
-            modifier_rows=self.modifier_rows,
-            release=release,
-            label=label,
-            as_of=as_of,
-            released=self.released,
-            warnings=findings.warnings,
-            warning_count=findings.warning_count,
-            dental_codes_left_out=len(self.dental),
-            unknown_columns=self.unknown,
-            missing_columns=self.missing,
-            level2_descriptions=self.descriptions,
+            {c: tuple(r) for c, r in self.modifier_rows.items()},
+            columns,
+            release,
+            label,
+            as_of,
+            self.released,
+            findings.warnings,
+            findings.warning_count,
+            len(self.dental),
+            tuple(self.unknown),
+            tuple(self.missing),
+            self.descriptions,
         )
 
     # -- the release
@@ -580,53 +750,34 @@ class _Parser:
         release = f"CMS PFS {ident}"
         return f"{release} ({_MONTH_NAMES[month]} {year})", release, date(year, month, 1)
 
-    # -- the CSV
+    # -- the CSV header
 
-    def _csv_records(self) -> Iterator[tuple[int, list[str]]] | None:
-        """The CSV's records as (line, cells in _FIELDS order, then unknown columns), or
-        ``None`` when the text is not a CSV with a PFS header."""
-        import csv
-        import io
-
-        head = self.text[:20000]
-        if "," not in head:
-            return None
-        reader = csv.reader(io.StringIO(self.text))
+    def _csv_header(
+        self,
+    ) -> tuple[int, list[str], list[str], tuple[int, int, int]] | None:
+        """(line of the header, column names, the layout of the non-key cells, the positions of
+        HCPCS, MOD and DESCRIPTION), or ``None`` if no line is a PFS CSV header."""
         above: list[list[str]] = []
-        try:
-            for row in reader:
-                first = next((c.strip().upper() for c in row if c.strip()), "")
-                if _name(first) in ("HCPCS", "HCPCSCODE"):
-                    return self._csv_body(reader, above, row)
-                above.append(row)
-                if len(above) > 200:
-                    return None
-        except csv.Error:
-            return None
+        for number, line in enumerate(self.lines[:200], 1):
+            if "," not in line:
+                if line.strip():
+                    return None  # not a CSV (the TXT starts with HDR lines)
+                above.append([])
+                continue
+            row = _csv_line(line)
+            first = next((c for c in row if c.strip()), "")
+            if _name(first) in ("HCPCS", "HCPCSCODE"):
+                return self._columns(number, row, above)
+            above.append(row)
         return None
 
-    def _csv_body(
-        self, reader: Any, above: list[list[str]], header: list[str]
-    ) -> Iterator[tuple[int, list[str]]]:
-        import csv
-
+    def _columns(
+        self, number: int, header: list[str], above: list[list[str]]
+    ) -> tuple[int, list[str], list[str], tuple[int, int, int]]:
+        findings = self.findings
         for row in above:
             for cell in row:
-                text = cell.strip()
-                if self.title is None:
-                    found = _TITLE.search(text)
-                    if found is not None:
-                        self.title = (int(found.group(1)), _MONTHS[found.group(2)[:3].upper()])
-                found_day = _RELEASED.search(text)
-                if found_day is not None and self.released is None:
-                    month, day, year = (int(g) for g in found_day.groups())
-                    try:
-                        self.released = date(year, month, day)
-                    except ValueError:
-                        self.findings.warn(
-                            "header", "RELEASED", found_day.group(), "not a date as MM/DD/YYYY"
-                        )
-        width = len(header)
+                self._read_title(cell.strip())
         block = [header]
         for row in reversed(above):  # the rows right above that name two or more columns
             if sum(1 for c in row if c.strip()) < 2:
@@ -634,163 +785,319 @@ class _Parser:
             block.insert(0, row)
         names = [
             " ".join(" ".join(r[i].split()) for r in block if i < len(r) and r[i].strip())
-            for i in range(width)
+            for i in range(len(header))
         ]
-        header_line = reader.line_num
-        index = self._columns(names, header_line)
-        wanted = len(_FIELDS)
-        unknown_at = [i for i, n in enumerate(names) if _name(n) not in _BY_NAME and n.strip()]
-        order = [index.get(k, -1) for k in range(wanted)] + unknown_at
-        missing_cell = "" if -1 in order else None
-
-        def records() -> Iterator[tuple[int, list[str]]]:
-            findings = self.findings
-            try:
-                for row in reader:
-                    line = reader.line_num
-                    first = row[0] if row else ""
-                    if (not first or first[0] in " \x1a\t") and not "".join(row).strip(" \x1a\t"):
-                        continue  # a blank line, or the DOS end-of-file mark
-                    if len(row) != width:
-                        if len(row) < width:
-                            findings.error(
-                                line,
-                                f"{len(row)} cells; the header (line {header_line}) has {width} "
-                                "(a truncated record?)",
-                            )
-                            continue
-                        if any(c.strip() for c in row[width:]):
-                            findings.error(
-                                line,
-                                f"{len(row)} cells; the header (line {header_line}) has {width} "
-                                "(an unquoted comma in a field?)",
-                            )
-                            continue
-                    if missing_cell is None:
-                        yield line, [row[i] for i in order]
-                    else:
-                        yield line, [row[i] if i >= 0 else "" for i in order]
-            except csv.Error as exc:
-                findings.error(reader.line_num, f"not readable as CSV: {exc}")
-
-        self.unknown_names = [names[i] for i in unknown_at]
-        self.unknown = list(self.unknown_names)
-        return records()
-
-    def _columns(self, names: list[str], line: int) -> dict[int, int]:
-        """Which cell holds each known field."""
         index: dict[int, int] = {}
         for i, name in enumerate(names):
             k = _BY_NAME.get(_name(name))
             if k is None:
                 continue
             if k in index:
-                self.findings.error(
-                    line, f"two columns are {_FIELDS[k][2][0]} (columns {index[k] + 1} and {i + 1})"
+                findings.error(
+                    number,
+                    f"two columns are {_FIELDS[k][2][0]} (columns {index[k] + 1} and {i + 1})",
                 )
                 continue
             index[k] = i
         if 0 not in index:
-            self.findings.error(line, "the header has no HCPCS column; expected the PFS header")
-            self.findings.raise_if_errors()
+            findings.error(number, "the header has no HCPCS column; expected the PFS header")
+        findings.raise_if_errors()
         self.missing = [
             _FIELDS[k][2][0]
-            for k in range(len(_FIELDS))
+            for k in range(3, len(_FIELDS))
             if k not in index and _FIELDS[k][1] is not _Kind.IGNORED
         ]
-        return index
+        keys = (index[0], index.get(1, -1), index.get(2, -1))
+        layout: list[str] = []
+        for i, name in enumerate(names):
+            if i in keys:
+                continue
+            k = _BY_NAME.get(_name(name))
+            if k is None:
+                label = name or f"column {i + 1}"
+                self.unknown.append(label)
+                layout.append("=" + label)
+            else:
+                layout.append(_FIELDS[k][0] if _FIELDS[k][1] is not _Kind.IGNORED else "")
+        return number, names, layout, keys
 
-    # -- the TXT
+    def _read_title(self, text: str) -> None:
+        if "RELEASE" not in text.upper():
+            return
+        if self.title is None:
+            found = _TITLE.search(text)
+            if found is not None:
+                self.title = (int(found.group(1)), _MONTHS[found.group(2)[:3].upper()])
+        found_day = _RELEASED.search(text)
+        if found_day is not None and self.released is None:
+            month, day, year = (int(g) for g in found_day.groups())
+            try:
+                self.released = date(year, month, day)
+            except ValueError:
+                self.findings.warn("header", "RELEASED", found_day.group(), "not a date")
 
-    def _txt_records(self) -> Iterator[tuple[int, list[str]]]:
-        lines = self.text.splitlines()
-        first = None
-        for number, line in enumerate(lines[:500], 1):
+    # -- records
+    #
+    # Each reader fills self.rows (code -> the record's non-key text), self.where (code -> line)
+    # and self.mods (the 26/TC/53 records); _check_rests then checks every distinct non-key text
+    # at once, and reports each defect on every line that has it.
+
+    def _bad_key(self, number: int, code: str, modifier: str) -> bool:
+        """Reports an unreadable code or modifier; True if there was one."""
+        if _CODE(code) is None:
+            self.findings.error(number, _bad_code(code))
+            return True
+        if modifier and _MODIFIER(modifier) is None:
+            self.findings.error(
+                number, f"MOD {modifier!r} is not a modifier (two letters or digits) @ MOD"
+            )
+            return True
+        return False
+
+    def _file(self, number: int, code: str, modifier: str, description: str, rest: Rest) -> None:
+        """Files a record read by a careful path (the key still to check)."""
+        code, modifier = code.strip(), modifier.strip()
+        if self._bad_key(number, code, modifier):
+            return
+        if code[0] == "D":
+            self.dental.add(code)  # CDT, the ADA's: not shipped, not loaded
+            return
+        if modifier:
+            self.mods.append((number, code, modifier, rest))
+            return
+        seen = self.where.get(code)
+        if seen is not None:
+            first, second = sorted((seen, number))
+            self.findings.error(
+                second, f"a second row for {code} (the first is on line {first}) @ HCPCS"
+            )
+            return
+        self.rows[code] = rest
+        self.where[code] = number
+        self.descriptions[code] = description
+
+    def _read_csv_fast(self, header_line: int, width: int) -> None:
+        """The usual layout: HCPCS, MOD and DESCRIPTION are the first three columns, so a
+        record's non-key part is the text after its third comma. Records that need more care
+        (a quoted field, a modifier, a wrong number of cells, a second row) take the careful
+        path."""
+        rows, where, descriptions = self.rows, self.where, self.descriptions
+        careful: list[int] = []
+        lines = self.lines
+        for number, line in enumerate(lines[header_line:], header_line + 1):
+            if '"' in line:
+                careful.append(number)
+                continue
+            parts = line.split(",", 3)
+            if len(parts) != 4:
+                careful.append(number)
+                continue
+            code, modifier, description, rest = parts
+            if modifier or code in rows:
+                careful.append(number)
+                continue
+            rows[code] = rest
+            where[code] = number
+            if code[0] > "9":
+                descriptions[code] = description
+        # The codes, all at once: one match over them all, then one by one only if it fails.
+        if _ALL_CODES("\n".join(rows)) is None:
+            for code in [c for c in rows if _CODE(c) is None]:
+                careful.append(where.pop(code))
+                del rows[code]
+        for code in [c for c in rows if c[0] == "D"]:
+            self.dental.add(code)  # CDT, the ADA's: not shipped, not loaded
+            del rows[code], where[code]
+        for number in sorted(careful):
+            line = lines[number - 1]
+            if _blank(line):
+                continue
+            if '"' not in line:
+                parts = line.split(",", 3)
+                if len(parts) == 4:
+                    self._file(number, *parts)
+                    continue
+                cells = parts
+            elif line.count('"') % 2:
+                self.findings.error(number, "a quoted field does not end on its line")
+                continue
+            else:
+                cells = _csv_line(line)
+            if len(cells) < 4:
+                self.findings.error(
+                    number, f"{len(cells)} cells; the header has {width} (a truncated record?)"
+                )
+                continue
+            tail = cells[3:]
+            kept: Rest = tuple(tail) if any("," in c for c in tail) else ",".join(tail)
+            self._file(number, cells[0], cells[1], cells[2], kept)
+
+    def _read_csv(self, header_line: int, width: int, keys: tuple[int, int, int]) -> None:
+        """Any other column order: each record is split into cells and its key cells taken out."""
+        ci, mi, di = keys
+        others = [i for i in range(width) if i not in keys]
+        for number, line in enumerate(self.lines[header_line:], header_line + 1):
+            if _blank(line):
+                continue
+            if '"' in line and line.count('"') % 2:
+                self.findings.error(number, "a quoted field does not end on its line")
+                continue
+            cells = _csv_line(line) if '"' in line else line.split(",")
+            if len(cells) < width:
+                self.findings.error(
+                    number, f"{len(cells)} cells; the header has {width} (a truncated record?)"
+                )
+                continue
+            tail = [cells[i] for i in others] + cells[width:]
+            rest: Rest = tuple(tail) if any("," in c for c in tail) else ",".join(tail)
+            self._file(
+                number,
+                cells[ci],
+                cells[mi] if mi >= 0 else "",
+                cells[di] if di >= 0 else "",
+                rest,
+            )
+
+    def _txt_start(self) -> int:
+        for number, line in enumerate(self.lines[:500], 1):
             if line.startswith("HDR") or not line.strip():
                 continue
             if _txt_shaped(line):
-                first = number
+                return number
             break
-        if first is None:
-            self.findings.error(
-                1,
-                "no line of the file is the PFS column header (a row whose first column is "
-                "HCPCS) nor a fixed-width record; is this "
-                f"{_WHAT}?",
-            )
-            self.findings.raise_if_errors()
-        assert first is not None
-        self.unknown_names = []
-        slices = [(a - 1, b) for _, _, _, (a, b) in _FIELDS]
+        self.findings.error(
+            1,
+            "no line of the file is the PFS column header (a row whose first column is HCPCS) "
+            f"nor a fixed-width record; is this {_WHAT}?",
+        )
+        self.findings.raise_if_errors()
+        raise AssertionError("unreachable")  # pragma: no cover
 
-        def records() -> Iterator[tuple[int, list[str]]]:
-            findings = self.findings
-            for number in range(first, len(lines) + 1):
-                line = lines[number - 1]
-                if len(line) < 147:
-                    if not line.strip(" \x1a\t"):
-                        continue
+    def _read_txt(self, start: int, slices: Sequence[tuple[int, int]]) -> None:
+        """The fixed-width TXT, by the positions of the release PDF. A record's non-key part
+        (from the status code on) is cut into its fields once per distinct text and kept as
+        the fields joined by commas, as the CSV writes them."""
+        findings = self.findings
+        joined: dict[str, Rest] = {}
+        for number, line in enumerate(self.lines[start - 1 :], start):
+            if len(line) != _TXT_RECORD:
+                if _blank(line):
+                    continue
+                if len(line) < _TXT_RECORD:
                     findings.error(
                         number,
-                        f"{len(line)} characters; a record of the fixed-width layout has 171 "
-                        "(a truncated record?)",
+                        f"{len(line)} characters; a record of the fixed-width layout has "
+                        f"{_TXT_RECORD} (a truncated record?)",
                     )
                     continue
+                if line[_TXT_RECORD:].strip():
+                    findings.error(
+                        number,
+                        f"{len(line)} characters; a record of the fixed-width layout has "
+                        f"{_TXT_RECORD}",
+                    )
+                    continue
+            raw = line[_TXT_REST:_TXT_RECORD]
+            rest = joined.get(raw)
+            if rest is None:
                 if not _txt_shaped(line):
                     findings.error(
                         number,
-                        "not a record of the fixed-width layout of the release PDF (decimal "
-                        "points of the RVUs not at positions 63, 70, 79, 87, 94, 100, 136)",
+                        "not a record of the fixed-width layout of the release PDF (the decimal "
+                        "points of the RVUs are not at positions 63, 70, 79, 87 and 136)",
                     )
                     continue
-                yield number, [line[a:b] for a, b in slices]
+                cells = [raw[a:b] for a, b in slices]
+                text = ",".join(cells)
+                rest = joined[raw] = text if text.count(",") == len(cells) - 1 else tuple(cells)
+            self._file(number, line[:5], line[5:7], line[7:57], rest)
 
-        return records()
+    def _check_rests(self, columns: _Columns) -> None:
+        """Checks every distinct non-key text once (one match over them all); a text with a
+        defect is checked field by field on each line that has it, for the warnings."""
+        rows, mods = self.rows, self.mods
+        texts = {r for r in rows.values() if isinstance(r, str)}
+        texts.update(r for _, _, _, r in mods if isinstance(r, str))
+        bad: set[Rest] = {r for r in rows.values() if isinstance(r, tuple)}
+        bad.update(r for _, _, _, r in mods if isinstance(r, tuple))
+        whole = "\n".join(texts) + "\n"
+        match = columns.all_rows
+        at = 0
+        while at < len(whole):
+            found = match(whole, at)
+            at = found.end() if found is not None else at
+            if at >= len(whole):
+                break
+            end = whole.index("\n", at)
+            bad.add(whole[at:end])
+            at = end + 1
+        if not bad:
+            return
+        lines: list[tuple[int, str, str, Rest]] = [
+            (self.where[c], c, "", r) for c, r in rows.items() if r in bad
+        ]
+        lines += [m for m in mods if m[3] in bad]
+        for number, code, modifier, rest in sorted(lines, key=lambda m: m[0]):
+            checked = self._check(number, rest, columns)
+            if modifier:
+                index = self.mods.index((number, code, modifier, rest))
+                if checked is None:
+                    del self.mods[index]
+                else:
+                    self.mods[index] = (number, code, modifier, checked)
+            elif checked is None:
+                del rows[code]
+            else:
+                rows[code] = checked
 
-    # -- building records
+    def _check(self, number: int, rest: Rest, columns: _Columns) -> Rest | None:
+        """Checks the non-key fields of one record: warns of each defect and returns the text
+        to keep, or ``None`` after reporting structural damage."""
+        cells = list(columns.cells(rest))
+        wanted = len(columns.names)
+        if len(cells) < wanted:
+            self.findings.error(
+                number,
+                f"{len(cells) + 3} cells; the header has {wanted + 3} (a truncated record?)",
+            )
+            return None
+        if len(cells) > wanted:
+            if any(c.strip() for c in cells[wanted:]):
+                self.findings.error(
+                    number,
+                    f"{len(cells) + 3} cells; the header has {wanted + 3} (an unquoted comma in "
+                    "a field?)",
+                )
+                return None
+            cells = cells[:wanted]
+        for name, check, cell in zip(columns.names, columns.checks, cells, strict=True):
+            text = cell.strip()
+            if check(text) is None:
+                label = _LABEL.get(name) or name[1:] or "a column not kept"
+                self.findings.warn(number, label, text, _expected(_KIND.get(name)))
+        if any("," in c for c in cells):
+            return tuple(cells)
+        return ",".join(cells)
 
-    def _build(self, records: Iterator[tuple[int, list[str]]], label: str) -> None:
-        findings = self.findings
-        facts_cache = self.facts
-        rows, modifier_rows, first_line = self.rows, self.modifier_rows, self.first_line
-        descriptions, dental = self.descriptions, self.dental
-        code_match, modifier_match, level2 = _CODE, _MODIFIER, _LEVEL2
-        converter = _Converter(findings, label, self.unknown_names)
-        make = converter.facts
-        for line, cells in records:
-            code = cells[0].strip()
-            modifier = cells[1].strip()
-            if code_match(code) is None:
-                findings.error(line, _bad_code(code))
-                continue
-            if modifier and modifier_match(modifier) is None:
-                findings.error(
-                    line, f"MOD {modifier!r} is not a modifier (two letters or digits) @ MOD"
+    def _finish(self) -> None:
+        """Modifier records, checked for a second row of one code and modifier; the Level II
+        descriptions."""
+        seen: dict[tuple[str, str], int] = {}
+        for number, code, modifier, rest in self.mods:
+            first = seen.setdefault((code, modifier), number)
+            if first != number:
+                self.findings.error(
+                    number,
+                    f"a second row for {code} with modifier {modifier} (the first is on line "
+                    f"{first}) @ HCPCS, MOD",
                 )
                 continue
-            if code[0] == "D" and code[1:].isdigit():
-                dental.add(code)  # CDT, the ADA's: not shipped, not loaded
-                continue
-            key = (code, modifier)
-            seen = first_line.setdefault(key, line)
-            if seen != line:
-                what = f"{code} with modifier {modifier}" if modifier else code
-                findings.error(line, f"a second row for {what} (the first is on line {seen})")
-                continue
-            description = cells[2]
-            cells[2] = modifier  # rows with the same modifier and values share one PfsFacts
-            row_key = tuple(cells[2:])
-            facts = facts_cache.get(row_key)
-            if facts is None:
-                facts, clean = make(line, modifier, row_key[1:])
-                if clean:
-                    facts_cache[row_key] = facts
-            if modifier:
-                modifier_rows.setdefault(code, []).append(facts)
-            else:
-                rows[code] = facts
-                if level2(code) is not None:
-                    descriptions[code] = description.strip()
+            self.modifier_rows.setdefault(code, []).append((modifier, rest))
+        self.descriptions = {
+            c: sys.intern(d.strip())
+            for c, d in self.descriptions.items()
+            if c in self.rows and _LEVEL2(c) is not None
+        }
 
 
 def _txt_shaped(line: str) -> bool:
@@ -811,77 +1118,3 @@ def _bad_code(code: str) -> str:
         f"HCPCS {code!r} is not a code (five digits, four digits and A, F, M, T or U, or a letter "
         "and four digits) @ HCPCS"
     )
-
-
-class _Converter:
-    """Turns the non-key cells of a row into :class:`PfsFacts`, caching each cell's value."""
-
-    def __init__(self, findings: Findings, label: str, unknown_names: Sequence[str]) -> None:
-        self.findings = findings
-        self.release = label
-        self.fields = _FIELDS[3:]
-        self.unknown_names = list(unknown_names)
-        self.caches: list[dict[str, Any]] = [{} for _ in self.fields]
-
-    def facts(self, line: int, modifier: str, values: tuple[str, ...]) -> tuple[PfsFacts, bool]:
-        """The facts of one row, and whether no cell had a defect."""
-        kwargs: dict[str, Any] = {"release": self.release, "modifier": modifier}
-        clean = True
-        n = len(self.fields)
-        for (name, kind, _, _), cache, raw in zip(self.fields, self.caches, values, strict=False):
-            try:
-                value = cache[raw]
-            except KeyError:
-                ok, value = self._convert(kind, raw.strip())
-                if ok:
-                    cache[raw] = value
-                else:
-                    clean = False
-                    self.findings.warn(line, _LABEL[name], raw.strip(), value)
-                    value = None
-            if value is not None and kind is not _Kind.IGNORED:
-                kwargs[name] = value
-        extra = [
-            f"{name}={v}"
-            for name, raw in zip(self.unknown_names, values[n:], strict=False)
-            if (v := raw.strip())
-        ]
-        if extra:
-            kwargs["extra"] = tuple(sys.intern(e) for e in extra)
-        return PfsFacts(**kwargs), clean
-
-    def _convert(self, kind: _Kind | type[StrEnum], text: str) -> tuple[bool, Any]:
-        """(True, value) or (False, what is wrong)."""
-        if not text:
-            return True, None
-        if isinstance(kind, type):
-            try:
-                return True, kind(text)
-            except ValueError:
-                allowed = ", ".join(m.value for m in kind)
-                return False, f"not a {kind.__name__} indicator of the release PDF ({allowed})"
-        if kind is _Kind.NUMBER:
-            try:
-                number = float(text)
-            except ValueError:
-                return False, "not a number"
-            if number != number or number in (float("inf"), float("-inf")):
-                return False, "not a finite number"
-            return True, number
-        if kind is _Kind.FLAG:
-            if text == "+":
-                return True, True
-            return False, "expected '+' or blank"
-        if kind is _Kind.NA:
-            if text.upper() == "NA":
-                return True, True
-            return False, "expected 'NA' or blank"
-        if kind is _Kind.CODE:
-            if _CODE(text.upper()) is not None:
-                return True, sys.intern(text.upper())
-            return False, "not a code"
-        if kind is _Kind.FAMILY:
-            if len(text) <= 2 and text.isdigit():
-                return True, sys.intern(text.zfill(2))
-            return False, "not a two-digit imaging family"
-        return True, None  # IGNORED
