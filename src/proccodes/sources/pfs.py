@@ -107,6 +107,7 @@ _MONTHS = {
         1,
     )
 }
+_MODIFIER_ORDER = {"26": 0, "TC": 1, "53": 2}
 _QUARTER_LETTER = {1: "A", 4: "B", 7: "C", 10: "D"}
 _LETTER_MONTH = {v: k for k, v in _QUARTER_LETTER.items()}
 _MONTH_NAMES = {1: "January", 4: "April", 7: "July", 10: "October"}
@@ -491,7 +492,7 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         )
 
     def modifier_rows(self, code: str) -> tuple[PfsFacts, ...]:
-        """The rows the file gives ``code`` per modifier (26, TC, 53), in file order, or ``()``.
+        """The rows the file gives ``code`` per modifier, in the order 26, TC, 53; or ``()``.
 
         A code can have modifier rows without a row of its own (a laboratory code whose only
         physician part is its 26 row): it is then not a key of the mapping.
@@ -1093,6 +1094,8 @@ class _Parser:
                 )
                 continue
             self.modifier_rows.setdefault(code, []).append((modifier, rest))
+        for found in self.modifier_rows.values():  # one order whatever the file's: 26, TC, 53
+            found.sort(key=lambda m: (_MODIFIER_ORDER.get(m[0], 9), m[0]))
         self.descriptions = {
             c: sys.intern(d.strip())
             for c, d in self.descriptions.items()
