@@ -7,8 +7,8 @@ modifiers 26 (professional component) and TC (technical component); 53 (disconti
 for a few colonoscopy codes. :func:`load_pfs` reads the CSV, the TXT or the zip (the CSV in it).
 
 The CSV's columns are found by their header names, which CMS writes over several lines ("WORK"
-over "RVU"): the header is the row whose first column says ``HCPCS`` together with the rows just
-above it that name two or more columns (the title, copyright and ``RELEASED`` lines above them
+over "RVU"): the header is the row with a cell ``HCPCS`` (else the row above the first record)
+together with the rows just above it that name two or more columns (the title, copyright and ``RELEASED`` lines above them
 name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
 ``COSURG`` are one name. A column the loader does not know is kept: its non-blank values go into
 :attr:`PfsFacts.extra <proccodes.PfsFacts.extra>` as ``NAME=value`` and its name into
@@ -766,9 +766,12 @@ class _Parser:
                 above.append([])
                 continue
             row = _csv_line(line)
-            first = next((c for c in row if c.strip()), "")
-            if _name(first) in ("HCPCS", "HCPCSCODE"):
+            if any(_name(c) in ("HCPCS", "HCPCSCODE") for c in row):
                 return self._columns(number, row, above)
+            if _CODE(row[0].strip()) is not None and above and len(above[-1]) > 1:
+                # the first record, under a header without an HCPCS column: the line above
+                # is the header's last line (_columns reports what it lacks)
+                return self._columns(number - 1, above[-1], above[:-1])
             above.append(row)
         return None
 
@@ -899,7 +902,7 @@ class _Parser:
                 continue
             rows[code] = rest
             where[code] = number
-            if code[0] > "9":
+            if code[:1] > "9":
                 descriptions[code] = description
         # The codes, all at once: one match over them all, then one by one only if it fails.
         if _ALL_CODES("\n".join(rows)) is None:
