@@ -51,6 +51,7 @@ pytestmark = pytest.mark.skipif(not PFS_DIR.exists(), reason="../shared/data/cms
 
 _CPT_SHAPE = re.compile(r"[0-9]{4}[0-9AFMTU]").fullmatch
 _LEVEL2_SHAPE = re.compile(r"[A-Z][0-9]{4}").fullmatch
+_CODE_SHAPE = re.compile(r"[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4}").fullmatch
 _QUOTED = re.compile(r"\"([^\"]+)\"|`([^`]+)`|'([^']+)'|\*([^*]+)\*")
 
 
@@ -154,7 +155,9 @@ def _json_strings(value: object, code: str | None = None) -> Iterator[tuple[str,
             code = found
         for key, item in value.items():
             yield str(key), code
-            yield from _json_strings(item, code)
+            # a mapping keyed by code ({"G0105": ...}) encloses that code's strings
+            inner = key if isinstance(key, str) and _CODE_SHAPE(key) else code
+            yield from _json_strings(item, inner)
     elif isinstance(value, list):
         for item in value:
             yield from _json_strings(item, code)
@@ -261,5 +264,6 @@ def test_the_proof_catches_a_descriptor(tmp_path):
     record = {"code": "72148", "title": descriptor}
     hits = [t for t, c in _json_strings({"procedures": [record]}) if violation(t, c)]
     assert hits == [descriptor]
+    assert [t for t, c in _json_strings({"72148": {"short": descriptor}}) if violation(t, c)]
     page = f"| 72148 | {descriptor.upper()} |\n"
     assert any(violation(t, None) for t in _text_strings(page))
