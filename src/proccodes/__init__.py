@@ -56,6 +56,8 @@ if TYPE_CHECKING:
         YearSeen,
     )
     from .sources.hcpcs import load_hcpcs, load_hcpcs_years
+    from .sources.pfs import FeeSchedule, load_pfs
+    from .sources.rbcs import Rbcs, load_rbcs
 
 __all__ = [
     "Alternative",
@@ -73,12 +75,14 @@ __all__ = [
     "Descriptor",
     "DescriptorUse",
     "Duration",
+    "FeeSchedule",
     "HcpcsFacts",
     "InvalidCodeError",
     "Modifier",
     "Problem",
     "ProcCodesError",
     "Procedure",
+    "Rbcs",
     "Severity",
     "Source",
     "Statement",
@@ -96,6 +100,8 @@ __all__ = [
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
+    "load_pfs",
+    "load_rbcs",
     "normalize_code",
     "search",
     "validate_code",
@@ -107,6 +113,8 @@ _HOME = {
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
+    **dict.fromkeys(["FeeSchedule", "load_pfs"], "sources.pfs"),
+    **dict.fromkeys(["Rbcs", "load_rbcs"], "sources.rbcs"),
     **dict.fromkeys(
         [
             "Code",
