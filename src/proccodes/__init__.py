@@ -36,6 +36,17 @@ if TYPE_CHECKING:
         ProcCodesError,
         UnknownCodeError,
     )
+    from .ranges import (
+        CodeRange,
+        children,
+        codes_in,
+        get_range,
+        letter_group,
+        path_of,
+        range_of,
+        ranges,
+        title_for,
+    )
     from .records import (
         Alternative,
         Billing,
@@ -66,6 +77,7 @@ __all__ = [
     "Code",
     "CodeKind",
     "CodeNotActiveError",
+    "CodeRange",
     "CodeRef",
     "CodeSystem",
     "CptSection",
@@ -88,16 +100,24 @@ __all__ = [
     "__version__",
     "check_catalog",
     "check_record",
+    "children",
+    "codes_in",
     "default_catalog",
     "get",
+    "get_range",
     "is_valid_code",
     "is_valid_codes",
+    "letter_group",
     "load_catalog",
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
     "normalize_code",
+    "path_of",
+    "range_of",
+    "ranges",
     "search",
+    "title_for",
     "validate_code",
 ]
 
@@ -106,6 +126,20 @@ _HOME = {
     **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
+    **dict.fromkeys(
+        [
+            "CodeRange",
+            "children",
+            "codes_in",
+            "get_range",
+            "letter_group",
+            "path_of",
+            "range_of",
+            "ranges",
+            "title_for",
+        ],
+        "ranges",
+    ),
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
     **dict.fromkeys(
         [
