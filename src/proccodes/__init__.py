@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from . import ranges
     from .catalog import Catalog, default_catalog, get, load_catalog, search
     from .checks import check_catalog, check_record
     from .codes import (
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
         letter_group,
         path_of,
         range_of,
-        ranges,
         title_for,
     )
     from .records import (
@@ -135,7 +135,6 @@ _HOME = {
             "letter_group",
             "path_of",
             "range_of",
-            "ranges",
             "title_for",
         ],
         "ranges",
@@ -189,7 +188,14 @@ _HOME = {
 }
 
 
+# Public submodules, imported on first use: proccodes.ranges (its ranges() lists the hierarchy;
+# a function of that name here would be replaced by the module as soon as it is imported).
+_SUBMODULES = frozenset({"ranges"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return import_module(f".{name}", __name__)
     home = _HOME.get(name)
     if home is not None:
         value = getattr(import_module(f".{home}", __name__), name)
