@@ -10,8 +10,9 @@ hand-written, reviewed file ``data/navigation/ranges.json``, read once, lazily, 
 A range is ``[first, last]`` by code number within one kind of code: 5 digits (Category I), or 4
 digits and a letter (A, M: Category I; F: Category II; T: Category III; U: PLA), or a letter and 4
 digits (Level II). A section's or subsection's ``first`` and ``last`` are those of its lowest and
-highest range; ``spans`` lists the runs of codes it holds, because CPT's sections interleave in the
-99000s (anesthesia add-ons 99100-99140 and visits 99202-99499 sit among Medicine's numbers).
+highest range; ``spans`` lists the runs of codes (each of one kind) it holds, because CPT's
+sections interleave in the 99000s (anesthesia add-ons 99100-99140 and visits 99202-99499 sit among
+Medicine's numbers) and Medicine and Pathology also hold the A and M codes of Category I.
 
 >>> range_of("62323").label
 'Epidural and intrathecal spine injections (62320-62327)'
@@ -54,6 +55,7 @@ __all__ = [
 LEVELS: Final = ("section", "subsection", "range")
 DATA_NAME: Final = os.path.join("navigation", "ranges.json")
 TITLE_LENGTH: Final = 90  # the length title_for aims to stay within
+_NO_FAMILY = "No RBCS Family"  # what RBCS writes for a code it classifies in no family
 
 # A code's sort key: its kind's block times 100,000 plus its number, so one sorted table holds
 # every kind and bisect finds a code's range. Category I five-digit codes are block 0.
@@ -311,8 +313,11 @@ def _with_spans(nodes: list[CodeRange]) -> list[CodeRange]:
     )
     runs: dict[str, list[list[str]]] = {}
     previous: set[str] = set()
+    block = -1
     for leaf in leaves:
         chain = {a.id for a in _ancestors(leaf, by_id)}
+        if (_key(leaf.first) or 0) // _BLOCK != block:  # a run never crosses kinds of code
+            previous, block = set(), (_key(leaf.first) or 0) // _BLOCK
         for node_id in chain:
             held = runs.setdefault(node_id, [])
             if node_id in previous:
@@ -537,8 +542,8 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
 
     The rule: ``"<RBCS family> — <range name> (<first>-<last>)"``, the family being CMS's own
     (public-domain) family name in sentence case with " - " read as ", ", and the range being the
-    narrowest of our ranges that holds the code. Without an RBCS class the title is the range
-    label alone. When the whole passes about 90 characters, the bounds go first, then the family.
+    narrowest of our ranges that holds the code. Without an RBCS class (or with RBCS's "No RBCS
+    Family") the title is the range label alone. When the whole passes about 90 characters, the bounds go first, then the family.
 
     >>> fam = RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal",
     ...                 family="Nerve Block Injection - Back")
@@ -563,7 +568,9 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
         )
     node = range_of(found.code)
     place = node.label if node is not None else f"{found.kind} code"
-    family = _sentence_case(rbcs.family) if rbcs is not None and rbcs.family.strip() else ""
+    family = ""
+    if rbcs is not None and rbcs.family.strip() and rbcs.family.strip() != _NO_FAMILY:
+        family = _sentence_case(rbcs.family)
     if not family:
         return place
     title = f"{family} — {place}"
@@ -575,16 +582,16 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
 
 def _sentence_case(text: str) -> str:
     """CMS's Title Case family name as a phrase: "Nerve Block Injection - Back" becomes
-    "Nerve block injection, back"; acronyms (CT, E&M, DME) keep their capitals."""
-    words = " ".join(text.replace(" - ", ", ").split()).split(" ")
+    "Nerve block injection, back"; acronyms (A-V, CT/CTA, E&M, COVID-19) keep their capitals.
+
+    >>> _sentence_case("X-ray - Lower Extremity"), _sentence_case("A-V Fistula Creation")
+    ('X-ray, lower extremity', 'A-V fistula creation')
+    """
     out = []
-    for i, word in enumerate(words):
-        parts = word.split("-")
-        kept = [p if _is_acronym(p) else p.lower() for p in parts]
-        phrase = "-".join(kept)
-        if i == 0:
-            phrase = phrase[:1].upper() + phrase[1:]
-        out.append(phrase)
+    for i, word in enumerate(" ".join(text.replace(" - ", ", ").split()).split(" ")):
+        if not _is_acronym(word):
+            word = "-".join(p if _is_acronym(p) else p.lower() for p in word.split("-"))
+        out.append(word[:1].upper() + word[1:] if i == 0 else word)
     return " ".join(out)
 
 
