@@ -105,12 +105,13 @@ class CodeRange:
 
     @property
     def label(self) -> str:
-        """The name with the bounds, as titles show it.
+        """The name with the bounds (one code when first and last are the same), as titles show it.
 
-        >>> get_range("97110-97139").label
-        'Therapeutic exercise and movement training (97110-97139)'
-        """
-        return f"{self.name} ({self.first}-{self.last})"
+        >>> get_range("97110-97139").label, get_range("97140-97140").label
+        ('Therapeutic exercise and movement training (97110-97139)', 'Hands-on (manual) therapy (97140)')
+        """  # noqa: E501
+        bounds = self.first if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{self.name} ({bounds})"
 
     def __contains__(self, code: object) -> bool:
         if not isinstance(code, str):
@@ -540,7 +541,7 @@ def letter_group(code: str) -> CodeRange | None:
 def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     """A plain-language title for a CPT code that has no curated record; never AMA text.
 
-    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"``, the family being CMS's own
+    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"`` (see :attr:`CodeRange.label`), the family being CMS's own
     (public-domain) family name in sentence case with " - " read as ", ", and the range being the
     narrowest of our ranges that holds the code. Without an RBCS class (or with RBCS's "No RBCS
     Family") the title is the range label alone. When the whole passes about 90 characters, the bounds go first, then the family.
