@@ -68,6 +68,8 @@ def _key(code: str) -> int | None:
     """The sort key of a canonical code's shape, or None when it has no code's shape."""
     if len(code) != 5 or not code.isascii():
         return None
+    if code.isdigit():  # the common case first
+        return int(code)
     first = code[0]
     if "A" <= first <= "Z":
         if code[1:].isdigit():
@@ -75,10 +77,7 @@ def _key(code: str) -> int | None:
         return None
     if not code[:4].isdigit():
         return None
-    last = code[4]
-    if last.isdigit():
-        return int(code)
-    block = _CPT_SUFFIX_BLOCK.get(last)
+    block = _CPT_SUFFIX_BLOCK.get(code[4])
     return None if block is None else block * _BLOCK + int(code[:4])
 
 
@@ -348,17 +347,18 @@ def _segments(
         key=lambda n: _key(n.first) or 0,
     )
     segments: list[tuple[int, int, CodeRange]] = []
-    previous: CodeRange | None = None
+    previous: list[CodeRange] = []  # the previous leaf's ancestors, nearest first
+    low = -1  # the key after the previous leaf's last
     for leaf in cpt:
         start, end = _key(leaf.first) or 0, _key(leaf.last) or 0
-        if previous is not None:
-            chain = _ancestors(leaf, by_id)
-            shared = [a for a in _ancestors(previous, by_id) if a in chain]
-            low, high = (_key(previous.last) or 0) + 1, start - 1
-            if shared and low <= high and low // _BLOCK == high // _BLOCK:
-                segments.append((low, high, shared[0]))
+        chain = _ancestors(leaf, by_id)
+        ids = {a.id for a in chain}
+        shared = [a for a in previous if a.id in ids]
+        high = start - 1
+        if shared and low <= high and low // _BLOCK == high // _BLOCK:
+            segments.append((low, high, shared[0]))
         segments.append((start, end, leaf))
-        previous = leaf
+        previous, low = chain, end + 1
     for group in (n for n in nodes if n.system is CodeSystem.HCPCS and n.level == "section"):
         cursor = _key(group.first) or 0
         for leaf in sorted(
@@ -409,9 +409,13 @@ def range_of(code: str) -> CodeRange | None:
     >>> range_of("62290").level, range_of("hello") is None
     ('range', True)
     """
-    key = _key(_code_text(code, "range_of"))
+    if not isinstance(code, str):
+        raise TypeError(f"range_of() takes a code as text (str), not {type(code).__name__}")
+    key = _key(code)  # not None only for canonical text, so normalizing can wait
     if key is None:
-        return None
+        key = _key(normalize_code(code))
+        if key is None:
+            return None
     table = _table or _load()
     i = bisect_right(table.starts, key) - 1
     if i >= 0 and key <= table.ends[i]:
