@@ -59,10 +59,9 @@ def _check_codec() -> None:
 
 def _read(shared: Path) -> dict[str, Any]:
     from proccodes.ranges import title_for
+    from proccodes.sources.hcpcs import load_hcpcs_years
     from proccodes.sources.pfs import load_pfs
     from proccodes.sources.rbcs import load_rbcs
-
-    from proccodes.sources.hcpcs import load_hcpcs_years
 
     hcpcs = load_hcpcs_years([shared / p for p in HCPCS_FILES])
     pfs = load_pfs(shared / PFS_FILE)
@@ -124,10 +123,12 @@ def build(shared: Path) -> dict[str, str]:
         modifier_lines.append(line)
         modifier_records.append((modifier, line))
     manifest = [HEADER]
+    # The PFS rows name their release in full ("CMS PFS RVU25D (October 2025)").
+    pfs_release = pfs_releases[0].removeprefix("CMS PFS ") if pfs_releases else pfs.release
     sources = [
         (HCPCS_NAME, HCPCS_RELEASE, hcpcs.as_of, Path(HCPCS_FILES[-1]).name),
-        (PFS_NAME, pfs.release, pfs.as_of, Path(PFS_FILE).name),
-        (RBCS_NAME, rbcs.release, rbcs.as_of, Path(RBCS_FILE).name),
+        (PFS_NAME, pfs_release, pfs.as_of, Path(PFS_FILE).name),
+        (RBCS_NAME, rbcs.release.removeprefix("CMS RBCS "), rbcs.as_of, Path(RBCS_FILE).name),
     ]
     for name, release, as_of, file in sources:
         if not isinstance(as_of, date):

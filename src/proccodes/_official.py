@@ -201,6 +201,12 @@ _PFS: tuple[tuple[str, tuple[_Encode, _Decode]], ...] = (
     ("facility_total", _FLOAT),
     ("conversion_factor", _FLOAT),
     ("not_used_for_medicare_payment", _FLAG),
+    ("non_facility_na", _FLAG),
+    ("facility_na", _FLAG),
+    ("imaging_family", _TEXT),
+    ("opps_non_facility_pe_rvu", _FLOAT),
+    ("opps_facility_pe_rvu", _FLOAT),
+    ("opps_malpractice_rvu", _FLOAT),
     ("extra", _TEXTS),
 )
 _HCPCS_NAMES = tuple(name for name, _ in _HCPCS)
@@ -261,39 +267,59 @@ class Manifest:
 # -- reading lines -----------------------------------------------------------------------------
 
 
-def _kind_of(code: str) -> tuple[CodeSystem, CodeKind]:
-    last = code[4]
-    if code[0].isalpha():
-        return CodeSystem.HCPCS, CodeKind.HCPCS_LEVEL_II
-    if last == "F":
-        return CodeSystem.CPT, CodeKind.CPT_CATEGORY_II
-    if last == "T":
-        return CodeSystem.CPT, CodeKind.CPT_CATEGORY_III
-    if last == "U":
-        return CodeSystem.CPT, CodeKind.CPT_PLA
-    return CodeSystem.CPT, CodeKind.CPT_CATEGORY_I
+class _Table(dict[str, Any]):
+    """Text -> value, each value made once, on first sight: dates, numbers and enum members
+    repeat across thousands of lines, and a dict subscript is the cheapest way to turn them."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[str], Any], known: dict[str, Any]) -> None:
+        super().__init__(known)
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._make(key)
+        return value
+
+
+def _members(cls: type[Enum]) -> dict[str, Any]:
+    return {"": None, **cls._value2member_map_}
+
 
 
 class Reader:
     """Turns lines of the shipped official files into records, sharing repeated parts.
 
     Identical file facts, PFS rows and RBCS classes become one object each, and repeated texts
-    one string, which keeps the full catalog smaller than the same content as plain dicts.
+    and numbers one object each, which keeps the full catalog smaller than the same content as
+    plain dicts. A line is read with dict subscripts and one constructor call per object: the
+    full catalog is some 80,000 objects, so the reading is written out by hand, in the order
+    of ``_PFS`` (the build step reads every line back and compares, so the two cannot differ).
     """
 
-    __slots__ = ("_facts", "_long", "_manifest", "_pfs", "_short")
+    __slots__ = (
+        "_days",
+        "_facts",
+        "_floats",
+        "_long",
+        "_manifest",
+        "_pfs",
+        "_short",
+        "_years",
+    )
 
     def __init__(self, manifest: Manifest) -> None:
         self._manifest = manifest
         self._facts: dict[str, HcpcsFacts] = {}
         self._pfs: dict[str, PfsFacts] = {}
+        self._days = _Table(date.fromisoformat, {"": None})
+        self._floats = _Table(float, {"": None})
+        self._years = _Table(int, {})
         sources = manifest.descriptor_sources
         self._short = [Descriptor(use=DescriptorUse.SHORT, text="", source=s) for s in sources]
         self._long = [Descriptor(use=DescriptorUse.LONG, text="", source=s) for s in sources]
 
-    def _file_facts(self, text: str) -> HcpcsFacts | None:
-        if not text:
-            return None
+    def _file_facts(self, text: str) -> HcpcsFacts:
         found = self._facts.get(text)
         if found is None:
             values = [decode(v) for decode, v in zip(_HCPCS_DECODE, text.split(SEP), strict=True)]
@@ -301,37 +327,71 @@ class Reader:
         return found
 
     def _pfs_row(self, text: str, release: str) -> PfsFacts:
-        key = release + SEP + text
+        key = release + text
         found = self._pfs.get(key)
-        if found is None:
-            values = [decode(v) for decode, v in zip(_PFS_DECODE, text.split(SEP), strict=True)]
-            found = self._pfs[key] = PfsFacts(
-                release=release, **dict(zip(_PFS_NAMES, values, strict=True))
-            )
+        if found is not None:
+            return found
+        v = text.split(SEP)
+        f = self._floats
+        flag = _FLAGS
+        found = self._pfs[key] = PfsFacts(
+            release=release,
+            modifier=v[0],
+            status=_STATUS[v[1]],
+            global_days=_GLOBAL[v[2]],
+            pc_tc=_PC_TC[v[3]],
+            multiple_procedure=_MULTIPLE[v[4]],
+            bilateral=_BILATERAL[v[5]],
+            assistant=_ASSISTANT[v[6]],
+            co_surgeons=_CO[v[7]],
+            team_surgeons=_TEAM[v[8]],
+            supervision=_SUPERVISION[v[9]],
+            endoscopic_base=v[10] or None,
+            preoperative_share=f[v[11]],
+            intraoperative_share=f[v[12]],
+            postoperative_share=f[v[13]],
+            work_rvu=f[v[14]],
+            non_facility_pe_rvu=f[v[15]],
+            facility_pe_rvu=f[v[16]],
+            malpractice_rvu=f[v[17]],
+            non_facility_total=f[v[18]],
+            facility_total=f[v[19]],
+            conversion_factor=f[v[20]],
+            not_used_for_medicare_payment=flag[v[21]],
+            non_facility_na=flag[v[22]],
+            facility_na=flag[v[23]],
+            imaging_family=v[24] or None,
+            opps_non_facility_pe_rvu=f[v[25]],
+            opps_facility_pe_rvu=f[v[26]],
+            opps_malpractice_rvu=f[v[27]],
+            extra=tuple(v[28].split(LIST)) if v[28] else (),
+        )
         return found
 
     def _descriptors(self, short: str, long: str, source: str) -> tuple[Descriptor, ...]:
-        if not long and not short:
+        if not source:
             return ()
         index = int(source)
-        found: list[Descriptor] = []
-        if short:
-            found.append(_with_text(self._short[index], short))
+        if short and long:
+            return (
+                Descriptor(use=_SHORT, text=short, source=self._short[index].source),
+                Descriptor(use=_LONG, text=long, source=self._long[index].source),
+            )
         if long:
-            found.append(_with_text(self._long[index], long))
-        return tuple(found)
+            return (Descriptor(use=_LONG, text=long, source=self._long[index].source),)
+        return (Descriptor(use=_SHORT, text=short, source=self._short[index].source),)
 
-    @staticmethod
-    def _history(columns: list[str], long: str) -> tuple[YearSeen, ...]:
+    def _history(self, columns: list[str], long: str) -> tuple[YearSeen, ...]:
+        years, days = self._years, self._days
         seen = []
         for column in columns:
             year, action, terminated, descriptor = column.split(SEP, 3)
             seen.append(
                 YearSeen(
-                    year=int(year),
+                    year=years[year],
                     descriptor=long if descriptor == "=" else descriptor,
                     action=action or None,
-                    terminated=_parse_day(terminated),
+                    terminated=days[terminated],
                 )
             )
         return tuple(seen)
@@ -340,44 +400,86 @@ class Reader:
         """One code's record from its line."""
         f = line.split("\t")
         code = f[0]
-        system, kind = _kind_of(code)
-        release = self._manifest.pfs_releases[int(f[11])] if f[11] else ""
+        if code[0] > "9":
+            system, kind = _HCPCS_KIND
+        else:
+            system, kind = _CPT_KINDS.get(code[4], _CPT_CATEGORY_I)
+        days = self._days
+        long = f[3]
+        history: tuple[YearSeen, ...] = ()
+        if len(f) > 14:
+            years = self._years
+            seen = []
+            for column in f[14:]:
+                year, action, terminated, descriptor = column.split(SEP, 3)
+                seen.append(
+                    YearSeen(
+                        year=years[year],
+                        descriptor=long if descriptor == "=" else descriptor,
+                        action=action or None,
+                        terminated=days[terminated],
+                    )
+                )
+            history = tuple(seen)
+        pfs = rows = None
+        if f[10] or f[12]:
+            release = self._manifest.pfs_releases[int(f[11])]
+            pfs_row = self._pfs_row
+            if f[10]:
+                pfs = pfs_row(f[10], release)
+            if f[12]:
+                rows = tuple([pfs_row(r, release) for r in f[12].split(";")])
         return Procedure(
             code=code,
             system=system,
             kind=kind,
-            title=f[1] or f[3],
-            descriptors=self._descriptors(f[2], f[3], f[4]),
-            effective=_parse_day(f[5]),
-            terminated=_parse_day(f[6]),
+            title=f[1] or long,
+            descriptors=self._descriptors(f[2], long, f[4]) if f[4] else (),
+            effective=days[f[5]],
+            terminated=days[f[6]],
             action=f[7] or None,
-            replaced_by=_parse_texts(f[8]),
-            file_facts=self._file_facts(f[9]),
-            pfs=self._pfs_row(f[10], release) if f[10] else None,
-            pfs_by_modifier=tuple(self._pfs_row(r, release) for r in f[12].split(";"))
-            if f[12]
-            else (),
+            replaced_by=tuple(f[8].split(LIST)) if f[8] else (),
+            file_facts=self._file_facts(f[9]) if f[9] else None,
+            pfs=pfs,
+            pfs_by_modifier=rows or (),
             rbcs=self._manifest.rbcs[int(f[13])] if f[13] else None,
-            history=self._history(f[14:], f[3]),
+            history=history,
         )
 
     def modifier(self, line: str) -> Modifier:
         """One modifier's record from its line (the same columns; no PFS or RBCS)."""
         f = line.split("\t")
+        days = self._days
         return Modifier(
             code=f[0],
             title=f[1] or f[3],
-            descriptors=self._descriptors(f[2], f[3], f[4]),
-            effective=_parse_day(f[5]),
-            terminated=_parse_day(f[6]),
+            descriptors=self._descriptors(f[2], f[3], f[4]) if f[4] else (),
+            effective=days[f[5]],
+            terminated=days[f[6]],
             action=f[7] or None,
-            file_facts=self._file_facts(f[9]),
-            history=self._history(f[14:], f[3]),
+            file_facts=self._file_facts(f[9]) if f[9] else None,
+            history=self._history(f[14:], f[3]) if len(f) > 14 else (),
         )
 
 
-def _with_text(template: Descriptor, text: str) -> Descriptor:
-    return Descriptor(use=template.use, text=text, source=template.source)
+_SHORT, _LONG = DescriptorUse.SHORT, DescriptorUse.LONG
+_HCPCS_KIND = (CodeSystem.HCPCS, CodeKind.HCPCS_LEVEL_II)
+_CPT_CATEGORY_I = (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I)
+_CPT_KINDS = {
+    "F": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_II),
+    "T": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_III),
+    "U": (CodeSystem.CPT, CodeKind.CPT_PLA),
+}
+_STATUS = _members(PfsStatus)
+_GLOBAL = _members(GlobalDays)
+_PC_TC = _members(PcTc)
+_MULTIPLE = _members(MultipleProcedure)
+_BILATERAL = _members(Bilateral)
+_ASSISTANT = _members(AssistantSurgery)
+_CO = _members(CoSurgeons)
+_TEAM = _members(TeamSurgeons)
+_SUPERVISION = _members(Supervision)
+_FLAGS = {"": False, "1": True}
 
 
 # -- writing lines (tools/build_data.py) -------------------------------------------------------
