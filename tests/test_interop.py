@@ -154,13 +154,20 @@ def _write_ama_files(folder, codes):
     )
 
 
-@given(st.sets(st.sampled_from(sorted(c for c in default_catalog() if c[0].isdigit())), min_size=1))
+# The curated records and a few hundred official-only CPT codes: the overlay of the whole default
+# catalog for each example would only make the test slow.
+SAMPLE = Catalog(
+    r for r in default_catalog().values() if r.code[0].isdigit() and (r.curated or r.code < "01")
+)
+
+
+@given(st.sets(st.sampled_from(sorted(SAMPLE)), min_size=1))
 def test_overlay_round_trip(tmp_path_factory, codes):
     folder = tmp_path_factory.mktemp("ama")
     codes = sorted(codes)
-    _write_ama_files(folder, [*codes, "99499"])
-    overlay = load_cpt_descriptors(folder).overlay(default_catalog())
-    assert overlay.unmatched == ("99499",)
+    _write_ama_files(folder, [*codes, "62299"])
+    overlay = load_cpt_descriptors(folder).overlay(SAMPLE)
+    assert overlay.unmatched == ("62299",)
     assert sorted(overlay.matched) == codes
     for code in codes:
         record = overlay.catalog[code]

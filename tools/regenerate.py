@@ -1,6 +1,7 @@
 """Write what is derived from the shipped data, so it cannot drift from it.
 
-- docs/catalog.md: the codes of the shipped catalog, their titles, units and dates;
+- docs/catalog.md: the curated codes of the shipped catalog, their titles, units and dates
+  (the official data's 19,000 codes are described in docs/data.md, not listed);
 - src/proccodes/data/index.txt: which data file holds each code, so the first ``get`` reads one
   file instead of all of them.
 
@@ -37,21 +38,27 @@ def render_index() -> str:
 
 
 def render() -> str:
-    """The page's text for the current default catalog."""
+    """The page's text for the curated records of the current default catalog."""
     catalog = default_catalog()
-    as_of = catalog.as_of.isoformat() if catalog.as_of else "not stated"
+    curated = [r for r in catalog.values() if r.curated]
+    sources = "\n".join(
+        f"- {s.name}: **{s.release}**" + (f", as of {s.as_of.isoformat()}" if s.as_of else "") + "."
+        for s in catalog.sources
+    )
     lines = [
         "# The shipped catalog",
         "",
         "Generated from `src/proccodes/data/` by `python tools/regenerate.py`; do not edit.",
         "",
-        f"- Data release: **{catalog.release}**, content as of **{as_of}**.",
-        f"- {len(catalog)} records. Titles are proccodes' own words, not AMA descriptors.",
+        sources,
+        f"- {len(catalog)} records: every code of the shipped CMS data ([data.md](data.md)), of",
+        f"  which the {len(curated)} below are curated. Their titles are proccodes' own words,",
+        "  not AMA descriptors.",
         "",
         "| code | kind | title | unit | region | add-on to | in effect | reviewed |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for record in catalog.values():
+    for record in curated:
         billing = record.billing
         unit = billing.unit_of_service.value if billing else ""
         region = billing.body_region.value if billing else ""

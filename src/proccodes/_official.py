@@ -286,7 +286,6 @@ def _members(cls: type[Enum]) -> dict[str, Any]:
     return {"": None, **cls._value2member_map_}
 
 
-
 class Reader:
     """Turns lines of the shipped official files into records, sharing repeated parts.
 

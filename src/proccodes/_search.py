@@ -79,13 +79,27 @@ def _stem(word: str) -> str:
     return word
 
 
+_STEMS: dict[str, str] = {}  # word -> its stem, for the words of the index (bounded below)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, singular words of ``text``, without stop words.
 
     >>> tokenize("Injections of the Lumbar discs (L4-L5)")
     ['injection', 'lumbar', 'disc', 'l4', 'l5']
     """
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+    stems = _STEMS
+    found = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOP:
+            continue
+        stem = stems.get(word)
+        if stem is None:
+            stem = _stem(word)
+            if len(stems) < 200_000:
+                stems[word] = stem
+        found.append(stem)
+    return found
 
 
 def _name_key(text: str) -> str:
@@ -151,15 +165,24 @@ class SearchIndex:
         self._uncurated = frozenset(i for i, r in enumerate(self._records) if not r.curated)
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
+        # Texts repeat (a range's name, an RBCS family, a title that is also a descriptor):
+        # each distinct text is tokenized once.
+        tokens_of: dict[str, frozenset[str]] = {}
+        keys_of: dict[str, str] = {}
         for i, record in enumerate(self._records):
             weights: dict[str, float] = {}
             for text, weight in self._weighted_texts(record):
-                tokens = set(tokenize(text))
+                tokens = tokens_of.get(text)
+                if tokens is None:
+                    tokens = tokens_of[text] = frozenset(tokenize(text))
                 if not tokens:
                     continue
                 is_name = weight >= _DESCRIPTOR_WEIGHT
                 if is_name:
-                    names.setdefault(_name_key(text), set()).add(i)
+                    key = keys_of.get(text)
+                    if key is None:
+                        key = keys_of[text] = _name_key(text)
+                    names.setdefault(key, set()).add(i)
                     # a word of a short name says more than the same word in a long one
                     weight /= 1.0 + 0.1 * len(tokens)
                 for token in tokens:
@@ -185,6 +208,8 @@ class SearchIndex:
 
     @staticmethod
     def _weighted_texts(record: Procedure) -> Iterator[tuple[str, float]]:
+        from .ranges import path_of
+
         yield record.title, _NAME_WEIGHT
         clinical = record.clinical
         if clinical is not None:
@@ -198,6 +223,9 @@ class SearchIndex:
             yield _REGION_WORDS.get(region, region.value), _REGION_WEIGHT
         if record.rbcs is not None:  # CMS's family name: "Office E&M - Established"
             yield record.rbcs.family, _REGION_WEIGHT
+        if not record.curated:  # the names of its ranges: "Office and outpatient visits"
+            for code_range in path_of(record.code):
+                yield code_range.name, _TEXT_WEIGHT
         if clinical is not None:
             yield clinical.summary, _TEXT_WEIGHT
             yield clinical.purpose, _TEXT_WEIGHT

@@ -65,6 +65,14 @@ _PROPERTIES = [
     ("unitOfService", "string", "What one billed unit stands for"),
     ("bodyRegion", "string", "The body region billing distinguishes"),
     ("replacedBy", "code", "The code that replaced a terminated one"),
+    ("curated", "boolean", "A reviewed proccodes record; false: official CMS data only"),
+    ("notice", "string", "What the record lacks, e.g. where the official CPT text is"),
+    ("pfsStatus", "code", "Medicare Physician Fee Schedule status indicator"),
+    ("globalDays", "code", "PFS global surgery period (000, 010, 090, XXX, YYY, ZZZ, MMM)"),
+    ("bilateral", "code", "PFS bilateral surgery indicator (0, 1, 2, 3, 9)"),
+    ("pcTc", "code", "PFS professional/technical component indicator"),
+    ("rbcsId", "code", "CMS Restructured BETOS Classification System class id"),
+    ("rbcsFamily", "string", "CMS RBCS family name"),
 ]
 
 
@@ -89,6 +97,28 @@ def _properties(record: Procedure, on: date | None = None) -> list[dict[str, Any
         props.append({"code": "unitOfService", "valueString": billing.unit_of_service.value})
         props.append({"code": "bodyRegion", "valueString": billing.body_region.value})
     props += [{"code": "replacedBy", "valueCode": c} for c in record.replaced_by]
+    props.append({"code": "curated", "valueBoolean": record.curated})
+    from ._describe import NOT_CURATED, cpt_text_notice
+
+    notices = [] if record.curated else [NOT_CURATED]
+    cpt = cpt_text_notice(record)
+    if cpt is not None:
+        notices.append(cpt)
+    if notices:
+        props.append({"code": "notice", "valueString": ". ".join(notices) + "."})
+    pfs = record.pfs
+    if pfs is not None:
+        for code, value in (
+            ("pfsStatus", pfs.status),
+            ("globalDays", pfs.global_days),
+            ("bilateral", pfs.bilateral),
+            ("pcTc", pfs.pc_tc),
+        ):
+            if value is not None:
+                props.append({"code": code, "valueCode": value.value})
+    if record.rbcs is not None:
+        props.append({"code": "rbcsId", "valueCode": record.rbcs.id})
+        props.append({"code": "rbcsFamily", "valueString": record.rbcs.family})
     return props
 
 

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .codes import CodeKind, CodeSystem
+
+if TYPE_CHECKING:
+    from .ranges import CodeRange
 
 __all__ = [
     "Alternative",
@@ -564,6 +568,19 @@ class Procedure(_Listed):
     def curated(self) -> bool:
         """Whether this is a curated record (our reviewed text), not only official data."""
         return self.clinical is not None
+
+    @property
+    def range(self) -> CodeRange | None:
+        """The smallest range of proccodes' code hierarchy that holds this code (a CPT range,
+        a Level II letter group's range), or ``None``; see :mod:`proccodes.ranges`.
+
+        >>> from proccodes import get
+        >>> get("99213").range.name
+        'Office and outpatient visits'
+        """
+        from .ranges import range_of
+
+        return range_of(self.code)
 
     def source(self, source_id: str) -> Source | None:
         """The source with this id, if the record has it."""
