@@ -693,12 +693,16 @@ def _load_default() -> Catalog:
         as_of=max((as_of for _, as_of in headers), default=None),
     )
     sources = (curated, *_official_sources(official))
-    catalog = Catalog(
-        built.values(),
-        release=" + ".join(f"{s.name} {s.release}" for s in sources),
-        as_of=max((s.as_of for s in sources if s.as_of is not None), default=None),
-        modifiers=modifiers,
-        sources=sources,
+    # The shipped records are unique by construction (one dict entry per code) and typed by
+    # the reader: the checks of Catalog() would only cost time here.
+    catalog = Catalog.__new__(Catalog)
+    catalog._set(
+        dict(sorted(built.items())),
+        {m.code: m for m in sorted(modifiers, key=lambda m: m.code)},
+        " + ".join(f"{s.name} {s.release}" for s in sources),
+        max((s.as_of for s in sources if s.as_of is not None), default=None),
+        (),
+        sources,
     )
     _load_count += 1
     _default = catalog
