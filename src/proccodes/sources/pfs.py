@@ -917,7 +917,7 @@ class _Parser:
         record's non-key part is the text after its third comma. Records that need more care
         (a quoted field, a modifier, a wrong number of cells, a second row) take the careful
         path."""
-        rows, where, descriptions = self.rows, self.where, self.descriptions
+        rows, where, descriptions, mods = self.rows, self.where, self.descriptions, self.mods
         careful: list[int] = []
         lines = self.lines
         for number, line in enumerate(lines[header_line:], header_line + 1):
@@ -929,14 +929,18 @@ class _Parser:
                 careful.append(number)
                 continue
             code, modifier, description, rest = parts
-            if modifier or code in rows:
+            if modifier:
+                mods.append((number, code, modifier, rest))
+                continue
+            if code in rows:
                 careful.append(number)
                 continue
             rows[code] = rest
             where[code] = number
             if code[:1] > "9":
                 descriptions[code] = description
-        # The codes, all at once: one match over them all, then one by one only if it fails.
+        # The keys, all at once: one match over all codes, one look at each distinct modifier;
+        # one by one (the careful path) only where that fails.
         if _ALL_CODES("\n".join(rows)) is None:
             for code in [c for c in rows if _CODE(c) is None]:
                 careful.append(where.pop(code))
@@ -944,6 +948,13 @@ class _Parser:
         for code in [c for c in rows if c[0] == "D"]:
             self.dental.add(code)  # CDT, the ADA's: not shipped, not loaded
             del rows[code], where[code]
+        bad_modifiers = {m for _, _, m, _ in mods if _MODIFIER(m) is None}
+        if bad_modifiers or _ALL_CODES("\n".join(m[1] for m in mods) or "00000") is None:
+            careful += [m[0] for m in mods if m[2] in bad_modifiers or _CODE(m[1]) is None]
+            mods[:] = [m for m in mods if m[2] not in bad_modifiers and _CODE(m[1]) is not None]
+        if any(m[1][0] == "D" for m in mods):
+            self.dental.update(m[1] for m in mods if m[1][0] == "D")
+            mods[:] = [m for m in mods if m[1][0] != "D"]
         for number in sorted(careful):
             line = lines[number - 1]
             if _blank(line):
@@ -1115,6 +1126,7 @@ class _Parser:
         """Modifier records, checked for a second row of one code and modifier; the Level II
         descriptions."""
         seen: dict[tuple[str, str], int] = {}
+        self.mods.sort(key=lambda m: m[0])  # the careful path files its records later
         for number, code, modifier, rest in self.mods:
             first = seen.setdefault((code, modifier), number)
             if first != number:
@@ -1126,7 +1138,8 @@ class _Parser:
                 continue
             self.modifier_rows.setdefault(code, []).append((modifier, rest))
         for found in self.modifier_rows.values():  # one order whatever the file's: 26, TC, 53
-            found.sort(key=lambda m: (_MODIFIER_ORDER.get(m[0], 9), m[0]))
+            if len(found) > 1:
+                found.sort(key=lambda m: (_MODIFIER_ORDER.get(m[0], 9), m[0]))
         self.descriptions = {
             c: sys.intern(d.strip())
             for c, d in self.descriptions.items()
