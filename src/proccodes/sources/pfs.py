@@ -8,13 +8,18 @@ for a few colonoscopy codes. :func:`load_pfs` reads the CSV, the TXT or the zip 
 
 The CSV's columns are found by their header names, which CMS writes over several lines ("WORK"
 over "RVU"): the header is the row with a cell ``HCPCS`` (else the row above the first record)
-together with the rows just above it that name two or more columns (the title, copyright and ``RELEASED`` lines above them
-name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
+together with the rows just above it that name two or more columns (the title, copyright and
+``RELEASED`` lines above them name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
 ``COSURG`` are one name. A column the loader does not know is kept: its non-blank values go into
 :attr:`PfsFacts.extra <proccodes.PfsFacts.extra>` as ``NAME=value`` and its name into
 :attr:`FeeSchedule.unknown_columns`; it never shifts the others. The TXT has no names: it is read
 by the positions of the release PDF (the same in the 2022 and 2025 releases), checked on every
-record.
+record (the decimal points of the RVUs, the record length); a TXT of another layout is a
+:class:`~proccodes.DataError`, and a zip is read through its CSV.
+
+Every distinct record text is checked when the file is loaded (all warnings and errors are
+known then); a record is typed into :class:`~proccodes.PfsFacts` the first time it is asked
+for, and records with the same values share one object.
 
 | column (CSV header) | TXT | :class:`~proccodes.PfsFacts` field |
 | --- | --- | --- |
@@ -536,12 +541,20 @@ class FeeSchedule(Mapping[str, PfsFacts]):
 
     @property
     def codes_with_modifier_rows(self) -> tuple[str, ...]:
-        """The codes that have 26, TC or 53 rows, in code order."""
+        """The codes that have 26, TC or 53 rows, in code order.
+
+        >>> load_pfs("tests/data/pfs_excerpt.csv").codes_with_modifier_rows
+        ('45378', '72148')
+        """
         return tuple(self._modifier_rows)
 
     @property
     def modifier_row_count(self) -> int:
-        """How many 26/TC/53 rows the release has, over all codes."""
+        """How many 26/TC/53 rows the release has, over all codes.
+
+        >>> load_pfs("tests/data/pfs_excerpt.csv").modifier_row_count
+        3
+        """
         return sum(len(r) for r in self._modifier_rows.values())
 
 
