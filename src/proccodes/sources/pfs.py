@@ -274,7 +274,9 @@ class _Columns:
         kinds = [_KIND.get(n) if n and n[0] != "=" else None for n in self.names]
         self.checks = tuple(re.compile(_cell_pattern(k)).fullmatch for k in kinds)
         # Any number of valid records, each ended by a new line (possessive: no backtracking).
-        row = ",".join("[ \t]*+" + _cell_pattern(k) + "[ \t]*+" for k in kinds)
+        # Stricter than a record needs (no space around a value, as CMS writes them): a record
+        # it stops at is checked field by field, which strips values and is the judge.
+        row = ",".join(_cell_pattern(k) for k in kinds)
         self.all_rows = re.compile(f"(?:{row}\n)*+").match
         self.caches = tuple(
             _Cache(_converter(name, kind, check))
@@ -1067,7 +1069,7 @@ class _Parser:
                         "points of the RVUs are not at positions 63, 70, 79, 87 and 136)",
                     )
                     continue
-                rest = joined[raw] = _rest([raw[a:b] for a, b in slices])
+                rest = joined[raw] = _rest([raw[a:b].strip() for a, b in slices])
             self._file(number, line[:5], line[5:7], line[7:57], rest)
 
     def _check_rests(self, columns: _Columns) -> None:
