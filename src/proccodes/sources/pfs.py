@@ -599,6 +599,8 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
 
 
 def _is_zip(source: str) -> bool:
+    if not os.path.isfile(source):  # a FIFO or device is not opened here: read_input refuses it
+        return False
     try:
         with open(source, "rb") as handle:
             return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
