@@ -544,3 +544,57 @@ def test_round_trip_of_generated_rows(tmp_path_factory, rows):
     own = {code for code, modifier, _ in rows if not modifier}
     assert set(fs) == own
     assert set(fs.level2_descriptions) == {c for c in own if c[0].isalpha()}
+
+
+# -- fuzzing: any input gives a result or a DataError ------------------------------------------
+
+
+def _load_or_error(path: Path) -> None:
+    try:
+        fs = load_pfs(path)
+    except DataError as exc:
+        assert exc.problems  # noqa: PT017 - fuzzing: any DataError is fine
+        return
+    for code in fs:  # every record can be typed
+        assert isinstance(fs[code], PfsFacts)
+        fs.modifier_rows(code)
+    assert len(fs.warnings) <= 51
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "PPRRVU2025_Oct.csv"
+    path.write_bytes(data)
+    _load_or_error(path)
+
+
+_EXCERPT_TEXT = EXCERPT.read_text(encoding="ascii")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_EXCERPT_TEXT) - 1),
+            st.integers(0, 40),
+            st.text(alphabet=',"\r\n \x00\x1a+.-ANZ09\u00e9', max_size=5),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_damaged_excerpts(tmp_path_factory, edits):
+    text = _EXCERPT_TEXT
+    for start, length, insert in edits:
+        text = text[:start] + insert + text[start + length :]
+    path = tmp_path_factory.mktemp("fuzz") / "PPRRVU2025_Oct.csv"
+    path.write_text(text, encoding="utf-8")
+    _load_or_error(path)
+    if RVU25D_TXT.exists():
+        lines = RVU25D_TXT.read_text(encoding="ascii").splitlines()[:30]
+        txt = "\n".join(lines)
+        for start, length, insert in edits:
+            at = start % len(txt)
+            txt = txt[:at] + insert + txt[at + length :]
+        fixed = path.with_suffix(".txt")
+        fixed.write_text(txt, encoding="utf-8")
+        _load_or_error(fixed)

@@ -7,6 +7,8 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from proccodes import DataError, Rbcs, load_rbcs
 from proccodes.records import RbcsClass
@@ -142,3 +144,25 @@ def test_a_code_with_only_earlier_classes_is_a_warning(tmp_path):
     rbcs = load_rbcs(_write(tmp_path, _row(latest="0"), _row("64494")))
     assert "64493" not in rbcs
     assert "line 2: rbcs_latest_assignment: 64493 has no current class" in rbcs.warnings[0]
+
+
+@given(st.binary(max_size=1500))
+def test_any_bytes(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "RBCS_RY_2025.csv"
+    path.write_bytes(data)
+    try:
+        rbcs = load_rbcs(path)
+    except DataError as exc:
+        assert exc.problems  # noqa: PT017 - fuzzing: any DataError is fine
+    else:
+        assert all(isinstance(c, RbcsClass) for c in rbcs.values())
+
+
+@given(st.text(alphabet=',"\n 019/MONPAZ', max_size=300))
+def test_any_rows(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("fuzz") / "RBCS_RY_2025.csv"
+    path.write_text(HEADER + "\n" + rows)
+    try:
+        load_rbcs(path)
+    except DataError as exc:
+        assert exc.problems  # noqa: PT017 - fuzzing: any DataError is fine

@@ -396,8 +396,11 @@ class PfsFacts:
     """What one row of the Medicare PFS relative value file states about a code.
 
     ``modifier`` is empty for the code's own row and ``26``, ``TC`` or ``53`` for a row the file
-    gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank);
-    ``release`` names the file, e.g. ``CMS PFS RVU25D (October 2025)``.
+    gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank, or
+    where a value was not valid: the loader warned of it); ``release`` names the file, e.g.
+    ``CMS PFS RVU25D (October 2025)``. The shares of the global package are fractions (0.10 is
+    10 %). docs/data.md explains every field; :mod:`proccodes.sources.pfs` maps them to the
+    file's columns.
     """
 
     release: str

@@ -8,13 +8,18 @@ for a few colonoscopy codes. :func:`load_pfs` reads the CSV, the TXT or the zip 
 
 The CSV's columns are found by their header names, which CMS writes over several lines ("WORK"
 over "RVU"): the header is the row with a cell ``HCPCS`` (else the row above the first record)
-together with the rows just above it that name two or more columns (the title, copyright and ``RELEASED`` lines above them
-name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
+together with the rows just above it that name two or more columns (the title, copyright and
+``RELEASED`` lines above them name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
 ``COSURG`` are one name. A column the loader does not know is kept: its non-blank values go into
 :attr:`PfsFacts.extra <proccodes.PfsFacts.extra>` as ``NAME=value`` and its name into
 :attr:`FeeSchedule.unknown_columns`; it never shifts the others. The TXT has no names: it is read
 by the positions of the release PDF (the same in the 2022 and 2025 releases), checked on every
-record.
+record (the decimal points of the RVUs, the record length); a TXT of another layout is a
+:class:`~proccodes.DataError`, and a zip is read through its CSV.
+
+Every distinct record text is checked when the file is loaded (all warnings and errors are
+known then); a record is typed into :class:`~proccodes.PfsFacts` the first time it is asked
+for, and records with the same values share one object.
 
 | column (CSV header) | TXT | :class:`~proccodes.PfsFacts` field |
 | --- | --- | --- |
@@ -95,8 +100,7 @@ _WHAT = "the CMS PFS relative value file (PPRRVU)"
 
 # A key: CPT Category I (five digits), II/III/PLA and the few 4-digit + A/M codes, or Level II
 # (a letter and four digits, D included so that dental codes are recognized and left out).
-_CODE = re.compile(r"[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4}").fullmatch
-_LEVEL2 = re.compile(r"[ABCEGHJKLMPQRSTUV][0-9]{4}").fullmatch
+_CODE = re.compile(r"[0-9]{4}[0-9AFMTU]|[ABCDEGHJKLMPQRSTUV][0-9]{4}").fullmatch
 _MODIFIER = re.compile(r"[0-9A-Z]{2}").fullmatch
 _MONTHS = {
     m[:3].upper(): i
@@ -242,24 +246,47 @@ def _expected(kind: _Kind | type[StrEnum] | None) -> str:
     }.get(kind, "unreadable")  # type: ignore[arg-type]
 
 
+class _Cache(dict[str, Any]):
+    """One column's values as typed, each converted the first time it is met."""
+
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, cell: str) -> Any:
+        value = self[cell] = self.convert(cell)
+        return value
+
+
 class _Columns:
     """How to read the non-key part of a record (its "rest": the cells after the key columns,
     kept as the file wrote them until a record is asked for). Made once per layout; each column
-    caches what its values mean."""
+    caches what its values mean, so typing a record is a few lookups done in C."""
 
-    __slots__ = ("all_rows", "checks", "fields", "names", "slices", "values")
+    __slots__ = ("all_rows", "caches", "checks", "extra", "kept", "kept_names", "names", "slices")
 
     def __init__(self, names: Sequence[str], slices: Sequence[tuple[int, int]] | None) -> None:
         # names: a PfsFacts field, "" for a column not kept, "=HEADER" for an unknown column
         self.names = tuple(names)
         self.slices = tuple(slices) if slices is not None else None
         kinds = [_KIND.get(n) if n and n[0] != "=" else None for n in self.names]
-        self.fields = tuple(zip(self.names, kinds, strict=True))
         self.checks = tuple(re.compile(_cell_pattern(k)).fullmatch for k in kinds)
         # Any number of valid records, each ended by a new line (possessive: no backtracking).
-        row = ",".join("[ \t]*+" + _cell_pattern(k) + "[ \t]*+" for k in kinds)
+        # Stricter than a record needs (no space around a value, as CMS writes them): a record
+        # it stops at is checked field by field, which strips values and is the judge.
+        row = ",".join(_cell_pattern(k) for k in kinds)
         self.all_rows = re.compile(f"(?:{row}\n)*+").match
-        self.values: tuple[dict[str, Any], ...] = tuple({} for _ in self.names)
+        self.caches = tuple(
+            _Cache(_converter(name, kind, check))
+            for name, kind, check in zip(self.names, kinds, self.checks, strict=True)
+        )
+        kept = [i for i, n in enumerate(self.names) if n and n[0] != "="]
+        self.kept_names = tuple(self.names[i] for i in kept)
+        self.kept = _getter(kept)
+        unknown = [i for i, n in enumerate(self.names) if n.startswith("=")]
+        self.extra = _getter(unknown) if unknown else None
 
     def cells(self, rest: str | tuple[str, ...]) -> Sequence[str]:
         if isinstance(rest, tuple):
@@ -269,37 +296,49 @@ class _Columns:
     def facts(self, release: str, modifier: str, rest: str | tuple[str, ...]) -> PfsFacts:
         """The typed facts of one record (a value that is not valid is left ``None``: the load
         reported it)."""
-        kwargs: dict[str, Any] = {"release": release, "modifier": modifier}
-        extra: list[str] = []
-        cells = self.cells(rest)
-        for (name, kind), cache, cell in zip(self.fields, self.values, cells, strict=True):
-            try:
-                value = cache[cell]
-            except KeyError:
-                value = cache[cell] = _value(kind, cell)
-            if value is not None and name:
-                if name[0] == "=":
-                    extra.append(sys.intern(f"{name[1:]}={value}"))
-                else:
-                    kwargs[name] = value
-        if extra:
-            kwargs["extra"] = tuple(extra)
-        return PfsFacts(**kwargs)
+        values = list(map(_Cache.__getitem__, self.caches, self.cells(rest)))
+        fields = dict(zip(self.kept_names, self.kept(values), strict=True))
+        if self.extra is not None:
+            fields["extra"] = tuple(v for v in self.extra(values) if v)
+        return PfsFacts(release=release, modifier=modifier, **fields)
 
 
-def _value(kind: _Kind | type[StrEnum] | None, cell: str) -> Any:
-    text = cell.strip()
-    if not text or re.fullmatch(_cell_pattern(kind), text) is None:
-        return None
-    if isinstance(kind, type):
-        return kind(text)
-    if kind is _Kind.NUMBER:
-        return float(text)
-    if kind is _Kind.FLAG or kind is _Kind.NA:
-        return True
-    if kind is _Kind.IGNORED:
-        return None
-    return sys.intern(text)  # a code, an imaging family, an unknown column's value
+def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always returns a tuple, even of one item."""
+    from operator import itemgetter
+
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    return itemgetter(*positions)
+
+
+def _converter(
+    name: str, kind: _Kind | type[StrEnum] | None, check: Callable[[str], Any]
+) -> Callable[[str], Any]:
+    """What a cell of one column means: its typed value, ``None`` if blank or not valid (the
+    load reported it), ``False`` for a blank flag."""
+    blank: Any = False if kind is _Kind.FLAG or kind is _Kind.NA else None
+
+    def convert(cell: str) -> Any:
+        text = cell.strip()
+        if not text or check(text) is None:
+            return blank
+        if isinstance(kind, type):
+            return kind(text)
+        if kind is _Kind.NUMBER:
+            return float(text)
+        if kind is _Kind.FLAG or kind is _Kind.NA:
+            return True
+        if kind is _Kind.IGNORED or not name:
+            return None
+        if name[0] == "=":
+            return sys.intern(f"{name[1:]}={text}")  # an unknown column: kept as NAME=value
+        return sys.intern(text)  # a code, an imaging family
+
+    return convert
 
 
 class FeeSchedule(Mapping[str, PfsFacts]):
@@ -504,12 +543,20 @@ class FeeSchedule(Mapping[str, PfsFacts]):
 
     @property
     def codes_with_modifier_rows(self) -> tuple[str, ...]:
-        """The codes that have 26, TC or 53 rows, in code order."""
+        """The codes that have 26, TC or 53 rows, in code order.
+
+        >>> load_pfs("tests/data/pfs_excerpt.csv").codes_with_modifier_rows
+        ('45378', '72148')
+        """
         return tuple(self._modifier_rows)
 
     @property
     def modifier_row_count(self) -> int:
-        """How many 26/TC/53 rows the release has, over all codes."""
+        """How many 26/TC/53 rows the release has, over all codes.
+
+        >>> load_pfs("tests/data/pfs_excerpt.csv").modifier_row_count
+        3
+        """
         return sum(len(r) for r in self._modifier_rows.values())
 
 
@@ -552,6 +599,8 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
 
 
 def _is_zip(source: str) -> bool:
+    if not os.path.isfile(source):  # a FIFO or device is not opened here: read_input refuses it
+        return False
     try:
         with open(source, "rb") as handle:
             return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
@@ -652,7 +701,7 @@ def _next_quarter(day: date) -> tuple[int, int]:
 # -- parsing -----------------------------------------------------------------------------------
 
 Rest = str | tuple[str, ...]  # a record's non-key cells: joined by commas, or one by one
-_ONE_CODE = r"(?:[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4})"
+_ONE_CODE = r"(?:[0-9]{4}[0-9AFMTU]|[ABCDEGHJKLMPQRSTUV][0-9]{4})"
 _ALL_CODES = re.compile(f"(?:{_ONE_CODE}\n)*{_ONE_CODE}").fullmatch
 _ODD_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -885,7 +934,7 @@ class _Parser:
         record's non-key part is the text after its third comma. Records that need more care
         (a quoted field, a modifier, a wrong number of cells, a second row) take the careful
         path."""
-        rows, where, descriptions = self.rows, self.where, self.descriptions
+        rows, where, descriptions, mods = self.rows, self.where, self.descriptions, self.mods
         careful: list[int] = []
         lines = self.lines
         for number, line in enumerate(lines[header_line:], header_line + 1):
@@ -897,14 +946,18 @@ class _Parser:
                 careful.append(number)
                 continue
             code, modifier, description, rest = parts
-            if modifier or code in rows:
+            if modifier:
+                mods.append((number, code, modifier, rest))
+                continue
+            if code in rows:
                 careful.append(number)
                 continue
             rows[code] = rest
             where[code] = number
             if code[:1] > "9":
                 descriptions[code] = description
-        # The codes, all at once: one match over them all, then one by one only if it fails.
+        # The keys, all at once: one match over all codes, one look at each distinct modifier;
+        # one by one (the careful path) only where that fails.
         if _ALL_CODES("\n".join(rows)) is None:
             for code in [c for c in rows if _CODE(c) is None]:
                 careful.append(where.pop(code))
@@ -912,6 +965,13 @@ class _Parser:
         for code in [c for c in rows if c[0] == "D"]:
             self.dental.add(code)  # CDT, the ADA's: not shipped, not loaded
             del rows[code], where[code]
+        bad_modifiers = {m for _, _, m, _ in mods if _MODIFIER(m) is None}
+        if bad_modifiers or _ALL_CODES("\n".join(m[1] for m in mods) or "00000") is None:
+            careful += [m[0] for m in mods if m[2] in bad_modifiers or _CODE(m[1]) is None]
+            mods[:] = [m for m in mods if m[2] not in bad_modifiers and _CODE(m[1]) is not None]
+        if any(m[1][0] == "D" for m in mods):
+            self.dental.update(m[1] for m in mods if m[1][0] == "D")
+            mods[:] = [m for m in mods if m[1][0] != "D"]
         for number in sorted(careful):
             line = lines[number - 1]
             if _blank(line):
@@ -933,7 +993,7 @@ class _Parser:
                 )
                 continue
             tail = cells[3:]
-            kept: Rest = tuple(tail) if any("," in c for c in tail) else ",".join(tail)
+            kept = _rest(tail)
             self._file(number, cells[0], cells[1], cells[2], kept)
 
     def _read_csv(self, header_line: int, width: int, keys: tuple[int, int, int]) -> None:
@@ -953,7 +1013,7 @@ class _Parser:
                 )
                 continue
             tail = [cells[i] for i in others] + cells[width:]
-            rest: Rest = tuple(tail) if any("," in c for c in tail) else ",".join(tail)
+            rest = _rest(tail)
             self._file(
                 number,
                 cells[ci],
@@ -1011,20 +1071,18 @@ class _Parser:
                         "points of the RVUs are not at positions 63, 70, 79, 87 and 136)",
                     )
                     continue
-                cells = [raw[a:b] for a, b in slices]
-                text = ",".join(cells)
-                rest = joined[raw] = text if text.count(",") == len(cells) - 1 else tuple(cells)
+                rest = joined[raw] = _rest([raw[a:b].strip() for a, b in slices])
             self._file(number, line[:5], line[5:7], line[7:57], rest)
 
     def _check_rests(self, columns: _Columns) -> None:
         """Checks every distinct non-key text once (one match over them all); a text with a
         defect is checked field by field on each line that has it, for the warnings."""
         rows, mods = self.rows, self.mods
-        texts = {r for r in rows.values() if isinstance(r, str)}
-        texts.update(r for _, _, _, r in mods if isinstance(r, str))
-        bad: set[Rest] = {r for r in rows.values() if isinstance(r, tuple)}
-        bad.update(r for _, _, _, r in mods if isinstance(r, tuple))
-        whole = "\n".join(texts) + "\n"
+        every: set[Rest] = set(rows.values())
+        every.update(m[3] for m in mods)
+        bad: set[Rest] = {r for r in every if isinstance(r, tuple)}  # rare: one by one
+        texts = every - bad if bad else every
+        whole = "\n".join(texts) + "\n"  # type: ignore[arg-type]
         match = columns.all_rows
         at = 0
         while at < len(whole):
@@ -1079,14 +1137,13 @@ class _Parser:
             if check(text) is None:
                 label = _LABEL.get(name) or name[1:] or "a column not kept"
                 self.findings.warn(number, label, text, _expected(_KIND.get(name)))
-        if any("," in c for c in cells):
-            return tuple(cells)
-        return ",".join(cells)
+        return _rest(cells)
 
     def _finish(self) -> None:
         """Modifier records, checked for a second row of one code and modifier; the Level II
         descriptions."""
         seen: dict[tuple[str, str], int] = {}
+        self.mods.sort(key=lambda m: m[0])  # the careful path files its records later
         for number, code, modifier, rest in self.mods:
             first = seen.setdefault((code, modifier), number)
             if first != number:
@@ -1098,12 +1155,20 @@ class _Parser:
                 continue
             self.modifier_rows.setdefault(code, []).append((modifier, rest))
         for found in self.modifier_rows.values():  # one order whatever the file's: 26, TC, 53
-            found.sort(key=lambda m: (_MODIFIER_ORDER.get(m[0], 9), m[0]))
+            if len(found) > 1:
+                found.sort(key=lambda m: (_MODIFIER_ORDER.get(m[0], 9), m[0]))
         self.descriptions = {
             c: sys.intern(d.strip())
             for c, d in self.descriptions.items()
-            if c in self.rows and _LEVEL2(c) is not None
+            # a Level II code: a letter first (D codes are left out already); never CPT text
+            if c[0] > "9" and c in self.rows
         }
+
+
+def _rest(cells: Sequence[str]) -> Rest:
+    """A record's non-key cells as kept: joined by commas, or one by one if a cell has one."""
+    joined = ",".join(cells)
+    return joined if joined.count(",") == len(cells) - 1 else tuple(cells)
 
 
 def _txt_shaped(line: str) -> bool:
@@ -1121,6 +1186,6 @@ def _bad_code(code: str) -> str:
     if not code:
         return "the HCPCS code is blank @ HCPCS"
     return (
-        f"HCPCS {code!r} is not a code (five digits, four digits and A, F, M, T or U, or a letter "
-        "and four digits) @ HCPCS"
+        f"HCPCS {code!r} is not a code (five digits, four digits and A, F, M, T or U, or a HCPCS "
+        "letter and four digits) @ HCPCS"
     )

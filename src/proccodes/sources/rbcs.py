@@ -14,9 +14,14 @@ case (CMS writes ``HCPCS_Cd``; republished copies ``hcpcs_cd``); other columns a
 | rbcs_cat_desc | category name | ``category`` |
 | rbcs_subcat_desc | subcategory name | ``subcategory`` |
 | rbcs_family_desc | family name ("No RBCS Family" where none) | ``family`` |
-| rbcs_major_ind | M major procedure, O other (non-major) procedure, N not a procedure | ``major``: ``True``, ``False``, ``None`` |
+| rbcs_major_ind | M major procedure, O other (non-major) procedure, N not a procedure (the id's last letter says the same) | ``major``: ``True``, ``False``, ``None`` |
 | hcpcs_cd_add_dt, hcpcs_cd_end_dt | the code's dates, MM/DD/YYYY; 12/31/9999 is open | checked; the latest date is the file's ``as_of`` |
 | rbcs_latest_assignment | 1 for the current class of the code, 0 for an earlier one (key) | selects the row |
+
+The major flag: CMS's RBCS report separates major from non-major procedures, and the sixth
+character of the id marks a major procedure; in the 2025 file M and O occur only in the
+Procedure category (3,761 and 3,639 rows) and N in every other one, so O is read as a procedure
+that is not major and N as "not a procedure" (``None``: the question does not apply).
 
 A missing key column, an unreadable code or class id, a latest-assignment flag other than 0 or
 1, two current rows for one code, or a row with too few cells is a :class:`~proccodes.DataError`
