@@ -581,3 +581,29 @@ def test_damaged_data_is_a_data_error_naming_every_problem(monkeypatch):
     monkeypatch.setattr("proccodes.catalog._read_data", lambda name: b"{not json")
     with pytest.raises(DataError, match="cannot read"):
         R.get_range("surgery")
+
+
+def test_the_data_reads_from_a_zipped_package(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    package = ROOT / "src" / "proccodes"
+    archive = tmp_path / "proccodes.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out.write(path, path.relative_to(package.parent).as_posix())
+    code = (
+        "import proccodes, sys; assert proccodes.__file__.startswith(sys.argv[1]); "
+        "print(proccodes.range_of('62323').id, proccodes.letter_group('J2650').id)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(archive)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(archive), "PATH": ""},
+    )
+    assert result.stdout.split() == ["62320-62327", "hcpcs-J"], result.stderr
