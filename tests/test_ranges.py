@@ -519,6 +519,40 @@ def _valid_doc() -> dict:
     return json.loads((DATA_DIR / "navigation" / "ranges.json").read_text(encoding="utf-8"))
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_FIELDS = st.sampled_from(["cpt", "level2", "subsections", "ranges", "first", "last", "name", "id"])
+
+
+@given(
+    st.dictionaries(_FIELDS, _JSON, max_size=4),
+    st.lists(st.dictionaries(_FIELDS, _JSON, max_size=5), max_size=3),
+)
+def test_any_damage_gives_problems_never_a_crash(extra, sections):
+    doc = {"schema_version": 1, "release": "r", "as_of": "2025-10-01", "level2": [], **extra}
+    doc["cpt"] = extra.get("cpt", sections)
+    nodes, problems = R._parse(doc)
+    assert isinstance(problems, list)
+    assert all(isinstance(p, str) for p in problems)
+    if not problems:
+        assert all(isinstance(n, R.CodeRange) for n in nodes)
+
+
+def test_ranges_are_immutable_and_pickle():
+    import pickle
+
+    node = R.get_range("62320-62327")
+    assert pickle.loads(pickle.dumps(node)) == node
+    with pytest.raises(AttributeError):
+        node.name = "changed"  # type: ignore[misc]
+    assert hash(node) == hash(R.get_range("62320-62327"))
+
+
 def test_damaged_data_is_a_data_error_naming_every_problem(monkeypatch):
     doc = _valid_doc()
     nervous = doc["cpt"][2]["subsections"][-3]
@@ -534,6 +568,8 @@ def test_damaged_data_is_a_data_error_naming_every_problem(monkeypatch):
     assert "expected non-empty text @ $.cpt[2].subsections" in text
     assert "letter 'AB'" in text
     assert R._parse([])[1] == ["expected an object at the top"]
+    same = {"id": "x", "name": "X", "subsections": [{"id": "x", "name": "Y", "ranges": []}]}
+    assert "duplicate id 'x'" in R._parse({**_valid_doc(), "cpt": [same]})[1]
     assert "unsupported schema_version 2" in R._parse({**_valid_doc(), "schema_version": 2})[1][0]
 
     monkeypatch.setattr(R, "_table", None)
@@ -545,3 +581,29 @@ def test_damaged_data_is_a_data_error_naming_every_problem(monkeypatch):
     monkeypatch.setattr("proccodes.catalog._read_data", lambda name: b"{not json")
     with pytest.raises(DataError, match="cannot read"):
         R.get_range("surgery")
+
+
+def test_the_data_reads_from_a_zipped_package(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    package = ROOT / "src" / "proccodes"
+    archive = tmp_path / "proccodes.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out.write(path, path.relative_to(package.parent).as_posix())
+    code = (
+        "import proccodes, sys; assert proccodes.__file__.startswith(sys.argv[1]); "
+        "print(proccodes.range_of('62323').id, proccodes.letter_group('J2650').id)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(archive)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(archive), "PATH": ""},
+    )
+    assert result.stdout.split() == ["62320-62327", "hcpcs-J"], result.stderr

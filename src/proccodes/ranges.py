@@ -238,7 +238,8 @@ def _parse(raw: Any) -> tuple[list[CodeRange], list[str]]:
             bid = text(sub, "id", where)
             mid = {"id": bid, "name": text(sub, "name", where), "level": "subsection"}
             mid |= {"parent": sid, "description": text(sub, "description", where, required=False)}
-            below.append((mid, leaves(sub.get("ranges"), bid, CodeSystem.CPT, where)))
+            items = sub.get("ranges") if isinstance(sub, dict) else None
+            below.append((mid, leaves(items, bid, CodeSystem.CPT, where)))
         if not below:
             problems.append(f"expected a non-empty list of subsections @ {at}.subsections")
         all_leaves = [leaf for _, group in below for leaf in group]
@@ -255,7 +256,7 @@ def _parse(raw: Any) -> tuple[list[CodeRange], list[str]]:
             problems.append(f"letter {letter!r} is not one capital letter @ {at}.letter")
             continue
         gid = f"hcpcs-{letter}"
-        subs = group.get("ranges", [])
+        subs = group.get("ranges") if isinstance(group, dict) else None
         found = leaves(subs, gid, CodeSystem.HCPCS, at) if subs else []
         for leaf in found:
             if leaf.first[0] != letter or leaf.last[0] != letter:
@@ -274,7 +275,7 @@ def _parse(raw: Any) -> tuple[list[CodeRange], list[str]]:
         )
         nodes.extend(found)
     problems.extend(_check(nodes))
-    return _with_spans(nodes), problems
+    return (nodes if problems else _with_spans(nodes)), problems
 
 
 def _inner(head: dict[str, Any], leaves: list[CodeRange], system: CodeSystem) -> CodeRange:
@@ -379,7 +380,7 @@ def _ancestors(node: CodeRange, by_id: Mapping[str, CodeRange]) -> list[CodeRang
     """The node's parent, grandparent... (nearest first); not the node itself."""
     found: list[CodeRange] = []
     parent = node.parent
-    while parent is not None:
+    while parent is not None and len(found) < len(LEVELS):  # ids are checked unique: no cycle
         up = by_id[parent]
         found.append(up)
         parent = up.parent
