@@ -82,6 +82,10 @@ CASES: list[tuple[str, str, int]] = [
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
     ("prednisolone acetate", "J2650", FIRST),
+    # sacroiliac joint
+    ("SI joint injection", "27096", FIRST),
+    ("iFuse", "27279", FIRST),
+    ("sacroilliac RFA", "64625", FIRST),
 ]
 
 
