@@ -86,6 +86,10 @@ CASES: list[tuple[str, str, int]] = [
     ("SI joint injection", "27096", FIRST),
     ("iFuse", "27279", FIRST),
     ("sacroilliac RFA", "64625", FIRST),
+    # trigger points
+    ("TPI", "20552", TOP3),
+    ("trigger piont injections", "20552", TOP3),
+    ("trigger point injections three muscles", "20553", TOP3),
 ]
 
 
