@@ -90,6 +90,10 @@ CASES: list[tuple[str, str, int]] = [
     ("TPI", "20552", TOP3),
     ("trigger piont injections", "20552", TOP3),
     ("trigger point injections three muscles", "20553", TOP3),
+    # sympathetic and occipital nerve blocks
+    ("stellate ganglion block", "64510", FIRST),
+    ("occiptal nerve block", "64405", FIRST),
+    ("lumbar sympathetic block", "64520", FIRST),
 ]
 
 
