@@ -94,6 +94,11 @@ CASES: list[tuple[str, str, int]] = [
     ("stellate ganglion block", "64510", FIRST),
     ("occiptal nerve block", "64405", FIRST),
     ("lumbar sympathetic block", "64520", FIRST),
+    # epidural catheters and blood patch
+    ("blood patch", "62273", FIRST),
+    ("epidual blood patch", "62273", FIRST),
+    ("thoracic epidural catheter", "62324", TOP3),
+    ("epidural catheter lumbar", "62326", TOP3),
 ]
 
 
