@@ -99,6 +99,11 @@ CASES: list[tuple[str, str, int]] = [
     ("epidual blood patch", "62273", FIRST),
     ("thoracic epidural catheter", "62324", TOP3),
     ("epidural catheter lumbar", "62326", TOP3),
+    # myelography
+    ("mylogram lumbar", "62304", FIRST),
+    ("myelogram neck", "62302", FIRST),
+    ("spinal tap dye test", "62304", TOP3),
+    ("total spine myelogram", "62305", FIRST),
 ]
 
 
