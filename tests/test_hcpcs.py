@@ -940,7 +940,9 @@ def test_cli_environment_variable():
     env = {"PROCCODES_CATALOG": str(EXCERPT)}
     shown = run("show", "G0260", env=env)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("G0260  Injection procedure for sacroiliac joint")
+    # G0260 is a curated record: its title stays, and the file's facts come from the variable
+    assert shown.stdout.startswith("G0260  Sacroiliac (SI) joint injection")
+    assert "From the CMS file\n  - year: 2019" in shown.stdout
     found = run("search", "morphine", "epidural", "--json", "--limit", "2", env=env)
     assert {r["code"] for r in json.loads(found.stdout)} == {"J2274", "Q9974"}
 

@@ -82,6 +82,28 @@ CASES: list[tuple[str, str, int]] = [
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
     ("prednisolone acetate", "J2650", FIRST),
+    # sacroiliac joint
+    ("SI joint injection", "27096", FIRST),
+    ("iFuse", "27279", FIRST),
+    ("sacroilliac RFA", "64625", FIRST),
+    # trigger points
+    ("TPI", "20552", TOP3),
+    ("trigger piont injections", "20552", TOP3),
+    ("trigger point injections three muscles", "20553", TOP3),
+    # sympathetic and occipital nerve blocks
+    ("stellate ganglion block", "64510", FIRST),
+    ("occiptal nerve block", "64405", FIRST),
+    ("lumbar sympathetic block", "64520", FIRST),
+    # epidural catheters and blood patch
+    ("blood patch", "62273", FIRST),
+    ("epidual blood patch", "62273", FIRST),
+    ("thoracic epidural catheter", "62324", TOP3),
+    ("epidural catheter lumbar", "62326", TOP3),
+    # myelography
+    ("mylogram lumbar", "62304", FIRST),
+    ("myelogram neck", "62302", FIRST),
+    ("spinal tap dye test", "62304", TOP3),
+    ("total spine myelogram", "62305", FIRST),
 ]
 
 
