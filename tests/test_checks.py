@@ -153,8 +153,21 @@ def test_companion_codes_resolve(record):
 
 
 def test_file_only_record_without_descriptor(record):
-    bare = attrs.evolve(record, clinical=None, billing=None, sources=(), reviewed=None)
+    bare = attrs.evolve(
+        record,
+        clinical=None,
+        billing=None,
+        sources=(),
+        reviewed=None,
+        descriptors=(),
+        file_facts=None,
+        pfs=None,
+        pfs_by_modifier=(),
+        rbcs=None,
+    )
     assert [p.field for p in check_record(bare)] == ["clinical"]
+    # an official-only record with any official data (here the PFS row) is whole
+    assert check_record(attrs.evolve(bare, pfs=record.pfs)) == []
 
 
 def test_official_titles_are_not_held_to_our_wording_rules(record):
