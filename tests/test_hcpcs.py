@@ -27,12 +27,13 @@ from proccodes import (
     Procedure,
     YearSeen,
     default_catalog,
+    load_catalog,
     load_hcpcs,
     load_hcpcs_years,
 )
 from proccodes.codes import CodeKind, CodeSystem, is_valid_code
 
-from .conftest import SHARED, TEST_DATA
+from .conftest import DATA_DIR, SHARED, TEST_DATA
 from .test_cli import run
 
 EXCERPT = TEST_DATA / "hcpcs2019_excerpt.txt"
@@ -246,8 +247,13 @@ def test_active_on_honours_the_file_dates(excerpt):
 # -- merging with the curated catalog ---------------------------------------------------------
 
 
+# The curated records alone, as the data folder holds them (the default catalog has the newer
+# official data under them): what a CMS file is merged with in these tests.
+CURATED = load_catalog(DATA_DIR)
+
+
 def test_merge_keeps_curated_details_and_adds_the_file(excerpt):
-    curated = default_catalog()
+    curated = CURATED
     merged = curated.merge(excerpt)
     assert set(merged) == set(curated) | set(excerpt)
     s9090 = merged["S9090"]
@@ -274,14 +280,14 @@ def test_a_conflict_with_the_curated_catalog_is_reported(tmp_path):
     lines[i] = put(lines[i], 92, b"Vertebral axial decompr. X".ljust(28))
     changed = load_hcpcs(write(tmp_path, lines))
     with pytest.raises(DataError) as caught:
-        default_catalog().merge(changed)
+        CURATED.merge(changed)
     assert len(caught.value.problems) == 1
     assert "S9090" in caught.value.problems[0]
     assert "@ S9090.descriptors" in caught.value.problems[0]
-    merged, conflicts = default_catalog().merge_report(changed, on_conflict="keep")
+    merged, conflicts = CURATED.merge_report(changed, on_conflict="keep")
     assert conflicts == list(caught.value.problems)
     assert merged["S9090"].descriptor("short") == "Vertebral axial decompressio"
-    replaced = default_catalog().merge(changed, on_conflict="replace")
+    replaced = CURATED.merge(changed, on_conflict="replace")
     assert replaced["S9090"].descriptor("short") == "Vertebral axial decompr. X"
 
 
@@ -334,7 +340,7 @@ def test_several_years_give_one_catalog_with_history(tmp_path):
     by_hand = load_hcpcs(EXCERPT).merge(load_hcpcs(older))
     assert dict(by_hand) == dict(catalog)
     # And the curated catalog on top keeps its details, with the history of both years.
-    merged = default_catalog().merge(catalog)
+    merged = CURATED.merge(catalog)
     assert merged["S9090"].clinical is not None
     assert [h.year for h in merged["S9090"].history] == [2018, 2019]
 
@@ -867,7 +873,7 @@ def test_full_2019_file_agrees_with_the_excerpt(full, excerpt):
 
 @needs_full_file
 def test_full_2019_file_merges_with_the_curated_catalog(full):
-    merged, conflicts = default_catalog().merge_report(full)
+    merged, conflicts = CURATED.merge_report(full)
     assert conflicts == []
     assert merged["S9090"].clinical is not None
     assert merged["S9090"].file_facts.coverage == "I"
@@ -936,13 +942,16 @@ def test_cli_show_with_a_loaded_file():
     )
 
 
-def test_cli_environment_variable():
-    env = {"PROCCODES_CATALOG": str(EXCERPT)}
+def test_cli_environment_variable(tmp_path):
+    # a file of a year newer than the shipped data's (the year is read from the name)
+    newer = tmp_path / "HCPC2027_ANWEB.txt"
+    newer.write_bytes(EXCERPT.read_bytes())
+    env = {"PROCCODES_CATALOG": str(newer)}
     shown = run("show", "G0260", env=env)
     assert shown.returncode == 0, shown.stderr
     # G0260 is a curated record: its title stays, and the file's facts come from the variable
     assert shown.stdout.startswith("G0260  Sacroiliac (SI) joint injection")
-    assert "From the CMS file\n  - year: 2019" in shown.stdout
+    assert "From the CMS file\n  - year: 2027" in shown.stdout
     found = run("search", "morphine", "epidural", "--json", "--limit", "2", env=env)
     assert {r["code"] for r in json.loads(found.stdout)} == {"J2274", "Q9974"}
 
@@ -951,26 +960,29 @@ def test_cli_conflicts_are_warnings_and_the_shipped_value_stays(tmp_path):
     lines = excerpt_lines()
     i = line_of(lines, "S9090")
     lines[i] = put(lines[i], 92, b"Vertebral axial decompr. X".ljust(28))
-    changed = write(tmp_path, lines)
+    # named for the shipped data's year, so that its values meet the shipped ones as equals
+    changed = write(tmp_path, lines, name="HCPC2026_changed.txt")
     result = run("show", "S9090", "--catalog", str(changed))
     assert result.returncode == 0
-    assert result.stderr == (
+    warnings = result.stderr.splitlines()
+    assert all(w.startswith(f"proccodes: warning: {changed}: record ") for w in warnings)
+    assert (
         f"proccodes: warning: {changed}: record S9090: short descriptor 'Vertebral axial "
         "decompressio' here but 'Vertebral axial decompr. X' in the other @ S9090.descriptors "
-        "(kept the value already in the catalog)\n"
-    )
+        "(kept the value already in the catalog)"
+    ) in warnings
     shown = " ".join(result.stdout.split())
     assert "Vertebral axial decompressio" in shown
     assert "decompr. X" not in shown
 
 
 def test_cli_validate_with_a_loaded_file():
-    result = run("validate", "--catalog", str(EXCERPT), "Q9974", "J2650", "A9999", "6229O")
+    result = run("validate", "--catalog", str(EXCERPT), "Q9974", "J2650", "A9998", "6229O")
     assert result.returncode == 1
     assert result.stdout.splitlines()[:3] == [
         "Q9974  valid    HCPCS Level II; terminated 2014-12-31, replaced by J2274",
         "J2650  valid    HCPCS Level II; in the catalog",
-        "A9999  valid    HCPCS Level II; not in the catalog",
+        "A9998  valid    HCPCS Level II; not in the catalog",
     ]
     doc = json.loads(run("validate", "--json", "--catalog", str(EXCERPT), "Q9974").stdout)
     assert doc[0]["listed"] is True
