@@ -284,7 +284,7 @@ class Catalog(Mapping[str, Procedure]):
         """Codes in the catalog close to ``code``: one character changed or two swapped.
 
         >>> default_catalog().suggest("62209")
-        ['62290']
+        ['62200', '62201', '62269', '62290', '69209']
         """
         check_type("code", code, str, "text (str)")
         check_int("limit", limit, minimum=0)

@@ -295,8 +295,8 @@ def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
-    >>> found["curated"], found["notice"][:35]
-    (False, 'Not curated: official data only. T')
+    >>> found["curated"], found["notice"][:32]
+    (False, 'Not curated: official data only.')
     """
     from ._convert import unstructure_procedure
     from ._describe import NOT_CURATED, cpt_text_notice
