@@ -167,10 +167,19 @@ def test_a_stale_index_costs_time_not_the_answer():
 
 
 def test_concurrent_first_gets_share_records_with_the_catalog(monkeypatch):
-    for name, fresh in (("_default", None), ("_built", {}), ("_aliases", {}), ("_headers", {})):
+    for name, fresh in (
+        ("_default", None),
+        ("_built", {}),
+        ("_aliases", {}),
+        ("_headers", {}),
+        ("_shards", {}),
+    ):
         monkeypatch.setattr(catalog_module, name, fresh)
     monkeypatch.setattr(catalog_module, "_index", None)
+    monkeypatch.setattr(catalog_module, "_official", None)
+    # curated codes, and official-only ones that share a data file with them ('99213', 'J1100')
     codes = ["62290", "64483", " 22630", "s9090", "62290 ", "72148", "0627T", "97110"]
+    codes += ["99213", " j1100", "64999", "J1100", "62287"]
     barrier = threading.Barrier(len(codes))
     found: dict[str, proccodes.Procedure] = {}
 
