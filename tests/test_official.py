@@ -259,6 +259,7 @@ def test_show_an_uncurated_cpt_code():
     assert "Not curated: official data only" in out
     assert "load_cpt_descriptors" in out
     assert "Office E&M - Established" in out
+    assert "Range: Evaluation and management (99202-99499) > Visits" in out
     assert "Medicare Physician Fee Schedule" in out
     assert "CMS HCPCS Level II January 2026" in " ".join(out.split())
 
@@ -284,6 +285,7 @@ def test_show_json_says_what_the_record_is():
     assert found["notice"].startswith("Not curated: official data only.")
     assert found["pfs"]["status"] == "A"
     assert [d["name"] for d in found["data_releases"]][1] == "CMS HCPCS Level II"
+    assert found["range"][-1]["name"] == "Office and outpatient visits"
 
 
 # -- reproducible, packaged -------------------------------------------------------------------

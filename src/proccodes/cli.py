@@ -290,8 +290,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
     """``show --json``: the record's JSON form (the data-file format) and, beside it, what
-    describes it: ``curated``, a ``notice`` where the record lacks official text, and the
-    ``data_releases`` it comes from.
+    describes it: ``curated``, its ``range`` in proccodes' range hierarchy (widest first), a
+    ``notice`` where the record lacks official text, and the ``data_releases`` it comes from.
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
@@ -303,6 +303,11 @@ def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[
 
     data = unstructure_procedure(record)
     data["curated"] = record.curated
+    from .ranges import path_of
+
+    data["range"] = [
+        {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
+    ]
     notices = [] if record.curated else [NOT_CURATED]
     cpt = cpt_text_notice(record)
     if cpt is not None:
@@ -366,6 +371,9 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
     notice = cpt_text_notice(record)
     if notice is not None:
         lines += _wrap(notice + ".", "")
+    path = _range_path(record.code)
+    if path:
+        lines += _wrap(f"Range: {path}", "  ", "")
 
     def section(title: str, items: Iterable[str], bullet: bool = True) -> None:
         items = list(items)
@@ -483,6 +491,16 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
     if record.system.value == "CPT":
         lines += _wrap(TRADEMARK, "")
     return "\n".join(lines) + "\n"
+
+
+def _range_path(code: str) -> str:
+    """Where the code sits in proccodes' range hierarchy, widest first, in our words."""
+    from .ranges import path_of
+
+    return " > ".join(
+        f"{r.name} ({r.first}-{r.last})" if r.first != r.last else f"{r.name} ({r.first})"
+        for r in path_of(code)
+    )
 
 
 def _history_lines(record: Procedure) -> list[str]:

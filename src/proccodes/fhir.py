@@ -73,6 +73,7 @@ _PROPERTIES = [
     ("pcTc", "code", "PFS professional/technical component indicator"),
     ("rbcsId", "code", "CMS Restructured BETOS Classification System class id"),
     ("rbcsFamily", "string", "CMS RBCS family name"),
+    ("range", "string", "Where the code sits in proccodes' range hierarchy (our words)"),
 ]
 
 
@@ -119,6 +120,11 @@ def _properties(record: Procedure, on: date | None = None) -> list[dict[str, Any
     if record.rbcs is not None:
         props.append({"code": "rbcsId", "valueCode": record.rbcs.id})
         props.append({"code": "rbcsFamily", "valueString": record.rbcs.family})
+    from .ranges import path_of
+
+    path = " > ".join(r.name for r in path_of(record.code))
+    if path:
+        props.append({"code": "range", "valueString": path})
     return props
 
 
