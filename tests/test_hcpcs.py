@@ -883,6 +883,7 @@ def test_cli_hcpcs_summary():
         "CMS HCPCS Level II 2019\n"
         "  procedures     10  (3 terminated, 2 added)\n"
         "  modifiers       4  (2 terminated, 0 added)\n"
+        "0 warnings (non-key fields left empty)\n"
     )
 
 
@@ -892,7 +893,8 @@ def test_cli_hcpcs_several_years(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "CMS HCPCS Level II 2018"
     assert lines[3] == "CMS HCPCS Level II 2019"
-    assert lines[-1] == "2018-2019 combined: 11 procedures, 4 modifiers; 1 not listed in 2019"
+    assert lines[-2] == "2018-2019 combined: 11 procedures, 4 modifiers; 1 not listed in 2019"
+    assert lines[-1] == "0 warnings (non-key fields left empty)"
 
 
 def test_cli_hcpcs_json_exports_the_records():

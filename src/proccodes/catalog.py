@@ -610,7 +610,10 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix == ".json")
+        try:
+            files = sorted(p for p in path.iterdir() if p.suffix == ".json")
+        except OSError as exc:
+            raise DataError(str(path), [f"cannot list the folder: {exc.strerror}"]) from exc
         if not files:
             raise DataError(str(path), ["no *.json catalog files in this folder"])
     elif path.exists():
@@ -619,6 +622,7 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         raise DataError(str(path), ["no such file or folder"])
     records: list[Procedure] = []
     modifiers: list[Modifier] = []
+    warnings: list[str] = []
     releases: list[str] = []
     dates: list[date] = []
     problems: list[str] = []
@@ -629,6 +633,7 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         releases.append(parsed.release)
         dates.append(parsed.as_of)
         modifiers.extend(parsed.modifiers)
+        warnings.extend(parsed.warnings)
         for record in parsed.procedures:
             if record.code in seen:
                 problems.append(
@@ -644,4 +649,5 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         release=" + ".join(dict.fromkeys(releases)),
         as_of=max(dates),
         modifiers=modifiers,
+        warnings=warnings,
     )

@@ -220,7 +220,10 @@ def load_cpt_descriptors(
         check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if _use_of(p.name) is not None)
+        try:
+            files = sorted(p for p in path.iterdir() if _use_of(p.name) is not None)
+        except OSError as exc:
+            raise DataError(str(path), [f"cannot list the folder: {exc.strerror}"]) from exc
         if not files:
             raise DataError(str(path), ["no AMA descriptor files (SHORTU, MEDU, LONGULT ...)"])
     elif path.exists():

@@ -86,7 +86,12 @@ def read_input(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
     try:
-        handle = open(source, "rb")  # noqa: SIM115 - closed below; checked before reading
+        # Non-blocking, so that opening a FIFO does not wait for a writer; a regular file
+        # reads the same either way, and anything else is refused before a byte is read.
+        fd = os.open(
+            source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+        handle = os.fdopen(fd, "rb")
     except IsADirectoryError as exc:
         raise DataError(source, [f"is a folder; expected {what}"]) from exc
     except (OSError, ValueError) as exc:
