@@ -364,8 +364,10 @@ def _extra_paths(extra: Sequence[str] | None) -> list[str]:
 
 def _load_any(path: str) -> Catalog:
     """A proccodes JSON catalog (file or folder) or, for anything else, a CMS HCPCS file."""
+    from .sources._files import path_kind
+
     p = Path(path)
-    if p.is_dir() or p.suffix.lower() == ".json":
+    if p.suffix.lower() == ".json" or path_kind(p) == "folder":
         return load_catalog(p)
     try:
         from .sources.hcpcs import load_hcpcs

@@ -158,6 +158,22 @@ def _read_member(
     return Input(source=label, name=os.path.basename(chosen.filename), data=data)
 
 
+def path_kind(path: str | os.PathLike[str]) -> str:
+    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever :func:`read_input` will
+    judge); a path the system cannot even look up (too long, a NUL) is a :class:`DataError`.
+
+    >>> path_kind("src"), path_kind("no/such/file"), path_kind("pyproject.toml")
+    ('folder', 'missing', 'other')
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError) as exc:
+        raise DataError(os.fspath(path), [f"cannot read: {_why(exc)}"]) from exc
+    return "folder" if stat.S_ISDIR(info.st_mode) else "other"
+
+
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
     """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed).
 
