@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import proccodes
 from proccodes import Catalog, ProcCodesError, default_catalog, fhir
-from proccodes.cli import main
+from proccodes.cli import main, render
 from proccodes.cpt import load_cpt_descriptors
 from proccodes.export import catalog_json
 
@@ -79,6 +79,13 @@ def _excerpt() -> Catalog:
     return load_hcpcs(TEST_DATA / "hcpcs2019_excerpt.txt")
 
 
+def _assert_complete(value: object) -> None:
+    from proccodes.testing import assert_complete
+
+    with contextlib.suppress(AssertionError):  # its documented way to report problems
+        assert_complete(value)  # type: ignore[arg-type]
+
+
 # Each target takes one junk value and calls the API with it in one argument position.
 TARGETS: dict[str, Callable[[Any], object]] = {
     "normalize_code": proccodes.normalize_code,
@@ -127,6 +134,8 @@ TARGETS: dict[str, Callable[[Any], object]] = {
     "fhir.validate_code": lambda x: fhir.validate_code(_catalog(), x),
     "fhir.validate_code display": lambda x: fhir.validate_code(_catalog(), "62290", display=x),
     "catalog_json": catalog_json,
+    "render": render,
+    "assert_complete": _assert_complete,
 }
 
 

@@ -910,6 +910,27 @@ def test_cli_hcpcs_json_exports_the_records():
     assert q9974["file_facts"]["cross_references"] == ["J2274"]
 
 
+def test_cli_hcpcs_counts_and_shows_warnings(tmp_path):
+    lines = excerpt_lines()
+    for code in ("J2650", "Q9974", "S9090", "G0260", "J2274", "P7001"):
+        i = line_of(lines, code)
+        lines[i] = put(lines[i], 269, b"2019O101")
+    path = write(tmp_path, lines)
+    result = run("hcpcs", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("6 warnings (non-key fields left empty)\n")
+    shown = result.stderr.splitlines()
+    assert len(shown) == 6  # five warnings, then how many more
+    assert shown[0].startswith(f"proccodes: warning: {path}: line ")
+    assert "added date (269-276): not a date as YYYYMMDD (found '2019O101')" in shown[0]
+    assert shown[-1] == "proccodes: warning: ... and 1 more (all of them are in --json)"
+    as_json = run("hcpcs", str(path), "--json")
+    assert len(json.loads(as_json.stdout)["warnings"]) == 6
+    strict = run("hcpcs", str(path), "--strict")
+    assert strict.returncode == 2
+    assert strict.stderr.count("strict=True makes this an error") == 6
+
+
 def test_cli_hcpcs_bad_input(tmp_path):
     junk = tmp_path / "junk.txt"
     junk.write_text("not a code file\n")

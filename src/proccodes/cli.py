@@ -427,6 +427,10 @@ def render(record: Procedure, *, release: str = "") -> str:
     >>> print(render(get("62290")).splitlines()[0])
     62290  Lumbar discography (disc injection for a discogram)
     """
+    from ._args import check_type
+
+    check_type("record", record, Procedure, "a Procedure")
+    check_type("release", release, str, "text (str)")
     lines: list[str] = [*_wrap(f"{record.code}  {record.title}", "       ", "")]
     facts = [record.kind.value]
     billing = record.billing
