@@ -554,6 +554,13 @@ def test_non_key_fields_are_warnings(tmp_path):
     assert catalog["G0260"].title == whole["G0260"].title
     assert len(catalog) == len(whole)
     assert len(problems_of_strict(path)) == 4
+    # merging concatenates the warnings; pickling keeps them
+    import pickle
+
+    merged = catalog.merge(whole, on_conflict="keep")
+    assert merged.warnings == catalog.warnings
+    assert whole.merge(catalog, on_conflict="keep").warnings == catalog.warnings
+    assert pickle.loads(pickle.dumps(merged)).warnings == catalog.warnings
 
 
 def problems_of_strict(path: Path) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from typing import Any, NoReturn, TextIO, cast
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError
+from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, _quote
 from .records import Modifier, Procedure, Statement
 
 __all__ = ["main"]
@@ -327,7 +327,9 @@ def _date_arg(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a date as YYYY-MM-DD, got {_quote(text)}"
+        ) from None
 
 
 def _positive_int(text: str) -> int:
@@ -336,7 +338,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {_quote(text)}")
     return value
 
 
@@ -349,7 +351,14 @@ def _catalog(extra: Sequence[str] | None, base: Catalog | None = None) -> Catalo
     """
     catalog = default_catalog() if base is None else base
     for path in _extra_paths(extra):
-        catalog, conflicts = catalog.merge_report(_load_any(path), on_conflict="keep")
+        loaded = _load_any(path)
+        count = _warning_count(loaded.warnings)
+        if count:
+            _warn(
+                f"{path}: {count} warning{'s' if count != 1 else ''}: malformed non-key "
+                f"fields, left empty (`proccodes hcpcs {path}` lists them)"
+            )
+        catalog, conflicts = catalog.merge_report(loaded, on_conflict="keep")
         for conflict in conflicts:
             _warn(f"{path}: {conflict} (kept the value already in the catalog)")
     return catalog
