@@ -364,7 +364,7 @@ class Catalog(Mapping[str, Procedure]):
             release=release,
             as_of=max(dates) if dates else None,
             modifiers=modifiers.values(),
-            sources=(*self._sources, *other._sources),
+            sources=(*_sources_of(self), *_sources_of(other)),
             warnings=self._warnings + other._warnings,
         )
         return catalog, conflicts
@@ -413,6 +413,13 @@ def _restore(
 # One lock for building any catalog's search index (a catalog holds no lock, so it pickles);
 # replaced in a forked child, like _default_lock below.
 _index_lock = threading.Lock()
+
+
+def _sources_of(catalog: Catalog) -> tuple[DataRelease, ...]:
+    """A catalog's sources; one built from its release when it states none (a loaded file)."""
+    if catalog._sources or not catalog._release:
+        return catalog._sources
+    return (DataRelease(name=catalog._release, release="", as_of=catalog._as_of),)
 
 
 def _code_distance(a: str, b: str) -> int:

@@ -637,7 +637,8 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
         tail.append(
             "Data: "
             + "; ".join(
-                f"{s.name} {s.release}" + (f" (as of {s.as_of.isoformat()})" if s.as_of else "")
+                " ".join(filter(None, (s.name, s.release)))
+                + (f" (as of {s.as_of.isoformat()})" if s.as_of else "")
                 for s in sources
             )
         )

@@ -466,7 +466,7 @@ class DataRelease:
 
     def __str__(self) -> str:
         when = f", as of {self.as_of.isoformat()}" if self.as_of is not None else ""
-        return f"{self.name} {self.release}{when}"
+        return " ".join(filter(None, (self.name, self.release))) + when
 
 
 @attrs.frozen(kw_only=True)
