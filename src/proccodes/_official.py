@@ -235,8 +235,7 @@ class Manifest:
         self.descriptor_sources: list[str] = []
         self.pfs_releases: list[str] = []
         self.shards: list[str] = []
-        self.rbcs: list[RbcsClass] = []
-        major = {"Y": True, "N": False, "": None}
+        self.rbcs = _RbcsTable()
         for line in text.splitlines():
             if not line or line.startswith("#"):
                 continue
@@ -252,16 +251,37 @@ class Manifest:
             elif kind == "pfs":
                 self.pfs_releases.append(fields[0])
             elif kind == "rbcs":
-                rbcs_id, category, subcategory, family, is_major = fields
-                self.rbcs.append(
-                    RbcsClass(
-                        id=rbcs_id,
-                        category=category,
-                        subcategory=subcategory,
-                        family=family,
-                        major=major[is_major],
-                    )
-                )
+                self.rbcs.rows.append(fields)
+
+
+_MAJOR = {"Y": True, "N": False, "": None}
+
+
+class _RbcsTable:
+    """The manifest's RBCS classes by index, each built on first use: a first ``get`` needs
+    one of some 270."""
+
+    __slots__ = ("built", "rows")
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.built: dict[int, RbcsClass] = {}
+
+    def __getitem__(self, index: int) -> RbcsClass:
+        found = self.built.get(index)
+        if found is None:
+            rbcs_id, category, subcategory, family, is_major = self.rows[index]
+            found = self.built[index] = RbcsClass(
+                id=rbcs_id,
+                category=category,
+                subcategory=subcategory,
+                family=family,
+                major=_MAJOR[is_major],
+            )
+        return found
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 # -- reading lines -----------------------------------------------------------------------------
