@@ -333,3 +333,13 @@ def test_the_build_step_is_documented():
     text = (ROOT / "docs" / "data.md").read_text("utf-8")
     assert "tools/build_data.py" in text
     assert Path(ROOT / "tools" / "build_data.py").is_file()
+
+
+def test_records_repr_as_attrs_writes_it():
+    # the record classes share one __repr__ (cheaper to create at import); it must read exactly
+    # as the one attrs would generate
+    for record in (get("J1100"), get("64635"), get("64635").pfs, get("99213").rbcs):
+        cls = type(record)
+        fields = attrs.fields(cls)
+        twin = attrs.make_class(cls.__name__, {a.name: attrs.field() for a in fields})
+        assert repr(record) == repr(twin(**{a.name: getattr(record, a.name) for a in fields}))

@@ -252,8 +252,21 @@ class Supervision(StrEnum):
     # another PT, but only the certified PT bills
 
 
-@attrs.frozen(kw_only=True)
-class Descriptor:
+class _Record:
+    """What every record class shares: a ``repr`` as attrs writes it (``Name(field=value, ...)``),
+    made by this one function instead of code that attrs would compile for each class at
+    import, a third of what creating a class costs (docs/performance.md, cold ``get``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        fields = getattr(type(self), "__attrs_attrs__", ())
+        inner = ", ".join(f"{a.name}={getattr(self, a.name)!r}" for a in fields)
+        return f"{type(self).__qualname__}({inner})"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Descriptor(_Record):
     """An official descriptor text and where it came from (a CMS file, a licensed AMA file)."""
 
     use: DescriptorUse
@@ -261,8 +274,8 @@ class Descriptor:
     source: str
 
 
-@attrs.frozen(kw_only=True)
-class Source:
+@attrs.frozen(kw_only=True, repr=False)
+class Source(_Record):
     """A work a record relies on: a citation and at least one identifier to find it by."""
 
     id: str
@@ -286,8 +299,8 @@ class Source:
         return self.document or self.url
 
 
-@attrs.frozen(kw_only=True)
-class Statement:
+@attrs.frozen(kw_only=True, repr=False)
+class Statement(_Record):
     """One statement of a record, with the ids of the sources that support it (if any).
 
     In JSON a statement without sources may be written as a plain string.
@@ -297,16 +310,16 @@ class Statement:
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class CodeRef:
+@attrs.frozen(kw_only=True, repr=False)
+class CodeRef(_Record):
     """A code that goes with this one, and why."""
 
     code: str
     note: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class Duration:
+@attrs.frozen(kw_only=True, repr=False)
+class Duration(_Record):
     """How long the procedure usually takes, in minutes."""
 
     minutes_min: int
@@ -314,8 +327,8 @@ class Duration:
     note: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class Alternative:
+@attrs.frozen(kw_only=True, repr=False)
+class Alternative(_Record):
     """Another way to reach the same goal, and the codes that report it.
 
     ``no_dedicated_code`` marks a procedure that has no code of its own; ``codes`` then names the
@@ -329,8 +342,8 @@ class Alternative:
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class ClinicalDetails:
+@attrs.frozen(kw_only=True, repr=False)
+class ClinicalDetails(_Record):
     """What the procedure is, for a patient, in plain words. Curated records only."""
 
     common_names: tuple[str, ...]
@@ -350,8 +363,8 @@ class ClinicalDetails:
     evidence: tuple[Statement, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class Billing:
+@attrs.frozen(kw_only=True, repr=False)
+class Billing(_Record):
     """How the code is reported: unit, add-on status, companion codes, body region.
 
     ``bilateral`` states how work on both sides is reported, in the terms of the PFS bilateral
@@ -369,8 +382,8 @@ class Billing:
     bilateral: Bilateral | None = None
 
 
-@attrs.frozen(kw_only=True)
-class HcpcsFacts:
+@attrs.frozen(kw_only=True, repr=False)
+class HcpcsFacts(_Record):
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
 
     year: int | None = None
@@ -391,8 +404,8 @@ class HcpcsFacts:
     action_effective: date | None = None
 
 
-@attrs.frozen(kw_only=True)
-class PfsFacts:
+@attrs.frozen(kw_only=True, repr=False)
+class PfsFacts(_Record):
     """What one row of the Medicare PFS relative value file states about a code.
 
     ``modifier`` is empty for the code's own row and ``26``, ``TC`` or ``53`` for a row the file
@@ -435,8 +448,8 @@ class PfsFacts:
     extra: tuple[str, ...] = ()  # columns this loader does not know, each "HEADER=value"
 
 
-@attrs.frozen(kw_only=True)
-class RbcsClass:
+@attrs.frozen(kw_only=True, repr=False)
+class RbcsClass(_Record):
     """CMS's Restructured BETOS classification of a code (public domain CMS data).
 
     >>> RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal",
@@ -451,8 +464,8 @@ class RbcsClass:
     major: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
-class DataRelease:
+@attrs.frozen(kw_only=True, repr=False)
+class DataRelease(_Record):
     """One data source a catalog was built from: its name, release and as-of date.
 
     >>> DataRelease(name="CMS HCPCS Level II", release="January 2026", as_of=date(2026, 1, 12))
@@ -469,8 +482,8 @@ class DataRelease:
         return " ".join(filter(None, (self.name, self.release))) + when
 
 
-@attrs.frozen(kw_only=True)
-class YearSeen:
+@attrs.frozen(kw_only=True, repr=False)
+class YearSeen(_Record):
     """How one year's official file listed a code: its long descriptor and status that year."""
 
     year: int
@@ -479,7 +492,7 @@ class YearSeen:
     terminated: date | None = None
 
 
-class _Listed:
+class _Listed(_Record):
     """What a procedure and a modifier share: days in effect, official texts, years listed.
 
     A plain slotted base: attrs makes the fields in each record class; these methods only read
@@ -539,7 +552,7 @@ class _Listed:
         return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Procedure(_Listed):
     """One procedure code's record.
 
@@ -593,7 +606,7 @@ class Procedure(_Listed):
         return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Modifier(_Listed):
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
@@ -607,8 +620,8 @@ class Modifier(_Listed):
     history: tuple[YearSeen, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class Problem:
+@attrs.frozen(kw_only=True, repr=False)
+class Problem(_Record):
     """One finding of :func:`~proccodes.check_record` or :func:`~proccodes.check_catalog`.
 
     >>> str(Problem(code="62290", field="clinical.risks", message="is empty"))
