@@ -335,11 +335,22 @@ def test_the_build_step_is_documented():
     assert Path(ROOT / "tools" / "build_data.py").is_file()
 
 
-def test_records_repr_as_attrs_writes_it():
-    # the record classes share one __repr__ (cheaper to create at import); it must read exactly
-    # as the one attrs would generate
+def test_records_repr_and_compare_as_attrs_would():
+    # the record classes share one __repr__, __eq__ and __hash__ (cheaper to create at
+    # import); they must behave exactly as the ones attrs would generate
     for record in (get("J1100"), get("64635"), get("64635").pfs, get("99213").rbcs):
         cls = type(record)
         fields = attrs.fields(cls)
         twin = attrs.make_class(cls.__name__, {a.name: attrs.field() for a in fields})
         assert repr(record) == repr(twin(**{a.name: getattr(record, a.name) for a in fields}))
+        copy = attrs.evolve(record)
+        assert copy == record
+        assert copy is not record
+        assert hash(copy) == hash(record)
+        assert not copy != record  # noqa: SIM202
+        changed = attrs.evolve(record, **{fields[0].name: "other"})
+        assert changed != record
+        assert record != twin(**{a.name: getattr(record, a.name) for a in fields})
+        assert record.__eq__(1) is NotImplemented
+    statement = Statement(text="x")
+    assert {statement, Statement(text="x")} == {statement}

@@ -17,9 +17,11 @@ attrs.exceptions.FrozenInstanceError: can't set attribute
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -252,10 +254,29 @@ class Supervision(StrEnum):
     # another PT, but only the certified PT bills
 
 
+_values_of: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a record's field values as a tuple, in field order (C-speed)."""
+    found = _values_of.get(cls)
+    if found is None:
+        names = [a.name for a in getattr(cls, "__attrs_attrs__", ())]
+        getter = operator.attrgetter(*names)
+        found = getter if len(names) > 1 else (lambda obj: (getter(obj),))
+        _values_of[cls] = found
+    return found
+
+
 class _Record:
-    """What every record class shares: a ``repr`` as attrs writes it (``Name(field=value, ...)``),
-    made by this one function instead of code that attrs would compile for each class at
-    import, a third of what creating a class costs (docs/performance.md, cold ``get``)."""
+    """What every record class shares: ``repr``, ``==`` and ``hash`` over the fields, as attrs
+    writes them (``Name(field=value, ...)``; equal when of one class with equal fields).
+
+    attrs would compile these methods for each class at import, most of what creating a
+    record class costs, and creating the classes is most of a cold ``get``
+    (docs/performance.md); one shared implementation costs nothing at import and compares as
+    fast (``operator.attrgetter`` reads the fields in C).
+    """
 
     __slots__ = ()
 
@@ -264,8 +285,19 @@ class _Record:
         inner = ", ".join(f"{a.name}={getattr(self, a.name)!r}" for a in fields)
         return f"{type(self).__qualname__}({inner})"
 
+    def __eq__(self, other: object) -> bool:
+        cls = type(self)
+        if other.__class__ is not cls:
+            return NotImplemented
+        values = _values(cls)
+        return values(self) == values(other)
 
-@attrs.frozen(kw_only=True, repr=False)
+    def __hash__(self) -> int:
+        cls = type(self)
+        return hash((cls.__qualname__, _values(cls)(self)))
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Descriptor(_Record):
     """An official descriptor text and where it came from (a CMS file, a licensed AMA file)."""
 
@@ -274,7 +306,7 @@ class Descriptor(_Record):
     source: str
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Source(_Record):
     """A work a record relies on: a citation and at least one identifier to find it by."""
 
@@ -299,7 +331,7 @@ class Source(_Record):
         return self.document or self.url
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Statement(_Record):
     """One statement of a record, with the ids of the sources that support it (if any).
 
@@ -310,7 +342,7 @@ class Statement(_Record):
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class CodeRef(_Record):
     """A code that goes with this one, and why."""
 
@@ -318,7 +350,7 @@ class CodeRef(_Record):
     note: str = ""
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Duration(_Record):
     """How long the procedure usually takes, in minutes."""
 
@@ -327,7 +359,7 @@ class Duration(_Record):
     note: str = ""
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Alternative(_Record):
     """Another way to reach the same goal, and the codes that report it.
 
@@ -342,7 +374,7 @@ class Alternative(_Record):
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ClinicalDetails(_Record):
     """What the procedure is, for a patient, in plain words. Curated records only."""
 
@@ -363,7 +395,7 @@ class ClinicalDetails(_Record):
     evidence: tuple[Statement, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Billing(_Record):
     """How the code is reported: unit, add-on status, companion codes, body region.
 
@@ -382,7 +414,7 @@ class Billing(_Record):
     bilateral: Bilateral | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class HcpcsFacts(_Record):
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
 
@@ -404,7 +436,7 @@ class HcpcsFacts(_Record):
     action_effective: date | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class PfsFacts(_Record):
     """What one row of the Medicare PFS relative value file states about a code.
 
@@ -448,7 +480,7 @@ class PfsFacts(_Record):
     extra: tuple[str, ...] = ()  # columns this loader does not know, each "HEADER=value"
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class RbcsClass(_Record):
     """CMS's Restructured BETOS classification of a code (public domain CMS data).
 
@@ -464,7 +496,7 @@ class RbcsClass(_Record):
     major: bool | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DataRelease(_Record):
     """One data source a catalog was built from: its name, release and as-of date.
 
@@ -482,7 +514,7 @@ class DataRelease(_Record):
         return " ".join(filter(None, (self.name, self.release))) + when
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class YearSeen(_Record):
     """How one year's official file listed a code: its long descriptor and status that year."""
 
@@ -552,7 +584,7 @@ class _Listed(_Record):
         return None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Procedure(_Listed):
     """One procedure code's record.
 
@@ -606,7 +638,7 @@ class Procedure(_Listed):
         return None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Modifier(_Listed):
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
@@ -620,7 +652,7 @@ class Modifier(_Listed):
     history: tuple[YearSeen, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Problem(_Record):
     """One finding of :func:`~proccodes.check_record` or :func:`~proccodes.check_catalog`.
 
