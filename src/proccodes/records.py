@@ -70,6 +70,7 @@ class UnitOfService(StrEnum):
     PER_EVALUATION = "per evaluation"
     PER_15_MINUTES = "per 15 minutes"
     PER_DOSE = "per dose"
+    PER_ML = "per 1 mL"
     PER_ITEM = "per item"
 
 

@@ -1,0 +1,65 @@
+"""Plain language: every curated record's patient-facing text reads at US school grade 8 or below.
+
+The formula lives in tools/readability.py (one copy, also used to report grades by hand); this
+test loads it from there and checks it on sentences whose grade was worked out by hand.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+import pytest
+
+from proccodes import default_catalog
+
+from .conftest import ROOT
+
+
+def _load_readability() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("readability", ROOT / "tools" / "readability.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+readability = _load_readability()
+CURATED = sorted(code for code, record in default_catalog().items() if record.curated)
+
+
+def test_syllable_rule_on_known_words() -> None:
+    counts = {w: readability.syllables(w) for w in ["the", "therapy", "injection", "recommended"]}
+    assert counts == {"the": 1, "therapy": 3, "injection": 3, "recommended": 4}
+
+
+def test_grade_of_known_sentences() -> None:
+    # 6 words, 1 sentence, 6 syllables: 0.39 * 6 + 11.8 * 1 - 15.59
+    assert readability.grade(["The cat sat on the mat."]) == pytest.approx(-1.45)
+    # 5 words, 1 sentence, 3 + 3 + 1 + 1 + 4 = 12 syllables: 0.39 * 5 + 11.8 * 12 / 5 - 15.59
+    hard = "Injection therapy is not recommended."
+    assert readability.grade([hard]) == pytest.approx(14.68)
+    # together: 11 words, 2 sentences, 18 syllables
+    together = readability.grade(["The cat sat on the mat.", hard])
+    assert together == pytest.approx(0.39 * 11 / 2 + 11.8 * 18 / 11 - 15.59)
+
+
+def test_a_record_without_clinical_text_has_grade_zero() -> None:
+    assert readability.grade(readability.patient_texts(object())) == 0.0
+
+
+def test_every_curated_record_is_counted() -> None:
+    assert len(CURATED) >= 64
+
+
+@pytest.mark.parametrize("code", CURATED)
+def test_patient_text_reads_at_grade_8_or_below(code: str) -> None:
+    record = default_catalog()[code]
+    texts = readability.patient_texts(record)
+    assert texts, f"{code} has no patient-facing text"
+    grade = readability.grade(texts)
+    assert grade <= readability.LIMIT, (
+        f"{code} reads at grade {grade:.1f}, above {readability.LIMIT}; "
+        f"run python tools/readability.py {code} for its hardest sentences"
+    )
