@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from . import ranges
     from .catalog import Catalog, default_catalog, get, load_catalog, search
     from .checks import check_catalog, check_record
     from .codes import (
@@ -35,6 +36,16 @@ if TYPE_CHECKING:
         InvalidCodeError,
         ProcCodesError,
         UnknownCodeError,
+    )
+    from .ranges import (
+        CodeRange,
+        children,
+        codes_in,
+        get_range,
+        letter_group,
+        path_of,
+        range_of,
+        title_for,
     )
     from .records import (
         Alternative,
@@ -66,6 +77,7 @@ __all__ = [
     "Code",
     "CodeKind",
     "CodeNotActiveError",
+    "CodeRange",
     "CodeRef",
     "CodeSystem",
     "CptSection",
@@ -88,16 +100,24 @@ __all__ = [
     "__version__",
     "check_catalog",
     "check_record",
+    "children",
+    "codes_in",
     "default_catalog",
     "get",
+    "get_range",
     "is_valid_code",
     "is_valid_codes",
+    "letter_group",
     "load_catalog",
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
     "normalize_code",
+    "path_of",
+    "range_of",
+    "ranges",
     "search",
+    "title_for",
     "validate_code",
 ]
 
@@ -106,6 +126,19 @@ _HOME = {
     **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
+    **dict.fromkeys(
+        [
+            "CodeRange",
+            "children",
+            "codes_in",
+            "get_range",
+            "letter_group",
+            "path_of",
+            "range_of",
+            "title_for",
+        ],
+        "ranges",
+    ),
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
     **dict.fromkeys(
         [
@@ -155,7 +188,14 @@ _HOME = {
 }
 
 
+# Public submodules, imported on first use: proccodes.ranges (its ranges() lists the hierarchy;
+# a function of that name here would be replaced by the module as soon as it is imported).
+_SUBMODULES = frozenset({"ranges"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return import_module(f".{name}", __name__)
     home = _HOME.get(name)
     if home is not None:
         value = getattr(import_module(f".{home}", __name__), name)
