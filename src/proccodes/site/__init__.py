@@ -182,10 +182,9 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         written.write(
             f"assets/{name}", resources.files(__name__).joinpath("static", name).read_text("utf-8")
         )
-    index_text = "window.PROCCODES_INDEX = " + json.dumps(
-        search_data(catalog), separators=(",", ":"), ensure_ascii=False
-    )
-    written.write("assets/search-index.js", index_text + ";\n")
+    data = json.dumps(search_data(catalog), separators=(",", ":"), ensure_ascii=False)
+    index_text = f"window.PROCCODES_INDEX = {data};\n"
+    written.write("assets/search-index.js", index_text)
 
     record_page = env.get_template("record.html")
     for record in site.curated:
