@@ -285,7 +285,7 @@
       codeSpan.className = "code";
       codeSpan.textContent = idx.codes[i];
       a.appendChild(codeSpan);
-      a.appendChild(document.createTextNode(idx.data.titles[i]));
+      a.appendChild(document.createTextNode(" " + idx.data.titles[i]));
       li.appendChild(a);
       if (idx.data.where[i]) {
         var note = document.createElement("span");
