@@ -186,7 +186,7 @@ def test_an_uncurated_code_has_a_stable_anchor_saying_it_is_not_curated(site, mi
     assert mixed_catalog[code].title in entry.replace("&#39;", "'").replace("&amp;", "&")
     # and the search index points there
     data = search_data(mixed_catalog)
-    assert data["where"][data["codes"].index(code)] == key
+    assert data["ranges"][data["where"][data["codes"].index(code)]] == key
 
 
 def test_a_curated_hcpcs_page_shows_the_public_official_texts(site):
@@ -220,6 +220,7 @@ def test_the_search_index_is_the_librarys(mixed_catalog):
     assert data["codes"] == sorted(default_catalog())
     assert set(data["postings"]) >= {"discogram", "lumbar", "epidural"}
     assert "lumbar discogram" in data["names"]
+    assert "lumbar discography disc injection for a discogram" not in data["names"]  # a title
     with pytest.raises(TypeError, match="catalog must be a Catalog"):
         search_data({})  # type: ignore[arg-type]
 

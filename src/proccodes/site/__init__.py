@@ -101,38 +101,60 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
     """The search index the site's script reads: the library's index, in compact JSON form.
 
     Curated records are indexed as :func:`proccodes.search` indexes them; the others by code
-    and title only (their official descriptors are left out to keep the file small).
+    and title only (their official descriptors are left out to keep the file small). Record
+    ``i`` is the ``i``-th code in code order. Compact forms, which ``search.js`` expands:
+
+    - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
+    - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
+    - ``postings[token]`` is ``[idf, record, weight, record, weight, ...]``, each record number
+      after the first a difference from the one before, each weight a place in ``weights``;
+    - ``names`` holds only what the titles do not say: a title's words make a name of its
+      record by themselves.
 
     >>> from proccodes import default_catalog
     >>> data = search_data(default_catalog())
-    >>> data["codes"][:2], "discogram" in data["names"]
-    (['0627T', '0628T'], True)
+    >>> [data["codes"][i] for i in data["names"]["discogram"]]
+    ['62290', '62291']
     """
     if not isinstance(catalog, Catalog):
         raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
-    from .._search import SearchIndex
+    from .._search import SearchIndex, _name_key, tokenize
 
     records = [
         r if r.curated else attrs.evolve(r, descriptors=(), billing=None) for r in catalog.values()
     ]
     index = SearchIndex(records)
+    ordered = index._records
     weights: dict[float, int] = {}
     postings: dict[str, list[float | int]] = {}
     for token, found in index._postings.items():
         flat: list[float | int] = [index._idf[token]]
+        last = 0
         for i, weight in sorted(found.items()):
-            flat += (i, weights.setdefault(weight, len(weights)))
+            flat += (i - last, weights.setdefault(weight, len(weights)))
+            last = i
         postings[token] = flat
-    ordered = index._records
+    by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
+    names: dict[str, list[int]] = {}
+    for name, ids in index._names.items():
+        rest = [i for i in ids if by_title[i] != name]
+        if rest:
+            names[name] = rest
+    titles: dict[str, int] = {}
+    ranges: dict[str, int] = {}
     return {
         "codes": [r.code for r in ordered],
-        "titles": [r.title for r in ordered],
-        # where a code's page is: "" for a curated record's own page, else its range key
-        "where": ["" if r.curated else range_of(r.code)[0] for r in ordered],
+        "title": [titles.setdefault(r.title, len(titles)) for r in ordered],
+        "titles": list(titles),
+        "where": [
+            -1 if r.curated else ranges.setdefault(range_of(r.code)[0], len(ranges))
+            for r in ordered
+        ],
+        "ranges": list(ranges),
         "addons": sorted(index._add_ons),
         "weights": list(weights),
         "postings": postings,
-        "names": {name: list(ids) for name, ids in index._names.items()},
+        "names": names,
     }
 
 

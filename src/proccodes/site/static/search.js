@@ -82,7 +82,21 @@
     this.raw = data.postings;
     this.cache = new Map();
     this.vocab = Object.keys(data.postings).sort();
-    this.nameKeys = Object.keys(data.names).sort();
+    // a title's words make a name of its record; `names` adds the other names
+    var names = new Map();
+    var add = function (key, i) {
+      var ids = names.get(key);
+      if (ids === undefined) { names.set(key, [i]); } else if (ids.indexOf(i) < 0) { ids.push(i); }
+    };
+    for (i = 0; i < data.codes.length; i++) {
+      var title = data.titles[data.title[i]];
+      if (tokenize(title).length) { add(nameKey(title), i); }
+    }
+    Object.keys(data.names).forEach(function (key) {
+      data.names[key].forEach(function (i) { add(key, i); });
+    });
+    this.names = names;
+    this.nameKeys = Array.from(names.keys()).sort();
     this.deletes = null;  // built on the first query that needs typo tolerance
   }
 
@@ -94,8 +108,11 @@
   Index.prototype.posting = function (token) {
     var found = this.cache.get(token);
     if (found === undefined) {
-      var flat = this.raw[token], weights = this.data.weights, w = new Map();
-      for (var k = 1; k < flat.length; k += 2) { w.set(flat[k], weights[flat[k + 1]]); }
+      var flat = this.raw[token], weights = this.data.weights, w = new Map(), i = 0;
+      for (var k = 1; k < flat.length; k += 2) {
+        i += flat[k];  // record numbers after the first are differences
+        w.set(i, weights[flat[k + 1]]);
+      }
       found = { idf: flat[0], w: w };
       this.cache.set(token, found);
     }
@@ -155,7 +172,7 @@
     var stop = Math.min(at + MAX_EXPANSIONS, keys.length);
     for (var k = at; k < stop; k++) {
       if (keys[k].lastIndexOf(key, 0) !== 0) { break; }
-      var ids = this.data.names[keys[k]];
+      var ids = this.names.get(keys[k]);
       for (var j = 0; j < ids.length; j++) { into.set(ids[j], 2); }
     }
   };
@@ -213,8 +230,7 @@
     if (code.length >= 3 && (DIGITS.test(code.slice(1)) || DIGITS.test(code.slice(0, -1)))) {
       this.codesStarting(code, tiers);
     }
-    (Object.prototype.hasOwnProperty.call(this.data.names, key) ? this.data.names[key] : [])
-      .forEach(function (i) { tiers.set(i, 3); });
+    (this.names.get(key) || []).forEach(function (i) { tiers.set(i, 3); });
     var exact = this.codeIds.get(code);
     if (exact !== undefined) { tiers.set(exact, 4); }
     var expanded = [], seen = new Set();
@@ -247,7 +263,12 @@
 
   Index.prototype.url = function (i) {
     var where = this.data.where[i], code = this.codes[i];
-    return where ? "ranges/" + where + ".html#" + code : "codes/" + code + ".html";
+    return where < 0 ? "codes/" + code + ".html" :
+      "ranges/" + this.data.ranges[where] + ".html#" + code;
+  };
+
+  Index.prototype.title = function (i) {
+    return this.data.titles[this.data.title[i]];
   };
 
   var index = null;
@@ -285,9 +306,9 @@
       codeSpan.className = "code";
       codeSpan.textContent = idx.codes[i];
       a.appendChild(codeSpan);
-      a.appendChild(document.createTextNode(" " + idx.data.titles[i]));
+      a.appendChild(document.createTextNode(" " + idx.title(i)));
       li.appendChild(a);
-      if (idx.data.where[i]) {
+      if (idx.data.where[i] >= 0) {
         var note = document.createElement("span");
         note.className = "kind";
         note.textContent = "not curated: official data only";
