@@ -317,3 +317,11 @@ def test_a_whole_hcpcs_release_builds(tmp_path):
         .removesuffix(";\n")
     )
     assert len(data["codes"]) == len(catalog)
+
+
+def test_the_docs_site_lists_every_page_and_builds_strictly():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^strict: true$", config, re.MULTILINE)
+    listed = set(re.findall(r"^  - [^:]+: ([\w-]+\.md)$", config, re.MULTILINE))
+    assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
+    assert "::: proccodes.site" in (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
