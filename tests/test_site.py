@@ -325,3 +325,33 @@ def test_the_docs_site_lists_every_page_and_builds_strictly():
     listed = set(re.findall(r"^  - [^:]+: ([\w-]+\.md)$", config, re.MULTILINE))
     assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
     assert "::: proccodes.site" in (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+
+
+def test_fee_schedule_facts_and_the_rbcs_class_show_on_the_record(tmp_path):
+    import attrs
+
+    from proccodes import Catalog
+    from proccodes.records import GlobalDays, PfsFacts, PfsStatus, RbcsClass
+
+    pfs = PfsFacts(
+        release="CMS PFS RVU25D (October 2025)",
+        status=PfsStatus.ACTIVE,
+        global_days=GlobalDays.DAYS_0,
+        work_rvu=1.5,
+        facility_total=2.25,
+    )
+    rbcs = RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal", family="F")
+    record = attrs.evolve(
+        default_catalog()["62290"],
+        pfs=pfs,
+        pfs_by_modifier=(attrs.evolve(pfs, modifier="26", facility_total=1.75),),
+        rbcs=rbcs,
+    )
+    build_site(tmp_path, Catalog.from_records([record], release="test"))
+    text = (tmp_path / "codes" / "62290.html").read_text(encoding="utf-8")
+    assert "<caption>CMS PFS RVU25D (October 2025)</caption>" in text
+    assert '<th scope="row">Global surgery days</th><td>days 0 (000)</td>' in text
+    assert '<th scope="row">Work RVU</th><td>1.5</td>' in text
+    assert "With modifier 26: total RVU not stated non-facility, 1.75 facility." in text
+    assert "Procedure › Musculoskeletal › F (PM007O)" in text
+    assert "Medicare fee-schedule facts: CMS PFS RVU25D (October 2025)." in text

@@ -162,6 +162,7 @@ def _reader_journey(watch: Watch, base: str, shots: Path | None, width: str) -> 
     headings = page.locator("main h2:not(.toc-title)").all_inner_texts()
     assert headings == SECTIONS
     if shots:
+        page.screenshot(path=str(shots / f"record-62290-top-{width}.png"))
         page.screenshot(path=str(shots / f"record-62290-{width}.png"), full_page=True)
     alternative = page.locator("#alternatives + ul a", has_text="72148")
     alternative.click()

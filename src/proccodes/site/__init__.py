@@ -199,6 +199,7 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         label=_label,
         money=_number,
     )
+    env.filters["thousands"] = "{:,}".format
     written = _Writer(out)
     for name in ("style.css", "search.js"):
         written.write(
@@ -376,7 +377,8 @@ class _Site:
         for key, (title, records) in self.ranges.items():
             curated = sum(r.curated for r in records)
             groups[_range_heading(key)].append((key, title, curated, len(records)))
-        return sorted(groups.items())
+        # numbered CPT codes, then lettered ones (Category III...), then HCPCS Level II
+        return sorted(groups.items(), key=lambda g: (_range_order(g[1][0][0]), g[1][0][0]))
 
     def numbers(self, record: Procedure) -> dict[str, int]:
         """Each source id of a record to its number in the record's list of sources."""
@@ -404,6 +406,12 @@ class _Site:
         if pfs is not None:
             found[f"Medicare fee-schedule facts: {pfs.release}"] = None
         return list(found)
+
+
+def _range_order(key: str) -> int:
+    if key[0].isdigit():
+        return 1 if key[-1].isalpha() else 0
+    return 2
 
 
 def _range_heading(key: str) -> str:
