@@ -63,8 +63,9 @@ class _Page(HTMLParser):
             self.lang = a.get("lang")
         if tag == "a" and a.get("href"):
             self.links.append(str(a["href"]))
-        if tag in ("script", "link", "img") and (a.get("src") or a.get("href")):
-            self.sources.append(str(a.get("src") or a.get("href")))
+        source = a.get("src") or a.get("href")
+        if tag in ("script", "link", "img") and source and source != "data:,":
+            self.sources.append(source)  # (the empty icon stops a request for /favicon.ico)
         if tag == "h1":
             self.h1 += 1
         if tag == "h2" and "toc-title" not in (a.get("class") or ""):

@@ -249,3 +249,30 @@ def test_the_sites_search_agrees_with_the_library_and_is_fast(browser, server):
     print(f"site search: top-3 agreement {share:.0%}, median {median:.2f} ms per query")
     assert median <= SEARCH_BUDGET_MS
     watch.check()
+
+
+def test_the_port_ranks_every_query_as_the_library_does(browser, server):
+    """Beyond the quality set: each curated record's names, its title's first words, and the
+    same with a typo, compared in full (top 10). The port is exact, so every query agrees
+    unless _search.py's rules change without search.js."""
+    from proccodes import default_catalog
+
+    queries: list[str] = []
+    for record in default_catalog().values():
+        names = [record.title, *(record.clinical.common_names if record.clinical else ())]
+        for name in names:
+            words = name.split()
+            queries += [name, " ".join(words[:2]), name[:4], name.replace("a", "e", 1)]
+    queries = list(dict.fromkeys(q for q in queries if q.strip()))
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    found = page.evaluate("qs => qs.map(q => window.proccodesSearch(q, 10))", queries)
+    differ = [
+        (q, f, lib)
+        for q, f in zip(queries, found, strict=True)
+        if f != (lib := [p.code for p in search(q, limit=10)])
+    ]
+    assert len(queries) > 500
+    assert differ == []
+    watch.check()
