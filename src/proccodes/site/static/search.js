@@ -333,7 +333,15 @@
       if (first) { first.focus(); }
     });
     var query = new URLSearchParams(window.location.search).get("q");
-    if (query) { input.value = query; run(); }
+    if (query) {
+      input.value = query;
+      run();
+    }
+    // Build the index and its typo table before the first keystroke, not on it.
+    window.setTimeout(function () {
+      var idx = getIndex();
+      if (idx !== null && idx.deletes === null) { idx.buildDeletes(); }
+    }, 0);
   }
 
   if (document.readyState === "loading") {
