@@ -177,6 +177,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the records (procedures and modifiers) as JSON, in the data-file form",
     )
+
+    site = command("site", _site, "write the catalog as a static web site (needs proccodes[site])")
+    site.add_argument("outdir", metavar="OUTDIR", help="a new or empty folder, or an earlier site")
+    site.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     return parser
 
 
@@ -577,6 +581,28 @@ def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
             f"{years[0]}-{years[-1]} combined: {len(procedures)} procedures, "
             f"{len(modifiers)} modifiers; {gone} not listed in {years[-1]}\n"
         )
+    return 0
+
+
+# -- site ---------------------------------------------------------------------------------------
+
+
+def _site(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .site import build_site
+
+        summary = build_site(args.outdir, _catalog(args.catalog))
+    except ModuleNotFoundError as exc:
+        if exc.name not in (None, "jinja2", "markupsafe"):
+            raise  # pragma: no cover - not the optional extra
+        raise _UsageError("the site needs Jinja2: pip install 'proccodes[site]'") from None
+    except (ValueError, OSError) as exc:
+        raise _UsageError(str(exc)) from None
+    out.write(
+        f"wrote {summary.pages} pages ({summary.curated} curated records, {summary.uncurated} "
+        f"other codes; {summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s; "
+        f"open {summary.outdir / 'index.html'}\n"
+    )
     return 0
 
 
