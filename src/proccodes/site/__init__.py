@@ -168,8 +168,8 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     summary = build_site(tmp)
     ...     page = (summary.outdir / "codes" / "62290.html").read_text(encoding="utf-8")
-    >>> summary.curated, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
-    (64, True)
+    >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
+    (True, True)
     """
     started = time.perf_counter()
     if not isinstance(outdir, str | os.PathLike):
