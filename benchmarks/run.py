@@ -32,6 +32,7 @@ from proccodes import Catalog, Procedure, default_catalog, get, is_valid_code, i
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_2019 = ROOT.parent / "shared" / "data" / "cms-hcpcs-2019" / "HCPC2019_CONTR_ANWEB.txt"
+SHARED_PFS = ROOT.parent / "shared" / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
 Row = dict[str, Any]
 
 
@@ -384,6 +385,64 @@ def bench_load_hcpcs() -> list[Row]:
     ]
 
 
+def bench_load_pfs() -> list[Row]:
+    figure = "`load_pfs`, October 2025 PPRRVU CSV (19,090 rows), every record checked"
+    target = "≤ 1.0 × read_csv"
+    if not SHARED_PFS.exists():
+        return [_row(figure, "-", "no RVU25D file in ../shared", float("nan"), target, False)]
+    from proccodes.sources.pfs import load_pfs
+
+    try:
+        import pandas as pd
+    except ImportError:
+        ours = _interleaved_medians({"ours": lambda: load_pfs(SHARED_PFS)}, 9)["ours"]
+        missing = "pandas not installed"
+        return [_row(figure, f"{ours * 1e3:.1f} ms", missing, float("nan"), target, False)]
+    header = next(
+        i
+        for i, line in enumerate(SHARED_PFS.read_text(encoding="cp1252").splitlines())
+        if line.startswith("HCPCS,")
+    )
+
+    def typed() -> object:
+        # every record typed (PfsFacts built), as a user iterating the whole release does
+        fs = load_pfs(SHARED_PFS)
+        return [list(fs.values()), [fs.modifier_rows(c) for c in fs.codes_with_modifier_rows]]
+
+    times = _interleaved_medians(
+        {
+            "ours": lambda: load_pfs(SHARED_PFS),
+            "typed": lambda: list(typed()),
+            "read_csv": lambda: pd.read_csv(SHARED_PFS, encoding="cp1252"),
+            "str": lambda: pd.read_csv(
+                SHARED_PFS, skiprows=header, dtype=str, keep_default_na=False, encoding="cp1252"
+            ),
+        },
+        repeat=9,
+    )
+    ours = times["ours"]
+    ratio = ours / times["read_csv"]
+    return [
+        _row(
+            figure,
+            f"{ours * 1e3:.1f} ms",
+            f"`pandas.read_csv` of the file, default options {times['read_csv'] * 1e3:.1f} ms",
+            ratio,
+            target,
+            ratio <= 1.0,
+        ),
+        _row(
+            "the same load, every record then typed (all PfsFacts built), for context",
+            f"{times['typed'] * 1e3:.1f} ms",
+            "`read_csv` from the column header, all columns as strings "
+            f"{times['str'] * 1e3:.1f} ms",
+            times["typed"] / times["read_csv"],
+            "none (context)",
+            None,
+        ),
+    ]
+
+
 def _met(met: bool | None) -> str:
     return "-" if met is None else "yes" if met else "**no**"
 
@@ -397,6 +456,7 @@ BENCHMARKS: dict[str, Callable[[], Row | list[Row]]] = {
     "search": bench_search,
     "memory": bench_memory,
     "load_hcpcs": bench_load_hcpcs,
+    "load_pfs": bench_load_pfs,
 }
 
 

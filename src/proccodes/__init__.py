@@ -67,6 +67,8 @@ if TYPE_CHECKING:
         YearSeen,
     )
     from .sources.hcpcs import load_hcpcs, load_hcpcs_years
+    from .sources.pfs import FeeSchedule, load_pfs
+    from .sources.rbcs import Rbcs, load_rbcs
 
 __all__ = [
     "Alternative",
@@ -85,12 +87,14 @@ __all__ = [
     "Descriptor",
     "DescriptorUse",
     "Duration",
+    "FeeSchedule",
     "HcpcsFacts",
     "InvalidCodeError",
     "Modifier",
     "Problem",
     "ProcCodesError",
     "Procedure",
+    "Rbcs",
     "Severity",
     "Source",
     "Statement",
@@ -112,6 +116,8 @@ __all__ = [
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
+    "load_pfs",
+    "load_rbcs",
     "normalize_code",
     "path_of",
     "range_of",
@@ -140,6 +146,8 @@ _HOME = {
         "ranges",
     ),
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
+    **dict.fromkeys(["FeeSchedule", "load_pfs"], "sources.pfs"),
+    **dict.fromkeys(["Rbcs", "load_rbcs"], "sources.rbcs"),
     **dict.fromkeys(
         [
             "Code",

@@ -1,4 +1,4 @@
-"""The ``proccodes`` command: show, search, validate, check and hcpcs, for people and scripts.
+"""The ``proccodes`` command: show, search, validate, check, hcpcs and pfs, for people and scripts.
 
 Exit codes: 0 success; 1 the thing checked failed (an invalid code, problems found, no search
 match); 2 a usage or input error (bad arguments, an unknown code, an unreadable file). Errors are
@@ -181,6 +181,27 @@ def _parser() -> argparse.ArgumentParser:
     site = command("site", _site, "write the catalog as a static web site (needs proccodes[site])")
     site.add_argument("outdir", metavar="OUTDIR", help="a new or empty folder, or an earlier site")
     site.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+    pfs = command(
+        "pfs",
+        _pfs,
+        "summarize or export CMS Physician Fee Schedule relative value files (any release)",
+    )
+    pfs.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="the PPRRVU file: the CSV, the fixed-width TXT, or the zip CMS publishes (RVU25D.zip)",
+    )
+    pfs.add_argument(
+        "--json",
+        action="store_true",
+        help="print each release's facts as JSON (never the CPT descriptions)",
+    )
+    pfs.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 2) on any defect in a field, instead of warning",
+    )
     return parser
 
 
@@ -604,6 +625,93 @@ def _site(args: argparse.Namespace, out: TextIO) -> int:
         f"open {summary.outdir / 'index.html'}\n"
     )
     return 0
+
+
+# -- pfs ----------------------------------------------------------------------------------------
+
+
+def _pfs(args: argparse.Namespace, out: TextIO) -> int:
+    from .sources.pfs import load_pfs
+
+    loaded = [(path, load_pfs(path, strict=args.strict)) for path in args.files]
+    for _, fs in loaded:
+        for warning in fs.warnings:
+            _warn(warning)
+    if args.json:
+        _dump([_pfs_json(fs) for _, fs in loaded], out)
+        return 0
+    for path, fs in loaded:
+        out.write(_pfs_summary(path, fs))
+    return 0
+
+
+def _pfs_summary(path: str, fs: Any) -> str:
+    from collections import Counter
+
+    from .records import PfsStatus
+
+    as_of = fs.as_of.isoformat() if fs.as_of else "not stated"
+    released = f", released {fs.released.isoformat()}" if fs.released else ""
+    statuses = Counter(fs[c].status for c in fs)
+    modifiers = Counter(
+        r.modifier for c in fs.codes_with_modifier_rows for r in fs.modifier_rows(c)
+    )
+    lines = [
+        f"{fs.label}: effective {as_of}{released}",
+        f"  file              {path}",
+        f"  codes            {len(fs):>6}",
+    ]
+    for status, count in sorted(statuses.items(), key=lambda s: (-s[1], str(s[0]))):
+        name = status.name.lower().replace("_", " ") if isinstance(status, PfsStatus) else "none"
+        code = status.value if isinstance(status, PfsStatus) else "-"
+        lines.append(f"    status {code}       {count:>6}  {name}")
+    order = {"26": 0, "TC": 1, "53": 2}
+    by_modifier = ", ".join(
+        f"{m} {n}" for m, n in sorted(modifiers.items(), key=lambda m: (order.get(m[0], 9), m))
+    )
+    lines += [
+        f"  modifier rows    {sum(modifiers.values()):>6}  ({by_modifier or 'none'})",
+        f"  D codes left out {fs.dental_codes_left_out:>6}  (dental, the ADA's CDT: not loaded)",
+        f"  warnings         {fs.warning_count:>6}",
+    ]
+    if fs.unknown_columns:
+        lines.append(f"  columns kept as extra: {', '.join(fs.unknown_columns)}")
+    if fs.missing_columns:
+        lines.append(f"  columns not in the file: {', '.join(fs.missing_columns)}")
+    return "\n".join(lines) + "\n"
+
+
+def _pfs_json(fs: Any) -> dict[str, Any]:
+    import attrs
+
+    def facts(row: Any) -> dict[str, Any]:
+        return attrs.asdict(
+            row,
+            recurse=False,
+            filter=lambda a, v: a.name != "release" and v != a.default,
+            value_serializer=lambda _i, _a, v: list(v) if isinstance(v, tuple) else v,
+        )
+
+    codes: dict[str, Any] = {}
+    for code in sorted({*fs, *fs.codes_with_modifier_rows}):
+        entry: dict[str, Any] = facts(fs[code]) if code in fs else {}
+        extra = [facts(r) for r in fs.modifier_rows(code)]
+        if extra:
+            entry["modifier_rows"] = extra
+        codes[code] = entry
+    return {
+        "release": fs.release,
+        "label": fs.label,
+        "as_of": fs.as_of.isoformat() if fs.as_of else None,
+        "released": fs.released.isoformat() if fs.released else None,
+        "warnings": list(fs.warnings),
+        "warning_count": fs.warning_count,
+        "dental_codes_left_out": fs.dental_codes_left_out,
+        "unknown_columns": list(fs.unknown_columns),
+        "missing_columns": list(fs.missing_columns),
+        "codes": codes,
+        "level2_descriptions": dict(fs.level2_descriptions),
+    }
 
 
 if __name__ == "__main__":  # pragma: no cover

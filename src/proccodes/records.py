@@ -111,73 +111,81 @@ class Severity(StrEnum):
 
 
 class PfsStatus(StrEnum):
-    """The PFS status code: whether and how Medicare pays for the code under the fee schedule."""
+    """The PFS status code: whether the code is in the fee schedule and how Medicare pays it.
 
-    ACTIVE = "A"  # paid separately under the fee schedule, if covered
-    BUNDLED = "B"  # payment always bundled into another service; never paid separately
-    CARRIER_PRICED = "C"  # the Medicare contractor sets the payment
-    DELETED = "D"  # deleted, with a 90-day grace period
-    EXCLUDED = "E"  # excluded from the fee schedule by regulation
-    DELETED_NO_GRACE = "F"  # deleted or discontinued, no grace period
-    NOT_VALID_GRACE = "G"  # not valid for Medicare; another code is used, with a grace period
-    DELETED_MODIFIER = "H"  # the modifier combination was deleted
-    NOT_VALID = "I"  # not valid for Medicare; another code is used
-    ANESTHESIA = "J"  # anesthesia service, paid under the anesthesia fee schedule
-    MEASUREMENT = "M"  # a quality-measurement code, no payment
-    NOT_COVERED = "N"  # not covered by Medicare
-    BUNDLED_OR_EXCLUDED = "P"  # bundled or excluded: no separate payment under the fee schedule
-    RESTRICTED = "R"  # restricted coverage; carrier priced when covered
-    INJECTION = "T"  # paid only when no other service is billed on the same day
-    STATUTORY_EXCLUSION = "X"  # excluded from the fee schedule by statute
+    Only the RVUs of codes with status A, R or T are used for Medicare payment (release PDF,
+    Attachment A).
+    """
+
+    ACTIVE = "A"  # paid separately under the fee schedule, if covered; has RVUs
+    BUNDLED = "B"  # always bundled into payment for other services; RVUs shown are not used
+    CARRIER_PRICED = "C"  # the contractor (A/B MAC) sets RVUs and payment, case by case
+    DELETED = "D"  # deleted at the start of the year (no longer used: no grace period since 2006)
+    EXCLUDED = "E"  # excluded from the fee schedule by regulation; no RVUs
+    DELETED_NO_GRACE = "F"  # deleted or discontinued, no 90-day grace period (no longer used)
+    NOT_VALID_GRACE = "G"  # not valid for Medicare, another code is used; 90-day grace period
+    DELETED_MODIFIER = "H"  # the code's 26 or TC component was deleted (no longer used)
+    NOT_VALID = "I"  # not valid for Medicare: another code reports the service; no grace period
+    ANESTHESIA = "J"  # anesthesia service: no RVUs here (the anesthesia fee schedule pays it)
+    MEASUREMENT = "M"  # a measurement code, for reporting only; no payment
+    NOT_COVERED = "N"  # not covered by Medicare (RVUs may be shown, not used for payment)
+    BUNDLED_OR_EXCLUDED = "P"  # no RVUs, no separate payment: bundled if incident to a service,
+    # else excluded and paid under another provision (e.g. supplies)
+    RESTRICTED = "R"  # restricted coverage: special instructions; if covered, contractor priced
+    INJECTION = "T"  # injection: paid only if no other PFS service is billed that day by the
+    # same provider, else bundled into it
+    STATUTORY_EXCLUSION = "X"  # not a "physician service" by statute (ambulance, clinical lab)
 
 
 class GlobalDays(StrEnum):
-    """The PFS global surgery period of a code."""
+    """The PFS global surgery period of a code: the days of care its payment includes."""
 
-    DAYS_0 = "000"  # same-day postoperative care is included
-    DAYS_10 = "010"  # care for 10 days after is included
-    DAYS_90 = "090"  # major surgery: the day before and 90 days after are included
-    MATERNITY = "MMM"  # maternity care, global concept does not apply as usual
+    DAYS_0 = "000"  # endoscopic or minor procedure: pre- and postoperative care that day only
+    DAYS_10 = "010"  # minor procedure: that day and a 10-day postoperative period
+    DAYS_90 = "090"  # major surgery: a 1-day preoperative and a 90-day postoperative period
+    MATERNITY = "MMM"  # maternity care: the usual global period does not apply
     NOT_APPLICABLE = "XXX"  # the global concept does not apply
-    CARRIER = "YYY"  # the contractor sets the global period
-    ADD_ON = "ZZZ"  # an add-on: within the global period of another service
+    CARRIER = "YYY"  # the contractor decides whether it applies and sets the period
+    ADD_ON = "ZZZ"  # related to another service: always within that service's global period
 
 
 class PcTc(StrEnum):
     """The PFS professional/technical component indicator (modifiers 26 and TC)."""
 
-    PHYSICIAN_SERVICE = "0"  # no split: 26 and TC do not apply
-    SPLIT = "1"  # diagnostic test with a professional (26) and a technical (TC) component
-    PROFESSIONAL_ONLY = "2"  # a professional-component-only code
-    TECHNICAL_ONLY = "3"  # a technical-component-only code
-    GLOBAL_TEST_ONLY = "4"  # global test only; its components have codes of their own
-    INCIDENT_TO = "5"  # incident-to service: 26 and TC do not apply
-    LAB_PHYSICIAN = "6"  # laboratory physician interpretation
-    PHYSICAL_THERAPY = "7"  # private-practice therapist's service
-    PHYSICIAN_INTERPRETATION = "8"  # physician interpretation code
+    PHYSICIAN_SERVICE = "0"  # a physician service: no split, 26 and TC cannot be used
+    SPLIT = "1"  # a diagnostic test with a professional (26) and a technical (TC) component
+    PROFESSIONAL_ONLY = "2"  # stand-alone professional component; 26 and TC cannot be used
+    TECHNICAL_ONLY = "3"  # stand-alone technical component; 26 and TC cannot be used
+    GLOBAL_TEST_ONLY = "4"  # global test only: its components have codes of their own
+    INCIDENT_TO = "5"  # incident-to service by auxiliary personnel; 26 and TC cannot be used
+    LAB_PHYSICIAN = "6"  # laboratory physician interpretation; TC cannot be used
+    PHYSICAL_THERAPY = "7"  # therapy not paid to an independent therapist for hospital patients
+    PHYSICIAN_INTERPRETATION = "8"  # interpretation of an abnormal smear for an inpatient (85060)
     NOT_APPLICABLE = "9"  # the concept does not apply
 
 
 class MultipleProcedure(StrEnum):
     """The PFS multiple-procedure indicator (modifier 51 payment rules)."""
 
-    NO_REDUCTION = "0"  # no multiple-procedure reduction
-    STANDARD = "2"  # standard reduction: 100 % for the highest, 50 % for the others
-    ENDOSCOPIC = "3"  # special rules for an endoscopic family
-    DIAGNOSTIC_IMAGING = "4"  # reduction of the technical and professional parts of imaging
-    THERAPY = "5"  # reduction of the practice expense of therapy services
-    CARDIOVASCULAR = "6"  # reduction of diagnostic cardiovascular services
-    OPHTHALMOLOGY = "7"  # reduction of diagnostic ophthalmology services
+    NO_REDUCTION = "0"  # no multiple-procedure rules: each paid at its fee schedule amount
+    STANDARD_BEFORE_1995 = "1"  # the pre-1995 rules: 100, 50, 25, 25, 25 %, then by report
+    STANDARD = "2"  # standard rules: 100 % for the highest, 50 % for each other, then by report
+    ENDOSCOPIC = "3"  # special rules within an endoscopic family (see endoscopic_base)
+    DIAGNOSTIC_IMAGING = "4"  # imaging in one family, same session: TC 50 %, PC 5 % reductions
+    THERAPY = "5"  # 50 % reduction of the practice expense of certain therapy services
+    CARDIOVASCULAR = "6"  # 25 % reduction of the TC of the second and later cardiovascular tests
+    OPHTHALMOLOGY = "7"  # 20 % reduction of the TC of the second and later ophthalmology tests
     NOT_APPLICABLE = "9"  # the concept does not apply
 
 
 class Bilateral(StrEnum):
     """The PFS bilateral-surgery indicator (modifier 50, or RT and LT)."""
 
-    NO_ADJUSTMENT = "0"  # 150 % adjustment does not apply (anatomy, or a unilateral code)
-    ADJUSTMENT_150 = "1"  # both sides: one line with 50 (or RT+LT, or 2 units), paid at 150 %
-    ALREADY_BILATERAL = "2"  # the code's values already cover both sides
-    EACH_SIDE_100 = "3"  # each side paid at 100 % (mostly radiology)
+    NO_ADJUSTMENT = "0"  # 150 % adjustment does not apply (anatomy, or a unilateral code with a
+    # bilateral code of its own): both sides together are paid at most 100 %
+    ADJUSTMENT_150 = "1"  # both sides (modifier 50, or RT and LT, or 2 units): paid at 150 %
+    ALREADY_BILATERAL = "2"  # the RVUs already cover both sides: both sides paid at 100 %
+    EACH_SIDE_100 = "3"  # each side paid at 100 % (mostly radiology and other diagnostic tests)
     NOT_APPLICABLE = "9"  # the concept does not apply
 
 
@@ -185,45 +193,58 @@ class AssistantSurgery(StrEnum):
     """The PFS assistant-at-surgery indicator (modifiers 80, 81, 82, AS)."""
 
     WITH_DOCUMENTATION = "0"  # paid only with documentation of medical necessity
-    NEVER_PAID = "1"  # assistant at surgery may not be paid
-    PAID = "2"  # assistant at surgery may be paid
+    NEVER_PAID = "1"  # statutory restriction: an assistant at surgery may not be paid
+    PAID = "2"  # no restriction: an assistant at surgery may be paid
     NOT_APPLICABLE = "9"  # the concept does not apply
 
 
 class CoSurgeons(StrEnum):
-    """The PFS co-surgeons indicator (modifier 62)."""
+    """The PFS co-surgeons indicator (modifier 62: two surgeons of different specialties)."""
 
-    NOT_PERMITTED = "0"
-    WITH_DOCUMENTATION = "1"
-    PERMITTED = "2"
-    NOT_APPLICABLE = "9"
+    NOT_PERMITTED = "0"  # co-surgeons not permitted
+    WITH_DOCUMENTATION = "1"  # may be paid with documentation that two surgeons were needed
+    PERMITTED = "2"  # permitted, no documentation if the two-specialty requirement is met
+    NOT_APPLICABLE = "9"  # the concept does not apply
 
 
 class TeamSurgeons(StrEnum):
     """The PFS team-surgeons indicator (modifier 66)."""
 
-    NOT_PERMITTED = "0"
-    WITH_DOCUMENTATION = "1"
-    PERMITTED = "2"
-    NOT_APPLICABLE = "9"
+    NOT_PERMITTED = "0"  # team surgeons not permitted
+    WITH_DOCUMENTATION = "1"  # may be paid with documentation that a team was needed; by report
+    PERMITTED = "2"  # permitted; paid by report
+    NOT_APPLICABLE = "9"  # the concept does not apply
 
 
 class Supervision(StrEnum):
-    """The PFS physician-supervision level of a diagnostic procedure."""
+    """The physician supervision a diagnostic procedure needs (PFS, for post-payment review).
 
-    GENERAL = "01"
-    DIRECT = "02"
-    PERSONAL = "03"
-    PSYCHOLOGIST_OR_GENERAL = "04"  # by a qualified psychologist or under general supervision
-    AUDIOLOGIST_OR_GENERAL = "05"  # by a qualified audiologist or under general supervision
-    TECHNICIAN_CERTIFIED_OR_GENERAL = "06"  # certified technician, else general supervision
+    PT is a physical therapist; ABPTS the American Board of Physical Therapy Specialties.
+    """
+
+    GENERAL = "01"  # under the general supervision of a physician
+    DIRECT = "02"  # under the direct supervision of a physician
+    PERSONAL = "03"  # under the personal supervision of a physician (imaging by a registered
+    # radiologist assistant or radiology practitioner assistant: direct supervision)
+    PSYCHOLOGIST_OR_GENERAL = "04"  # no supervision when done by a qualified or clinical
+    # psychologist; otherwise general supervision
+    AUDIOLOGIST_OR_GENERAL = "05"  # no supervision when done by a qualified audiologist;
+    # otherwise general supervision
+    PHYSICIAN_OR_ELECTROPHYSIOLOGY_PT = "06"  # by a physician or an ABPTS-certified PT who is a
+    # qualified electrophysiological clinical specialist
     NOT_APPLICABLE = "09"  # the concept does not apply
-    PERSONAL_IN_HOSPITAL_21 = "21"  # see the release's PDF
-    PERSONAL_IN_HOSPITAL_22 = "22"  # see the release's PDF
-    TECHNICIAN_CERTIFIED_OR_DIRECT = "66"
-    TECHNICIAN_CERTIFIED_OR_DIRECT_6A = "6A"
-    TECHNICIAN_CERTIFIED_OR_DIRECT_77 = "77"
-    TECHNICIAN_CERTIFIED_OR_DIRECT_7A = "7A"
+    CERTIFIED_TECHNICIAN_GENERAL_ELSE_DIRECT = "21"  # a certified technician under general
+    # supervision; otherwise direct supervision
+    TECHNICIAN_REAL_TIME_CONTACT = "22"  # a technician with on-line real-time contact with a
+    # physician
+    PHYSICIAN_OR_CERTIFIED_PT = "66"  # by a physician or a PT with ABPTS certification and
+    # certification in this procedure
+    PHYSICIAN_OR_CERTIFIED_PT_SUPERVISING = "6A"  # as 66; the certified PT may also supervise
+    # another PT, but only the certified PT bills
+    CERTIFIED_PT_OR_SUPERVISED = "77"  # a PT with ABPTS certification, a PT without it under a
+    # physician's direct supervision, or a certified technician under general supervision
+    CERTIFIED_PT_OR_SUPERVISED_SUPERVISING = "7A"  # as 77; the certified PT may also supervise
+    # another PT, but only the certified PT bills
 
 
 @attrs.frozen(kw_only=True)
@@ -370,8 +391,11 @@ class PfsFacts:
     """What one row of the Medicare PFS relative value file states about a code.
 
     ``modifier`` is empty for the code's own row and ``26``, ``TC`` or ``53`` for a row the file
-    gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank);
-    ``release`` names the file, e.g. ``CMS PFS RVU25D (October 2025)``.
+    gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank, or
+    where a value was not valid: the loader warned of it); ``release`` names the file, e.g.
+    ``CMS PFS RVU25D (October 2025)``. The shares of the global package are fractions (0.10 is
+    10 %). docs/data.md explains every field; :mod:`proccodes.sources.pfs` maps them to the
+    file's columns.
     """
 
     release: str
@@ -397,6 +421,12 @@ class PfsFacts:
     facility_total: float | None = None
     conversion_factor: float | None = None
     not_used_for_medicare_payment: bool = False
+    non_facility_na: bool = False  # "NA": rarely or never done outside a facility
+    facility_na: bool = False  # "NA": rarely or never done in a facility
+    imaging_family: str | None = None  # "88": the multiple imaging reductions apply; "99": not
+    opps_non_facility_pe_rvu: float | None = None  # the PE RVU of the OPPS imaging cap
+    opps_facility_pe_rvu: float | None = None
+    opps_malpractice_rvu: float | None = None
     extra: tuple[str, ...] = ()  # columns this loader does not know, each "HEADER=value"
 
 
