@@ -78,6 +78,18 @@ CASES: list[tuple[str, str, int]] = [
     ("lumbar MRI", "72148", TOP3),
     ("MRI lower back with contrast", "72149", TOP3),
     ("CT lumbar spine", "72131", TOP3),
+    # spinal cord and peripheral nerve stimulation
+    ("back stimulator", "63650", TOP3),
+    ("spinal cord stimulator trial", "63650", FIRST),
+    ("SCS battery replacement", "63685", FIRST),
+    ("paddle lead", "63655", FIRST),
+    ("spinal cord stimulater", "63650", TOP3),
+    ("PNS", "64555", TOP3),
+    # intrathecal drug pumps
+    ("Medtronic pump", "62362", TOP3),
+    ("baclofen pump", "62362", TOP3),
+    ("morfine pump", "62362", TOP3),
+    ("pain pump catheter", "62350", FIRST),
     # codes as billers type them
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
