@@ -90,6 +90,14 @@ CASES: list[tuple[str, str, int]] = [
     ("baclofen pump", "62362", TOP3),
     ("morfine pump", "62362", TOP3),
     ("pain pump catheter", "62350", FIRST),
+    # minimally invasive decompression
+    ("mild procedure", "G0276", FIRST),
+    ("endoscopic discectomy", "62380", FIRST),
+    ("endoscopic discetomy", "62380", FIRST),
+    # interspinous and interlaminar devices
+    ("Superion", "22869", FIRST),
+    ("coflex", "22867", FIRST),
+    ("interspinous spacer", "22869", TOP3),
     # codes as billers type them
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
