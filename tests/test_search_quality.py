@@ -98,6 +98,18 @@ CASES: list[tuple[str, str, int]] = [
     ("Superion", "22869", FIRST),
     ("coflex", "22867", FIRST),
     ("interspinous spacer", "22869", TOP3),
+    # artificial disc replacement
+    ("artifical disc", "22856", TOP3),
+    ("ADR lumbar", "22857", FIRST),
+    ("cervical disc arthroplasty", "22856", FIRST),
+    # cervical fusion
+    ("ACDF", "22551", FIRST),
+    ("two level ACDF", "22552", TOP3),
+    ("posterior cervical fusion", "22600", FIRST),
+    # instrumentation and bone graft
+    ("pedicle screws", "22842", TOP3),
+    ("interbody cage", "22853", FIRST),
+    ("bone graft allograft", "20930", FIRST),
     # codes as billers type them
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
