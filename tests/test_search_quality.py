@@ -110,6 +110,10 @@ CASES: list[tuple[str, str, int]] = [
     ("pedicle screws", "22842", TOP3),
     ("interbody cage", "22853", FIRST),
     ("bone graft allograft", "20930", FIRST),
+    # sacroplasty
+    ("sacroplasty", "0200T", FIRST),
+    ("sacroplasty both sides", "0201T", FIRST),
+    ("sacroplsty", "0200T", TOP3),
     # codes as billers type them
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
