@@ -78,6 +78,42 @@ CASES: list[tuple[str, str, int]] = [
     ("lumbar MRI", "72148", TOP3),
     ("MRI lower back with contrast", "72149", TOP3),
     ("CT lumbar spine", "72131", TOP3),
+    # spinal cord and peripheral nerve stimulation
+    ("back stimulator", "63650", TOP3),
+    ("spinal cord stimulator trial", "63650", FIRST),
+    ("SCS battery replacement", "63685", FIRST),
+    ("paddle lead", "63655", FIRST),
+    ("spinal cord stimulater", "63650", TOP3),
+    ("PNS", "64555", TOP3),
+    # intrathecal drug pumps
+    ("Medtronic pump", "62362", TOP3),
+    ("baclofen pump", "62362", TOP3),
+    ("morfine pump", "62362", TOP3),
+    ("pain pump catheter", "62350", FIRST),
+    # minimally invasive decompression
+    ("mild procedure", "G0276", FIRST),
+    ("endoscopic discectomy", "62380", FIRST),
+    ("endoscopic discetomy", "62380", FIRST),
+    # interspinous and interlaminar devices
+    ("Superion", "22869", FIRST),
+    ("coflex", "22867", FIRST),
+    ("interspinous spacer", "22869", TOP3),
+    # artificial disc replacement
+    ("artifical disc", "22856", TOP3),
+    ("ADR lumbar", "22857", FIRST),
+    ("cervical disc arthroplasty", "22856", FIRST),
+    # cervical fusion
+    ("ACDF", "22551", FIRST),
+    ("two level ACDF", "22552", TOP3),
+    ("posterior cervical fusion", "22600", FIRST),
+    # instrumentation and bone graft
+    ("pedicle screws", "22842", TOP3),
+    ("interbody cage", "22853", FIRST),
+    ("bone graft allograft", "20930", FIRST),
+    # sacroplasty
+    ("sacroplasty", "0200T", FIRST),
+    ("sacroplasty both sides", "0201T", FIRST),
+    ("sacroplsty", "0200T", TOP3),
     # codes as billers type them
     (" 62290 ", "62290", FIRST),
     ("j2650", "J2650", FIRST),
