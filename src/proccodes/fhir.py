@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ._args import as_day, check_choice, check_mapping_of_records, check_type
 from .codes import CodeSystem, is_valid_code, normalize_code
-from .errors import InvalidCodeError
+from .errors import InvalidCodeError, _quote
 from .records import DescriptorUse, Procedure
 
 __all__ = ["SYSTEM_URI", "code_system", "lookup", "validate_code"]
@@ -105,7 +106,12 @@ def _concept(record: Procedure) -> dict[str, Any]:
 def code_system(
     catalog: Mapping[str, Procedure], *, system: CodeSystem = CodeSystem.CPT
 ) -> dict[str, Any]:
-    """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict)."""
+    """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict).
+
+    ``system`` is :class:`~proccodes.CodeSystem` ``CPT`` or ``HCPCS`` (or its value as text).
+    """
+    check_mapping_of_records("catalog", catalog)
+    system = CodeSystem(check_choice("system", system, tuple(CodeSystem)))
     release = getattr(catalog, "release", "") or "unversioned"
     as_of = getattr(catalog, "as_of", None)
     records = [r for r in catalog.values() if r.system == system]
@@ -152,6 +158,9 @@ def lookup(
     >>> lookup(default_catalog(), "99999")["resourceType"]
     'OperationOutcome'
     """
+    check_mapping_of_records("catalog", catalog)
+    if on is not None:
+        on = as_day(on)
     record = _find(catalog, code)
     if isinstance(record, str):
         return {
@@ -193,7 +202,7 @@ def _find(catalog: Mapping[str, Procedure], code: str) -> Procedure | str:
     except InvalidCodeError as exc:
         return str(exc)
     if _system_of(canonical) is None:
-        return f"{code!r} is not a valid CPT or HCPCS Level II code"
+        return f"{_quote(code)} is not a valid CPT or HCPCS Level II code"
     record = catalog.get(canonical)
     if record is None:
         return f"code {canonical} is not in this code system version"
@@ -216,6 +225,11 @@ def validate_code(
     >>> answer["parameter"][0]["valueBoolean"], answer["parameter"][1]["name"]
     (False, 'message')
     """
+    check_mapping_of_records("catalog", catalog)
+    if on is not None:
+        on = as_day(on)
+    if display is not None:
+        check_type("display", display, str, "text (str) or None")
     record = _find(catalog, code)
     if isinstance(record, str):
         return {
@@ -236,7 +250,7 @@ def validate_code(
         record.title,
         *(d.text for d in record.descriptors),
     }:
-        message = f"the display {display!r} is not a display of code {record.code}"
+        message = f"the display {_quote(display)} is not a display of code {record.code}"
     parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
     if message is not None:
         parameters.append({"name": "message", "valueString": message})

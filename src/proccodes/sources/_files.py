@@ -5,9 +5,12 @@ through :func:`read_input`, so the limits hold for all of them alike:
 
 - only regular files are read: a folder, a device (``/dev/zero``), a FIFO or a socket is refused
   before a byte is read, so nothing hangs or reads forever;
-- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 1 GiB, far above
-  any CMS file; settable per call or here) is refused; a zip member is read in bounded chunks, so
-  a zip whose header lies about a member's size cannot unpack past the limit either;
+- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 256 MiB, far
+  above any CMS file; settable per call, and each loader's ``max_bytes``) is refused; a zip member
+  is read in bounded chunks, so a zip whose header lies about a member's size cannot unpack past
+  the limit either (a 1.3 MB zip of a 1 GB member costs one limit's worth of memory, then stops);
+- the bytes are gathered in one growing buffer, not a list of chunks joined at the end, so a
+  read holds about one copy of the data;
 - a zip is opened from the path (not copied into memory first) and only the chosen member is read;
 - every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
   file's content.
@@ -37,8 +40,8 @@ from ..errors import DataError
 
 __all__ = ["MAX_BYTES", "MAX_LISTED", "Findings", "Input", "read_input"]
 
-MAX_BYTES = 1 << 30
-"""The default limit on a file's or a zip member's size, in bytes (1 GiB)."""
+MAX_BYTES = 256 << 20
+"""The default limit on a file's or a zip member's size, in bytes (256 MiB)."""
 
 _CHUNK = 1 << 20
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -83,7 +86,12 @@ def read_input(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
     try:
-        handle = open(source, "rb")  # noqa: SIM115 - closed below; checked before reading
+        # Non-blocking, so that opening a FIFO does not wait for a writer; a regular file
+        # reads the same either way, and anything else is refused before a byte is read.
+        fd = os.open(
+            source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+        handle = os.fdopen(fd, "rb")
     except IsADirectoryError as exc:
         raise DataError(source, [f"is a folder; expected {what}"]) from exc
     except (OSError, ValueError) as exc:
@@ -150,9 +158,31 @@ def _read_member(
     return Input(source=label, name=os.path.basename(chosen.filename), data=data)
 
 
+def path_kind(path: str | os.PathLike[str]) -> str:
+    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever :func:`read_input` will
+    judge); a path the system cannot even look up (too long, a NUL) is a :class:`DataError`.
+
+    >>> path_kind("src"), path_kind("no/such/file"), path_kind("pyproject.toml")
+    ('folder', 'missing', 'other')
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError) as exc:
+        raise DataError(os.fspath(path), [f"cannot read: {_why(exc)}"]) from exc
+    return "folder" if stat.S_ISDIR(info.st_mode) else "other"
+
+
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
-    """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed)."""
-    parts: list[bytes] = []
+    """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed).
+
+    The chunks go into one :class:`io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
+    about one copy of the data at any time, never a list of chunks and their join.
+    """
+    import io
+
+    buffer = io.BytesIO()
     total = 0
     while True:
         part = stream.read(min(_CHUNK, limit - total + 1))
@@ -161,8 +191,8 @@ def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
         total += len(part)
         if total > limit:
             raise DataError(source, [_too_big(total, limit, at_least=True)])
-        parts.append(part)
-    return b"".join(parts)
+        buffer.write(part)
+    return buffer.getvalue()
 
 
 def _too_big(size: int, limit: int, *, at_least: bool = False) -> str:
@@ -240,6 +270,11 @@ class Findings:
             *self._warnings,
             *([f"{self.source}: ... and {more} more warnings"] if more else []),
         )
+
+    @property
+    def count(self) -> int:
+        """How many errors and warnings were found so far, listed or not."""
+        return self._n_errors + self._n_warnings
 
     @property
     def warning_count(self) -> int:
