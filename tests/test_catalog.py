@@ -111,7 +111,8 @@ def test_module_get_and_search():
     with pytest.raises(UnknownCodeError):
         get("99213")
     assert proccodes.search("discogram")[0].code == "62290"
-    assert proccodes.search(None) == []  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="text must be text"):
+        proccodes.search(None)  # type: ignore[arg-type]
     assert proccodes.search("discogram", limit=0) == []
 
 

@@ -431,7 +431,8 @@ def test_a_file_that_is_not_hcpcs(tmp_path):
     catalog_json = tmp_path / "catalog.json"
     catalog_json.write_text('{"schema_version": 1}\n')
     (problem,) = problems_of(catalog_json)
-    assert problem.startswith("line 1: '{\"schema_version\": 1}' is not an HCPCS record")
+    assert problem.startswith("line 1 is not an HCPCS record")
+    assert "schema_version" not in problem  # the file's content is never echoed
     assert "is this the CMS HCPCS Level II file?" in problem
 
 
@@ -447,8 +448,9 @@ def test_truncated_lines(tmp_path):
     lines.append(b"S90")
     problems = problems_of(write(tmp_path, lines))
     assert problems == (
+        f"line {i + 1}: 150 characters; a first line (record id 3 or 7) has 320, its fields "
+        "reaching the action code at 293 (is the line cut short?) @ record length",
         f"line {len(lines)}: 'S90' is too short for a record (truncated?)",
-        f"line {i + 1}: the action code is missing (is the line cut short?) @ action code (293)",
     )
 
 
@@ -477,12 +479,31 @@ def test_non_numeric_and_impossible_dates(tmp_path):
     lines[s9090] = put(lines[s9090], 269, b"2000O101")
     lines[j2650] = put(lines[j2650], 285, b"20191301")
     lines[g0260] = put(lines[g0260], 233, b"2003-1-1")
-    problems = problems_of(write(tmp_path, lines))
-    assert problems == (
-        f"line {g0260 + 1}: '2003-1-1' is not a date (YYYYMMDD) @ ASC group effective date "
-        "(233-240)",
-        f"line {j2650 + 1}: '20191301' is not a date (YYYYMMDD) @ termination date (285-292)",
-        f"line {s9090 + 1}: '2000O101' is not a date (YYYYMMDD) @ added date (269-276)",
+    # a non-key field: the record is kept with that field empty, and a warning names it
+    path = write(tmp_path, lines)
+    catalog = load_hcpcs(path)
+    assert catalog.warnings == (
+        f"{path}: line {g0260 + 1}: ASC group effective date (233-240): not a date as YYYYMMDD "
+        "(found '2003-1-1')",
+        f"{path}: line {j2650 + 1}: termination date (285-292): not a date as YYYYMMDD (found "
+        "'20191301')",
+        f"{path}: line {s9090 + 1}: added date (269-276): not a date as YYYYMMDD (found "
+        "'2000O101')",
+    )
+    assert catalog["G0260"].file_facts.asc_group_effective is None
+    assert catalog["J2650"].terminated is None
+    assert catalog["S9090"].effective is None
+    assert catalog["J2650"].title == load_hcpcs(EXCERPT)["J2650"].title
+    # strict=True: every warning is an error
+    with pytest.raises(DataError) as caught:
+        load_hcpcs(path, strict=True)
+    assert caught.value.problems == (
+        f"line {g0260 + 1}: ASC group effective date (233-240): not a date as YYYYMMDD (found "
+        "'2003-1-1'); strict=True makes this an error",
+        f"line {j2650 + 1}: termination date (285-292): not a date as YYYYMMDD (found "
+        "'20191301'); strict=True makes this an error",
+        f"line {s9090 + 1}: added date (269-276): not a date as YYYYMMDD (found '2000O101'); "
+        "strict=True makes this an error",
     )
 
 
@@ -500,11 +521,45 @@ def test_bad_codes_fields_and_duplicates(tmp_path):
     joined = "\n".join(problems)
     assert f"line {j2274 + 2}: 'D0120' is not a valid code: " in joined
     assert "@ code (1-5)" in joined
-    assert f"line {j2650 + 2}: '1.5' is not a number @ anesthesia base units (266-268)" in joined
-    assert f"line {q9974 + 2}: 'Z' is not an action code" in joined
+    assert "1.5" not in joined
+    assert "action code" not in joined
     assert f"line {p7001 + 2}: 99213 is a CPT Category I code, not HCPCS Level II" in joined
     assert f"line {len(lines)}: 355 characters; the record layout has 320" in joined
     assert f"line {len(lines)}: a second record for code S9090 (the first is on line" in joined
+
+
+def test_non_key_fields_are_warnings(tmp_path):
+    lines = excerpt_lines()
+    j2650, q9974, g0260 = (line_of(lines, c) for c in ("J2650", "Q9974", "G0260"))
+    lines[j2650] = put(lines[j2650], 266, b"1.5")
+    lines[q9974] = put(lines[q9974], 293, b"Z")
+    lines[g0260] = put(lines[g0260], 120, b"5X")  # a stray letter in a pricing indicator
+    lines[g0260] = put(lines[g0260], 230, b"\x01")  # a control character in the coverage code
+    path = write(tmp_path, lines)
+    catalog = load_hcpcs(path)
+    assert catalog.warnings == (
+        f"{path}: line {g0260 + 1}: pricing indicators (120-127): not a value this field takes "
+        "(found '5X')",
+        f"{path}: line {g0260 + 1}: coverage code (230): not a value this field takes (found "
+        "'\\x01')",
+        f"{path}: line {j2650 + 1}: anesthesia base units (266-268): not a number (found '1.5')",
+        f"{path}: line {q9974 + 1}: action code (293): not an action code (one of A, B, C, D, F, "
+        "N, P, R, S, T) (found 'Z')",
+    )
+    whole = load_hcpcs(EXCERPT)
+    assert catalog["J2650"].file_facts.anesthesia_base_units is None
+    assert catalog["Q9974"].action is None
+    assert catalog["G0260"].file_facts.pricing_indicators == ()
+    assert catalog["G0260"].file_facts.coverage is None
+    assert catalog["G0260"].title == whole["G0260"].title
+    assert len(catalog) == len(whole)
+    assert len(problems_of_strict(path)) == 4
+
+
+def problems_of_strict(path: Path) -> tuple[str, ...]:
+    with pytest.raises(DataError) as caught:
+        load_hcpcs(path, strict=True)
+    return caught.value.problems
 
 
 def test_binary_junk_and_control_characters(tmp_path):
@@ -612,6 +667,7 @@ _WORD = st.text(
     max_size=20,
 )
 _TOKEN = st.text(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-()"), min_size=1)
+_ALNUM = st.text(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1)
 _DAY = st.dates(date(1980, 1, 1), date(2039, 12, 31))
 _HCPCS = st.builds(
     lambda letter, number: f"{letter}{number:04d}",
@@ -643,7 +699,7 @@ def raw_entries(draw: st.DrawFn) -> dict:
         "asc": draw(st.none() | st.just("YY")),
         "asc_date": draw(st.none() | _DAY),
         "note": draw(st.none() | st.text("0123456789", min_size=4, max_size=4)),
-        "betos": draw(st.none() | _TOKEN.map(lambda t: t[:3])),
+        "betos": draw(st.none() | _ALNUM.map(lambda t: t[:3])),
         "tos": tuple(
             draw(st.lists(st.sampled_from("0123456789ABDEFGJKLMNPQRSTUVWYZ"), max_size=5))
         ),
@@ -858,7 +914,8 @@ def test_cli_hcpcs_bad_input(tmp_path):
     result = run("hcpcs", str(junk))
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(f"proccodes: error: {junk}: line 1: 'not a code file'")
+    assert result.stderr.startswith(f"proccodes: error: {junk}: line 1 is not an HCPCS record")
+    assert "not a code file" not in result.stderr
     both = run("hcpcs", str(EXCERPT), str(junk), "--year", "2019")
     assert both.returncode == 2
     assert "--year goes with one FILE" in both.stderr

@@ -307,14 +307,7 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
       required field missing @ $.as_of
       required field missing @ $.procedures
     """
-    try:
-        raw = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise DataError(source, [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]) from exc
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            source, [f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"]
-        ) from exc
+    raw = _parse_json(data, source)
     if not isinstance(raw, dict):
         raise DataError(source, [f"expected a JSON object at the top, got {_kind(raw)} @ $"])
     problems: list[str] = []
@@ -356,6 +349,8 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
             modifiers = converter.structure(raw["modifiers"], tuple[Modifier, ...])
         except Exception as exc:  # every failure becomes a located message
             problems.extend(_messages(exc, "$.modifiers"))
+        else:
+            problems.extend(_check_modifiers(modifiers))
     if problems:
         raise DataError(source, problems)
     return CatalogFile(
@@ -365,6 +360,94 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
         procedures=procedures,
         modifiers=modifiers,
     )
+
+
+# Text in a catalog never holds C0 control characters (other than tab and line ends) or DEL:
+# a NUL or an ESC in a title would reach terminals and other programs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        code = result.get("code")
+        where = f" of record {code}" if isinstance(code, str) and _classify(code) else ""
+        raise _DuplicateKey(f"duplicate key {_short(duplicate)} in an object{where}")
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _DuplicateKey(f"{name} is not a JSON number")
+
+
+def _short(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:37]) + "..."
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    """The JSON value of ``data``: every way it can fail is one :class:`DataError`."""
+    try:
+        # JSON files are UTF-8 (RFC 8259); json.loads would also guess UTF-16 and UTF-32.
+        text = data.decode("utf-8-sig")
+        raw = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise DataError(source, [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]) from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            source, [f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"]
+        ) from exc
+    except _DuplicateKey as exc:
+        raise DataError(source, [f"invalid JSON: {exc}"]) from exc
+    except RecursionError as exc:
+        raise DataError(source, ["invalid JSON: nested too deeply"]) from exc
+    except ValueError as exc:  # an integer past Python's limit of digits, and the like
+        raise DataError(source, [f"invalid JSON: {str(exc).split(';')[0]}"]) from exc
+    _check_text(raw, source)
+    return raw
+
+
+def _check_text(value: Any, source: str) -> None:
+    """Refuse control characters in any string (keys too), with the path of the first ones."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str]] = [(value, "$")]
+    while stack and len(problems) < 10:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            found = _CONTROL.search(item)
+            if found is not None:
+                problems.append(
+                    f"control character {found.group()!r} at position {found.start() + 1} of "
+                    f"a string; text holds none @ {path}"
+                )
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                stack.append((key, path))
+                stack.append((inner, f"{path}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{path}[{i}]") for i, inner in enumerate(item))
+    if problems:
+        raise DataError(source, problems)
+
+
+def _check_modifiers(modifiers: tuple[Modifier, ...]) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, modifier in enumerate(modifiers):
+        if re.fullmatch(r"[A-Z0-9]{2}", modifier.code) is None:
+            problems.append(
+                f"expected a modifier code of two letters or digits, got {_short(modifier.code)} "
+                f"@ $.modifiers[{i}].code"
+            )
+        elif modifier.code in seen:
+            problems.append(f"a second modifier {modifier.code} @ $.modifiers[{i}].code")
+        seen.add(modifier.code)
+    return problems
 
 
 def unstructure_procedure(record: Procedure) -> dict[str, Any]:

@@ -14,6 +14,11 @@ Ranking, best first:
    many words, so a general query leads to the procedure, then to its add-ons.
 
 Ties break by code, so results are stable. The index is built once per catalog on first search.
+
+Limits, so that the time of a search grows at most linearly with the query's length: a word
+longer than :data:`MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
+expansion: no name has a word that long), and only the first :data:`MAX_QUERY_WORDS` distinct
+words of a query count.
 """
 
 from __future__ import annotations
@@ -57,6 +62,10 @@ _TEXT_WEIGHT = 0.5
 _PREFIX_FACTOR = 0.7
 _TYPO_FACTOR = 0.6
 _MAX_EXPANSIONS = 24
+MAX_WORD_LENGTH = 40
+"""A longer query word is matched only exactly: no typo or prefix expansion."""
+MAX_QUERY_WORDS = 32
+"""How many distinct words of a query count; the rest are ignored."""
 
 
 def _stem(word: str) -> str:
@@ -211,7 +220,8 @@ class SearchIndex:
         exact = self._codes.get(code)
         if exact is not None:
             tiers[exact] = 4
-        words = [found for w in dict.fromkeys(tokenize(text)) if (found := self._expand(w))]
+        distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
+        words = [found for w in distinct if (found := self._expand(w))]
         ranked: list[int] = []
         if tiers:
             order = list(tiers)
@@ -370,6 +380,8 @@ class SearchIndex:
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """The index words a query word stands for, each with how much a match counts."""
+        if len(word) > MAX_WORD_LENGTH:  # its deletions alone would cost its length squared
+            return [(word, 1.0)] if word in self._postings else []
         if word in self._postings:
             found = [(word, 1.0)]
             if len(word) < 4:

@@ -2,6 +2,11 @@
 
 The default catalog (the package's curated records) loads once, lazily and thread-safely, on
 first use, through :mod:`importlib.resources` so that it works from a zip too.
+
+A catalog pickles (and deep-copies) as its records, modifiers, release, date and warnings; its
+search index is rebuilt on first use after unpickling, so a catalog can be sent to a worker
+process or returned from one. A process forked while another thread loads the default catalog
+starts with fresh locks (:func:`os.register_at_fork`), so the child never deadlocks.
 """
 
 from __future__ import annotations
@@ -10,20 +15,20 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from ._args import as_day, check_choice, check_int, check_type, type_name
 from .codes import normalize_code, validate_code
 from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
 from .records import Modifier, Procedure
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ._search import SearchIndex
 
 __all__ = ["Catalog", "default_catalog", "get", "load_catalog", "search"]
 
 OnConflict = Literal["error", "keep", "replace"]
+_ON_CONFLICT: tuple[OnConflict, ...] = ("error", "keep", "replace")
 
 
 class Catalog(Mapping[str, Procedure]):
@@ -36,7 +41,13 @@ class Catalog(Mapping[str, Procedure]):
     'Lumbar discography (disc injection for a discogram)'
     """
 
-    __slots__ = ("_as_of", "_index", "_index_lock", "_modifiers", "_records", "_release")
+    __slots__ = ("_as_of", "_index", "_modifiers", "_records", "_release", "_warnings")
+    _records: dict[str, Procedure]
+    _modifiers: dict[str, Modifier]
+    _release: str
+    _as_of: date | None
+    _warnings: tuple[str, ...]
+    _index: SearchIndex | None
 
     def __init__(
         self,
@@ -45,22 +56,78 @@ class Catalog(Mapping[str, Procedure]):
         release: str = "",
         as_of: date | None = None,
         modifiers: Iterable[Modifier] = (),
+        warnings: Iterable[str] = (),
     ) -> None:
+        if isinstance(records, str | bytes) or not isinstance(records, Mapping | Iterable):
+            raise TypeError(f"records must be an iterable of Procedure, not {type_name(records)}")
+        check_type("release", release, str, "text (str)")
+        if as_of is not None:
+            as_of = as_day(as_of, "as_of")
         items = records.values() if isinstance(records, Mapping) else records
         by_code: dict[str, Procedure] = {}
         duplicates: list[str] = []
         for record in items:
+            if type(record) is not Procedure:
+                check_type("each record", record, Procedure, "a Procedure")
             if record.code in by_code:
                 duplicates.append(f"duplicate record for code {record.code}")
             by_code[record.code] = record
         if duplicates:
             raise DataError("records", duplicates)
-        self._records = dict(sorted(by_code.items()))
-        self._modifiers = {m.code: m for m in sorted(modifiers, key=lambda m: m.code)}
-        self._release = release
-        self._as_of = as_of
-        self._index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
+        if isinstance(modifiers, str | bytes) or not isinstance(modifiers, Iterable):
+            raise TypeError(
+                f"modifiers must be an iterable of Modifier, not {type_name(modifiers)}"
+            )
+        found = list(modifiers)
+        for modifier in found:
+            check_type("each modifier", modifier, Modifier, "a Modifier")
+        if isinstance(warnings, str | bytes) or not isinstance(warnings, Iterable):
+            raise TypeError(f"warnings must be an iterable of str, not {type_name(warnings)}")
+        notes = tuple(warnings)
+        for note in notes:
+            check_type("each warning", note, str, "text (str)")
+        self._set(
+            dict(sorted(by_code.items())),
+            {m.code: m for m in sorted(found, key=lambda m: m.code)},
+            release,
+            as_of,
+            notes,
+        )
+
+    def _set(
+        self,
+        records: dict[str, Procedure],
+        modifiers: dict[str, Modifier],
+        release: str,
+        as_of: date | None,
+        warnings: tuple[str, ...],
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "_records", records)
+        setter(self, "_modifiers", modifiers)
+        setter(self, "_release", release)
+        setter(self, "_as_of", as_of)
+        setter(self, "_warnings", warnings)
+        setter(self, "_index", None)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"a Catalog is read-only; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"a Catalog is read-only; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The records and what describes them; the search index is rebuilt when first needed.
+        return (
+            _restore,
+            (
+                tuple(self._records.values()),
+                tuple(self._modifiers.values()),
+                self._release,
+                self._as_of,
+                self._warnings,
+            ),
+        )
 
     @classmethod
     def from_records(
@@ -83,6 +150,16 @@ class Catalog(Mapping[str, Procedure]):
     def as_of(self) -> date | None:
         """The date the catalog's content was current as of."""
         return self._as_of
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Defects in non-key fields the loader found and kept the record for (file, line,
+        field, value), one line each; empty for a clean file. Merging concatenates them.
+
+        >>> default_catalog().warnings
+        ()
+        """
+        return self._warnings
 
     @property
     def modifiers(self) -> Mapping[str, Modifier]:
@@ -174,7 +251,9 @@ class Catalog(Mapping[str, Procedure]):
         >>> default_catalog().suggest("62209")
         ['62290']
         """
-        code = code.upper()
+        check_type("code", code, str, "text (str)")
+        check_int("limit", limit, minimum=0)
+        code = normalize_code(code)
         scored: list[tuple[int, str]] = []
         for other in self._records:
             distance = _code_distance(code, other)
@@ -191,11 +270,13 @@ class Catalog(Mapping[str, Procedure]):
         >>> "62290" in default_catalog().active_on(date(2024, 1, 1))
         True
         """
+        day = as_day(day, "day")
         return Catalog(
             (r for r in self._records.values() if r.is_active_on(day)),
             release=self._release,
             as_of=self._as_of,
             modifiers=(m for m in self._modifiers.values() if m.is_active_on(day)),
+            warnings=self._warnings,
         )
 
     def merge(self, other: Catalog, *, on_conflict: OnConflict = "error") -> Catalog:
@@ -213,6 +294,7 @@ class Catalog(Mapping[str, Procedure]):
         >>> cat.merge(cat) == cat
         True
         """
+        on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
         merged, conflicts = self.merge_report(other, on_conflict=on_conflict)
         if conflicts and on_conflict == "error":
             raise DataError(
@@ -233,6 +315,8 @@ class Catalog(Mapping[str, Procedure]):
         """
         from ._merge import merge_mappings
 
+        check_type("other", other, Catalog, "a Catalog")
+        on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
         merged, conflicts = merge_mappings(self._records, other._records, on_conflict)
         modifiers, found = merge_mappings(self._modifiers, other._modifiers, on_conflict)
         conflicts += found
@@ -244,6 +328,7 @@ class Catalog(Mapping[str, Procedure]):
             release=release,
             as_of=max(dates) if dates else None,
             modifiers=modifiers.values(),
+            warnings=self._warnings + other._warnings,
         )
         return catalog, conflicts
 
@@ -253,15 +338,38 @@ class Catalog(Mapping[str, Procedure]):
         >>> [p.code for p in default_catalog().search("discogram", limit=2)]
         ['62290', '62291']
         """
+        check_type("text", text, str, "text (str)")
+        check_int("limit", limit, minimum=0)
         index = self._index
         if index is None:
-            with self._index_lock:
+            with _index_lock:
                 index = self._index
                 if index is None:
                     from ._search import SearchIndex
 
-                    index = self._index = SearchIndex(self._records.values())
+                    index = SearchIndex(self._records.values())
+                    object.__setattr__(self, "_index", index)
         return index.search(text, limit=limit)
+
+
+def _restore(
+    records: tuple[Procedure, ...],
+    modifiers: tuple[Modifier, ...],
+    release: str,
+    as_of: date | None,
+    warnings: tuple[str, ...],
+) -> Catalog:
+    """A pickled catalog again (its records were checked when it was first built)."""
+    catalog = Catalog.__new__(Catalog)
+    catalog._set(
+        {r.code: r for r in records}, {m.code: m for m in modifiers}, release, as_of, warnings
+    )
+    return catalog
+
+
+# One lock for building any catalog's search index (a catalog holds no lock, so it pickles);
+# replaced in a forked child, like _default_lock below.
+_index_lock = threading.Lock()
 
 
 def _code_distance(a: str, b: str) -> int:
@@ -293,6 +401,7 @@ _load_count = 0  # how many times the default catalog was built; the thread test
 _built: dict[str, Procedure] = {}  # every shipped record built so far, by code
 _aliases: dict[str, Procedure] = {}  # untidy spellings get() has resolved, e.g. ' 62290 '
 _MAX_ALIASES = 4096
+_MAX_ALIAS_LENGTH = 32  # only short spellings are kept: the cache holds at most ~4096 x 32 chars
 _headers: dict[str, tuple[str, date]] = {}  # data file read -> its (release, as_of)
 _index: dict[str, str] | None = None  # code -> the data file that holds it
 
@@ -420,19 +529,35 @@ def get(code: str, *, on: date | None = None) -> Procedure:
     return record
 
 
+def _reset_locks_in_child() -> None:
+    """After fork(): the parent's locks may be held by a thread that does not exist here."""
+    global _default_lock, _index_lock
+    _default_lock = threading.Lock()
+    _index_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_reset_locks_in_child)
+
+
 def _get_untidy(code: str) -> Procedure:
     """get() for input not seen before in this spelling: normalize, read the file, remember."""
     if isinstance(code, str):
         canonical = normalize_code(code)
         record = _shipped(canonical)
         if record is not None:
-            if canonical != code and len(_aliases) < _MAX_ALIASES:
+            if (
+                canonical != code
+                and len(code) <= _MAX_ALIAS_LENGTH
+                and len(_aliases) < _MAX_ALIASES
+            ):
                 _aliases[code] = record
             return record
     return default_catalog().lookup(code)
 
 
 def _check_active(record: Procedure, on: date) -> None:
+    on = as_day(on)
     if not record.is_active_on(on):
         raise CodeNotActiveError(
             record.code,
@@ -454,14 +579,18 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     >>> search("zzzzqqq")
     []
     """
+    check_type("text", text, str, "text (str)")
+    check_int("limit", limit, minimum=0)
     return default_catalog().search(text, limit=limit)
 
 
-def load_catalog(path: str | Path) -> Catalog:
+def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Catalog:
     """A catalog from the project's JSON format: one file, or a folder of ``*.json`` files.
 
     Every file is checked strictly; a malformed one raises :class:`DataError` naming the file,
-    the record and the field path of every problem.
+    the record and the field path of every problem. Files are read as every loader reads
+    (:func:`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
+    each (default 256 MiB).
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -473,7 +602,12 @@ def load_catalog(path: str | Path) -> Catalog:
     from pathlib import Path
 
     from ._convert import parse_catalog_bytes
+    from .sources._files import read_input
 
+    if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
+        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+    if max_bytes is not None:
+        check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix == ".json")
@@ -490,10 +624,8 @@ def load_catalog(path: str | Path) -> Catalog:
     problems: list[str] = []
     seen: dict[str, str] = {}
     for file in files:
-        try:
-            parsed = parse_catalog_bytes(file.read_bytes(), str(file))
-        except OSError as exc:
-            raise DataError(str(file), [f"cannot read: {exc.strerror or exc}"]) from exc
+        found = read_input(file, what="a proccodes catalog JSON file", max_bytes=max_bytes)
+        parsed = parse_catalog_bytes(found.data, found.source)
         releases.append(parsed.release)
         dates.append(parsed.as_of)
         modifiers.extend(parsed.modifiers)

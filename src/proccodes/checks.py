@@ -61,7 +61,12 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     >>> [str(p) for p in check_record(broken)]
     ['error 62290 title: is empty']
     """
-    return list(_record_problems(procedure, today or date.today()))
+    from ._args import as_day, check_type
+
+    check_type("procedure", procedure, Procedure, "a Procedure")
+    return list(
+        _record_problems(procedure, date.today() if today is None else as_day(today, "today"))
+    )
 
 
 def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None) -> list[Problem]:
@@ -72,7 +77,12 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
     >>> check_catalog(default_catalog())
     []
     """
-    day = today or date.today()
+    from ._args import as_day, check_mapping_of_records, check_type
+
+    check_mapping_of_records("catalog", catalog)
+    day = date.today() if today is None else as_day(today, "today")
+    for record in catalog.values():
+        check_type("each record", record, Procedure, "a Procedure")
     problems: list[Problem] = []
     for key, record in catalog.items():
         if key != record.code:

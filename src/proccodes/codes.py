@@ -2,7 +2,8 @@
 
 Pure functions over text: nothing here knows which codes exist, only which are well formed.
 
-- :func:`normalize_code` strips surrounding white space (non-breaking too) and upper-cases.
+- :func:`normalize_code` strips surrounding white space (non-breaking too) and upper-cases the
+  ASCII letters a-z (only those: ``"ſ".upper()`` is ``"S"``, and ``"ſ9090"`` is not a code).
 - :func:`validate_code` returns the canonical :class:`Code` or raises
   :class:`~proccodes.InvalidCodeError` with a specific reason.
 - :func:`is_valid_code` never raises; :func:`is_valid_codes` does a whole column at once.
@@ -135,6 +136,9 @@ _MODIFIER = r"[A-Z0-9]{2}"
 _ICD10 = r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}"
 # Zero-width characters that copy-and-paste leaves around codes; str.strip() keeps them.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Case folding of ASCII letters only: str.upper() also maps non-ASCII letters into A-Z
+# ('ſ' -> 'S', 'ı' -> 'I', 'ﬀ' -> 'FF'), which would make them pass for code characters.
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def normalize_code(text: str) -> str:
@@ -147,10 +151,15 @@ def normalize_code(text: str) -> str:
     '62290'
     >>> normalize_code("j2650")
     'J2650'
+    >>> normalize_code("ſ9090")  # only ASCII letters are upper-cased
+    'ſ9090'
     """
     if not isinstance(text, str):
         raise InvalidCodeError(text, _not_text(text))
-    return text.strip().strip(_INVISIBLE).strip().upper()
+    stripped = text.strip().strip(_INVISIBLE).strip()
+    if stripped.isascii():
+        return stripped.upper()
+    return stripped.translate(_ASCII_UPPER)
 
 
 def validate_code(text: str) -> Code:
@@ -202,8 +211,20 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
 
     >>> is_valid_codes(["62290", "62290", "6229O", None, "J2650"])
     [True, True, False, False, True]
+
+    ``codes`` is a column (list, tuple, any iterable); one string is refused with a
+    :class:`TypeError` rather than checked a character at a time.
     """
-    items = codes if isinstance(codes, list | tuple) else list(codes)
+    if type(codes) is list or type(codes) is tuple:
+        items: list[object] | tuple[object, ...] = codes
+    elif isinstance(codes, str | bytes | bytearray) or not isinstance(codes, Iterable):
+        hint = "; wrap one code in a list: is_valid_codes([code])" if isinstance(codes, str) else ""
+        raise TypeError(
+            f"codes must be an iterable of codes (a list or a column), not "
+            f"{'None' if codes is None else type(codes).__name__}{hint}"
+        )
+    else:
+        items = list(codes)
     try:
         verdicts = {value: is_valid_code(value) for value in set(items)}
     except TypeError:  # an unhashable item: check one by one

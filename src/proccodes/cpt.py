@@ -19,18 +19,26 @@ file                                   layout                                   
 =====================================  =============================================  ===========
 
 A copyright header before the first code line is skipped. Files are read as UTF-8, falling back to
-cp1252 (the AMA's own loader does the same).
+cp1252 (the AMA's own loader does the same), through the safe reader every loader uses (regular
+files only, at most ``max_bytes`` each). A code that is not a valid CPT code (``00000``), a code
+listed twice in one file (other than the clinician file, which has several rows per code) and
+control characters in a descriptor are errors, all reported together in one
+:class:`~proccodes.DataError`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import attrs
 
+from ._args import check_int, check_type, type_name
 from .catalog import Catalog
+from .codes import is_valid_code
 from .errors import DataError
 from .records import Descriptor, DescriptorUse
 
@@ -38,6 +46,7 @@ __all__ = ["CptDescriptors", "Overlay", "load_cpt_descriptors"]
 
 _CODE_LINE = re.compile(r"([0-9]{4}[0-9AFMTU])(?:\t| +)(\S.*)")
 _CODE = re.compile(r"[0-9]{4}[0-9AFMTU]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _use_of(name: str) -> DescriptorUse | None:
@@ -64,11 +73,15 @@ class Overlay:
     unmatched: tuple[str, ...]
 
 
+def _read_only(value: Mapping[str, tuple[Descriptor, ...]]) -> Mapping[str, tuple[Descriptor, ...]]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen(kw_only=True)
 class CptDescriptors:
-    """Official descriptors by code, read from licensed AMA files."""
+    """Official descriptors by code, read from licensed AMA files; ``by_code`` is read-only."""
 
-    by_code: Mapping[str, tuple[Descriptor, ...]]
+    by_code: Mapping[str, tuple[Descriptor, ...]] = attrs.field(converter=_read_only)
     files: tuple[str, ...]
 
     def __len__(self) -> int:
@@ -80,6 +93,7 @@ class CptDescriptors:
         A record's descriptors of the same use are replaced by the file's; codes in the files
         but not in the catalog are listed in ``unmatched``.
         """
+        check_type("catalog", catalog, Catalog, "a Catalog")
         records = []
         matched = []
         for code, record in catalog.items():
@@ -97,6 +111,7 @@ class CptDescriptors:
             release=catalog.release,
             as_of=catalog.as_of,
             modifiers=catalog.modifiers.values(),
+            warnings=catalog.warnings,
         )
         return Overlay(catalog=new, matched=tuple(matched), unmatched=unmatched)
 
@@ -115,6 +130,7 @@ def _rows(path: Path, text: str, use: DescriptorUse) -> Iterator[tuple[str, str]
         return
     problems = []
     started = False
+    seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
         m = _CODE_LINE.fullmatch(line.rstrip())
         if m is None:
@@ -122,7 +138,12 @@ def _rows(path: Path, text: str, use: DescriptorUse) -> Iterator[tuple[str, str]
                 problems.append(f"line {number}: expected a code, then its descriptor")
             continue
         started = True
-        yield m.group(1), " ".join(m.group(2).split())
+        code = m.group(1)
+        problem = _code_problem(code, number, seen, once=True) or _text_problem(m.group(2), number)
+        if problem:
+            problems.append(problem)
+            continue
+        yield code, " ".join(m.group(2).split())
     if not started:
         problems.append("no code lines found (is this an AMA descriptor file?)")
     if problems:
@@ -139,6 +160,7 @@ def _tab_rows(path: Path, lines: list[str], use: DescriptorUse) -> Iterator[tupl
     header = [h.strip().lower() for h in lines[header_at].split("\t")]
     code_col = header.index(next(h for h in header if "cpt code" in h))
     text_col = len(header) - 1
+    seen: dict[str, int] = {}
     for number, line in enumerate(lines[header_at + 1 :], header_at + 2):
         if not line.strip():
             continue
@@ -148,29 +170,60 @@ def _tab_rows(path: Path, lines: list[str], use: DescriptorUse) -> Iterator[tupl
             continue
         code = cells[code_col].strip()
         if not _CODE.fullmatch(code):
-            problems.append(f"line {number}: {code!r} is not a CPT code @ {header[code_col]}")
+            problems.append(f"line {number}: {code[:20]!r} is not a CPT code @ {header[code_col]}")
+            continue
+        once = use is not DescriptorUse.CLINICIAN
+        problem = _code_problem(code, number, seen, once=once) or _text_problem(
+            cells[text_col], number
+        )
+        if problem:
+            problems.append(problem)
             continue
         yield code, " ".join(cells[text_col].split())
     if problems:
         raise DataError(str(path), problems)
 
 
-def load_cpt_descriptors(path: str | Path) -> CptDescriptors:
+def _code_problem(code: str, number: int, seen: dict[str, int], *, once: bool) -> str | None:
+    if not is_valid_code(code):
+        return f"line {number}: {code} is not a valid CPT code (no CPT section holds it) @ code"
+    first = seen.setdefault(code, number)
+    if once and first != number:
+        return f"line {number}: a second row for code {code} (the first is line {first}) @ code"
+    return None
+
+
+def _text_problem(text: str, number: int) -> str | None:
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return f"line {number}: control character {found.group()!r} in the descriptor @ descriptor"
+
+
+def load_cpt_descriptors(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None
+) -> CptDescriptors:
     """Read AMA CPT descriptor files: one file, or a folder holding several.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "SHORTU.txt").write_text("Licensed text follows.\\n\\n99999 SOME TEXT\\n")
+    >>> _ = (folder / "SHORTU.txt").write_text("Licensed text follows.\\n\\n99499 SOME TEXT\\n")
     >>> found = load_cpt_descriptors(folder)
-    >>> found.by_code["99999"][0].use.value, len(found)
+    >>> found.by_code["99499"][0].use.value, len(found)
     ('short', 1)
     """
+    from .sources._files import read_input
+
+    if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
+        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+    if max_bytes is not None:
+        check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and _use_of(p.name) is not None)
+        files = sorted(p for p in path.iterdir() if _use_of(p.name) is not None)
         if not files:
             raise DataError(str(path), ["no AMA descriptor files (SHORTU, MEDU, LONGULT ...)"])
-    elif path.is_file():
+    elif path.exists():
         if _use_of(path.name) is None:
             raise DataError(str(path), ["not a known AMA descriptor file name"])
         files = [path]
@@ -180,10 +233,9 @@ def load_cpt_descriptors(path: str | Path) -> CptDescriptors:
     for file in files:
         use = _use_of(file.name)
         assert use is not None
-        try:
-            text = _decode(file.read_bytes())
-        except OSError as exc:
-            raise DataError(str(file), [f"cannot read: {exc.strerror or exc}"]) from exc
+        text = _decode(
+            read_input(file, what="an AMA CPT descriptor file", max_bytes=max_bytes).data
+        )
         source = f"AMA CPT {file.name}"
         for code, descriptor in _rows(file, text, use):
             found.setdefault(code, []).append(Descriptor(use=use, text=descriptor, source=source))

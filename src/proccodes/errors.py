@@ -5,12 +5,18 @@ Every class has a message that names the input and says what would be valid. All
 on bad input; :class:`InvalidCodeError` is also a :class:`ValueError` and
 :class:`UnknownCodeError` also a :class:`KeyError`, so code written against the built-in
 exceptions keeps working.
+
+Every exception survives pickling with its fields (``pickle.loads(pickle.dumps(err))`` gives an
+equal message and equal attributes), so it can cross a process boundary: a worker of
+:mod:`multiprocessing` or :mod:`concurrent.futures` that raises one is reported, not hung.
+Messages quote at most a short prefix of a huge input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 __all__ = [
     "CodeNotActiveError",
@@ -23,6 +29,43 @@ __all__ = [
 
 class ProcCodesError(Exception):
     """Base class of every error proccodes raises on bad input."""
+
+    # The fields each subclass is rebuilt from: (positional names, keyword names).
+    _FIELDS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as (class, self.args) by default; these take other constructor
+        # arguments than their message, so they say how to rebuild themselves.
+        positional, keywords = self._FIELDS
+        if not positional and not keywords:
+            return tuple(super().__reduce__())
+        return (
+            _rebuild,
+            (
+                type(self),
+                tuple(getattr(self, name) for name in positional),
+                {name: getattr(self, name) for name in keywords},
+            ),
+            dict(self.__dict__),  # e.g. __notes__; the fields are set again, to equal values
+        )
+
+
+def _rebuild(
+    cls: type[ProcCodesError], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> ProcCodesError:
+    return cls(*args, **kwargs)
+
+
+QUOTE_LIMIT = 60
+"""How many characters of an input an error message quotes; the rest is elided."""
+
+
+def _quote(value: object) -> str:
+    """``repr(value)``, cut to a short prefix when the input is huge."""
+    if isinstance(value, str | bytes) and len(value) > QUOTE_LIMIT:
+        return repr(value[:QUOTE_LIMIT])[:-1] + f"...{repr(value)[-1]} ({len(value):,} long)"
+    text = repr(value)
+    return text if len(text) <= 2 * QUOTE_LIMIT else text[: 2 * QUOTE_LIMIT] + "..."
 
 
 class InvalidCodeError(ProcCodesError, ValueError):
@@ -40,6 +83,8 @@ class InvalidCodeError(ProcCodesError, ValueError):
     ('50',)
     """
 
+    _FIELDS = (("text", "reason"), ("code", "modifiers"))
+
     def __init__(
         self,
         text: object,
@@ -52,7 +97,7 @@ class InvalidCodeError(ProcCodesError, ValueError):
         self.reason = reason
         self.code = code
         self.modifiers = tuple(modifiers)
-        super().__init__(f"{text!r} is not a valid code: {reason}")
+        super().__init__(f"{_quote(text)} is not a valid code: {reason}")
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -67,10 +112,12 @@ class UnknownCodeError(ProcCodesError, KeyError):
     "code '62229' is not in the catalog; did you mean 62290 or 62291?"
     """
 
+    _FIELDS = (("code",), ("suggestions",))
+
     def __init__(self, code: str, *, suggestions: Iterable[str] = ()) -> None:
         self.code = code
         self.suggestions = tuple(suggestions)
-        message = f"code {code!r} is not in the catalog"
+        message = f"code {_quote(code)} is not in the catalog"
         if self.suggestions:
             message += "; did you mean " + _or_list(self.suggestions) + "?"
         super().__init__(message)
@@ -88,6 +135,8 @@ class CodeNotActiveError(ProcCodesError):
     >>> str(err)
     'code Q9974 was not in effect on 2019-01-01: terminated 2017-12-31; replaced by J2274'
     """
+
+    _FIELDS = (("code", "on"), ("effective", "terminated", "replaced_by"))
 
     def __init__(
         self,
@@ -126,6 +175,8 @@ class DataError(ProcCodesError):
     catalog.json: 1 problem
       record 62290: missing field @ 62290.title
     """
+
+    _FIELDS = (("source", "problems"), ())
 
     def __init__(self, source: str, problems: Iterable[str]) -> None:
         self.source = source

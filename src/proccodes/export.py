@@ -33,8 +33,11 @@ def catalog_json(catalog: Mapping[str, Procedure]) -> dict[str, Any]:
 
     Modifiers of a catalog loaded from a CMS file are included under ``modifiers``.
     """
+    from ._args import check_mapping_of_records
     from ._convert import SCHEMA_VERSION, converter
     from .errors import DataError
+
+    check_mapping_of_records("catalog", catalog)
 
     release = getattr(catalog, "release", "")
     as_of = getattr(catalog, "as_of", None)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ._args import as_day, check_choice, check_mapping_of_records, check_type
 from .codes import CodeSystem, is_valid_code, normalize_code
 from .errors import InvalidCodeError
 from .records import DescriptorUse, Procedure
@@ -105,7 +106,12 @@ def _concept(record: Procedure) -> dict[str, Any]:
 def code_system(
     catalog: Mapping[str, Procedure], *, system: CodeSystem = CodeSystem.CPT
 ) -> dict[str, Any]:
-    """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict)."""
+    """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict).
+
+    ``system`` is :class:`~proccodes.CodeSystem` ``CPT`` or ``HCPCS`` (or its value as text).
+    """
+    check_mapping_of_records("catalog", catalog)
+    system = CodeSystem(check_choice("system", system, tuple(CodeSystem)))
     release = getattr(catalog, "release", "") or "unversioned"
     as_of = getattr(catalog, "as_of", None)
     records = [r for r in catalog.values() if r.system == system]
@@ -152,6 +158,9 @@ def lookup(
     >>> lookup(default_catalog(), "99999")["resourceType"]
     'OperationOutcome'
     """
+    check_mapping_of_records("catalog", catalog)
+    if on is not None:
+        on = as_day(on)
     record = _find(catalog, code)
     if isinstance(record, str):
         return {
@@ -216,6 +225,11 @@ def validate_code(
     >>> answer["parameter"][0]["valueBoolean"], answer["parameter"][1]["name"]
     (False, 'message')
     """
+    check_mapping_of_records("catalog", catalog)
+    if on is not None:
+        on = as_day(on)
+    if display is not None:
+        check_type("display", display, str, "text (str) or None")
     record = _find(catalog, code)
     if isinstance(record, str):
         return {

@@ -457,7 +457,14 @@ class _Listed:
         ...               title="t", terminated=date(2017, 12, 31))
         >>> p.is_active_on(date(2017, 12, 31)), p.is_active_on(date(2018, 1, 1))
         (True, False)
+
+        ``day`` is a :class:`~datetime.date` or a :class:`~datetime.datetime` (its date counts);
+        anything else is a :class:`TypeError`.
         """
+        if type(day) is not date:
+            from ._args import as_day
+
+            day = as_day(day, "day")
         if self.effective is not None and day < self.effective:
             return False
         return self.terminated is None or day <= self.terminated
@@ -473,6 +480,9 @@ class _Listed:
         for d in self.descriptors:
             if d.use == use:
                 return d.text
+        from ._args import check_choice
+
+        check_choice("use", use, tuple(DescriptorUse))  # an absent use, or no use at all?
         return None
 
 

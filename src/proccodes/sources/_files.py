@@ -5,9 +5,12 @@ through :func:`read_input`, so the limits hold for all of them alike:
 
 - only regular files are read: a folder, a device (``/dev/zero``), a FIFO or a socket is refused
   before a byte is read, so nothing hangs or reads forever;
-- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 1 GiB, far above
-  any CMS file; settable per call or here) is refused; a zip member is read in bounded chunks, so
-  a zip whose header lies about a member's size cannot unpack past the limit either;
+- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 256 MiB, far
+  above any CMS file; settable per call, and each loader's ``max_bytes``) is refused; a zip member
+  is read in bounded chunks, so a zip whose header lies about a member's size cannot unpack past
+  the limit either (a 1.3 MB zip of a 1 GB member costs one limit's worth of memory, then stops);
+- the bytes are gathered in one growing buffer, not a list of chunks joined at the end, so a
+  read holds about one copy of the data;
 - a zip is opened from the path (not copied into memory first) and only the chosen member is read;
 - every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
   file's content.
@@ -37,8 +40,8 @@ from ..errors import DataError
 
 __all__ = ["MAX_BYTES", "MAX_LISTED", "Findings", "Input", "read_input"]
 
-MAX_BYTES = 1 << 30
-"""The default limit on a file's or a zip member's size, in bytes (1 GiB)."""
+MAX_BYTES = 256 << 20
+"""The default limit on a file's or a zip member's size, in bytes (256 MiB)."""
 
 _CHUNK = 1 << 20
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -151,8 +154,14 @@ def _read_member(
 
 
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
-    """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed)."""
-    parts: list[bytes] = []
+    """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed).
+
+    The chunks go into one :class:`io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
+    about one copy of the data at any time, never a list of chunks and their join.
+    """
+    import io
+
+    buffer = io.BytesIO()
     total = 0
     while True:
         part = stream.read(min(_CHUNK, limit - total + 1))
@@ -161,8 +170,8 @@ def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
         total += len(part)
         if total > limit:
             raise DataError(source, [_too_big(total, limit, at_least=True)])
-        parts.append(part)
-    return b"".join(parts)
+        buffer.write(part)
+    return buffer.getvalue()
 
 
 def _too_big(size: int, limit: int, *, at_least: bool = False) -> str:
@@ -240,6 +249,11 @@ class Findings:
             *self._warnings,
             *([f"{self.source}: ... and {more} more warnings"] if more else []),
         )
+
+    @property
+    def count(self) -> int:
+        """How many errors and warnings were found so far, listed or not."""
+        return self._n_errors + self._n_warnings
 
     @property
     def warning_count(self) -> int:

@@ -10,8 +10,17 @@ layout (docs/hcpcs.md has the field table), not one year's file:
   record id), so any header or disclaimer lines before the first record are skipped;
 - CRLF or LF line ends; cp1252 (ISO-8859-1) bytes; lines shorter than 320 characters are
   padded; the zip CMS publishes is read directly;
-- every problem is collected and reported together in one :class:`~proccodes.DataError` naming
-  the file, the line and the field; nothing else is raised for bad input.
+- a defect in a non-key field of one record (a date of the wrong width or an impossible date, a
+  stray character in an indicator, a bad action code, a number that is not one) keeps the record
+  with that field empty and adds a warning (file, line, field, value) to ``Catalog.warnings``;
+  ``strict=True`` makes every warning an error;
+- structural damage is an error: a line that is not the layout, a first line cut short of its
+  fields, a record longer than the layout, a file that ends in the middle of a record, a broken
+  sequence of continuation records (their sequence numbers count up by 100 from 00100, so a
+  deleted, repeated or swapped line is found), an unreadable code or record id, a code listed
+  twice, a blank long description. Every error is collected and reported together in one
+  :class:`~proccodes.DataError` naming the file, the line and the field; no loader returns part
+  of a file as if it were whole, and nothing else is raised for bad input.
 
 >>> catalog = load_hcpcs("tests/data/hcpcs2019_excerpt.txt")
 >>> catalog["G0260"].title
@@ -30,17 +39,23 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 
+from .._args import check_int, check_type, type_name
 from ..catalog import Catalog
 from ..codes import _HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
 from ..errors import DataError
 from ..records import Descriptor, DescriptorUse, HcpcsFacts, Modifier, Procedure, YearSeen
-from ._files import read_input
+from ._files import Findings, read_input
 
 __all__ = ["load_hcpcs", "load_hcpcs_years"]
 
 RECORD_LENGTH = 320
-MAX_PROBLEMS = 50  # listed in a DataError; the rest are counted
+FIRST_LINE_FIELDS = 293  # a first line (record id 3 or 7) reaches at least the action code
 MAX_HEADER_LINES = 200  # lines allowed before the first record
+MAX_BYTES = 64 << 20
+"""The default limit on the records file (or zip member) in bytes: 64 MiB, ten times the
+largest CMS file."""
+YEARS = (1983, 2100)
+"""The years a file can be for: HCPCS Level II began in 1983."""
 
 # A record's first eleven characters: code (modifiers have three blanks, then two characters),
 # sequence number, record id (3 procedure, 4 its continuation, 7 modifier, 8 its continuation).
@@ -68,28 +83,13 @@ _DATE_FIELDS = {
 }
 
 
-class _Problems:
-    """Problems found in one file, each naming the line and the field; at most MAX_PROBLEMS kept."""
-
-    __slots__ = ("count", "items")
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self.count = 0
-
-    def add(self, number: int, message: str) -> None:
-        self.count += 1
-        if self.count <= MAX_PROBLEMS:
-            self.items.append(f"line {number}: {message}")
-
-    def raise_if_any(self, source: str) -> None:
-        if self.count:
-            more = self.count - len(self.items)
-            tail = [f"... and {more} more problem{'s' if more != 1 else ''}"] if more else []
-            raise DataError(source, [*self.items, *tail])
-
-
-def load_hcpcs(path: str | os.PathLike[str], *, year: int | None = None) -> Catalog:
+def load_hcpcs(
+    path: str | os.PathLike[str],
+    *,
+    year: int | None = None,
+    strict: bool = False,
+    max_bytes: int | None = None,
+) -> Catalog:
     """A catalog of the procedures and modifiers in an official CMS HCPCS Level II file.
 
     ``path`` is the fixed-width text file, or the zip CMS publishes it in. ``year`` is the year
@@ -99,8 +99,11 @@ def load_hcpcs(path: str | os.PathLike[str], *, year: int | None = None) -> Cata
     termination and action dates, the action code, cross-references as ``replaced_by``, the
     other fields as :class:`~proccodes.HcpcsFacts`, and one :class:`~proccodes.YearSeen`.
 
-    Raises :class:`~proccodes.DataError` naming the file, and the line and field of every
-    problem, for anything that is not a readable HCPCS file.
+    A defect in a non-key field is a warning in the catalog's ``warnings`` (the record kept with
+    that field empty); ``strict=True`` raises for it instead. Raises
+    :class:`~proccodes.DataError` naming the file, and the line and field of every problem, for
+    anything that is not a whole, readable HCPCS file. ``max_bytes`` bounds the file read
+    (default :data:`MAX_BYTES`).
 
     >>> catalog = load_hcpcs("tests/data/hcpcs2019_excerpt.txt")
     >>> catalog.release, catalog["J2650"].file_facts.pricing_indicators
@@ -109,12 +112,34 @@ def load_hcpcs(path: str | os.PathLike[str], *, year: int | None = None) -> Cata
     Traceback (most recent call last):
     ...
     proccodes.errors.DataError: README.md: 1 problem
-      line 1: '# proccodes' is not an HCPCS record, nor is any line after it (a record starts with a five-character code, a five-digit sequence number and record id 3, 4, 7 or 8); is this the CMS HCPCS Level II file?
+      line 1 is not an HCPCS record, nor is any line after it (a record starts with a five-character code, a five-digit sequence number and record id 3, 4, 7 or 8); is this the CMS HCPCS Level II file?
     """  # noqa: E501
-    return _load(os.fspath(path), year)[0]
+    source = _check_path(path)
+    if year is not None:
+        check_int("year", year, minimum=YEARS[0], maximum=YEARS[1])
+    check_type("strict", strict, bool, "True or False")
+    return _load(source, year, strict, _limit(max_bytes))[0]
 
 
-def load_hcpcs_years(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
+def _check_path(path: object) -> str:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+    source = os.fspath(path)
+    if not isinstance(source, str):
+        raise TypeError(f"path must be text, not {type_name(source)}")
+    return source
+
+
+def _limit(max_bytes: int | None) -> int:
+    return MAX_BYTES if max_bytes is None else check_int("max_bytes", max_bytes, minimum=1)
+
+
+def load_hcpcs_years(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    strict: bool = False,
+    max_bytes: int | None = None,
+) -> Catalog:
     """One catalog from the HCPCS files of several years, each code with its history.
 
     Each file is loaded as :func:`load_hcpcs` does (its year read from its name or dates). For a
@@ -122,12 +147,22 @@ def load_hcpcs_years(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
     holds one :class:`~proccodes.YearSeen` per year that listed the code, so ``first_seen``,
     ``last_seen`` and each year's descriptor and status can be read. A code that a later file no
     longer lists keeps its last year's record. Two files of the same year are an error.
+    ``paths`` is a list (or any iterable) of paths, not one path. The files' warnings are
+    concatenated in the catalog's ``warnings``.
 
     >>> catalog = load_hcpcs_years(["tests/data/hcpcs2019_excerpt.txt"])
     >>> catalog["S9090"].first_seen, catalog["S9090"].last_seen
     (2019, 2019)
     """
-    loaded = [(source, *_load(source, None)) for source in (os.fspath(p) for p in paths)]
+    if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
+        raise TypeError(
+            f"paths must be a list of paths, not {type_name(paths)}"
+            + ("; for one file, pass [path] or use load_hcpcs" if isinstance(paths, str) else "")
+        )
+    check_type("strict", strict, bool, "True or False")
+    limit = _limit(max_bytes)
+    sources = [_check_path(p) for p in paths]
+    loaded = [(source, *_load(source, None, strict, limit)) for source in sources]
     if not loaded:
         raise DataError("HCPCS files", ["no files given"])
     by_year: dict[int, tuple[str, Catalog]] = {}
@@ -148,18 +183,12 @@ def load_hcpcs_years(paths: Iterable[str | os.PathLike[str]]) -> Catalog:
     return combined
 
 
-def _load(source: str, year: int | None) -> tuple[Catalog, int]:
-    source, name, data = _read(source)
-    return _parse(data, source, name, year)
+def _load(source: str, year: int | None, strict: bool, limit: int) -> tuple[Catalog, int]:
+    found = read_input(source, what=_WHAT, pick=_is_records_member, max_bytes=limit)
+    return _parse(found.data, found.source, found.name, year, strict)
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-def _read(source: str) -> tuple[str, str, bytes]:
-    """How to name the file in errors, its name and its bytes; for a zip, the records member's."""
-    found = read_input(source, what=_WHAT, pick=_is_records_member)
-    return found.source, found.name, found.data
 
 
 _WHAT = "the CMS HCPCS Level II records file"
@@ -194,18 +223,21 @@ def _split(text: str, exact: bool) -> list[str]:
 # -- parsing -----------------------------------------------------------------------------------
 
 
-def _parse(data: bytes, source: str, name: str, year: int | None) -> tuple[Catalog, int]:
+def _parse(
+    data: bytes, source: str, name: str, year: int | None, strict: bool
+) -> tuple[Catalog, int]:
     if not data.strip():
         raise DataError(source, ["line 1: the file is empty; expected the CMS HCPCS Level II file"])
     text, suspect = _decode(data)
     lines = _split(text, exact=suspect)
-    problems = _Problems()
+    problems = Findings(source, strict=strict)
 
     # Group each first line with its continuation lines.
     entries: list[tuple[int, str, list[str]]] = []
     parts: list[str] = []
     current = ""  # the code (first five characters) of the entry being read
     current_id = ""
+    expected = 0  # the sequence number the next continuation line must have
     started = False
     shape = _RECORD_SHAPE
     for number, line in enumerate(lines, 1):
@@ -214,35 +246,64 @@ def _parse(data: bytes, source: str, name: str, year: int | None) -> tuple[Catal
                 if number > MAX_HEADER_LINES and line.strip():
                     break
                 if _DAMAGED_FIRST(line):  # not a header: a record whose code is damaged
-                    problems.add(number, _not_a_record(line))
+                    problems.error(number, _not_a_record(line))
                 continue
             if line.strip():
-                problems.add(number, _not_a_record(line))
+                problems.error(number, _not_a_record(line))
             continue
         started = True
         record_id = line[10]
         if record_id == "3" or record_id == "7":
+            if line[5:10] != "00100":
+                problems.error(
+                    number,
+                    f"sequence number {line[5:10]}; a first line (record id {record_id}) has "
+                    "00100 @ sequence (6-10)",
+                )
+            if len(line) < FIRST_LINE_FIELDS:
+                problems.error(
+                    number,
+                    f"{len(line)} characters; a first line (record id 3 or 7) has "
+                    f"{RECORD_LENGTH}, its fields reaching the action code at {FIRST_LINE_FIELDS}"
+                    " (is the line cut short?) @ record length",
+                )
             parts = [line[11:91]]
             entries.append((number, line, parts))
-            current, current_id = line[:5], record_id
+            current, current_id, expected = line[:5], record_id, 200
         elif line[:5] != current or (record_id == "4") != (current_id == "3"):
             kind = "procedure" if record_id == "4" else "modifier"
-            problems.add(
+            problems.error(
                 number,
                 f"record id {record_id} continues the description of {kind} "
                 f"{line[:5].strip()!r}, but the line before belongs to "
                 f"{current.strip()!r} (record id {current_id or 'none'}) @ record id (11)",
             )
         else:
+            sequence = int(line[5:10])
+            if sequence != expected:
+                problems.error(
+                    number,
+                    f"sequence number {line[5:10]} where {expected:05d} belongs: continuation "
+                    f"lines of {current.strip()} count up by 100 from the first line's 00100 (a "
+                    "line deleted, repeated or out of order?) @ sequence (6-10)",
+                )
+            expected = sequence + 100
             if len(line) > 91 and not line[91:].isspace():  # fields are on first lines only
-                problems.add(
+                problems.error(
                     number,
                     "a continuation line (record id 4 or 8) has text after position 91, where "
                     "only first lines (3 or 7) have fields @ record id (11)",
                 )
             parts.append(line[11:91])
+    last = lines[-1] if lines else ""
+    if started and not data.endswith((b"\n", b"\r")) and shape(last) and len(last) < RECORD_LENGTH:
+        problems.error(
+            len(lines),
+            f"the file ends in the middle of this record ({len(last)} of {RECORD_LENGTH} "
+            "characters, and no line end); is the file cut short?",
+        )
     if not started:
-        first, text = next(((n, t) for n, t in enumerate(lines, 1) if t.strip()), (1, ""))
+        first = next((n for n, t in enumerate(lines, 1) if t.strip()), 1)
         scope = (
             "any line after it"
             if len(lines) <= MAX_HEADER_LINES
@@ -251,7 +312,7 @@ def _parse(data: bytes, source: str, name: str, year: int | None) -> tuple[Catal
         raise DataError(
             source,
             [
-                f"line {first}: {text[:40].strip()!r} is not an HCPCS record, nor is {scope} (a "
+                f"line {first} is not an HCPCS record, nor is {scope} (a "
                 "record starts with a five-character code, a five-digit sequence number and "
                 "record id 3, 4, 7 or 8); is this the CMS HCPCS Level II file?"
             ],
@@ -262,11 +323,11 @@ def _parse(data: bytes, source: str, name: str, year: int | None) -> tuple[Catal
     if year is None:
         year = _year_from_name(name, source) or _year_from_dates(entries)
     if year is None:
-        problems.add(entries[0][0], "cannot tell the year of the file; pass year=")
-        problems.raise_if_any(source)
+        problems.error(entries[0][0], "cannot tell the year of the file; pass year=")
+        problems.raise_if_errors()
     assert year is not None
-    procedures, modifiers = _Builder(year, name, problems).build(entries)
-    problems.raise_if_any(source)
+    procedures, modifiers = _Builder(year, name, problems, suspect).build(entries)
+    problems.raise_if_errors()
     records: list[Procedure | Modifier] = [*procedures, *modifiers]
     days = [d for r in records for d in (r.effective, _action_date(r)) if d]
     catalog = Catalog(
@@ -274,6 +335,7 @@ def _parse(data: bytes, source: str, name: str, year: int | None) -> tuple[Catal
         release=f"CMS HCPCS {year}",
         as_of=max(days, default=None),
         modifiers=modifiers,
+        warnings=problems.warnings,
     )
     return catalog, year
 
@@ -298,23 +360,25 @@ def _not_a_record(line: str) -> str:
 
 
 def _check_characters(
-    entries: list[tuple[int, str, list[str]]], lines: list[str], problems: _Problems
+    entries: list[tuple[int, str, list[str]]], lines: list[str], problems: Findings
 ) -> None:
-    """Report control characters and undecodable bytes on record lines (rare; only then run)."""
+    """Report control characters and undecodable bytes in the key columns of record lines
+    (code, sequence, record id, long description: 1-91); the fields after them are checked
+    one by one, as warnings. Rare; only run when the file has such bytes at all."""
     first = entries[0][0]
     for number in range(first, len(lines) + 1):
-        line = lines[number - 1]
+        line = lines[number - 1][:91]
         if _RECORD_SHAPE(line) is None:
             continue
         found = _CONTROL.search(line)
         if found is not None:
-            problems.add(
+            problems.error(
                 number,
                 f"control character {found.group()!r} at position {found.start() + 1}; "
                 "records hold text only",
             )
         elif "\ufffd" in line:
-            problems.add(
+            problems.error(
                 number,
                 f"a byte that is not cp1252 text at position {line.index(chr(0xFFFD)) + 1}",
             )
@@ -338,13 +402,33 @@ def _year_from_dates(entries: list[tuple[int, str, list[str]]]) -> int | None:
     return int(latest[:4]) if latest else None
 
 
+# The non-key fields that have a shape: (label, pattern of one value). A value of another
+# shape is a warning and the field is left empty; the free-text references need printable text.
+_PRINTABLE = re.compile(r"[^\x00-\x1f\x7f\ufffd]+").fullmatch  # no controls, no undecodable bytes
+_SHAPES = {
+    "pricing": ("pricing indicators (120-127)", re.compile(r"[0-9]{2}").fullmatch),
+    "multiple": ("multiple pricing indicator (128)", re.compile(r"[0-9A-Z]").fullmatch),
+    "coverage_refs": ("coverage issues manual references (129-146)", _PRINTABLE),
+    "carrier_refs": ("carrier manual references (147-170)", _PRINTABLE),
+    "statute": ("statute number (171-180)", _PRINTABLE),
+    "lab": ("lab certification codes (181-204)", re.compile(r"[0-9]{3}").fullmatch),
+    "cross": ("cross-references (205-229)", re.compile(r"[A-Z0-9]{1,5}").fullmatch),
+    "coverage": ("coverage code (230)", re.compile(r"[A-Z]").fullmatch),
+    "asc": ("ASC group (231-232)", re.compile(r"[A-Z0-9]{2}").fullmatch),
+    "note": ("processing note (253-256)", re.compile(r"[0-9]{4}").fullmatch),
+    "betos": ("BETOS code (257-259)", re.compile(r"[A-Z0-9]{1,3}").fullmatch),
+    "tos": ("type of service codes (261-265)", re.compile(r"[0-9A-Z]").fullmatch),
+}
+
+
 class _Builder:
     """Turns grouped lines into records, caching what repeats: dates, field values, file facts."""
 
-    def __init__(self, year: int, name: str, problems: _Problems) -> None:
+    def __init__(self, year: int, name: str, problems: Findings, suspect: bool) -> None:
         self.year = year
         self.source = f"CMS HCPCS Level II {year} file {name}"
         self.problems = problems
+        self.suspect = suspect  # the file has control characters or undecodable bytes
         self.days: dict[str, date | None] = {"        ": None}
         # Many codes share every field from pricing to anesthesia units and the action date:
         # one immutable HcpcsFacts serves them all. Fewer still differ in any one field.
@@ -363,9 +447,7 @@ class _Builder:
                 return found
             except ValueError:
                 pass
-        self.problems.add(
-            number, f"{value.strip()!r} is not a date (YYYYMMDD) @ {_DATE_FIELDS[start]}"
-        )
+        self.problems.warn(number, _DATE_FIELDS[start], value, "not a date as YYYYMMDD")
         return None
 
     def chunks(self, field: str, width: int) -> tuple[str, ...]:
@@ -380,6 +462,23 @@ class _Builder:
             )
         return found
 
+    def checked(self, kind: str, values: tuple[str, ...], raw: str, number: int) -> tuple[str, ...]:
+        """``values`` if each has its field's shape; else a warning and no values."""
+        label, shape = _SHAPES[kind]
+        for value in values:
+            if shape(value) is None:
+                self.problems.warn(number, label, raw.strip(), "not a value this field takes")
+                return ()
+        return values
+
+    def one(self, kind: str, raw: str, number: int) -> str | None:
+        """A one-value field, stripped; ``None`` if blank or (with a warning) malformed."""
+        value = raw.strip()
+        if not value:
+            return None
+        found = self.checked(kind, (value,), raw, number)
+        return found[0] if found else None
+
     def file_facts(
         self, line: str, number: int, action_effective: date | None
     ) -> tuple[HcpcsFacts, tuple[str, ...]]:
@@ -388,38 +487,44 @@ class _Builder:
         found = self.facts.get(key)
         if found is not None:
             return found
-        before = self.problems.count
+        problems = self.problems
+        before = problems.count
         units_text = line[265:268].strip()
         units = None
         if units_text.isdigit() and units_text.isascii():
             units = int(units_text)
         elif units_text:
-            self.problems.add(
-                number, f"{units_text!r} is not a number @ anesthesia base units (266-268)"
-            )
-        chunks = self.chunks
-        cross_references = chunks(line[204:229], 5)
+            problems.warn(number, "anesthesia base units (266-268)", units_text, "not a number")
+        chunks, checked, one = self.chunks, self.checked, self.one
+        cross_references = checked("cross", chunks(line[204:229], 5), line[204:229], number)
+        statute = one("statute", line[170:180], number)
         facts = HcpcsFacts(
             year=self.year,
-            pricing_indicators=chunks(line[119:127], 2),
-            multiple_pricing_indicator=line[127].strip() or None,
-            coverage_manual_refs=chunks(line[128:146], 6),
-            carrier_manual_refs=chunks(line[146:170], 8),
+            pricing_indicators=checked("pricing", chunks(line[119:127], 2), line[119:127], number),
+            multiple_pricing_indicator=one("multiple", line[127], number),
+            coverage_manual_refs=checked(
+                "coverage_refs", chunks(line[128:146], 6), line[128:146], number
+            ),
+            carrier_manual_refs=checked(
+                "carrier_refs", chunks(line[146:170], 8), line[146:170], number
+            ),
             # The file writes one statute as 1833(t) and as 1833(T).
-            statute=sys.intern(line[170:180].strip().upper()) or None,
-            lab_certifications=chunks(line[180:204], 3),
+            statute=sys.intern(statute.upper()) if statute else None,
+            lab_certifications=checked("lab", chunks(line[180:204], 3), line[180:204], number),
             cross_references=cross_references,
-            coverage=line[229].strip() or None,
-            asc_group=line[230:232].strip() or None,
+            coverage=one("coverage", line[229], number),
+            asc_group=one("asc", line[230:232], number),
             asc_group_effective=self.day(line, 232, number),
-            processing_note=sys.intern(line[252:256].strip()) or None,
-            betos=sys.intern(line[256:259].strip()) or None,
-            type_of_service=chunks(line[260:265], 1),
+            processing_note=sys.intern(note)
+            if (note := one("note", line[252:256], number))
+            else None,
+            betos=sys.intern(betos) if (betos := one("betos", line[256:259], number)) else None,
+            type_of_service=checked("tos", chunks(line[260:265], 1), line[260:265], number),
             anesthesia_base_units=units,
             action_effective=action_effective,
         )
         result = (facts, tuple(c for c in cross_references if is_valid_code(c)))
-        if self.problems.count == before:  # a bad block is reported on every line it is on
+        if problems.count == before:  # a bad block is reported on every line it is on
             self.facts[key] = result
         return result
 
@@ -438,20 +543,20 @@ class _Builder:
             if len(line) < RECORD_LENGTH:
                 line = line.ljust(RECORD_LENGTH)  # right-trimmed lines: the rest is blank
             elif len(line) > RECORD_LENGTH and not line[RECORD_LENGTH:].isspace():
-                problems.add(
+                problems.error(
                     number,
                     f"{len(line.rstrip())} characters; the record layout has {RECORD_LENGTH}",
                 )
             is_procedure = line[10] == "3"
             code = line[:5] if is_procedure else line[3:5]
             if (_HCPCS_CODE if is_procedure else _MODIFIER_CODE)(line[:5]) is None:
-                problems.add(number, _bad_code(line[:5], is_procedure))
+                problems.error(number, _bad_code(line[:5], is_procedure))
                 continue
             key = code if is_procedure else "-" + code
             first = seen.setdefault(key, number)
             if first != number:
                 what = "code" if is_procedure else "modifier"
-                problems.add(
+                problems.error(
                     number,
                     f"a second record for {what} {code} (the first is on line {first}) "
                     "@ code (1-5)",
@@ -462,11 +567,16 @@ class _Builder:
             else:  # lines break between words
                 long_text = " ".join(t for p in parts if (t := p.strip()))
             if not long_text:
-                problems.add(number, "the long description is blank @ long description (12-91)")
+                problems.error(number, "the long description is blank @ long description (12-91)")
             short_text = line[91:119].strip()
+            if self.suspect and short_text and not _PRINTABLE(short_text):
+                problems.warn(
+                    number, "short description (92-119)", short_text, "not printable text"
+                )
+                short_text = ""
             action: str | None = line[292]
             if line[292] not in _ACTIONS:
-                problems.add(number, _bad_action(line[292]))
+                problems.warn(number, "action code (293)", line[292], _bad_action(line[292]))
                 action = None
             try:
                 added = days[line[268:276]]
@@ -525,8 +635,8 @@ class _Builder:
 
 def _bad_action(found: str) -> str:
     if found == " ":
-        return "the action code is missing (is the line cut short?) @ action code (293)"
-    return f"{found!r} is not an action code (one of {', '.join(_ACTIONS)}) @ action code (293)"
+        return "missing"
+    return f"not an action code (one of {', '.join(_ACTIONS)})"
 
 
 def _bad_code(raw: str, is_procedure: bool) -> str:

@@ -1,0 +1,111 @@
+"""Checks of public arguments: one wording for every function that takes an option.
+
+A wrong type is a :class:`TypeError`, a wrong value a :class:`ValueError` naming what is
+allowed. These run on the slow paths only (after a fast look-up missed), never before one.
+
+>>> check_choice("on_conflict", "Error", ("error", "keep", "replace"))
+Traceback (most recent call last):
+...
+ValueError: on_conflict must be one of 'error', 'keep', 'replace', not 'Error'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from .errors import _quote
+
+_T = TypeVar("_T")
+
+
+def type_name(value: object) -> str:
+    """The name of ``value``'s type for a message (``None`` for None)."""
+    return "None" if value is None else type(value).__name__
+
+
+def check_choice(name: str, value: object, allowed: Iterable[_T]) -> _T:
+    """``value`` if it is one of ``allowed`` (compared by equality), else a clear error.
+
+    >>> check_choice("system", "CPT", ("CPT", "HCPCS"))
+    'CPT'
+    """
+    options = tuple(allowed)
+    for option in options:
+        if type(value) is type(option) and value == option:
+            return option
+    for option in options:  # a StrEnum member also matches its value, and the reverse
+        if isinstance(value, str) and isinstance(option, str) and value == option:
+            return option
+    shown = ", ".join(repr(str(o)) if isinstance(o, str) else repr(o) for o in options)
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be one of {shown}, not {type_name(value)}")
+    raise ValueError(f"{name} must be one of {shown}, not {_quote(value)}")
+
+
+def check_int(
+    name: str, value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """``value`` if it is a whole number (not a bool) within the bounds, else a clear error.
+
+    >>> check_int("limit", -1, minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: limit must be at least 1, not -1
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number (int), not {type_name(value)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, not {value}")
+    return value
+
+
+def check_type(name: str, value: _T, expected: type | tuple[type, ...], what: str) -> _T:
+    """``value`` if it is an instance of ``expected``; else a TypeError saying ``what`` it must be.
+
+    >>> check_type("text", None, str, "text (str)")
+    Traceback (most recent call last):
+    ...
+    TypeError: text must be text (str), not None
+    """
+    if not isinstance(value, expected):
+        raise TypeError(f"{name} must be {what}, not {type_name(value)}")
+    return value
+
+
+def as_day(value: object, name: str = "on") -> date:
+    """A date from a :class:`~datetime.date` or a :class:`~datetime.datetime` (its date).
+
+    >>> as_day(datetime(2024, 1, 1, 12, 30))
+    datetime.date(2024, 1, 1)
+    >>> as_day("2024-01-01")
+    Traceback (most recent call last):
+    ...
+    TypeError: on must be a datetime.date or datetime.datetime, not str (parse text with date.fromisoformat('2024-01-01'))
+    """  # noqa: E501
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):  # a subclass of date
+        return date(value.year, value.month, value.day)
+    hint = ""
+    if isinstance(value, str):
+        hint = f" (parse text with date.fromisoformat({_quote(value)}))"
+    raise TypeError(
+        f"{name} must be a datetime.date or datetime.datetime, not {type_name(value)}{hint}"
+    )
+
+
+def check_mapping_of_records(name: str, value: Any) -> Any:
+    """``value`` if it is a mapping (a :class:`~proccodes.Catalog` or a dict of records)."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{name} must be a Catalog or a mapping of codes to records, not {type_name(value)}"
+        )
+    return value
