@@ -7,13 +7,36 @@ Ranking, best first:
 3. a name starts with the query, or a code does (``"6229"``);
 4. word overlap: more of the query's words found beats fewer; then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
-   shorter name more than a longer one);
-5. within that, a word found only within one typo (``"discograhy"``) or as a prefix counts for
-   less than the word itself;
+   shorter name more than a longer one; in a name with a comma, a word after the first comma
+   less than one before it, since CMS names the item first: ``"Walker, folding"`` is a walker,
+   ``"Seat attachment, walker"`` is not, while in ``"Injection, ketorolac"`` the drug is);
+5. within that, a word found as a prefix, or only through a misspelling (below), counts for
+   less than the word itself: a prefix 0.7, one edit 0.6, the same sound 0.5, two edits 0.4;
 6. an add-on code (``64484``, each further level) comes after the primary codes that match as
    many words, so a general query leads to the procedure, then to its add-ons.
 
-Ties break by code, so results are stable. The index is built once per catalog on first search.
+A misspelt query whose every misspelling stands for one index word reaches tiers 2 and 3 as its
+spelling would (``"vertabroplastry"`` is the common name ``"vertebroplasty"``). Ties break by
+code, so results are stable. The index is built once per catalog on first search.
+
+Misspellings. A query word of four letters or more that is neither an index word nor the start
+of one stands for:
+
+- the index words one edit away (an insertion, deletion, substitution or swap of neighbours:
+  ``"discograhy"``), found through the index's one-letter deletions;
+- the index words with the same phonetic key (:func:`sound_key`: ``ph`` is ``f``; ``c``, ``k``,
+  ``q``, ``ch`` one sound; soft ``c`` and ``z`` are ``s``; ``sh`` and ``ti`` before a vowel
+  one sound; doubled letters count once; vowels after the first letter do not count), so
+  ``"fasit"`` finds ``"facet"``, ``"kyfoplasty"`` ``"kyphoplasty"``, ``"injekshun"``
+  ``"injection"``; a key of fewer than three letters is not used (``"cane"``), and a key keeps
+  its :data:`_MAX_SOUNDALIKES` most common words;
+- for a word of :data:`LONG_WORD` letters or more that found nothing above: the index words at
+  most two edits away whose phonetic keys are at most one edit apart (``"vertabroplastry"``
+  finds ``"vertebroplasty"``). Two slips that both change consonants (``"dicsograhpy"``) are
+  not found.
+
+Each step is a few dictionary lookups per letter of the word, built with the index; none grows
+with the catalog, and at most :data:`_MAX_TWO_TYPO_CHECKS` words are checked for two edits.
 
 Limits, so that the time of a search grows at most linearly with the query's length: a word
 longer than :data:`MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
@@ -36,7 +59,7 @@ from typing import Any
 from .codes import normalize_code
 from .records import BodyRegion, Procedure
 
-__all__ = ["SearchIndex", "tokenize"]
+__all__ = ["SearchIndex", "sound_key", "tokenize"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -59,9 +82,19 @@ _NAME_WEIGHT = 3.0
 _DESCRIPTOR_WEIGHT = 2.0
 _REGION_WEIGHT = 1.0
 _TEXT_WEIGHT = 0.5
+_AFTER_COMMA = 0.8
+# Heads that name a kind of code, not the item: in "Injection, ketorolac tromethamine, per 15 mg"
+# the drug is the item.
+_CATEGORY_HEADS = frozenset({"injection"})
 _PREFIX_FACTOR = 0.7
 _TYPO_FACTOR = 0.6
+_SOUND_FACTOR = 0.5
+_TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
+_MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
+_MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
+LONG_WORD = 8
+"""A query word this long or longer is also matched within two edits (see the module doc)."""
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
@@ -82,6 +115,99 @@ def tokenize(text: str) -> list[str]:
     ['injection', 'lumbar', 'disc', 'l4', 'l5']
     """
     return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+# The phonetic key: sounds spelt several ways become one letter, then doubled letters and the
+# vowels after the first letter go. Uppercase letters are the key's own sounds (X is "sh").
+_SOFT_C = re.compile(r"s?c(?=[eiy])")  # cell, science, cyst: s
+_SOFT_G = re.compile(r"g(?=[eiy])")  # surgery, gel: j
+_SH = re.compile(r"ti(?=[aou])|sh")  # injection, lotion, shot: sh
+_SPELLINGS = (
+    ("sch", "sk"),
+    ("ph", "f"),
+    ("ch", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("c", "k"),
+    ("dg", "j"),
+)
+_SILENT_START = ("kn", "gn", "pn", "ps", "wr")  # knee, gnathic, pneumo, psoas, wrist
+_RUN = re.compile(r"(.)\1+")
+_VOWELS = str.maketrans("", "", "aeiouyhw")
+
+
+def sound_key(word: str) -> str:
+    """The phonetic key of a lower-case word: what is left of how it sounds.
+
+    ``ph`` is ``f``; ``c``, ``k``, ``q`` and ``ch`` are one sound, soft ``c`` (before e, i, y)
+    and ``z`` are ``s``, soft ``g`` is ``j``, ``sh`` and ``ti`` before a, o or u are one
+    sound, ``x`` is ``ks``; a silent first letter (``kn``, ``ps``, ``wr``...) goes; a doubled
+    letter counts once; vowels (and h, w, y) after the first letter are dropped, and a first
+    vowel is ``a``. Words that differ only in those ways share a key.
+
+    >>> sound_key("kyphoplasty"), sound_key("kifoplasti")
+    ('kfplst', 'kfplst')
+    >>> sound_key("facet") == sound_key("fasit")
+    True
+    """
+    if not word:
+        return ""
+    if word[:2] in _SILENT_START:
+        word = word[1:]
+    elif word[:1] == "x":
+        word = "s" + word[1:]
+    word = _SH.sub("X", _SOFT_G.sub("j", _SOFT_C.sub("s", word)))
+    for spelling, sound in _SPELLINGS:
+        word = word.replace(spelling, sound)
+    word = _RUN.sub(r"\1", word)
+    head = "a" if word[:1] in "aeiouy" else word[:1]
+    return head + word[1:].translate(_VOWELS)
+
+
+def _within_two_edits(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance <= 2 (a common start and end do not count)."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    a, b = a[i:], b[i:]
+    n -= i
+    j = 0
+    while j < n and a[-1 - j] == b[-1 - j]:
+        j += 1
+    if j:
+        a, b = a[:-j], b[:-j]
+    return _osa_at_most(a, b, 2)
+
+
+def _osa_at_most(a: str, b: str, k: int) -> bool:
+    """Optimal-string-alignment distance <= ``k``: only the cells within ``k`` of the
+    diagonal are computed, and it stops at the first row whose cells all exceed ``k``."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > k:
+        return False
+    if not la or not lb:
+        return max(la, lb) <= k
+    over = k + 1
+    before: list[int] = []
+    prev = [min(j, over) for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        row = [over] * (lb + 1)
+        row[0] = min(i, over)
+        lo, hi = max(1, i - k), min(lb, i + k)
+        for j in range(lo, hi + 1):
+            cost = prev[j - 1] + (a[i - 1] != b[j - 1])
+            cost = min(cost, prev[j] + 1, row[j - 1] + 1)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cost = min(cost, before[j - 2] + 1)
+            row[j] = min(cost, over)
+        if min(row[lo - 1 : hi + 1]) > k:
+            return False
+        before, prev = prev, row
+    return prev[lb] <= k
 
 
 def _name_key(text: str) -> str:
@@ -133,6 +259,8 @@ class SearchIndex:
         "_names",
         "_postings",
         "_records",
+        "_sound_deletes",
+        "_sounds",
         "_vocab",
     )
 
@@ -156,6 +284,14 @@ class SearchIndex:
                     names.setdefault(_name_key(text), set()).add(i)
                     # a word of a short name says more than the same word in a long one
                     weight /= 1.0 + 0.1 * len(tokens)
+                    head, comma, rest = text.partition(",")
+                    # "Walker, folding": a walker; "Seat attachment, walker": not one
+                    if comma and head.lower() not in _CATEGORY_HEADS:
+                        tail = set(tokenize(rest)).difference(tokenize(head))
+                        for token in tail:
+                            if weight * _AFTER_COMMA > weights.get(token, 0.0):
+                                weights[token] = weight * _AFTER_COMMA
+                        tokens -= tail
                 for token in tokens:
                     if weight > weights.get(token, 0.0):
                         weights[token] = weight
@@ -176,6 +312,30 @@ class SearchIndex:
                 for d in _deletions(token):
                     deletes.setdefault(d, []).append(token)
         self._deletes = deletes
+        self._sounds, self._sound_deletes = self._sound_index(postings)
+
+    @staticmethod
+    def _sound_index(
+        postings: dict[str, dict[int, float]],
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
+        """Phonetic key -> the index words with that key (the most common first, a few at
+        most), and a long word's key with one letter deleted -> the keys it comes from."""
+        alike: dict[str, list[str]] = {}
+        for token in postings:
+            if len(token) >= 4 and token.isalpha():
+                alike.setdefault(sound_key(token), []).append(token)
+        sounds = {
+            key: tuple(sorted(tokens, key=lambda t: (-len(postings[t]), t))[:_MAX_SOUNDALIKES])
+            for key, tokens in alike.items()
+            if len(key) >= 3
+        }
+        deletes: dict[str, list[str]] = {}
+        for key, tokens in sounds.items():
+            # a word two edits from a long query word has at least LONG_WORD - 2 letters
+            if len(key) >= 4 and any(len(t) >= LONG_WORD - 2 for t in tokens):
+                for d in dict.fromkeys(_deletions(key)):
+                    deletes.setdefault(d, []).append(key)
+        return sounds, deletes
 
     @staticmethod
     def _weighted_texts(record: Procedure) -> Iterator[tuple[str, float]]:
@@ -221,7 +381,12 @@ class SearchIndex:
         if exact is not None:
             tiers[exact] = 4
         distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
-        words = [found for w in distinct if (found := self._expand(w))]
+        expanded = {w: self._expand(w) for w in distinct}
+        words = [found for found in expanded.values() if found]
+        spelt = self._respelt(key, expanded)
+        if spelt is not None:  # a misspelt name reaches the tier its spelling would
+            tiers.update((i, 2) for i in self._names_starting(spelt) if i not in tiers)
+            tiers.update((i, 3) for i in self._names.get(spelt, ()) if tiers[i] < 3)
         ranked: list[int] = []
         if tiers:
             order = list(tiers)
@@ -230,6 +395,23 @@ class SearchIndex:
         ranked += self._by_words(words, limit, tiers.keys())
         records = self._records
         return [records[i] for i in ranked[:limit]]
+
+    @staticmethod
+    def _respelt(key: str, expanded: dict[str, list[tuple[str, float]]]) -> str | None:
+        """``key`` (a query's words) with each misspelt word replaced by the one index word it
+        stands for; ``None`` if no word is misspelt or a misspelling stands for several."""
+        spelt = []
+        for word in key.split():
+            found = expanded.get(_stem(word)) if word not in _STOP else None
+            if found and found[0][1] < _PREFIX_FACTOR:  # typos only, no exact word or prefix
+                best = max(factor for _, factor in found)
+                tops = [token for token, factor in found if factor == best]
+                if len(tops) > 1:
+                    return None
+                word = tops[0]
+            spelt.append(word)
+        respelt = " ".join(spelt)
+        return respelt if respelt != key else None
 
     def _rank_keys(
         self,
@@ -410,4 +592,26 @@ class SearchIndex:
                 for token in sorted(candidates)
                 if _within_one_edit(word, token)
             )
+            if word.isalpha():
+                found += self._sounding_like(word, {token for token, _ in found})
         return found
+
+    def _sounding_like(self, word: str, known: Set[str]) -> list[tuple[str, float]]:
+        """The index words that sound like ``word`` (same phonetic key), less those ``known``;
+        for a long word that has none, those within two edits whose keys are one edit apart."""
+        key = sound_key(word)
+        if len(key) < 3:
+            return []
+        sounds = self._sounds
+        found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
+        if found or known or len(word) < LONG_WORD:
+            return found
+        # keys one edit from this one: a deletion of either key is the other or a deletion of it
+        keys = dict.fromkeys(self._sound_deletes.get(key, ()))
+        for d in _deletions(key):
+            if d in sounds:
+                keys[d] = None
+            keys.update(dict.fromkeys(self._sound_deletes.get(d, ())))
+        tokens = chain.from_iterable(map(sounds.__getitem__, keys))
+        checked = islice(dict.fromkeys(tokens), _MAX_TWO_TYPO_CHECKS)
+        return [(t, _TWO_TYPO_FACTOR) for t in sorted(checked) if _within_two_edits(word, t)]
