@@ -166,7 +166,9 @@ def sound_key(word: str) -> str:
 
 
 def _within_two_edits(a: str, b: str) -> bool:
-    """Optimal-string-alignment distance <= 2 (a common start and end do not count)."""
+    """Optimal-string-alignment distance <= 2: past their common start, the first letters
+    differ, so one edit is there (a substitution, a deletion from either word, or a swap of
+    neighbours) and the rest is within one edit."""
     if abs(len(a) - len(b)) > 2:
         return False
     n = min(len(a), len(b))
@@ -174,40 +176,14 @@ def _within_two_edits(a: str, b: str) -> bool:
     while i < n and a[i] == b[i]:
         i += 1
     a, b = a[i:], b[i:]
-    n -= i
-    j = 0
-    while j < n and a[-1 - j] == b[-1 - j]:
-        j += 1
-    if j:
-        a, b = a[:-j], b[:-j]
-    return _osa_at_most(a, b, 2)
-
-
-def _osa_at_most(a: str, b: str, k: int) -> bool:
-    """Optimal-string-alignment distance <= ``k``: only the cells within ``k`` of the
-    diagonal are computed, and it stops at the first row whose cells all exceed ``k``."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > k:
-        return False
-    if not la or not lb:
-        return max(la, lb) <= k
-    over = k + 1
-    before: list[int] = []
-    prev = [min(j, over) for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        row = [over] * (lb + 1)
-        row[0] = min(i, over)
-        lo, hi = max(1, i - k), min(lb, i + k)
-        for j in range(lo, hi + 1):
-            cost = prev[j - 1] + (a[i - 1] != b[j - 1])
-            cost = min(cost, prev[j] + 1, row[j - 1] + 1)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cost = min(cost, before[j - 2] + 1)
-            row[j] = min(cost, over)
-        if min(row[lo - 1 : hi + 1]) > k:
-            return False
-        before, prev = prev, row
-    return prev[lb] <= k
+    if not a or not b:
+        return len(a) + len(b) <= 2
+    return (
+        _within_one_edit(a[1:], b[1:])
+        or _within_one_edit(a[1:], b)
+        or _within_one_edit(a, b[1:])
+        or (a[1:2] == b[:1] and b[1:2] == a[:1] and _within_one_edit(a[2:], b[2:]))
+    )
 
 
 def _name_key(text: str) -> str:
@@ -276,22 +252,23 @@ class SearchIndex:
         for i, record in enumerate(self._records):
             weights: dict[str, float] = {}
             for text, weight in self._weighted_texts(record):
-                tokens = set(tokenize(text))
-                if not tokens:
-                    continue
                 is_name = weight >= _DESCRIPTOR_WEIGHT
+                head, comma, rest = text.partition(",")
+                # "Walker, folding": a walker; "Seat attachment, walker": not one
+                if is_name and comma and head.lower() not in _CATEGORY_HEADS:
+                    tokens = set(tokenize(head))
+                    tail = set(tokenize(rest)).difference(tokens)
+                else:
+                    tokens, tail = set(tokenize(text)), set()
+                if not tokens and not tail:
+                    continue
                 if is_name:
                     names.setdefault(_name_key(text), set()).add(i)
                     # a word of a short name says more than the same word in a long one
-                    weight /= 1.0 + 0.1 * len(tokens)
-                    head, comma, rest = text.partition(",")
-                    # "Walker, folding": a walker; "Seat attachment, walker": not one
-                    if comma and head.lower() not in _CATEGORY_HEADS:
-                        tail = set(tokenize(rest)).difference(tokenize(head))
-                        for token in tail:
-                            if weight * _AFTER_COMMA > weights.get(token, 0.0):
-                                weights[token] = weight * _AFTER_COMMA
-                        tokens -= tail
+                    weight /= 1.0 + 0.1 * (len(tokens) + len(tail))
+                    for token in tail:
+                        if weight * _AFTER_COMMA > weights.get(token, 0.0):
+                            weights[token] = weight * _AFTER_COMMA
                 for token in tokens:
                     if weight > weights.get(token, 0.0):
                         weights[token] = weight
@@ -466,8 +443,9 @@ class SearchIndex:
         if not words:
             return []
         postings = self._postings
-        # a word read as itself (one expansion, full weight) has its records presorted
-        exact = [e[0][0] for e in words if len(e) == 1 and e[0][1] == 1.0]
+        # a word read as one index word (itself, or one misspelling of it) has its records
+        # presorted: a factor scales all of them alike
+        exact = [e[0][0] for e in words if len(e) == 1]
         if len(words) == 1 and exact:
             return list(islice(filterfalse(exclude.__contains__, self._ranked(exact[0])), need))
         matches = [
