@@ -51,7 +51,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from itertools import chain, filterfalse, islice, repeat
 from operator import add, neg
 from typing import Any
@@ -91,6 +91,7 @@ _TYPO_FACTOR = 0.6
 _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
+_SCAN_UP_TO = 64  # a query word's records scored all together, not taken best first
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -360,7 +361,8 @@ class SearchIndex:
         distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
         expanded = {w: self._expand(w) for w in distinct}
         words = [found for found in expanded.values() if found]
-        spelt = self._respelt(key, expanded)
+        misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
+        spelt = self._respelt(key, expanded) if misspelt else None
         if spelt is not None:  # a misspelt name reaches the tier its spelling would
             tiers.update((i, 2) for i in self._names_starting(spelt) if i not in tiers)
             tiers.update((i, 3) for i in self._names.get(spelt, ()) if tiers[i] < 3)
@@ -436,25 +438,23 @@ class SearchIndex:
     ) -> list[int]:
         """The ``need`` best records by word overlap, in rank order, leaving out ``exclude``.
 
-        The work depends on how many records could rank, not on how many match: one word read
-        exactly is a list sorted once per token; for several words, the records matching the
-        most words are found with set and counting operations, and only they are scored.
+        The work depends on how many records could rank, not on how many match: one word's
+        records come best first from lists sorted once per index word; for several words, the
+        records matching the most words are found with set and counting operations, and only
+        they are scored.
         """
         if not words:
             return []
+        if len(words) == 1:
+            return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
-        # a word read as one index word (itself, or one misspelling of it) has its records
-        # presorted: a factor scales all of them alike
-        exact = [e[0][0] for e in words if len(e) == 1]
-        if len(words) == 1 and exact:
-            return list(islice(filterfalse(exclude.__contains__, self._ranked(exact[0])), need))
         matches = [
             postings[e[0][0]].keys()
             if len(e) == 1
             else set().union(*(postings[t].keys() for t, _ in e))
             for e in words
         ]
-        candidates = self._candidates(words, matches, exact, need, exclude)
+        candidates = self._candidates(words, matches, need, exclude)
         keys = self._rank_keys(words, list(candidates))
         return [key[-1] for key in heapq.nsmallest(need, keys)]
 
@@ -462,7 +462,6 @@ class SearchIndex:
         self,
         words: list[list[tuple[str, float]]],
         matches: Sequence[Set[int]],
-        exact: list[str],
         need: int,
         exclude: Collection[int],
     ) -> set[int]:
@@ -492,31 +491,50 @@ class SearchIndex:
         if len(more) >= need:
             floor = sorted(more, reverse=True)[need - 1][0]
             return {i for n, i in more if n >= floor}
-        # the rest match one word each and rank by that word alone
+        # the rest match one word each and rank by that word alone: the best of them lead
+        # that word's records, best first
         candidates = {i for _, i in more}
 
         def alone(i: int) -> bool:
             return counts.get(i, 1) == 1 and i not in exclude
 
         for expansions, found in zip(words, matches, strict=True):
-            if len(expansions) == 1 and expansions[0][0] in exact:
-                # presorted: the best of those matching this word alone are at its head
-                candidates.update(islice(filter(alone, self._ranked(expansions[0][0])), need))
+            if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
+                candidates.update(filter(alone, found))  # cheaper than merging a few lists
             else:
-                candidates.update(filter(alone, found))
+                candidates.update(islice(filter(alone, self._best_first(expansions)), need))
         return candidates
+
+    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, float, int]]:
+        """A record's sort key among those holding ``token``, as a one-word query ranks them
+        when ``token`` counts ``factor`` (smaller is better)."""
+        weight, add_ons, found = self._idf[token] * factor, self._add_ons, self._postings[token]
+        return lambda i: (i in add_ons, -(found[i] * weight), i)
 
     def _ranked(self, token: str) -> list[int]:
         """The records holding ``token``, best first as a one-word query ranks them; sorted on
         the token's first use and kept (a race only sorts it twice)."""
         ranked = self._by_weight.get(token)
         if ranked is None:
-            weight, add_ons = self._idf[token], self._add_ons
-            found = self._postings[token]
             ranked = self._by_weight[token] = sorted(
-                found, key=lambda i: (i in add_ons, -(found[i] * weight), i)
+                self._postings[token], key=self._order(token, 1.0)
             )
         return ranked
+
+    def _best_first(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
+        """The records holding any index word a query word stands for, each once, best first
+        as that word alone ranks them: the index words' sorted lists, merged lazily (a factor
+        scales a list's keys alike, so each stays sorted)."""
+        if len(expansions) == 1:
+            yield from self._ranked(expansions[0][0])
+            return
+        seen: set[int] = set()
+        streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
+        for key in heapq.merge(*streams):
+            i = key[-1]
+            if i not in seen:
+                seen.add(i)
+                yield i
 
     def _names_starting(self, key: str) -> Iterator[int]:
         if len(key) < 3:
