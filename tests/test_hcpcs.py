@@ -554,6 +554,13 @@ def test_non_key_fields_are_warnings(tmp_path):
     assert catalog["G0260"].title == whole["G0260"].title
     assert len(catalog) == len(whole)
     assert len(problems_of_strict(path)) == 4
+    # merging concatenates the warnings; pickling keeps them
+    import pickle
+
+    merged = catalog.merge(whole, on_conflict="keep")
+    assert merged.warnings == catalog.warnings
+    assert whole.merge(catalog, on_conflict="keep").warnings == catalog.warnings
+    assert pickle.loads(pickle.dumps(merged)).warnings == catalog.warnings
 
 
 def problems_of_strict(path: Path) -> tuple[str, ...]:
@@ -883,6 +890,7 @@ def test_cli_hcpcs_summary():
         "CMS HCPCS Level II 2019\n"
         "  procedures     10  (3 terminated, 2 added)\n"
         "  modifiers       4  (2 terminated, 0 added)\n"
+        "0 warnings (non-key fields left empty)\n"
     )
 
 
@@ -892,7 +900,8 @@ def test_cli_hcpcs_several_years(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "CMS HCPCS Level II 2018"
     assert lines[3] == "CMS HCPCS Level II 2019"
-    assert lines[-1] == "2018-2019 combined: 11 procedures, 4 modifiers; 1 not listed in 2019"
+    assert lines[-2] == "2018-2019 combined: 11 procedures, 4 modifiers; 1 not listed in 2019"
+    assert lines[-1] == "0 warnings (non-key fields left empty)"
 
 
 def test_cli_hcpcs_json_exports_the_records():
@@ -906,6 +915,27 @@ def test_cli_hcpcs_json_exports_the_records():
     assert q9974["replaced_by"] == ["J2274"]
     assert q9974["terminated"] == "2014-12-31"
     assert q9974["file_facts"]["cross_references"] == ["J2274"]
+
+
+def test_cli_hcpcs_counts_and_shows_warnings(tmp_path):
+    lines = excerpt_lines()
+    for code in ("J2650", "Q9974", "S9090", "G0260", "J2274", "P7001"):
+        i = line_of(lines, code)
+        lines[i] = put(lines[i], 269, b"2019O101")
+    path = write(tmp_path, lines)
+    result = run("hcpcs", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("6 warnings (non-key fields left empty)\n")
+    shown = result.stderr.splitlines()
+    assert len(shown) == 6  # five warnings, then how many more
+    assert shown[0].startswith(f"proccodes: warning: {path}: line ")
+    assert "added date (269-276): not a date as YYYYMMDD (found '2019O101')" in shown[0]
+    assert shown[-1] == "proccodes: warning: ... and 1 more (all of them are in --json)"
+    as_json = run("hcpcs", str(path), "--json")
+    assert len(json.loads(as_json.stdout)["warnings"]) == 6
+    strict = run("hcpcs", str(path), "--strict")
+    assert strict.returncode == 2
+    assert strict.stderr.count("strict=True makes this an error") == 6
 
 
 def test_cli_hcpcs_bad_input(tmp_path):

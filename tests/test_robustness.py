@@ -11,7 +11,10 @@ import os
 import pickle
 import subprocess
 import sys
+import textwrap
 import time
+import tracemalloc
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,6 +74,101 @@ def test_1_long_words_are_not_expanded_but_still_match_exactly():
     assert proccodes.search("discograhy")[0].code == "62290"  # a typo within the limit
     word = "d" * (MAX_WORD_LENGTH + 1)
     assert proccodes.search(word) == []
+
+
+# -- 2. a cut or disordered HCPCS file is an error, never a partial catalog ----------------------
+
+
+def _excerpt_cuts() -> list[int]:
+    size = len((TEST_DATA / "hcpcs2019_excerpt.txt").read_bytes())
+    return list(range(3000, size, 53))  # past the header, every 53rd byte: about 250 cuts
+
+
+def test_2_a_file_cut_anywhere_but_at_a_line_end_is_an_error(tmp_path):
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    data = (TEST_DATA / "hcpcs2019_excerpt.txt").read_bytes()
+    path = tmp_path / "HCPC2019_cut.txt"
+    loaded = []
+    for cut in _excerpt_cuts():
+        path.write_bytes(data[:cut])
+        try:
+            load_hcpcs(path)
+        except DataError:
+            continue
+        loaded.append(cut)
+    # a cut just after a line end leaves whole records: nothing in the file can tell
+    assert all(data[cut - 1 : cut] in (b"\n", b"\r") for cut in loaded), loaded
+
+
+@needs_2019
+def test_2_the_2019_file_cut_at_random_bytes_is_an_error(tmp_path):
+    import random
+
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    data = HCPCS_2019.read_bytes()
+    path = tmp_path / "HCPC2019_CONTR_ANWEB.txt"
+    rng = random.Random(2019)
+    for cut in sorted(rng.randrange(1, len(data)) for _ in range(8)):
+        if data[cut - 1 : cut] in (b"\n", b"\r"):
+            continue
+        path.write_bytes(data[:cut])
+        with pytest.raises(DataError, match="cut short"):
+            load_hcpcs(path)
+
+
+def _excerpt_lines() -> list[bytes]:
+    return (TEST_DATA / "hcpcs2019_excerpt.txt").read_bytes().split(b"\r\n")
+
+
+def _continuations(lines: list[bytes]) -> list[int]:
+    """Indexes of a run of at least two continuation lines of one code."""
+    for i, line in enumerate(lines):
+        if line[10:11] == b"4" and lines[i + 1][10:11] == b"4":
+            return [i, i + 1]
+    raise AssertionError("the excerpt has no code with two continuation lines")
+
+
+@pytest.mark.parametrize("damage", ["deleted", "duplicated", "swapped"])
+def test_2_a_broken_sequence_of_continuation_records_is_an_error(tmp_path, damage):
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    lines = _excerpt_lines()
+    i, j = _continuations(lines)
+    if damage == "deleted":
+        del lines[i]
+        line = i + 1
+    elif damage == "duplicated":
+        lines.insert(i, lines[i])
+        line = i + 2
+    else:
+        lines[i], lines[j] = lines[j], lines[i]
+        line = i + 1
+    path = tmp_path / "HCPC2019_damaged.txt"
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(DataError) as caught:
+        load_hcpcs(path)
+    assert caught.value.problems[0].startswith(f"line {line}: sequence number")
+    assert caught.value.problems[0].endswith("@ sequence (6-10)")
+
+
+def test_2_records_of_the_wrong_length_are_errors(tmp_path):
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    lines = _excerpt_lines()
+    first = next(i for i, line in enumerate(lines) if line[10:11] == b"3")
+    short = [*lines]
+    short[first] = short[first][:200]
+    path = tmp_path / "HCPC2019_short.txt"
+    path.write_bytes(b"\r\n".join(short))
+    with pytest.raises(DataError, match=f"line {first + 1}: 200 characters; a first line"):
+        load_hcpcs(path)
+    long = [*lines]
+    long[first] = long[first] + b"X" * 10
+    path.write_bytes(b"\r\n".join(long))
+    with pytest.raises(DataError, match=f"line {first + 1}: 330 characters; the record layout"):
+        load_hcpcs(path)
 
 
 # -- 3. errors and catalogs cross process boundaries ----------------------------------------------
@@ -146,6 +244,57 @@ def test_3_catalog_goes_to_a_worker_and_comes_back():
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
         assert pool.submit(_count, default_catalog()).result(timeout=60) == len(default_catalog())
         assert pool.submit(_build).result(timeout=60) == _build()
+
+
+# -- 4. what a zip unpacks to is bounded -----------------------------------------------------------
+
+
+def _zip_bomb(path: Path, size: int, name: str = "HCPC2019_ANWEB.txt", lie: bool = False) -> Path:
+    """A zip of one member of ``size`` bytes of blanks (it compresses a thousandfold)."""
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w", force_zip64=True) as member,
+    ):
+        chunk = b"A0000001003" + b" " * (1 << 20)
+        for _ in range(size // len(chunk) + 1):
+            member.write(chunk)
+    if lie:  # claim a small size in the headers; the reader must not trust it
+        data = bytearray(path.read_bytes())
+        info = zipfile.ZipFile(path).getinfo(name)
+        data[info.header_offset + 22 : info.header_offset + 26] = (100).to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_4_a_zip_member_past_the_limit_is_refused_cheaply(tmp_path):
+    from proccodes.sources.hcpcs import MAX_BYTES, load_hcpcs
+
+    bomb = _zip_bomb(tmp_path / "bomb.zip", MAX_BYTES + (4 << 20))
+    assert bomb.stat().st_size < MAX_BYTES // 200
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match="over the limit of 67,108,864"):
+            load_hcpcs(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_BYTES  # before: 3.2 GB for a 1 GB member, after 15-33 s
+
+
+def test_4_the_limit_is_settable_and_holds_against_a_lying_header(tmp_path):
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    bomb = _zip_bomb(tmp_path / "bomb.zip", 3 << 20)
+    with pytest.raises(DataError, match="over the limit of 1,048,576"):
+        load_hcpcs(bomb, max_bytes=1 << 20)
+    small = _catalog_json(tmp_path, _header(b"}"))
+    with pytest.raises(DataError, match="over the limit of 10"):
+        load_catalog(small, max_bytes=10)
+    from proccodes.sources._files import read_input
+
+    liar = _zip_bomb(tmp_path / "liar.zip", 3 << 20, lie=True)
+    with pytest.raises(DataError):
+        read_input(liar, what="a test file", max_bytes=1 << 20)
 
 
 # -- 5. only ASCII letters and digits form a code -------------------------------------------------
@@ -337,6 +486,295 @@ def test_10_wrong_arguments_are_clear_errors(error, call):
         call()
     assert type(found.value) in (TypeError, ValueError)  # not a raw error from deeper down
     assert "must be" in str(found.value) or "expected" in str(found.value)
+
+
+# -- 11. only regular files are read; errors never echo a file's content -------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_11_devices_and_fifos_are_refused_everywhere(tmp_path):
+    from proccodes.cpt import load_cpt_descriptors
+    from proccodes.sources.hcpcs import load_hcpcs
+
+    fifo = tmp_path / "catalog.json"
+    os.mkfifo(fifo)
+    ama = tmp_path / "SHORTU.txt"
+    os.mkfifo(ama)
+    for call in (
+        lambda: load_catalog(fifo),
+        lambda: load_catalog(tmp_path),  # a folder whose *.json is a FIFO
+        lambda: load_catalog("/dev/zero"),
+        lambda: load_hcpcs(fifo),
+        lambda: load_hcpcs("/dev/zero"),
+        lambda: load_cpt_descriptors(ama),
+    ):
+        with pytest.raises(DataError, match="not a regular file"):
+            call()
+    for env in (str(fifo), "/dev/zero"):
+        result = _cli("search", "disc", env={"PROCCODES_CATALOG": env})
+        assert result.returncode == 2
+        assert "not a regular file" in result.stderr
+
+
+def test_11_an_unreadable_file_is_never_echoed(tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$SECRETHASH:19000:0:99999:7:::\n" * 3)
+    result = _cli("search", "disc", env={"PROCCODES_CATALOG": str(secret)})
+    assert result.returncode == 2
+    assert "SECRET" not in result.stderr
+    assert "19000" not in result.stderr
+    as_json = secret.with_suffix(".json")
+    as_json.write_text("root:$6$SECRETHASH")
+    result = _cli("search", "disc", "--catalog", str(as_json))
+    assert result.returncode == 2
+    assert "SECRET" not in result.stderr
+
+
+# -- 12. fork() while another thread loads the default catalog -------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_12_a_child_forked_during_a_load_does_not_deadlock():
+    # A fresh interpreter: a thread holds the loader's lock (as a load in progress does) while
+    # the main thread forks; the child must load the catalog itself, not wait forever.
+    script = textwrap.dedent(
+        """
+        import os, sys, threading, time, warnings
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads
+        from proccodes import catalog
+        held, release = threading.Event(), threading.Event()
+        def loading():
+            with catalog._default_lock, catalog._index_lock:
+                held.set()
+                release.wait()
+        threading.Thread(target=loading, daemon=True).start()
+        held.wait()
+        pid = os.fork()
+        if pid == 0:
+            ok = len(catalog.default_catalog()) > 0 and catalog.search("disc")
+            os._exit(0 if ok else 1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                release.set()
+                sys.exit(os.waitstatus_to_exitcode(status))
+            time.sleep(0.05)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        sys.exit(7)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert result.returncode == 0, (result.returncode, result.stderr)
+
+
+# -- 13. what the CLI echoes is escaped and short; output failures are one line ------------------
+
+
+def test_13_error_messages_quote_a_short_prefix_of_a_huge_input():
+    huge = "6" * 1_000_000
+    with pytest.raises(InvalidCodeError) as caught:
+        proccodes.validate_code(huge)
+    assert len(str(caught.value)) < 300
+    assert caught.value.text == huge  # the field keeps the whole input
+    with pytest.raises(InvalidCodeError) as caught:
+        get(" " + huge)
+    assert len(str(caught.value)) < 300
+
+
+def test_13_the_cli_escapes_what_it_echoes():
+    nasty = "\x1b[2J62290\x07\u202e"
+    result = _cli("validate", nasty, "6" * 131_000)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "\\x1b[2J62290\\x07\\u202e" in result.stdout
+    assert max(map(len, result.stdout.splitlines())) < 400
+    unknown = _cli("show", "62290", nasty)
+    assert unknown.returncode == 2
+    assert "\x1b" not in unknown.stderr
+
+
+def test_13_invalid_utf8_input_is_escaped_and_json_stays_utf8():
+    import json
+
+    raw = b"\xff\xfe6229O\n62290\n"
+    text = subprocess.run(
+        [sys.executable, "-m", "proccodes", "validate", "-"],
+        input=raw,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert text.returncode == 1, text.stderr
+    assert text.stdout.decode("utf-8").startswith("\\xff\\xfe6229O")
+    as_json = subprocess.run(
+        [sys.executable, "-m", "proccodes", "validate", "--json", "-", os.fsdecode(b"\xff")],
+        input=raw,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert as_json.returncode == 1, as_json.stderr
+    doc = json.loads(as_json.stdout.decode("utf-8"))  # valid UTF-8, valid JSON
+    assert doc[0]["input"].encode("utf-8", "surrogateescape") == b"\xff\xfe6229O"
+
+
+def test_13_an_ascii_terminal_gets_escapes_not_a_traceback():
+    import json
+
+    env = {"PYTHONIOENCODING": "ascii"}
+    result = _cli("validate", "é62290", env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "\\xe962290" in result.stdout
+    result = _cli("validate", "--json", "é62290", env=env)
+    assert json.loads(result.stdout)[0]["input"] == "é62290"
+
+
+def _shell(command: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m proccodes {command}'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        **kwargs,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs sh")
+def test_13_closed_or_full_stdout_and_closed_stdin():
+    from proccodes.cli import EXIT_OUTPUT
+
+    closed = _shell("show 62290 >&-")
+    assert closed.returncode == EXIT_OUTPUT
+    assert closed.stderr == "proccodes: error: cannot write the output: standard output is closed\n"
+    if os.path.exists("/dev/full"):
+        full = _shell("show 62290 >/dev/full")
+        assert full.returncode == EXIT_OUTPUT
+        assert full.stderr == (
+            "proccodes: error: cannot write the output: No space left on device\n"
+        )
+    no_stdin = _shell("validate - <&-")
+    assert no_stdin.returncode == 2
+    assert no_stdin.stderr == (
+        "proccodes: error: cannot read codes from '-': standard input is closed\n"
+    )
+    # stdin closed after start-up: the read fails, still one line
+    script = "import os, sys, runpy; os.close(0); sys.argv = ['proccodes', 'validate', '-']; "
+    script += "runpy.run_module('proccodes', run_name='__main__')"
+    late = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert late.returncode == 2
+    assert late.stderr.startswith("proccodes: error: cannot read codes from '-': ")
+    assert late.stderr.count("\n") == 1
+
+
+def test_13_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    from proccodes.cli import EXIT_OUTPUT
+
+    codes = tmp_path / "codes.txt"
+    codes.write_text("62290\n" * 200_000)  # far more output than a pipe holds
+    with codes.open() as stdin:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "proccodes", "validate", "-"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+    assert process.stdout is not None
+    process.stdout.read(100)
+    process.stdout.close()  # as `| head -c 100` does
+    assert process.wait(timeout=60) == EXIT_OUTPUT
+    assert process.stderr is not None
+    with process.stderr:
+        assert process.stderr.read() == b""
+
+
+# -- 14. what a catalog file may hold; read-only internals ----------------------------------------
+
+_RECORD = b'{"code": "62290", "system": "CPT", "kind": "CPT Category I", "title": "T"}'
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b'{"schema_version": 1, "schema_version": 1, "release": "r", "as_of": "2026-01-01", '
+            b'"procedures": []}',
+            "duplicate key 'schema_version'",
+        ),
+        (
+            _header(b"").replace(
+                b"[]", b"[" + _RECORD.replace(b'"T"}', b'"T", "title": "U"}') + b"]"
+            )
+            + b"}",
+            "duplicate key 'title' in an object of record 62290",
+        ),
+        (_header(b', "modifiers": [{"code": "", "title": "x"}]}'), "modifiers[0].code"),
+        (
+            _header(
+                b', "modifiers": [{"code": "AA", "title": "a"}, {"code": "AA", "title": "b"}]}'
+            ),
+            "a second modifier AA @ $.modifiers[1].code",
+        ),
+        (_header(b"").replace(b'"r"', b'"r\\u0000"') + b"}", "control character '\\x00'"),
+        (
+            _header(b"").replace(b"[]", b"[" + _RECORD.replace(b'"T"', b'"\\u001b[31mT"') + b"]")
+            + b"}",
+            "control character '\\x1b' at position 1 of a string; text holds none @ $.proc",
+        ),
+    ],
+)
+def test_14_catalog_json_defects_are_data_errors(tmp_path, body, message):
+    import re
+
+    with pytest.raises(DataError, match=re.escape(message)):
+        load_catalog(_catalog_json(tmp_path, body))
+
+
+def test_14_ama_files_with_a_duplicate_or_impossible_code_are_reported(tmp_path):
+    from proccodes.cpt import load_cpt_descriptors
+
+    (tmp_path / "SHORTU.txt").write_text("62290 FIRST\n62290 SECOND\n00000 NOTHING\n62291 OK\n")
+    with pytest.raises(DataError) as caught:
+        load_cpt_descriptors(tmp_path)
+    assert caught.value.problems == (
+        "line 2: a second row for code 62290 (the first is line 1) @ code",
+        "line 3: 00000 is not a valid CPT code (no CPT section holds it) @ code",
+    )
+
+
+def test_14_catalog_internals_and_descriptors_are_read_only(tmp_path):
+    from proccodes.cpt import load_cpt_descriptors
+
+    cat = default_catalog()
+    for name in ("_records", "_modifiers", "_release", "_index", "release", "anything"):
+        with pytest.raises(AttributeError, match="read-only"):
+            setattr(cat, name, {})
+        with pytest.raises(AttributeError, match="read-only"):
+            delattr(cat, name)
+    with pytest.raises(TypeError):
+        cat.modifiers["AA"] = None  # type: ignore[index]
+    (tmp_path / "SHORTU.txt").write_text("62290 SOME TEXT\n")
+    found = load_cpt_descriptors(tmp_path)
+    with pytest.raises(TypeError):
+        found.by_code["62291"] = ()  # type: ignore[index]
+    assert list(found.by_code) == ["62290"]
 
 
 # -- helpers ---------------------------------------------------------------------------------------

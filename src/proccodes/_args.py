@@ -101,11 +101,20 @@ def as_day(value: object, name: str = "on") -> date:
 
 
 def check_mapping_of_records(name: str, value: Any) -> Any:
-    """``value`` if it is a mapping (a :class:`~proccodes.Catalog` or a dict of records)."""
+    """``value`` if it is a mapping of codes to :class:`~proccodes.Procedure` (a
+    :class:`~proccodes.Catalog`, or a dict of records)."""
     from collections.abc import Mapping
+
+    from .records import Procedure
 
     if not isinstance(value, Mapping):
         raise TypeError(
             f"{name} must be a Catalog or a mapping of codes to records, not {type_name(value)}"
         )
+    if type(value).__name__ != "Catalog":  # a Catalog holds only records; check anything else
+        for record in value.values():
+            if not isinstance(record, Procedure):
+                raise TypeError(
+                    f"{name} must map codes to Procedure records, not to {type_name(record)}"
+                )
     return value

@@ -242,6 +242,7 @@ class CatalogFile:
     as_of: date
     procedures: tuple[Procedure, ...]
     modifiers: tuple[Modifier, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def _check_codes(record: Procedure, label: str) -> list[str]:
@@ -329,7 +330,8 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
             f"schema_version {header['schema_version']} is not supported; this proccodes reads "
             f"version {SCHEMA_VERSION} @ $.schema_version"
         )
-    extra = sorted(set(raw) - {"schema_version", "release", "as_of", "procedures", "modifiers"})
+    known = {"schema_version", "release", "as_of", "procedures", "modifiers", "warnings"}
+    extra = sorted(set(raw) - known)
     if extra:
         problems.append(f"unknown field(s): {', '.join(extra)} @ $")
     items = raw.get("procedures")
@@ -351,6 +353,10 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
             problems.extend(_messages(exc, "$.modifiers"))
         else:
             problems.extend(_check_modifiers(modifiers))
+    warnings = raw.get("warnings", [])
+    if not isinstance(warnings, list) or not all(type(w) is str for w in warnings):
+        problems.append(f"expected a list of strings, got {_kind(warnings)} @ $.warnings")
+        warnings = []
     if problems:
         raise DataError(source, problems)
     return CatalogFile(
@@ -359,6 +365,7 @@ def parse_catalog_bytes(data: bytes, source: str) -> CatalogFile:
         as_of=header["as_of"],
         procedures=procedures,
         modifiers=modifiers,
+        warnings=tuple(warnings),
     )
 
 

@@ -602,23 +602,28 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
     from pathlib import Path
 
     from ._convert import parse_catalog_bytes
-    from .sources._files import read_input
+    from .sources._files import path_kind, read_input
 
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix == ".json")
+    kind = path_kind(path)
+    if kind == "folder":
+        try:
+            files = sorted(p for p in path.iterdir() if p.suffix == ".json")
+        except OSError as exc:
+            raise DataError(str(path), [f"cannot list the folder: {exc.strerror}"]) from exc
         if not files:
             raise DataError(str(path), ["no *.json catalog files in this folder"])
-    elif path.exists():
+    elif kind == "other":
         files = [path]
     else:
         raise DataError(str(path), ["no such file or folder"])
     records: list[Procedure] = []
     modifiers: list[Modifier] = []
+    warnings: list[str] = []
     releases: list[str] = []
     dates: list[date] = []
     problems: list[str] = []
@@ -629,6 +634,7 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         releases.append(parsed.release)
         dates.append(parsed.as_of)
         modifiers.extend(parsed.modifiers)
+        warnings.extend(parsed.warnings)
         for record in parsed.procedures:
             if record.code in seen:
                 problems.append(
@@ -644,4 +650,5 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         release=" + ".join(dict.fromkeys(releases)),
         as_of=max(dates),
         modifiers=modifiers,
+        warnings=warnings,
     )

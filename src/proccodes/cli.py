@@ -1,26 +1,37 @@
 """The ``proccodes`` command: show, search, validate, check and hcpcs, for people and scripts.
 
 Exit codes: 0 success; 1 the thing checked failed (an invalid code, problems found, no search
-match); 2 a usage or input error (bad arguments, an unknown code, an unreadable file). Errors are
-one line each on stderr. ``--json`` output is documented in docs/cli.md and stable.
+match); 2 a usage or input error (bad arguments, an unknown code, an unreadable file, a closed
+stdin); 3 the output could not be written (stdout closed or full; a reader that went away, as in
+``proccodes ... | head``, ends the command quietly with this code). Errors are one line each on
+stderr. ``--json`` output is documented in docs/cli.md and stable.
+
+What the command echoes (inputs, paths, messages) has control characters, ESC, line separators
+and bytes that were not UTF-8 escaped (``\x1b``), and long inputs shortened; ``--json`` is valid
+UTF-8 JSON whatever the input; with an output encoding that cannot show a character (say
+``PYTHONIOENCODING=ascii``) the character is written as an escape, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import functools
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError
+from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, _quote
 from .records import Modifier, Procedure, Statement
 
 __all__ = ["main"]
@@ -33,8 +44,51 @@ TRADEMARK = (
 )
 
 
+EXIT_OUTPUT = 3
+"""The exit code when the output cannot be written: stdout closed, full, or a broken pipe."""
+
+
 class _UsageError(Exception):
     """Bad input on the command line: exit 2 with the message."""
+
+
+class _OutputError(Exception):
+    """Writing to stdout failed; ``cause`` is the OSError."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+class _Output:
+    """stdout for the commands: a failed write or flush becomes one :class:`_OutputError`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        # JSON is UTF-8 unless the stream cannot encode it: then escaped ASCII, still valid JSON
+        try:
+            self.utf8 = codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+        except (LookupError, AttributeError, TypeError):
+            self.utf8 = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _OutputError(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _OutputError(exc) from exc
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse echoes unrecognized arguments as they are: escape them
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {_printable(message)}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,10 +104,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    out = sys.stdout
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`proccodes ... >&-`)
+        _error("cannot write the output: standard output is closed")
+        return EXIT_OUTPUT
+    restore = _tolerant_streams()
+    out = _Output(stream)
     try:
-        code: int = args.run(args, out)
+        code: int = args.run(args, cast(TextIO, out))
+        out.flush()
         return code
+    except _OutputError as exc:
+        return _output_failed(exc.cause, stream)
     except _UsageError as exc:
         _error(str(exc))
     except DataError as exc:
@@ -64,22 +126,89 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except ProcCodesError as exc:
         _error(str(exc))
-    except BrokenPipeError:  # pragma: no cover - `proccodes ... | head`
-        sys.stderr.close()
-        return 0
+    finally:
+        restore()
     return 2
 
 
+def _tolerant_streams() -> Callable[[], None]:
+    """Let stdout write what its encoding cannot (as escapes) and stdin read bytes that are not
+    text (as surrogates, escaped when echoed); return what puts the streams back."""
+    undo: list[Callable[[], None]] = []
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stdin, "surrogateescape")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        before = getattr(stream, "errors", None)
+        if reconfigure is None or before is None:
+            continue
+        try:
+            reconfigure(errors=errors)
+        except (ValueError, OSError):  # pragma: no cover - a stream already in use
+            continue
+        undo.append(functools.partial(reconfigure, errors=before))
+
+    def restore() -> None:
+        for step in undo:
+            with contextlib.suppress(ValueError, OSError):
+                step()
+
+    return restore
+
+
+def _output_failed(exc: OSError, stream: TextIO) -> int:
+    """A write to stdout failed: say so in one line (not for a reader that went away, as in
+    ``| head``), and point stdout at devnull so the interpreter's last flush is quiet (the
+    recipe in the Python docs, "Note on SIGPIPE")."""
+    if stream is sys.__stdout__:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # pragma: no cover - no file descriptor
+            pass
+    if not isinstance(exc, BrokenPipeError):
+        _error(f"cannot write the output: {exc.strerror or type(exc).__name__}")
+    return EXIT_OUTPUT
+
+
+# Echoed text: C0 and C1 controls (ESC among them), DEL, line and paragraph separators, bidi
+# controls and lone surrogates (bytes that were not UTF-8, from argv or stdin) are escaped.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHOWN = 60  # characters of a long input that the text output shows
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def _printable(text: str) -> str:
+    r"""``text`` with what a terminal would act on, or cannot show, escaped.
+
+    >>> _printable("62290\x1b[31m\udcff")
+    '62290\\x1b[31m\\xff'
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def _shown(text: str) -> str:
+    """An input as the text output shows it: escaped, and shortened when long."""
+    if len(text) > _SHOWN:
+        text = text[:_SHOWN] + f"... ({len(text):,} characters)"
+    return _printable(text)
+
+
 def _error(message: str) -> None:
-    print(f"proccodes: error: {message}", file=sys.stderr)
+    print(f"proccodes: error: {_printable(message)}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
-    print(f"proccodes: warning: {message}", file=sys.stderr)
+    print(f"proccodes: warning: {_printable(message)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="proccodes",
         description="Reference records for CPT and HCPCS Level II procedure codes.",
         epilog=TRADEMARK,
@@ -177,6 +306,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the records (procedures and modifiers) as JSON, in the data-file form",
     )
+    hcpcs.add_argument(
+        "--strict",
+        action="store_true",
+        help="a defect in a non-key field is an error, not a warning",
+    )
     return parser
 
 
@@ -193,7 +327,9 @@ def _date_arg(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a date as YYYY-MM-DD, got {_quote(text)}"
+        ) from None
 
 
 def _positive_int(text: str) -> int:
@@ -202,7 +338,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {_quote(text)}")
     return value
 
 
@@ -215,7 +351,14 @@ def _catalog(extra: Sequence[str] | None, base: Catalog | None = None) -> Catalo
     """
     catalog = default_catalog() if base is None else base
     for path in _extra_paths(extra):
-        catalog, conflicts = catalog.merge_report(_load_any(path), on_conflict="keep")
+        loaded = _load_any(path)
+        count = _warning_count(loaded.warnings)
+        if count:
+            _warn(
+                f"{path}: {count} warning{'s' if count != 1 else ''}: malformed non-key "
+                f"fields, left empty (`proccodes hcpcs {path}` lists them)"
+            )
+        catalog, conflicts = catalog.merge_report(loaded, on_conflict="keep")
         for conflict in conflicts:
             _warn(f"{path}: {conflict} (kept the value already in the catalog)")
     return catalog
@@ -230,8 +373,10 @@ def _extra_paths(extra: Sequence[str] | None) -> list[str]:
 
 def _load_any(path: str) -> Catalog:
     """A proccodes JSON catalog (file or folder) or, for anything else, a CMS HCPCS file."""
+    from .sources._files import path_kind
+
     p = Path(path)
-    if p.is_dir() or p.suffix.lower() == ".json":
+    if p.suffix.lower() == ".json" or path_kind(p) == "folder":
         return load_catalog(p)
     try:
         from .sources.hcpcs import load_hcpcs
@@ -241,8 +386,16 @@ def _load_any(path: str) -> Catalog:
 
 
 def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # Lone surrogates (input bytes that were not UTF-8) cannot be encoded as UTF-8: JSON's
+    # \udcxx escapes say the same thing in valid UTF-8, so they are written escaped.
+    utf8 = getattr(out, "utf8", True)
+    text = json.dumps(data, indent=2, ensure_ascii=not utf8)
+    if utf8 and _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out.write(text + "\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # -- show ---------------------------------------------------------------------------------------
@@ -283,6 +436,10 @@ def render(record: Procedure, *, release: str = "") -> str:
     >>> print(render(get("62290")).splitlines()[0])
     62290  Lumbar discography (disc injection for a discogram)
     """
+    from ._args import check_type
+
+    check_type("record", record, Procedure, "a Procedure")
+    check_type("release", release, str, "text (str)")
     lines: list[str] = [*_wrap(f"{record.code}  {record.title}", "       ", "")]
     facts = [record.kind.value]
     billing = record.billing
@@ -423,7 +580,13 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
 def _codes_from(args: Iterable[str]) -> Iterable[str]:
     for arg in args:
         if arg == "-":
-            yield from (line.rstrip("\r\n") for line in sys.stdin)
+            if sys.stdin is None:
+                raise _UsageError("cannot read codes from '-': standard input is closed")
+            try:
+                yield from (line.rstrip("\r\n") for line in sys.stdin)
+            except (OSError, ValueError) as exc:  # a closed or unreadable stdin
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise _UsageError(f"cannot read codes from '-': {why}") from exc
         else:
             yield arg
 
@@ -459,15 +622,16 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(results, out)
     else:
-        width = max((len(r["input"]) for r in results), default=0)
-        for r in results:
+        shown = [_shown(r["input"]) for r in results]
+        width = min(max(map(len, shown), default=0), 12)
+        for text, r in zip(shown, results, strict=True):
             if r["valid"]:
                 detail = r["kind"] + (f", {r['section']}" if r["section"] else "")
                 if "listed" in r:
                     detail += "; " + _listing(r)
-                out.write(f"{r['input']:<{width}}  valid    {detail}\n")
+                out.write(f"{text:<{width}}  valid    {detail}\n")
             else:
-                out.write(f"{r['input']:<{width}}  invalid  {r['reason']}\n")
+                out.write(f"{text:<{width}}  invalid  {_printable(r['reason'])}\n")
     return 0 if all(r["valid"] for r in results) else 1
 
 
@@ -549,14 +713,19 @@ def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
     if args.year is not None and len(args.files) > 1:
         raise _UsageError("--year goes with one FILE; several files take theirs from their names")
     if len(args.files) == 1:
-        catalog = load_hcpcs(args.files[0], year=args.year)
+        catalog = load_hcpcs(args.files[0], year=args.year, strict=args.strict)
     else:
-        catalog = load_hcpcs_years(args.files)
+        catalog = load_hcpcs_years(args.files, strict=args.strict)
+    warnings = catalog.warnings
     if args.json:
         from .export import catalog_json
 
-        _dump(catalog_json(catalog), out)
+        _dump(catalog_json(catalog), out)  # the warnings are in it, under "warnings"
         return 0
+    for warning in warnings[:_WARNINGS_SHOWN]:
+        _warn(warning)
+    if len(warnings) > _WARNINGS_SHOWN:
+        _warn(f"... and {len(warnings) - _WARNINGS_SHOWN} more (all of them are in --json)")
     procedures, modifiers = list(catalog.values()), list(catalog.modifiers.values())
     everything: list[Procedure | Modifier] = [*procedures, *modifiers]
     years = sorted({h.year for r in everything for h in r.history})
@@ -577,7 +746,21 @@ def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
             f"{years[0]}-{years[-1]} combined: {len(procedures)} procedures, "
             f"{len(modifiers)} modifiers; {gone} not listed in {years[-1]}\n"
         )
+    count = _warning_count(warnings)
+    out.write(f"{count} warning{'s' if count != 1 else ''} (non-key fields left empty)\n")
     return 0
+
+
+_WARNINGS_SHOWN = 5
+
+
+def _warning_count(warnings: Sequence[str]) -> int:
+    """How many warnings there were: a file's long list ends with a line counting the rest."""
+    count = 0
+    for warning in warnings:
+        found = re.search(r": \.\.\. and ([0-9]+) more warnings$", warning)
+        count += 1 if found is None else int(found.group(1))
+    return count
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -212,18 +212,22 @@ def load_cpt_descriptors(
     >>> found.by_code["99499"][0].use.value, len(found)
     ('short', 1)
     """
-    from .sources._files import read_input
+    from .sources._files import path_kind, read_input
 
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
     path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if _use_of(p.name) is not None)
+    kind = path_kind(path)
+    if kind == "folder":
+        try:
+            files = sorted(p for p in path.iterdir() if _use_of(p.name) is not None)
+        except OSError as exc:
+            raise DataError(str(path), [f"cannot list the folder: {exc.strerror}"]) from exc
         if not files:
             raise DataError(str(path), ["no AMA descriptor files (SHORTU, MEDU, LONGULT ...)"])
-    elif path.exists():
+    elif kind == "other":
         if _use_of(path.name) is None:
             raise DataError(str(path), ["not a known AMA descriptor file name"])
         files = [path]

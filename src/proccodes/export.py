@@ -31,7 +31,8 @@ _DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9
 def catalog_json(catalog: Mapping[str, Procedure]) -> dict[str, Any]:
     """A catalog as one document in the data-file format (``load_catalog`` reads it back).
 
-    Modifiers of a catalog loaded from a CMS file are included under ``modifiers``.
+    Modifiers of a catalog loaded from a CMS file are included under ``modifiers``, and its
+    loader's warnings (if any) under ``warnings``.
     """
     from ._args import check_mapping_of_records
     from ._convert import SCHEMA_VERSION, converter
@@ -54,6 +55,9 @@ def catalog_json(catalog: Mapping[str, Procedure]) -> dict[str, Any]:
     modifiers = getattr(catalog, "modifiers", {})
     if modifiers:
         doc["modifiers"] = [converter.unstructure(m) for m in modifiers.values()]
+    warnings = getattr(catalog, "warnings", ())
+    if warnings:
+        doc["warnings"] = list(warnings)
     return doc
 
 
@@ -155,6 +159,7 @@ def catalog_schema() -> dict[str, Any]:
             "as_of": dict(_DATE),
             "procedures": {"type": "array", "items": procedure},
             "modifiers": {"type": "array", "items": modifier},
+            "warnings": {"type": "array", "items": {"type": "string"}},
         },
         "required": ["schema_version", "release", "as_of", "procedures"],
         "additionalProperties": False,

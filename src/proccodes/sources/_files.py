@@ -86,7 +86,12 @@ def read_input(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
     try:
-        handle = open(source, "rb")  # noqa: SIM115 - closed below; checked before reading
+        # Non-blocking, so that opening a FIFO does not wait for a writer; a regular file
+        # reads the same either way, and anything else is refused before a byte is read.
+        fd = os.open(
+            source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+        handle = os.fdopen(fd, "rb")
     except IsADirectoryError as exc:
         raise DataError(source, [f"is a folder; expected {what}"]) from exc
     except (OSError, ValueError) as exc:
@@ -151,6 +156,22 @@ def _read_member(
         # NotImplementedError (compression), RuntimeError (encryption)...: all one answer.
         raise DataError(source, [f"not a readable zip file: {type(exc).__name__}"]) from exc
     return Input(source=label, name=os.path.basename(chosen.filename), data=data)
+
+
+def path_kind(path: str | os.PathLike[str]) -> str:
+    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever :func:`read_input` will
+    judge); a path the system cannot even look up (too long, a NUL) is a :class:`DataError`.
+
+    >>> path_kind("src"), path_kind("no/such/file"), path_kind("pyproject.toml")
+    ('folder', 'missing', 'other')
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError) as exc:
+        raise DataError(os.fspath(path), [f"cannot read: {_why(exc)}"]) from exc
+    return "folder" if stat.S_ISDIR(info.st_mode) else "other"
 
 
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
