@@ -224,8 +224,13 @@ HOSPITAL_BEDS = tuple(
     " E0296 E0297 E0301 E0302 E0303 E0304 E0328 E0329".split()
 )
 
+# CMS titles with "triamcinolone" (2026), the injections, then the inhalation solutions
+TRIAMCINOLONE_INJECTIONS = ("C9092", "C9469", "J3299", "J3300", "J3301", "J3302", "J3303", "J3304")
+TRIAMCINOLONE = (*TRIAMCINOLONE_INJECTIONS, "J7683", "J7684")
+
 # Codes with no curated record, by their CMS names: one of the codes must come up within the
-# top N (several codes are the same drug in other doses or forms; a precise name has one).
+# top N (several codes are the same drug in other doses or forms; a precise name has one; a
+# bare drug name may lead to its oral or inhaled form, whose CMS title starts with the drug).
 HCPCS_CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("dexamethasone injection", ("J1100",), TOP3),
     ("dexamethasone sodium phosphate", ("J1100",), FIRST),
@@ -233,18 +238,20 @@ HCPCS_CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("methylprednisolone acetate", ("J1030", "J1040"), TOP3),
     ("methylprednisolone acetate 40 mg", ("J1030",), FIRST),
     ("methylprednisolone 80 mg", ("J1040",), FIRST),
-    ("triamcinolone", ("J3300", "J3301", "J3302", "J3303"), FIRST),
+    ("triamcinolone", TRIAMCINOLONE, FIRST),
+    ("triamcinolone injection", TRIAMCINOLONE_INJECTIONS, FIRST),
     ("triamcinolone acetonide 10 mg", ("J3301",), FIRST),
-    ("lidocaine", ("J2001",), TOP3),
+    ("lidocaine", ("J2001", "J2003"), TOP3),
     ("lidocaine hydrochloride", ("J2003",), FIRST),
-    ("ketorolac", ("J1885",), FIRST),
+    ("ketorolac", ("J1885",), TOP3),
+    ("ketorolac tromethamine", ("J1885",), FIRST),
     ("bupivacaine liposome", ("J0666", "C9290"), FIRST),
     ("ropivacaine", ("J2795",), FIRST),
     ("betamethasone", ("J0702", "J7624"), FIRST),
     ("morphine sulfate injection", ("J2270",), FIRST),
     ("fentanyl citrate", ("J3010",), FIRST),
     ("onabotulinumtoxina", ("J0585",), FIRST),
-    ("ondansetron", ("J2405",), FIRST),
+    ("ondansetron", ("J2405",), TOP3),
     ("baclofen injection", ("J0475",), FIRST),
     ("lumbar orthosis", ("L0625",), TOP3),
     ("lumbar sacral orthosis", LUMBAR_SACRAL_ORTHOSES, FIRST),

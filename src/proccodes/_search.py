@@ -187,6 +187,17 @@ def _within_two_edits(a: str, b: str) -> bool:
     )
 
 
+def _split_name(text: str) -> tuple[set[str], set[str]]:
+    """The words of a name before its first comma, and those only after it: CMS names the item
+    first ("Walker, folding" is a walker, "Seat attachment, walker" is not), unless what comes
+    first is a category ("Injection, ketorolac tromethamine, per 15 mg"): then no split."""
+    head, comma, rest = text.partition(",")
+    if not comma or head.strip().lower() in _CATEGORY_HEADS:
+        return set(tokenize(text)), set()
+    tokens = set(tokenize(head))
+    return tokens, set(tokenize(rest)).difference(tokens)
+
+
 def _name_key(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
@@ -254,22 +265,18 @@ class SearchIndex:
             weights: dict[str, float] = {}
             for text, weight in self._weighted_texts(record):
                 is_name = weight >= _DESCRIPTOR_WEIGHT
-                head, comma, rest = text.partition(",")
-                # "Walker, folding": a walker; "Seat attachment, walker": not one
-                if is_name and comma and head.lower() not in _CATEGORY_HEADS:
-                    tokens = set(tokenize(head))
-                    tail = set(tokenize(rest)).difference(tokens)
-                else:
-                    tokens, tail = set(tokenize(text)), set()
+                tokens, tail = _split_name(text) if is_name else (set(tokenize(text)), set())
                 if not tokens and not tail:
                     continue
                 if is_name:
                     names.setdefault(_name_key(text), set()).add(i)
-                    # a word of a short name says more than the same word in a long one
-                    weight /= 1.0 + 0.1 * (len(tokens) + len(tail))
+                    # a word of a short name says more than the same word in a long one; the
+                    # part of a name before its first comma names the item on its own
+                    after = weight * _AFTER_COMMA / (1.0 + 0.1 * (len(tokens) + len(tail)))
                     for token in tail:
-                        if weight * _AFTER_COMMA > weights.get(token, 0.0):
-                            weights[token] = weight * _AFTER_COMMA
+                        if after > weights.get(token, 0.0):
+                            weights[token] = after
+                    weight /= 1.0 + 0.1 * len(tokens)
                 for token in tokens:
                     if weight > weights.get(token, 0.0):
                         weights[token] = weight
