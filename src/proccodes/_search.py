@@ -247,7 +247,6 @@ class SearchIndex:
         "_names",
         "_postings",
         "_records",
-        "_sound_deletes",
         "_sounds",
         "_vocab",
     )
@@ -297,7 +296,8 @@ class SearchIndex:
                 for d in _deletions(token):
                     deletes.setdefault(d, []).append(token)
         self._deletes = deletes
-        self._sounds, self._sound_deletes = self._sound_index(postings)
+        # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
+        self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
 
     @staticmethod
     def _sound_index(
@@ -310,7 +310,11 @@ class SearchIndex:
             if len(token) >= 4 and token.isalpha():
                 alike.setdefault(sound_key(token), []).append(token)
         sounds = {
-            key: tuple(sorted(tokens, key=lambda t: (-len(postings[t]), t))[:_MAX_SOUNDALIKES])
+            key: tuple(
+                tokens
+                if len(tokens) <= _MAX_SOUNDALIKES
+                else sorted(tokens, key=lambda t: (-len(postings[t]), t))[:_MAX_SOUNDALIKES]
+            )
             for key, tokens in alike.items()
             if len(key) >= 3
         }
@@ -605,16 +609,18 @@ class SearchIndex:
         key = sound_key(word)
         if len(key) < 3:
             return []
-        sounds = self._sounds
+        if self._sounds is None:  # one assignment: a race only builds it twice
+            self._sounds = self._sound_index(self._postings)
+        sounds, sound_deletes = self._sounds
         found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
         if found or known or len(word) < LONG_WORD:
             return found
         # keys one edit from this one: a deletion of either key is the other or a deletion of it
-        keys = dict.fromkeys(self._sound_deletes.get(key, ()))
+        keys = dict.fromkeys(sound_deletes.get(key, ()))
         for d in _deletions(key):
             if d in sounds:
                 keys[d] = None
-            keys.update(dict.fromkeys(self._sound_deletes.get(d, ())))
+            keys.update(dict.fromkeys(sound_deletes.get(d, ())))
         tokens = chain.from_iterable(map(sounds.__getitem__, keys))
         checked = islice(dict.fromkeys(tokens), _MAX_TWO_TYPO_CHECKS)
         return [(t, _TWO_TYPO_FACTOR) for t in sorted(checked) if _within_two_edits(word, t)]
