@@ -22,7 +22,6 @@ import timeit
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -274,10 +273,7 @@ def _quality_queries() -> list[str]:
         return QUERIES
     finally:
         sys.path.remove(str(ROOT))
-    cases = chain.from_iterable(
-        getattr(quality, name, ()) for name in ("CASES", "PHONETIC_CASES", "HCPCS_CASES")
-    )
-    return list(dict.fromkeys(query for query, *_ in cases))
+    return list(quality.ALL_QUERIES)
 
 
 def bench_search_quality() -> list[Row]:

@@ -35,8 +35,9 @@ of one stands for:
   finds ``"vertebroplasty"``). Two slips that both change consonants (``"dicsograhpy"``) are
   not found.
 
-Each step is a few dictionary lookups per letter of the word, built with the index; none grows
-with the catalog, and at most :data:`_MAX_TWO_TYPO_CHECKS` words are checked for two edits.
+Each step is a few dictionary lookups per letter of the word; none grows with the catalog, and
+at most :data:`_MAX_TWO_TYPO_CHECKS` words are checked for two edits. The one-edit table is
+built with the index, the phonetic one on the first misspelt word.
 
 Limits, so that the time of a search grows at most linearly with the query's length: a word
 longer than :data:`MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
