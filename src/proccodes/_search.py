@@ -533,13 +533,15 @@ class SearchIndex:
             )
         return ranked
 
-    def _best_first(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
+    def _best_first(self, expansions: list[tuple[str, float]]) -> Iterable[int]:
         """The records holding any index word a query word stands for, each once, best first
-        as that word alone ranks them: the index words' sorted lists, merged lazily (a factor
-        scales a list's keys alike, so each stays sorted)."""
+        as that word alone ranks them: one index word's sorted list, or several merged lazily
+        (a factor scales a list's keys alike, so each stays sorted)."""
         if len(expansions) == 1:
-            yield from self._ranked(expansions[0][0])
-            return
+            return self._ranked(expansions[0][0])
+        return self._merged(expansions)
+
+    def _merged(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
         seen: set[int] = set()
         streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
         for key in heapq.merge(*streams):
