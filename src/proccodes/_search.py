@@ -20,7 +20,7 @@ spelling would (``"vertabroplastry"`` is the common name ``"vertebroplasty"``). 
 code, so results are stable. The index is built once per catalog on first search.
 
 Misspellings. A query word of four letters or more that is neither an index word nor the start
-of one stands for:
+of one stands for (the phonetic steps only for a word of letters alone):
 
 - the index words one edit away (an insertion, deletion, substitution or swap of neighbours:
   ``"discograhy"``), found through the index's one-letter deletions;
@@ -92,7 +92,7 @@ _TYPO_FACTOR = 0.6
 _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
-_SCAN_UP_TO = 64  # a query word's records scored all together, not taken best first
+_SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -304,8 +304,9 @@ class SearchIndex:
     def _sound_index(
         postings: dict[str, dict[int, float]],
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
-        """Phonetic key -> the index words with that key (the most common first, a few at
-        most), and a long word's key with one letter deleted -> the keys it comes from."""
+        """Phonetic key -> the index words with that key (at most :data:`_MAX_SOUNDALIKES`,
+        the most common when there are more), and a key of a long enough word with one letter
+        deleted -> the keys it comes from."""
         alike: dict[str, list[str]] = {}
         for token in postings:
             if len(token) >= 4 and token.isalpha():
@@ -542,6 +543,7 @@ class SearchIndex:
         return self._merged(expansions)
 
     def _merged(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
+        """Several index words' sorted lists merged, each record once, at its best place."""
         seen: set[int] = set()
         streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
         for key in heapq.merge(*streams):
