@@ -20,6 +20,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import proccodes
 from proccodes import (
@@ -66,6 +68,25 @@ def test_1_search_time_is_linear_in_a_long_word():
     # before: 2 s for 80,000 characters and minutes for a million (every deletion copied)
     assert _seconds(proccodes.search, "a" * 1_000_000) < 1.0
     assert _seconds(proccodes.search, "discogram" + "x" * 200_000) < 0.5
+
+
+_LONG_QUERIES = st.builds(
+    lambda words, repeat, long_word: " ".join(words) * repeat + " " + long_word,
+    st.lists(st.text(st.characters(codec="utf-8"), max_size=300), min_size=1, max_size=8),
+    st.integers(1, 60),
+    # one long word: what made the time grow with the square of the length
+    st.builds(lambda c, n: c * n, st.sampled_from("aezé9"), st.integers(20_000, 150_000)),
+)
+
+
+@given(query=_LONG_QUERIES)
+def test_1_search_time_is_bounded_by_the_query_length(query):
+    start = time.perf_counter()
+    proccodes.search(query, limit=5)
+    default_catalog().search(query)
+    elapsed = time.perf_counter() - start
+    # linear with a small constant: well under a microsecond a character, plus a fixed cost
+    assert elapsed < 0.5 + 2e-6 * len(query), (len(query), elapsed)
 
 
 def test_1_long_words_are_not_expanded_but_still_match_exactly():
