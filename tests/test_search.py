@@ -163,3 +163,25 @@ def test_long_unknown_words_check_a_bounded_number_of_words(word):
     found = INDEX._expand(word)
     assert len(found) <= 2 * 24 + 8 + 64
     assert all(_within_two_edits(word, t) for t, f in found if f == 0.4)
+
+
+def test_a_rare_misspelling_in_official_text_does_not_hide_the_common_word():
+    # CMS's 2026 text of V2624 spells "artifical"; "artifical disc" must still find the
+    # artificial-disc records, and the rare word itself still finds its record.
+    from proccodes import CodeKind, CodeSystem, Procedure
+
+    def record(code: str, title: str) -> Procedure:
+        return Procedure(
+            code=code, system=CodeSystem.HCPCS, kind=CodeKind.HCPCS_LEVEL_II, title=title
+        )
+
+    records = [record("V2624", "Polishing of an artifical eye")]
+    records += [record(f"L{8000 + i}", f"Artificial limb part {i}") for i in range(6)]
+    index = SearchIndex(records)
+    found = [p.code for p in index.search("artifical", limit=10)]
+    assert found[0] == "V2624"
+    assert {f"L{8000 + i}" for i in range(6)} <= set(found)
+    # a common word is never respelt: it stands for itself alone
+    assert [p.code for p in index.search("artificial", limit=10)] == [
+        f"L{8000 + i}" for i in range(6)
+    ]

@@ -96,6 +96,8 @@ _SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
+_RARE_WORD = 2  # an index word in at most this many records may be a misspelling itself
+_COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many times as common
 """A query word this long or longer is also matched within two edits (see the module doc)."""
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
@@ -576,7 +578,8 @@ class SearchIndex:
         """The index words a query word stands for, each with how much a match counts."""
         if len(word) > MAX_WORD_LENGTH:  # its deletions alone would cost its length squared
             return [(word, 1.0)] if word in self._postings else []
-        if word in self._postings:
+        exact = self._postings.get(word)
+        if exact is not None:
             found = [(word, 1.0)]
             if len(word) < 4:
                 return found
@@ -590,21 +593,25 @@ class SearchIndex:
                     break
                 if token != word:
                     found.append((token, _PREFIX_FACTOR))
-        if not found and len(word) >= 4 and not word.isdigit():
+        # A word found as it is is not respelt, unless it is rare and nothing starts with it:
+        # official texts have misspellings of their own ("artifical"), which must not hide
+        # the common word a user meant.
+        rare = exact is not None and len(exact) <= _RARE_WORD and len(found) == 1
+        if (not found or rare) and len(word) >= 4 and not word.isdigit():
             deletes = self._deletes
             candidates = set(deletes.get(word, ()))
-            if word in self._postings:
-                candidates.add(word)
             for d in _deletions(word):
                 if d in self._postings:
                     candidates.add(d)
                 candidates.update(deletes.get(d, ()))
+            candidates.discard(word)
+            least = 1 if exact is None else _COMMON_FACTOR * len(exact)
             found.extend(
                 (token, _TYPO_FACTOR)
                 for token in sorted(candidates)
-                if _within_one_edit(word, token)
+                if len(self._postings[token]) >= least and _within_one_edit(word, token)
             )
-            if word.isalpha():
+            if word.isalpha() and exact is None:
                 found += self._sounding_like(word, {token for token, _ in found})
         return found
 
