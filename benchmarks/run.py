@@ -28,11 +28,18 @@ from typing import Any
 import attrs
 
 import proccodes
-from proccodes import Procedure, default_catalog, get, is_valid_code, is_valid_codes
+from proccodes import Catalog, Procedure, default_catalog, get, is_valid_code, is_valid_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_2019 = ROOT.parent / "shared" / "data" / "cms-hcpcs-2019" / "HCPC2019_CONTR_ANWEB.txt"
 SHARED_PFS = ROOT.parent / "shared" / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
+SHARED_2026 = (
+    ROOT.parent
+    / "shared"
+    / "data"
+    / "cms-hcpcs-2026-jan"
+    / "january-2026-alpha-numeric-hcpcs-file.zip"
+)
 Row = dict[str, Any]
 
 
@@ -300,6 +307,54 @@ def _fresh_default() -> None:
     module._index = None
     module._official = None
     module._shards = {}
+
+
+def _quality_queries() -> list[str]:
+    """The queries of the search-quality test set (tests/test_search_quality.py), which need
+    pytest to import; without it, this file's own :data:`QUERIES`."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests import test_search_quality as quality
+    except ImportError:
+        return QUERIES
+    finally:
+        sys.path.remove(str(ROOT))
+    return list(quality.ALL_QUERIES)
+
+
+def bench_search_quality() -> list[Row]:
+    """The search median over the quality set's queries, on the default catalog and on the
+    default catalog merged with the whole 2026 HCPCS Level II file; with the index build time
+    (paid once per catalog, on its first search) as context."""
+    queries = _quality_queries()
+    catalogs: list[tuple[str, Catalog]] = [("default catalog", default_catalog())]
+    shipped = {s.name for s in default_catalog().sources}
+    if SHARED_2026.exists() and "CMS HCPCS Level II" not in shipped:  # else it ships already
+        from proccodes.sources.hcpcs import load_hcpcs
+
+        catalogs.append(("default + HCPCS 2026", default_catalog().merge(load_hcpcs(SHARED_2026))))
+    rows = []
+    for label, catalog in catalogs:
+        records = list(catalog.values())
+        start = time.perf_counter()
+        Catalog.from_records(records).search("warm up")
+        build = time.perf_counter() - start
+        search = catalog.search
+        search("warm up")
+        per_query = [_median_seconds(lambda q=q, s=search: s(q), 100, repeat=5) for q in queries]
+        median = statistics.median(per_query)
+        rows.append(
+            _row(
+                f"`search`, {label} ({len(catalog):,} records), "
+                f"median of {len(queries)} quality-set queries",
+                f"{median * 1e6:.1f} µs (slowest {max(per_query) * 1e6:.0f} µs)",
+                f"index build on first search {build * 1e3:.0f} ms",
+                float("nan"),
+                "≤ 50 µs",
+                median <= 50e-6,
+            )
+        )
+    return rows
 
 
 def bench_memory() -> Row:
@@ -580,6 +635,7 @@ BENCHMARKS: dict[str, Callable[[], Row | list[Row]]] = {
     "is_valid_code": bench_is_valid_code,
     "bulk": bench_bulk,
     "search": bench_search,
+    "search_quality": bench_search_quality,
     "memory": bench_memory,
     "full_load": bench_full_load,
     "wheel": bench_wheel,

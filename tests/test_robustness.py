@@ -233,6 +233,18 @@ def test_3_a_worker_process_raising_each_error_reports_it():
             assert _fields(found) == _fields(err)
 
 
+def test_3_a_multiprocessing_pool_worker_raising_each_error_reports_it():
+    # The first symptom: a Pool whose worker raised an unpicklable error hung forever.
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        for i, err in enumerate(ERRORS):
+            result = pool.apply_async(_raise, (i,))
+            with pytest.raises(type(err)) as found:
+                result.get(timeout=60)
+            assert _fields(found.value) == _fields(err)
+
+
 def test_3_catalog_pickles_and_deep_copies():
     from proccodes.sources.hcpcs import load_hcpcs
 

@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from proccodes import Catalog, default_catalog
-from proccodes._search import SearchIndex, tokenize
+from proccodes._search import (
+    SearchIndex,
+    _within_one_edit,
+    _within_two_edits,
+    sound_key,
+    tokenize,
+)
 from proccodes.sources.hcpcs import load_hcpcs
 
 from .conftest import TEST_DATA
@@ -75,3 +81,108 @@ def test_code_prefixes_find_their_codes():
     assert [p.code for p in INDEX.search("6229", limit=2)] == ["62290", "62291"]
     assert [p.code for p in INDEX.search("J26", limit=1)] == ["J2650"]
     assert INDEX.search("zzz") == []
+
+
+# -- misspellings by sound and two edits in a long word ---------------------------------------
+
+
+def _osa(a, b):
+    """Optimal-string-alignment distance, the textbook table."""
+    d = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            change = d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, change)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@given(st.text("abcd", max_size=9), st.text("abcd", max_size=9))
+def test_two_edits_is_the_textbook_distance(a, b):
+    assert _within_two_edits(a, b) == (_osa(a, b) <= 2)
+    assert _within_one_edit(a, b) == (_osa(a, b) <= 1)
+
+
+@pytest.mark.parametrize(
+    ("spelt", "word"),
+    [
+        ("fasit", "facet"),  # soft c, vowels
+        ("kyfoplasty", "kyphoplasty"),  # ph
+        ("kiphoplasti", "kyphoplasty"),  # y and i
+        ("diskogram", "discogram"),  # hard c
+        ("epidurral", "epidural"),  # a doubled letter
+        ("sakroilliak", "sacroiliac"),
+        ("radiofrekwency", "radiofrequency"),  # q, and w after the first letter
+        ("fisical", "physical"),
+        ("tracshun", "traction"),  # ti before a vowel, sh
+        ("kemonucleolysis", "chemonucleolysis"),  # ch
+        ("dexamethazone", "dexamethasone"),  # z
+        ("surjery", "surgery"),  # soft g
+        ("nee", "knee"),  # a silent first letter
+        ("zylocaine", "xylocaine"),  # a first x
+    ],
+)
+def test_words_spelt_as_they_sound_share_a_key(spelt, word):
+    assert sound_key(spelt) == sound_key(word)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("facet", "fistula"), ("lumbar", "limb"), ("cervical", "sacral"), ("disc", "dose")],
+)
+def test_words_that_sound_apart_keep_apart(one, other):
+    assert sound_key(one) != sound_key(other)
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=60))
+def test_a_sound_key_is_short_and_has_no_vowels_after_its_first_letter(word):
+    key = sound_key(word)
+    assert 1 <= len(key) <= 2 * len(word)
+    assert not set(key[1:]) & set("aeiouyhw")
+
+
+def test_a_word_found_by_sound_counts_less_than_one_edit():
+    found = dict(INDEX._expand("fasit"))  # "fast" is one edit away (in this catalog or not)
+    assert found["facet"] == 0.5
+    assert all(factor in {0.6, 0.5} for factor in found.values())
+    assert dict(INDEX._expand("vertabroplastry")) == {"vertebroplasty": 0.4}
+    assert INDEX._expand("dicsograhpy") == []  # two slips in consonants: not found
+
+
+def test_a_misspelt_name_ranks_as_the_name():
+    def codes(query):
+        return [p.code for p in INDEX.search(query)]
+
+    assert codes("vertabroplastry") == codes("vertebroplasty")
+    assert codes("kyfoplasty") == codes("kyphoplasty")
+    assert codes("disc dye tesst")[:1] == ["62290"]
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyz", min_size=8, max_size=40))
+def test_long_unknown_words_check_a_bounded_number_of_words(word):
+    found = INDEX._expand(word)
+    assert len(found) <= 2 * 24 + 8 + 64
+    assert all(_within_two_edits(word, t) for t, f in found if f == 0.4)
+
+
+def test_a_rare_misspelling_in_official_text_does_not_hide_the_common_word():
+    # CMS's 2026 text of V2624 spells "artifical"; "artifical disc" must still find the
+    # artificial-disc records, and the rare word itself still finds its record.
+    from proccodes import CodeKind, CodeSystem, Procedure
+
+    def record(code: str, title: str) -> Procedure:
+        return Procedure(
+            code=code, system=CodeSystem.HCPCS, kind=CodeKind.HCPCS_LEVEL_II, title=title
+        )
+
+    records = [record("V2624", "Polishing of an artifical eye")]
+    records += [record(f"L{8000 + i}", f"Artificial limb part {i}") for i in range(6)]
+    index = SearchIndex(records)
+    found = [p.code for p in index.search("artifical", limit=10)]
+    assert found[0] == "V2624"
+    assert {f"L{8000 + i}" for i in range(6)} <= set(found)
+    # a common word is never respelt: it stands for itself alone
+    assert [p.code for p in index.search("artificial", limit=10)] == [
+        f"L{8000 + i}" for i in range(6)
+    ]

@@ -9,15 +9,39 @@ Ranking, best first:
    descriptors);
 4. word overlap: more of the query's words found beats fewer; then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
-   shorter name more than a longer one);
-5. within that, a word found only within one typo (``"discograhy"``) or as a prefix counts for
-   less than the word itself;
+   shorter name more than a longer one; in a name with a comma, a word after the first comma
+   less than one before it, since CMS names the item first: ``"Walker, folding"`` is a walker,
+   ``"Seat attachment, walker"`` is not, while in ``"Injection, ketorolac"`` the drug is);
+5. within that, a word found as a prefix, or only through a misspelling (below), counts for
+   less than the word itself: a prefix 0.7, one edit 0.6, the same sound 0.5, two edits 0.4;
 6. a curated record comes before a record of official data only that matches as many words,
    so a lay query leads to the reviewed, plain-language record first;
 7. an add-on code (``64484``, each further level) comes after the primary codes that match as
    many words, so a general query leads to the procedure, then to its add-ons.
 
-Ties break by code, so results are stable. The index is built once per catalog on first search.
+A misspelt query whose every misspelling stands for one index word reaches tiers 2 and 3 as its
+spelling would (``"vertabroplastry"`` is the common name ``"vertebroplasty"``). Ties break by
+code, so results are stable. The index is built once per catalog on first search.
+
+Misspellings. A query word of four letters or more that is neither an index word nor the start
+of one stands for (the phonetic steps only for a word of letters alone):
+
+- the index words one edit away (an insertion, deletion, substitution or swap of neighbours:
+  ``"discograhy"``), found through the index's one-letter deletions;
+- the index words with the same phonetic key (:func:`sound_key`: ``ph`` is ``f``; ``c``, ``k``,
+  ``q``, ``ch`` one sound; soft ``c`` and ``z`` are ``s``; ``sh`` and ``ti`` before a vowel
+  one sound; doubled letters count once; vowels after the first letter do not count), so
+  ``"fasit"`` finds ``"facet"``, ``"kyfoplasty"`` ``"kyphoplasty"``, ``"injekshun"``
+  ``"injection"``; a key of fewer than three letters is not used (``"cane"``), and a key keeps
+  its :data:`_MAX_SOUNDALIKES` most common words;
+- for a word of :data:`LONG_WORD` letters or more that found nothing above: the index words at
+  most two edits away whose phonetic keys are at most one edit apart (``"vertabroplastry"``
+  finds ``"vertebroplasty"``). Two slips that both change consonants (``"dicsograhpy"``) are
+  not found.
+
+Each step is a few dictionary lookups per letter of the word; none grows with the catalog, and
+at most :data:`_MAX_TWO_TYPO_CHECKS` words are checked for two edits. The one-edit table is
+built with the index, the phonetic one on the first misspelt word.
 
 Limits, so that the time of a search grows at most linearly with the query's length: a word
 longer than :data:`MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
@@ -32,7 +56,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from itertools import chain, filterfalse, islice, repeat
 from operator import add, neg
 from typing import Any
@@ -40,7 +64,7 @@ from typing import Any
 from .codes import normalize_code
 from .records import BodyRegion, Procedure
 
-__all__ = ["SearchIndex", "tokenize"]
+__all__ = ["SearchIndex", "sound_key", "tokenize"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -63,9 +87,22 @@ _NAME_WEIGHT = 3.0
 _DESCRIPTOR_WEIGHT = 2.0
 _REGION_WEIGHT = 1.0
 _TEXT_WEIGHT = 0.5
+_AFTER_COMMA = 0.8
+# Heads that name a kind of code, not the item: in "Injection, ketorolac tromethamine, per 15 mg"
+# the drug is the item.
+_CATEGORY_HEADS = frozenset({"injection"})
 _PREFIX_FACTOR = 0.7
 _TYPO_FACTOR = 0.6
+_SOUND_FACTOR = 0.5
+_TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
+_SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
+_MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
+_MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
+LONG_WORD = 8
+_RARE_WORD = 2  # an index word in at most this many records may be a misspelling itself
+_COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many times as common
+"""A query word this long or longer is also matched within two edits (see the module doc)."""
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
@@ -100,6 +137,86 @@ def tokenize(text: str) -> list[str]:
                 stems[word] = stem
         found.append(stem)
     return found
+
+
+# The phonetic key: sounds spelt several ways become one letter, then doubled letters and the
+# vowels after the first letter go. Uppercase letters are the key's own sounds (X is "sh").
+_SOFT_C = re.compile(r"s?c(?=[eiy])")  # cell, science, cyst: s
+_SOFT_G = re.compile(r"g(?=[eiy])")  # surgery, gel: j
+_SH = re.compile(r"ti(?=[aou])|sh")  # injection, lotion, shot: sh
+_SPELLINGS = (
+    ("sch", "sk"),
+    ("ph", "f"),
+    ("ch", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("c", "k"),
+    ("dg", "j"),
+)
+_SILENT_START = ("kn", "gn", "pn", "ps", "wr")  # knee, gnathic, pneumo, psoas, wrist
+_RUN = re.compile(r"(.)\1+")
+_VOWELS = str.maketrans("", "", "aeiouyhw")
+
+
+def sound_key(word: str) -> str:
+    """The phonetic key of a lower-case word: what is left of how it sounds.
+
+    ``ph`` is ``f``; ``c``, ``k``, ``q`` and ``ch`` are one sound, soft ``c`` (before e, i, y)
+    and ``z`` are ``s``, soft ``g`` is ``j``, ``sh`` and ``ti`` before a, o or u are one
+    sound, ``x`` is ``ks``; a silent first letter (``kn``, ``ps``, ``wr``...) goes; a doubled
+    letter counts once; vowels (and h, w, y) after the first letter are dropped, and a first
+    vowel is ``a``. Words that differ only in those ways share a key.
+
+    >>> sound_key("kyphoplasty"), sound_key("kifoplasti")
+    ('kfplst', 'kfplst')
+    >>> sound_key("facet") == sound_key("fasit")
+    True
+    """
+    if not word:
+        return ""
+    if word[:2] in _SILENT_START:
+        word = word[1:]
+    elif word[:1] == "x":
+        word = "s" + word[1:]
+    word = _SH.sub("X", _SOFT_G.sub("j", _SOFT_C.sub("s", word)))
+    for spelling, sound in _SPELLINGS:
+        word = word.replace(spelling, sound)
+    word = _RUN.sub(r"\1", word)
+    head = "a" if word[:1] in "aeiouy" else word[:1]
+    return head + word[1:].translate(_VOWELS)
+
+
+def _within_two_edits(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance <= 2: past their common start, the first letters
+    differ, so one edit is there (a substitution, a deletion from either word, or a swap of
+    neighbours) and the rest is within one edit."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    a, b = a[i:], b[i:]
+    if not a or not b:
+        return len(a) + len(b) <= 2
+    return (
+        _within_one_edit(a[1:], b[1:])
+        or _within_one_edit(a[1:], b)
+        or _within_one_edit(a, b[1:])
+        or (a[1:2] == b[:1] and b[1:2] == a[:1] and _within_one_edit(a[2:], b[2:]))
+    )
+
+
+def _split_name(text: str) -> tuple[set[str], set[str]]:
+    """The words of a name before its first comma, and those only after it: CMS names the item
+    first ("Walker, folding" is a walker, "Seat attachment, walker" is not), unless what comes
+    first is a category ("Injection, ketorolac tromethamine, per 15 mg"): then no split."""
+    head, comma, rest = text.partition(",")
+    if not comma or head.strip().lower() in _CATEGORY_HEADS:
+        return set(tokenize(text)), set()
+    tokens = set(tokenize(head))
+    return tokens, set(tokenize(rest)).difference(tokens)
 
 
 def _name_key(text: str) -> str:
@@ -151,6 +268,7 @@ class SearchIndex:
         "_names",
         "_postings",
         "_records",
+        "_sounds",
         "_uncurated",
         "_vocab",
     )
@@ -166,24 +284,32 @@ class SearchIndex:
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
         # Texts repeat (a range's name, an RBCS family, a title that is also a descriptor):
-        # each distinct text is tokenized once.
-        tokens_of: dict[str, frozenset[str]] = {}
+        # each distinct text is split into words once.
+        split_of: dict[tuple[str, bool], tuple[set[str], set[str]]] = {}
         keys_of: dict[str, str] = {}
         for i, record in enumerate(self._records):
             weights: dict[str, float] = {}
             for text, weight in self._weighted_texts(record):
-                tokens = tokens_of.get(text)
-                if tokens is None:
-                    tokens = tokens_of[text] = frozenset(tokenize(text))
-                if not tokens:
-                    continue
                 is_name = weight >= _DESCRIPTOR_WEIGHT
+                split = split_of.get((text, is_name))
+                if split is None:
+                    split = split_of[text, is_name] = (
+                        _split_name(text) if is_name else (set(tokenize(text)), set())
+                    )
+                tokens, tail = split
+                if not tokens and not tail:
+                    continue
                 if is_name:
                     key = keys_of.get(text)
                     if key is None:
                         key = keys_of[text] = _name_key(text)
                     names.setdefault(key, set()).add(i)
-                    # a word of a short name says more than the same word in a long one
+                    # a word of a short name says more than the same word in a long one; the
+                    # part of a name before its first comma names the item on its own
+                    after = weight * _AFTER_COMMA / (1.0 + 0.1 * (len(tokens) + len(tail)))
+                    for token in tail:
+                        if after > weights.get(token, 0.0):
+                            weights[token] = after
                     weight /= 1.0 + 0.1 * len(tokens)
                 for token in tokens:
                     if weight > weights.get(token, 0.0):
@@ -205,6 +331,36 @@ class SearchIndex:
                 for d in _deletions(token):
                     deletes.setdefault(d, []).append(token)
         self._deletes = deletes
+        # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
+        self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
+
+    @staticmethod
+    def _sound_index(
+        postings: dict[str, dict[int, float]],
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
+        """Phonetic key -> the index words with that key (at most :data:`_MAX_SOUNDALIKES`,
+        the most common when there are more), and a key of a long enough word with one letter
+        deleted -> the keys it comes from."""
+        alike: dict[str, list[str]] = {}
+        for token in postings:
+            if len(token) >= 4 and token.isalpha():
+                alike.setdefault(sound_key(token), []).append(token)
+        sounds = {
+            key: tuple(
+                tokens
+                if len(tokens) <= _MAX_SOUNDALIKES
+                else sorted(tokens, key=lambda t: (-len(postings[t]), t))[:_MAX_SOUNDALIKES]
+            )
+            for key, tokens in alike.items()
+            if len(key) >= 3
+        }
+        deletes: dict[str, list[str]] = {}
+        for key, tokens in sounds.items():
+            # a word two edits from a long query word has at least LONG_WORD - 2 letters
+            if len(key) >= 4 and any(len(t) >= LONG_WORD - 2 for t in tokens):
+                for d in dict.fromkeys(_deletions(key)):
+                    deletes.setdefault(d, []).append(key)
+        return sounds, deletes
 
     @staticmethod
     def _weighted_texts(record: Procedure) -> Iterator[tuple[str, float]]:
@@ -260,7 +416,13 @@ class SearchIndex:
         if exact is not None:
             tiers[exact] = 4
         distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
-        words = [found for w in distinct if (found := self._expand(w))]
+        expanded = {w: self._expand(w) for w in distinct}
+        words = [found for found in expanded.values() if found]
+        misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
+        spelt = self._respelt(key, expanded) if misspelt else None
+        if spelt is not None:  # a misspelt name reaches the tier its spelling would
+            tiers.update((i, 2) for i in self._names_starting(spelt) if i not in tiers)
+            tiers.update((i, 3) for i in self._names.get(spelt, ()) if tiers[i] < 3)
         ranked: list[int] = []
         if tiers:
             order = list(tiers)
@@ -269,6 +431,23 @@ class SearchIndex:
         ranked += self._by_words(words, limit, tiers.keys())
         records = self._records
         return [records[i] for i in ranked[:limit]]
+
+    @staticmethod
+    def _respelt(key: str, expanded: dict[str, list[tuple[str, float]]]) -> str | None:
+        """``key`` (a query's words) with each misspelt word replaced by the one index word it
+        stands for; ``None`` if no word is misspelt or a misspelling stands for several."""
+        spelt = []
+        for word in key.split():
+            found = expanded.get(_stem(word)) if word not in _STOP else None
+            if found and found[0][1] < _PREFIX_FACTOR:  # typos only, no exact word or prefix
+                best = max(factor for _, factor in found)
+                tops = [token for token, factor in found if factor == best]
+                if len(tops) > 1:
+                    return None
+                word = tops[0]
+            spelt.append(word)
+        respelt = " ".join(spelt)
+        return respelt if respelt != key else None
 
     def _rank_keys(
         self,
@@ -317,24 +496,23 @@ class SearchIndex:
     ) -> list[int]:
         """The ``need`` best records by word overlap, in rank order, leaving out ``exclude``.
 
-        The work depends on how many records could rank, not on how many match: one word read
-        exactly is a list sorted once per token; for several words, the records matching the
-        most words are found with set and counting operations, and only they are scored.
+        The work depends on how many records could rank, not on how many match: one word's
+        records come best first from lists sorted once per index word; for several words, the
+        records matching the most words are found with set and counting operations, and only
+        they are scored.
         """
         if not words:
             return []
+        if len(words) == 1:
+            return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
-        # a word read as itself (one expansion, full weight) has its records presorted
-        exact = [e[0][0] for e in words if len(e) == 1 and e[0][1] == 1.0]
-        if len(words) == 1 and exact:
-            return list(islice(filterfalse(exclude.__contains__, self._ranked(exact[0])), need))
         matches = [
             postings[e[0][0]].keys()
             if len(e) == 1
             else set().union(*(postings[t].keys() for t, _ in e))
             for e in words
         ]
-        candidates = self._candidates(words, matches, exact, need, exclude)
+        candidates = self._candidates(words, matches, need, exclude)
         keys = self._rank_keys(words, list(candidates))
         return [key[-1] for key in heapq.nsmallest(need, keys)]
 
@@ -342,7 +520,6 @@ class SearchIndex:
         self,
         words: list[list[tuple[str, float]]],
         matches: Sequence[Set[int]],
-        exact: list[str],
         need: int,
         exclude: Collection[int],
     ) -> set[int]:
@@ -372,31 +549,54 @@ class SearchIndex:
         if len(more) >= need:
             floor = sorted(more, reverse=True)[need - 1][0]
             return {i for n, i in more if n >= floor}
-        # the rest match one word each and rank by that word alone
+        # the rest match one word each and rank by that word alone: the best of them lead
+        # that word's records, best first
         candidates = {i for _, i in more}
 
         def alone(i: int) -> bool:
             return counts.get(i, 1) == 1 and i not in exclude
 
         for expansions, found in zip(words, matches, strict=True):
-            if len(expansions) == 1 and expansions[0][0] in exact:
-                # presorted: the best of those matching this word alone are at its head
-                candidates.update(islice(filter(alone, self._ranked(expansions[0][0])), need))
+            if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
+                candidates.update(filter(alone, found))  # cheaper than merging a few lists
             else:
-                candidates.update(filter(alone, found))
+                candidates.update(islice(filter(alone, self._best_first(expansions)), need))
         return candidates
+
+    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, bool, float, int]]:
+        """A record's sort key among those holding ``token``, as a one-word query ranks them
+        when ``token`` counts ``factor`` (smaller is better)."""
+        weight, add_ons, found = self._idf[token] * factor, self._add_ons, self._postings[token]
+        uncurated = self._uncurated
+        return lambda i: (i in uncurated, i in add_ons, -(found[i] * weight), i)
 
     def _ranked(self, token: str) -> list[int]:
         """The records holding ``token``, best first as a one-word query ranks them; sorted on
         the token's first use and kept (a race only sorts it twice)."""
         ranked = self._by_weight.get(token)
         if ranked is None:
-            weight, add_ons, uncurated = self._idf[token], self._add_ons, self._uncurated
-            found = self._postings[token]
             ranked = self._by_weight[token] = sorted(
-                found, key=lambda i: (i in uncurated, i in add_ons, -(found[i] * weight), i)
+                self._postings[token], key=self._order(token, 1.0)
             )
         return ranked
+
+    def _best_first(self, expansions: list[tuple[str, float]]) -> Iterable[int]:
+        """The records holding any index word a query word stands for, each once, best first
+        as that word alone ranks them: one index word's sorted list, or several merged lazily
+        (a factor scales a list's keys alike, so each stays sorted)."""
+        if len(expansions) == 1:
+            return self._ranked(expansions[0][0])
+        return self._merged(expansions)
+
+    def _merged(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
+        """Several index words' sorted lists merged, each record once, at its best place."""
+        seen: set[int] = set()
+        streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
+        for key in heapq.merge(*streams):
+            i = key[-1]
+            if i not in seen:
+                seen.add(i)
+                yield i
 
     def _names_starting(self, key: str) -> Iterator[int]:
         if len(key) < 3:
@@ -422,7 +622,8 @@ class SearchIndex:
         """The index words a query word stands for, each with how much a match counts."""
         if len(word) > MAX_WORD_LENGTH:  # its deletions alone would cost its length squared
             return [(word, 1.0)] if word in self._postings else []
-        if word in self._postings:
+        exact = self._postings.get(word)
+        if exact is not None:
             found = [(word, 1.0)]
             if len(word) < 4:
                 return found
@@ -436,18 +637,46 @@ class SearchIndex:
                     break
                 if token != word:
                     found.append((token, _PREFIX_FACTOR))
-        if not found and len(word) >= 4 and not word.isdigit():
+        # A word found as it is is not respelt, unless it is rare and nothing starts with it:
+        # official texts have misspellings of their own ("artifical"), which must not hide
+        # the common word a user meant.
+        rare = exact is not None and len(exact) <= _RARE_WORD and len(found) == 1
+        if (not found or rare) and len(word) >= 4 and not word.isdigit():
             deletes = self._deletes
             candidates = set(deletes.get(word, ()))
-            if word in self._postings:
-                candidates.add(word)
             for d in _deletions(word):
                 if d in self._postings:
                     candidates.add(d)
                 candidates.update(deletes.get(d, ()))
+            candidates.discard(word)
+            least = 1 if exact is None else _COMMON_FACTOR * len(exact)
             found.extend(
                 (token, _TYPO_FACTOR)
                 for token in sorted(candidates)
-                if _within_one_edit(word, token)
+                if len(self._postings[token]) >= least and _within_one_edit(word, token)
             )
+            if word.isalpha() and exact is None:
+                found += self._sounding_like(word, {token for token, _ in found})
         return found
+
+    def _sounding_like(self, word: str, known: Set[str]) -> list[tuple[str, float]]:
+        """The index words that sound like ``word`` (same phonetic key), less those ``known``;
+        for a long word that has none, those within two edits whose keys are one edit apart."""
+        key = sound_key(word)
+        if len(key) < 3:
+            return []
+        if self._sounds is None:  # one assignment: a race only builds it twice
+            self._sounds = self._sound_index(self._postings)
+        sounds, sound_deletes = self._sounds
+        found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
+        if found or known or len(word) < LONG_WORD:
+            return found
+        # keys one edit from this one: a deletion of either key is the other or a deletion of it
+        keys = dict.fromkeys(sound_deletes.get(key, ()))
+        for d in _deletions(key):
+            if d in sounds:
+                keys[d] = None
+            keys.update(dict.fromkeys(sound_deletes.get(d, ())))
+        tokens = chain.from_iterable(map(sounds.__getitem__, keys))
+        checked = islice(dict.fromkeys(tokens), _MAX_TWO_TYPO_CHECKS)
+        return [(t, _TWO_TYPO_FACTOR) for t in sorted(checked) if _within_two_edits(word, t)]

@@ -312,6 +312,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a defect in a non-key field is an error, not a warning",
     )
 
+    site = command("site", _site, "write the catalog as a static web site (needs proccodes[site])")
+    site.add_argument("outdir", metavar="OUTDIR", help="a new or empty folder, or an earlier site")
+    site.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     pfs = command(
         "pfs",
         _pfs,
@@ -897,6 +900,28 @@ def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
         )
     count = _warning_count(warnings)
     out.write(f"{count} warning{'s' if count != 1 else ''} (non-key fields left empty)\n")
+    return 0
+
+
+# -- site ---------------------------------------------------------------------------------------
+
+
+def _site(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .site import build_site
+
+        summary = build_site(args.outdir, _catalog(args.catalog))
+    except ModuleNotFoundError as exc:
+        if exc.name not in (None, "jinja2", "markupsafe"):
+            raise  # pragma: no cover - not the optional extra
+        raise _UsageError("the site needs Jinja2: pip install 'proccodes[site]'") from None
+    except (ValueError, OSError) as exc:
+        raise _UsageError(str(exc)) from None
+    out.write(
+        f"wrote {summary.pages} pages ({summary.curated} curated records, {summary.uncurated} "
+        f"other codes; {summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s; "
+        f"open {summary.outdir / 'index.html'}\n"
+    )
     return 0
 
 

@@ -8,8 +8,9 @@ layout (docs/hcpcs.md has the field table), not one year's file:
 
 - records are recognized by their shape (a five-character code, a five-digit sequence number, a
   record id), so any header or disclaimer lines before the first record are skipped;
-- CRLF or LF line ends; cp1252 (ISO-8859-1) bytes; lines shorter than 320 characters are
-  padded; the zip CMS publishes is read directly;
+- CRLF or LF line ends; cp1252 (ISO-8859-1) bytes; lines right-trimmed of their blank tail are
+  padded back to 320 characters (CMS trims continuation lines to 91), but a first line must reach
+  its action code (column 293); the zip CMS publishes is read directly;
 - a defect in a non-key field of one record (a date of the wrong width or an impossible date, a
   stray character in an indicator, a bad action code, a number that is not one) keeps the record
   with that field empty and adds a warning (file, line, field, value) to ``Catalog.warnings``;

@@ -1,0 +1,487 @@
+"""A static reference site of a catalog: a page per curated record, every code reachable.
+
+:func:`build_site` writes plain HTML and CSS (Jinja2 templates, from the ``proccodes[site]``
+extra) that read on a phone, on a desktop and on paper, and a search box that works offline
+from the files alone, opened from disk or served by any static host.
+
+The site's layout, relative to its folder (every URL below is stable from one build to the
+next):
+
+========================  ===============================================================
+``index.html``            the search box, curated records by family, links to the rest
+``how-to-read.html``      how to read a record: each section, curated or not, the sources
+``ranges.html``           every code range of the catalog
+``codes/CODE.html``       a curated record, its sections in reading order
+``ranges/KEY.html#CODE``  every code of one range; an uncurated code has its anchor here
+``assets/``               the style sheet, the search script and its index
+========================  ===============================================================
+
+The search script ranks as :func:`proccodes.search` does (the same index, the same rules,
+ported to JavaScript). Curated records are indexed as the library indexes them; a record
+that is not curated is indexed by its code and title only, which keeps the index small.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..catalog import Catalog, default_catalog
+from ..records import Procedure, Statement
+
+__all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
+
+MARKER = ".proccodes-site"
+TRADEMARK = (
+    "CPT® is a registered trademark of the American Medical Association. CPT codes appear here "
+    "without the AMA's descriptors; titles and text are proccodes' own words."
+)
+EXTRA_HINT = "the site needs Jinja2: pip install 'proccodes[site]'"
+
+# Friendlier names for the shipped curated data files (the record families).
+_FAMILY_NAMES = {
+    "ablation": "Nerve ablation",
+    "augmentation": "Vertebral augmentation",
+    "conservative": "Conservative care and drugs",
+    "decompression": "Decompression surgery",
+    "discography": "Discography",
+    "epidural": "Epidural and nerve-root injections",
+    "facet": "Facet joints and their nerves",
+    "fusion": "Spinal fusion",
+    "imaging": "Imaging",
+    "intradiscal": "Treatments inside the disc",
+}
+
+
+@attrs.frozen(kw_only=True)
+class SiteSummary:
+    """What :func:`build_site` wrote: counts, sizes and how long it took."""
+
+    outdir: Path
+    curated: int
+    uncurated: int
+    pages: int
+    files: int
+    bytes: int
+    search_index_bytes: int
+    seconds: float
+
+
+def range_of(code: str) -> tuple[str, str]:
+    """The code range a code is listed under: a stable key (a file name) and a label.
+
+    Codes group by their first three characters, Category III and other lettered CPT codes
+    apart from the numbers they share a start with.
+
+    >>> range_of("62290")
+    ('622', '62200–62299')
+    >>> range_of("0627T")
+    ('062T', '0620T–0629T')
+    >>> range_of("J2650")
+    ('J26', 'J2600–J2699')
+    """
+    head = code[:3]
+    if len(code) == 5 and code[:4].isdigit() and code[4].isalpha():
+        return f"{head}{code[4]}", f"{head}0{code[4]}–{head}9{code[4]}"
+    return head, f"{head}00–{head}99"
+
+
+def search_data(catalog: Catalog) -> dict[str, Any]:
+    """The search index the site's script reads: the library's index, in compact JSON form.
+
+    Curated records are indexed as :func:`proccodes.search` indexes them; the others by code
+    and title only (their official descriptors are left out to keep the file small). Record
+    ``i`` is the ``i``-th code in code order. Compact forms, which ``search.js`` expands:
+
+    - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
+    - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
+    - ``postings[token]`` is ``[idf, record, weight, record, weight, ...]``, each record number
+      after the first a difference from the one before, each weight a place in ``weights``;
+    - ``names`` holds only what the titles do not say: a title's words make a name of its
+      record by themselves.
+
+    >>> from proccodes import default_catalog
+    >>> data = search_data(default_catalog())
+    >>> [data["codes"][i] for i in data["names"]["discogram"]]
+    ['62290', '62291']
+    """
+    if not isinstance(catalog, Catalog):
+        raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
+    from .._search import SearchIndex, _name_key, tokenize
+
+    records = [
+        r if r.curated else attrs.evolve(r, descriptors=(), billing=None) for r in catalog.values()
+    ]
+    index = SearchIndex(records)
+    ordered = index._records
+    weights: dict[float, int] = {}
+    postings: dict[str, list[float | int]] = {}
+    for token, found in index._postings.items():
+        flat: list[float | int] = [index._idf[token]]
+        last = 0
+        for i, weight in sorted(found.items()):
+            flat += (i - last, weights.setdefault(weight, len(weights)))
+            last = i
+        postings[token] = flat
+    by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
+    names: dict[str, list[int]] = {}
+    for name, ids in index._names.items():
+        rest = [i for i in ids if by_title[i] != name]
+        if rest:
+            names[name] = rest
+    titles: dict[str, int] = {}
+    ranges: dict[str, int] = {}
+    return {
+        "codes": [r.code for r in ordered],
+        "title": [titles.setdefault(r.title, len(titles)) for r in ordered],
+        "titles": list(titles),
+        "where": [
+            -1 if r.curated else ranges.setdefault(range_of(r.code)[0], len(ranges))
+            for r in ordered
+        ],
+        "ranges": list(ranges),
+        "addons": sorted(index._add_ons),
+        "weights": list(weights),
+        "postings": postings,
+        "names": names,
+    }
+
+
+def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -> SiteSummary:
+    """Write the static site of ``catalog`` (default: the shipped one) into ``outdir``.
+
+    ``outdir`` is created if needed; it must be empty or hold an earlier build (which is
+    replaced). Needs the ``proccodes[site]`` extra (Jinja2).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     summary = build_site(tmp)
+    ...     page = (summary.outdir / "codes" / "62290.html").read_text(encoding="utf-8")
+    >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
+    (True, True)
+    """
+    started = time.perf_counter()
+    if not isinstance(outdir, str | os.PathLike):
+        raise TypeError(f"outdir must be a path, not {type(outdir).__name__}")
+    if catalog is None:
+        catalog = default_catalog()
+    elif not isinstance(catalog, Catalog):
+        raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
+    try:
+        import jinja2
+    except ImportError:
+        raise ModuleNotFoundError(EXTRA_HINT, name="jinja2") from None
+    out = Path(outdir)
+    _prepare(out)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("proccodes.site", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    site = _Site(catalog)
+    env.globals.update(
+        trademark=TRADEMARK,
+        release=catalog.release,
+        as_of=catalog.as_of,
+        label=_label,
+        money=_number,
+    )
+    env.filters["thousands"] = "{:,}".format
+    written = _Writer(out)
+    for name in ("style.css", "search.js"):
+        written.write(
+            f"assets/{name}", resources.files(__name__).joinpath("static", name).read_text("utf-8")
+        )
+    data = json.dumps(search_data(catalog), separators=(",", ":"), ensure_ascii=False)
+    index_text = f"window.PROCCODES_INDEX = {data};\n"
+    written.write("assets/search-index.js", index_text)
+
+    record_page = env.get_template("record.html")
+    for record in site.curated:
+        written.page(
+            f"codes/{record.code}.html",
+            record_page.render(root="../", r=record, s=site, page_title=record.title),
+        )
+    range_page = env.get_template("range.html")
+    for key, (title, records) in site.ranges.items():
+        written.page(
+            f"ranges/{key}.html",
+            range_page.render(root="../", key=key, records=records, s=site, page_title=title),
+        )
+    for name, title in (
+        ("index", "Procedure codes in plain words"),
+        ("how-to-read", "How to read a record"),
+        ("ranges", "All codes by range"),
+    ):
+        written.page(
+            f"{name}.html",
+            env.get_template(f"{name}.html").render(root="", s=site, page_title=title),
+        )
+    return SiteSummary(
+        outdir=out,
+        curated=len(site.curated),
+        uncurated=len(catalog) - len(site.curated),
+        pages=written.pages,
+        files=written.files,
+        bytes=written.bytes,
+        search_index_bytes=len(index_text.encode("utf-8")),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready: new, empty, or an earlier build (whose files are removed)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: exists and is not a folder; give a new or empty folder")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ValueError(
+                f"{out}: the folder is not empty and holds no earlier proccodes site; "
+                "give a new or empty folder"
+            )
+        for sub in ("codes", "ranges", "assets"):
+            if (out / sub).is_dir():
+                shutil.rmtree(out / sub)
+    for sub in ("codes", "ranges", "assets"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("a site written by `proccodes site`; rebuilt in place\n", "utf-8")
+
+
+class _Writer:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.pages = self.files = self.bytes = 0
+
+    def write(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        (self.out / name).write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def page(self, name: str, text: str) -> None:
+        self.write(name, text)
+        self.pages += 1
+
+
+class _Site:
+    """What every template needs to know about the catalog: links, families, ranges."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.curated = [r for r in catalog.values() if r.curated]
+        ranges: dict[str, tuple[str, list[Procedure]]] = {}
+        for record in catalog.values():
+            key, label = range_of(record.code)
+            ranges.setdefault(key, (f"Codes {label}", []))[1].append(record)
+        self.ranges = ranges
+        self.range_kinds = {
+            key: sorted({r.kind.value for r in records}) for key, (_, records) in ranges.items()
+        }
+
+    sections = (
+        ("also-called", "Also called"),
+        ("purpose", "What it is for"),
+        ("preparation", "How to prepare"),
+        ("steps", "What happens"),
+        ("duration", "How long it takes"),
+        ("settings", "Where it is done"),
+        ("personnel", "Who does it"),
+        ("risks", "Risks"),
+        ("benefits", "Benefits"),
+        ("recovery", "Recovery"),
+        ("alternatives", "Alternatives"),
+        ("experience", "What it feels like"),
+        ("evidence", "Evidence"),
+        ("billing", "Billing"),
+        ("sources", "Sources"),
+        ("about", "About this record"),
+    )
+
+    def range_url(self, code: str) -> str:
+        return f"ranges/{range_of(code)[0]}.html#{code}"
+
+    def range_title(self, code: str) -> str:
+        return f"Codes {range_of(code)[1]}"
+
+    @staticmethod
+    def status(record: Procedure) -> str:
+        since = record.effective.isoformat() if record.effective else None
+        if record.terminated is not None:
+            return f"terminated {record.terminated.isoformat()}" + (
+                f" (in effect since {since})" if since else ""
+            )
+        return f"in effect since {since}" if since else "in effect (start date not stated)"
+
+    @staticmethod
+    def web_url(url: str | None) -> bool:
+        """Only web addresses become links (a user's catalog could hold any text)."""
+        return bool(url) and str(url).lower().startswith(("https://", "http://"))
+
+    @staticmethod
+    def file_rows(record: Procedure) -> list[tuple[str, str]]:
+        facts = record.file_facts
+        if facts is None:
+            return []
+        rows = []
+        for name in _FILE_FIELDS:
+            value = getattr(facts, name)
+            if value in (None, (), ""):
+                continue
+            text = ", ".join(value) if isinstance(value, tuple) else _label(value)
+            rows.append((name.replace("_", " ").capitalize(), text))
+        return rows
+
+    def url(self, code: str) -> str | None:
+        """The URL of a code's page or anchor, relative to the site root; None if absent."""
+        record = self.catalog.get(code)
+        if record is None:
+            return None
+        if record.curated:
+            return f"codes/{record.code}.html"
+        return f"ranges/{range_of(record.code)[0]}.html#{record.code}"
+
+    def families(self) -> list[tuple[str, list[Procedure]]]:
+        """Curated records by family: the shipped data file, else the RBCS family."""
+        from ..catalog import _read_index
+
+        shipped = _read_index()
+        groups: dict[str, list[Procedure]] = defaultdict(list)
+        for record in self.curated:
+            name = shipped.get(record.code, "").removesuffix(".json")
+            rbcs = getattr(record, "rbcs", None)
+            if name:
+                family = _FAMILY_NAMES.get(name, name.capitalize())
+            elif rbcs is not None:
+                family = rbcs.family
+            else:
+                family = "Other curated records"
+            groups[family].append(record)
+        return sorted(groups.items())
+
+    def range_groups(self) -> list[tuple[str, list[tuple[str, str, int, int]]]]:
+        """The ranges under headings by their first character: (key, label, curated, all)."""
+        groups: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+        for key, (title, records) in self.ranges.items():
+            curated = sum(r.curated for r in records)
+            groups[_range_heading(key)].append((key, title, curated, len(records)))
+        # numbered CPT codes, then lettered ones (Category III...), then HCPCS Level II
+        return sorted(groups.items(), key=lambda g: (_range_order(g[1][0][0]), g[1][0][0]))
+
+    def numbers(self, record: Procedure) -> dict[str, int]:
+        """Each source id of a record to its number in the record's list of sources."""
+        return {s.id: n for n, s in enumerate(record.sources, 1)}
+
+    def cites(self, record: Procedure, statement: Statement | Iterable[str]) -> list[int]:
+        ids = statement.sources if isinstance(statement, Statement) else statement
+        numbers = self.numbers(record)
+        return [numbers[i] for i in ids if i in numbers]
+
+    def pfs_rows(self, record: Procedure) -> list[tuple[str, str]]:
+        return _pfs_rows(record)
+
+    def data_releases(self, record: Procedure) -> list[str]:
+        found: dict[str, None] = {}
+        if self.catalog.release:
+            as_of = self.catalog.as_of
+            found[
+                f"Catalog release {self.catalog.release}"
+                + (f", as of {as_of.isoformat()}" if as_of else "")
+            ] = None
+        for d in record.descriptors:
+            found[f"Official texts: {d.source}"] = None
+        pfs = getattr(record, "pfs", None)
+        if pfs is not None:
+            found[f"Medicare fee-schedule facts: {pfs.release}"] = None
+        return list(found)
+
+
+def _range_order(key: str) -> int:
+    if key[0].isdigit():
+        return 1 if key[-1].isalpha() else 0
+    return 2
+
+
+def _range_heading(key: str) -> str:
+    if key[0].isdigit():
+        if key[-1].isalpha():
+            return f"CPT codes ending in {key[-1]}"
+        return f"Codes {key[0]}0000–{key[0]}9999"
+    return f"HCPCS Level II {key[0]} codes"
+
+
+def _label(value: Any) -> str:
+    """An enum's meaning in words, with CMS's own code: ``days 90 (090)``."""
+    if isinstance(value, Enum):
+        words = value.name.replace("_", " ").lower()
+        return f"{words} ({value.value})"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+_FILE_FIELDS = (
+    "year",
+    "coverage",
+    "pricing_indicators",
+    "multiple_pricing_indicator",
+    "processing_note",
+    "betos",
+    "type_of_service",
+    "cross_references",
+    "asc_group",
+    "statute",
+    "anesthesia_base_units",
+    "action_effective",
+)
+
+_PFS_FIELDS: Mapping[str, str] = {
+    "status": "Status",
+    "global_days": "Global surgery days",
+    "pc_tc": "Professional/technical split",
+    "multiple_procedure": "Multiple procedures",
+    "bilateral": "Bilateral surgery",
+    "assistant": "Assistant at surgery",
+    "co_surgeons": "Co-surgeons",
+    "team_surgeons": "Team surgeons",
+    "supervision": "Physician supervision",
+    "work_rvu": "Work RVU",
+    "non_facility_pe_rvu": "Practice expense RVU, non-facility",
+    "facility_pe_rvu": "Practice expense RVU, facility",
+    "malpractice_rvu": "Malpractice RVU",
+    "non_facility_total": "Total RVU, non-facility",
+    "facility_total": "Total RVU, facility",
+    "conversion_factor": "Conversion factor",
+}
+
+
+def _pfs_rows(record: Procedure) -> list[tuple[str, str]]:
+    pfs = getattr(record, "pfs", None)
+    if pfs is None:
+        return []
+    show: Callable[[Any], str] = _label
+    rows = []
+    for name, title in _PFS_FIELDS.items():
+        value = getattr(pfs, name, None)
+        if value is None:
+            continue
+        rows.append((title, _number(value) if isinstance(value, float) else show(value)))
+    return rows

@@ -1,0 +1,360 @@
+"""The static site, read as files: every page, every link, the search index, the CLI.
+
+The browser checks (search in the page, navigation, screenshots) are in test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from proccodes import default_catalog, load_hcpcs
+from proccodes.cli import main
+from proccodes.site import MARKER, build_site, range_of, search_data
+
+from .conftest import ROOT, SHARED, TEST_DATA
+
+pytest.importorskip("jinja2")
+
+SECTIONS = [
+    "Also called",
+    "What it is for",
+    "How to prepare",
+    "What happens",
+    "How long it takes",
+    "Where it is done",
+    "Who does it",
+    "Risks",
+    "Benefits",
+    "Recovery",
+    "Alternatives",
+    "What it feels like",
+    "Evidence",
+    "Billing",
+    "Sources",
+    "About this record",
+]
+
+
+class _Page(HTMLParser):
+    """The ids, links, headings, scripts and language of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.sources: list[str] = []
+        self.h2: list[str] = []
+        self.h1 = 0
+        self.lang: str | None = None
+        self._in: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "a" and a.get("href"):
+            self.links.append(str(a["href"]))
+        source = a.get("src") or a.get("href")
+        if tag in ("script", "link", "img") and source and source != "data:,":
+            self.sources.append(source)  # (the empty icon stops a request for /favicon.ico)
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "h2" and "toc-title" not in (a.get("class") or ""):
+            self._in, self._text = "h2", []
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._in == "h2":
+            self.h2.append("".join(self._text).strip())
+            self._in = None
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def mixed_catalog():
+    """The shipped records and a real excerpt of CMS's HCPCS file: curated and uncurated."""
+    return default_catalog().merge(
+        load_hcpcs(TEST_DATA / "hcpcs2019_excerpt.txt"), on_conflict="keep"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, mixed_catalog):
+    out = tmp_path_factory.mktemp("site")
+    summary = build_site(out, mixed_catalog)
+    return out, summary
+
+
+def test_summary_counts_what_was_written(site, mixed_catalog):
+    out, summary = site
+    curated = sum(r.curated for r in mixed_catalog.values())
+    assert summary.curated == curated == len(list((out / "codes").glob("*.html")))
+    assert summary.uncurated == len(mixed_catalog) - curated > 0
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != MARKER]
+    assert summary.files == len(files)
+    assert summary.bytes == sum(p.stat().st_size for p in files)
+    assert summary.search_index_bytes == (out / "assets" / "search-index.js").stat().st_size
+
+
+def test_every_page_is_html_in_english_with_one_h1(site):
+    out, _ = site
+    for path in out.rglob("*.html"):
+        page = _parse(path)
+        assert page.lang == "en", path
+        assert page.h1 == 1, path
+        assert len(page.ids) == len(set(page.ids)), f"{path}: duplicate ids"
+
+
+def test_every_link_inside_the_site_resolves(site, mixed_catalog):
+    """Every relative link reaches a file of the site, and its anchor an id on that page."""
+    out, _ = site
+    ids: dict[Path, set[str]] = {}
+    pages = list(out.rglob("*.html"))
+    for path in pages:
+        ids[path.resolve()] = set(_parse(path).ids)
+    hosts = {"doi.org", "pubmed.ncbi.nlm.nih.gov"} | {
+        urlsplit(src.url).netloc for r in mixed_catalog.values() for src in r.sources if src.url
+    }
+    checked = 0
+    for path in pages:
+        page = _parse(path)
+        for link in page.links + page.sources:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):  # a source's address, never fetched
+                assert parts.netloc in hosts, link
+                continue
+            assert not parts.scheme, f"{path}: {link}"
+            assert not parts.netloc, f"{path}: {link}"
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path.resolve()
+            assert target.is_file(), f"{path}: {link}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids[target], f"{path}: {link}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_no_page_loads_anything_from_outside_the_site(site):
+    out, _ = site
+    for path in out.rglob("*.html"):
+        for src in _parse(path).sources:
+            assert not urlsplit(src).scheme, f"{path}: {src}"
+            assert not src.startswith("//"), f"{path}: {src}"
+    for name in ("style.css", "search.js"):
+        text = (out / "assets" / name).read_text(encoding="utf-8")
+        pattern = r"(?<![.\w])url\(|@import|\bfetch\(|XMLHttpRequest|\bimport\s*\(|https?:|//cdn"
+        assert not re.search(pattern, text), name
+
+
+def test_a_curated_page_has_every_section_in_reading_order(site):
+    out, _ = site
+    page = _parse(out / "codes" / "62290.html")
+    assert page.h2 == SECTIONS
+    text = (out / "codes" / "62290.html").read_text(encoding="utf-8")
+    assert 'href="https://doi.org/10.1097/BRS.0b013e3181ab5432"' in text
+    reviewed = default_catalog()["62290"].reviewed
+    assert f"Content last reviewed {reviewed.isoformat()}." in text
+    assert "CPT® is a registered trademark" in text
+    # alternatives and companion codes link to their pages
+    assert '<a href="../codes/72148.html">72148</a>' in text
+    assert '<a href="../codes/22899.html">22899</a>' in text
+    assert "no code of its own" in text
+
+
+def test_an_uncurated_code_has_a_stable_anchor_saying_it_is_not_curated(site, mixed_catalog):
+    out, _ = site
+    code = next(c for c, r in mixed_catalog.items() if not r.curated)
+    key, _ = range_of(code)
+    text = (out / "ranges" / f"{key}.html").read_text(encoding="utf-8")
+    entry = text[text.index(f'<section id="{code}"') :]
+    entry = entry[: entry.index("</section>")]
+    assert "Not curated" in entry
+    assert mixed_catalog[code].title in entry.replace("&#39;", "'").replace("&amp;", "&")
+    # and the search index points there
+    data = search_data(mixed_catalog)
+    assert data["ranges"][data["where"][data["codes"].index(code)]] == key
+
+
+def test_a_curated_hcpcs_page_shows_the_public_official_texts(site):
+    out, _ = site
+    text = (out / "codes" / "J2650.html").read_text(encoding="utf-8")
+    assert "Official HCPCS texts" in text
+    assert "From the CMS HCPCS file" in text
+    assert "CPT® is a registered trademark" not in text.split("<footer")[0]
+
+
+def test_text_from_a_catalog_is_escaped(tmp_path):
+    import attrs
+
+    record = default_catalog()["62290"]
+    hostile = attrs.evolve(
+        record,
+        title="<script>alert(1)</script>",
+        sources=(attrs.evolve(record.sources[0], url="javascript:alert(1)"),),
+    )
+    from proccodes import Catalog
+
+    build_site(tmp_path, Catalog.from_records([hostile]))
+    text = (tmp_path / "codes" / "62290.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert 'href="javascript:' not in text
+
+
+def test_the_search_index_is_the_librarys(mixed_catalog):
+    data = search_data(default_catalog())
+    assert data["codes"] == sorted(default_catalog())
+    assert set(data["postings"]) >= {"discogram", "lumbar", "epidural"}
+    assert "lumbar discogram" in data["names"]
+    assert "lumbar discography disc injection for a discogram" not in data["names"]  # a title
+    with pytest.raises(TypeError, match="catalog must be a Catalog"):
+        search_data({})  # type: ignore[arg-type]
+
+
+def test_contrast_of_the_style_sheet_meets_wcag_aa():
+    css = (ROOT / "src" / "proccodes" / "site" / "static" / "style.css").read_text("utf-8")
+    colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{6})", css))
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def ratio(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    for name in ("text", "muted", "link", "visited", "warn"):
+        for background in ("#ffffff", colours["tint"], "#fff8e1"):
+            assert ratio(colours[name], background) >= 4.5, (name, background)
+    assert ratio("#ffffff", colours["accent"]) >= 4.5  # button text
+
+
+def test_build_refuses_a_folder_that_is_not_a_site(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ValueError, match="not empty"):
+        build_site(tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(ValueError, match="not a folder"):
+        build_site(tmp_path / "notes.txt")
+    with pytest.raises(TypeError, match="outdir must be a path"):
+        build_site(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="catalog must be a Catalog"):
+        build_site(tmp_path / "new", catalog={})  # type: ignore[arg-type]
+
+
+def test_a_rebuild_replaces_the_earlier_site(tmp_path):
+    build_site(tmp_path)
+    (tmp_path / "codes" / "99999.html").write_text("stale", encoding="utf-8")
+    build_site(tmp_path)
+    assert not (tmp_path / "codes" / "99999.html").exists()
+    assert (tmp_path / "codes" / "62290.html").is_file()
+
+
+def test_cli_writes_the_site(tmp_path, capsys):
+    assert main(["site", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("wrote ")
+    curated = sum(r.curated for r in default_catalog().values())
+    assert f"{curated} curated records" in out
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_cli_takes_a_users_catalog(tmp_path, capsys):
+    excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
+    assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
+    assert "0 other codes" not in capsys.readouterr().out
+    assert (tmp_path / "out" / "ranges" / "C97.html").is_file()
+
+
+def test_cli_says_how_to_fix_a_bad_folder(tmp_path, capsys):
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    assert main(["site", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "not a folder" in err
+
+
+def test_cli_without_jinja2_says_which_extra_to_install(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    assert main(["site", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err == "proccodes: error: the site needs Jinja2: pip install 'proccodes[site]'\n"
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
+def test_a_whole_hcpcs_release_builds(tmp_path):
+    """The 2026 HCPCS release (about 8,600 codes): every code is on its range's page."""
+    release = load_hcpcs(
+        SHARED / "data" / "cms-hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip"
+    )
+    catalog = default_catalog().merge(release, on_conflict="keep")
+    summary = build_site(tmp_path, catalog)
+    assert summary.uncurated + summary.curated == len(catalog)
+    listed = set()
+    for path in (tmp_path / "ranges").glob("*.html"):
+        listed.update(re.findall(r'<section id="([A-Z0-9]+)"', path.read_text(encoding="utf-8")))
+    assert listed == set(catalog)
+    data = json.loads(
+        (tmp_path / "assets" / "search-index.js")
+        .read_text(encoding="utf-8")
+        .removeprefix("window.PROCCODES_INDEX = ")
+        .removesuffix(";\n")
+    )
+    assert len(data["codes"]) == len(catalog)
+
+
+def test_the_docs_site_lists_every_page_and_builds_strictly():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^strict: true$", config, re.MULTILINE)
+    listed = set(re.findall(r"^  - [^:]+: ([\w-]+\.md)$", config, re.MULTILINE))
+    assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
+    assert "::: proccodes.site" in (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+
+
+def test_fee_schedule_facts_and_the_rbcs_class_show_on_the_record(tmp_path):
+    import attrs
+
+    from proccodes import Catalog
+    from proccodes.records import GlobalDays, PfsFacts, PfsStatus, RbcsClass
+
+    pfs = PfsFacts(
+        release="CMS PFS RVU25D (October 2025)",
+        status=PfsStatus.ACTIVE,
+        global_days=GlobalDays.DAYS_0,
+        work_rvu=1.5,
+        facility_total=2.25,
+    )
+    rbcs = RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal", family="F")
+    record = attrs.evolve(
+        default_catalog()["62290"],
+        pfs=pfs,
+        pfs_by_modifier=(attrs.evolve(pfs, modifier="26", facility_total=1.75),),
+        rbcs=rbcs,
+    )
+    build_site(tmp_path, Catalog.from_records([record], release="test"))
+    text = (tmp_path / "codes" / "62290.html").read_text(encoding="utf-8")
+    assert "<caption>CMS PFS RVU25D (October 2025)</caption>" in text
+    assert '<th scope="row">Global surgery days</th><td>days 0 (000)</td>' in text
+    assert '<th scope="row">Work RVU</th><td>1.5</td>' in text
+    assert "With modifier 26: total RVU not stated non-facility, 1.75 facility." in text
+    assert "Procedure › Musculoskeletal › F (PM007O)" in text
+    assert "Medicare fee-schedule facts: CMS PFS RVU25D (October 2025)." in text
