@@ -37,7 +37,7 @@ def _rank(words, i):
         if best:
             matched += 1
             score += best
-    return (-matched, i in INDEX._uncurated, i in INDEX._add_ons, -score, i)
+    return (-matched, i in INDEX._add_ons, -score, i)
 
 
 def _everything_scored(words, need, exclude=()):

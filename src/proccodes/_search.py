@@ -4,9 +4,7 @@ Ranking, best first:
 
 1. the query is a code in the catalog (any spelling :func:`~proccodes.normalize_code` accepts);
 2. the query is a whole name of the record (title, a common name, a descriptor);
-3. a name starts with the query, or a code does (``"6229"``); where the catalog has curated
-   records, only their names count here (a lay word like "injection" starts a thousand CMS
-   descriptors);
+3. a name starts with the query, or a code does (``"6229"``);
 4. word overlap: more of the query's words found beats fewer; then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
    shorter name more than a longer one; in a name with a comma, a word after the first comma
@@ -14,9 +12,7 @@ Ranking, best first:
    ``"Seat attachment, walker"`` is not, while in ``"Injection, ketorolac"`` the drug is);
 5. within that, a word found as a prefix, or only through a misspelling (below), counts for
    less than the word itself: a prefix 0.7, one edit 0.6, the same sound 0.5, two edits 0.4;
-6. a curated record comes before a record of official data only that matches as many words,
-   so a lay query leads to the reviewed, plain-language record first;
-7. an add-on code (``64484``, each further level) comes after the primary codes that match as
+6. an add-on code (``64484``, each further level) comes after the primary codes that match as
    many words, so a general query leads to the procedure, then to its add-ons.
 
 A misspelt query whose every misspelling stands for one index word reaches tiers 2 and 3 as its
@@ -269,7 +265,6 @@ class SearchIndex:
         "_postings",
         "_records",
         "_sounds",
-        "_uncurated",
         "_vocab",
     )
 
@@ -280,7 +275,6 @@ class SearchIndex:
         self._add_ons = frozenset(
             i for i, r in enumerate(self._records) if r.billing is not None and r.billing.add_on
         )
-        self._uncurated = frozenset(i for i, r in enumerate(self._records) if not r.curated)
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
         # Texts repeat (a range's name, an RBCS family, a title that is also a descriptor):
@@ -404,10 +398,7 @@ class SearchIndex:
         # tiers above word overlap: 4 the code itself, 3 a whole name, 2 a name or code prefix
         # (built lowest tier first, so that a higher tier overwrites a lower one)
         code = normalize_code(text)
-        starting: Iterable[int] = self._names_starting(key)
-        if len(self._uncurated) < len(self._records):  # curated names lead, see module doc
-            starting = filterfalse(self._uncurated.__contains__, starting)
-        tiers = dict.fromkeys(starting, 2)
+        tiers = dict.fromkeys(self._names_starting(key), 2)
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
         if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             tiers.update(dict.fromkeys(self._codes_starting(code), 2))
@@ -455,8 +446,8 @@ class SearchIndex:
         candidates: list[int],
         lead: list[int] | None = None,
     ) -> list[tuple[Any, ...]]:
-        """Each candidate's sort key by the query's words: (-words matched, is not curated, is
-        an add-on, -score, record), after ``lead`` (a column to sort by first) if given; smaller is
+        """Each candidate's sort key by the query's words: (-words matched, is an add-on,
+        -score, record), after ``lead`` (a column to sort by first) if given; smaller is
         better. A word's score is its best expansion's weight.
 
         Computed a column at a time with ``map`` and ``zip``, not a record at a time.
@@ -482,7 +473,6 @@ class SearchIndex:
                 matched = list(map(add, matched, map(bool, best)))
         key_columns = (
             map(neg, matched),
-            map(self._uncurated.__contains__, candidates),
             map(self._add_ons.__contains__, candidates),
             map(neg, score),
             candidates,
@@ -563,12 +553,11 @@ class SearchIndex:
                 candidates.update(islice(filter(alone, self._best_first(expansions)), need))
         return candidates
 
-    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, bool, float, int]]:
+    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, float, int]]:
         """A record's sort key among those holding ``token``, as a one-word query ranks them
         when ``token`` counts ``factor`` (smaller is better)."""
         weight, add_ons, found = self._idf[token] * factor, self._add_ons, self._postings[token]
-        uncurated = self._uncurated
-        return lambda i: (i in uncurated, i in add_ons, -(found[i] * weight), i)
+        return lambda i: (i in add_ons, -(found[i] * weight), i)
 
     def _ranked(self, token: str) -> list[int]:
         """The records holding ``token``, best first as a one-word query ranks them; sorted on
