@@ -1,0 +1,581 @@
+"""The claim rules on a pandas DataFrame, vectorized: :func:`check_frame`.
+
+Needs pandas and numpy (``pip install 'proccodes[frames]'``). Every fact is worked out once per
+distinct value (code, modifiers, date) with the line path's own code, and joined to the lines
+with array operations; the messages come from the same functions, so the findings are exactly
+:func:`proccodes.claims.check`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..records import Bilateral, Severity
+from .lines import Finding, _to_date, split_modifiers
+from .rules import (
+    _ALLOWS_26,
+    _ALLOWS_TC,
+    _BILATERAL_50,
+    _NOT_PAYABLE,
+    NCCI_MODIFIERS,
+    CodeFacts,
+    Facts,
+    msg_bilateral,
+    msg_inactive,
+    msg_malformed,
+    msg_mue_date,
+    msg_mue_line,
+    msg_no_primary,
+    msg_not_payable,
+    msg_pctc,
+    msg_ptp,
+    msg_unknown,
+    msg_unknown_modifiers,
+    msg_unmarked,
+)
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..sources.ncci import MueTable, PtpTable
+
+__all__ = ["COLUMNS", "FINDING_COLUMNS", "check_frame", "findings_from_frame"]
+
+COLUMNS = ("claim", "date", "code", "modifiers", "units")
+"""The input columns: claim (or encounter) id, date of service, code, modifiers, units. Only the
+first three are required; ``modifiers`` is text (``"59 LT"``), ``units`` defaults to 1."""
+
+FINDING_COLUMNS = ("line", "rule", "severity", "lines", "message", "release")
+"""The columns of the findings frame: the first line concerned, then a :class:`Finding`'s fields."""
+
+_ERROR, _WARNING = Severity.ERROR.value, Severity.WARNING.value
+_DAY0 = date(1970, 1, 1).toordinal()
+
+
+def _lib(name: str) -> Any:
+    from importlib import import_module
+
+    try:
+        return import_module(name)
+    except ImportError:
+        raise ImportError(f"check_frame needs {name}: pip install 'proccodes[frames]'") from None
+
+
+def check_frame(
+    frame: Any,
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    columns: Mapping[str, str] | None = None,
+    line_column: str | None = None,
+) -> Any:
+    """The findings on the lines of ``frame`` as a DataFrame (columns :data:`FINDING_COLUMNS`),
+    sorted as :func:`~proccodes.claims.check` sorts them.
+
+    ``frame`` is a pandas DataFrame, or anything with ``to_pandas()`` (a pyarrow Table).
+    ``columns`` maps our names (:data:`COLUMNS`) to the frame's, e.g. ``{"claim": "encounter"}``.
+    Lines are numbered by position from 0, or by the integers of ``line_column``.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2026-03-02"] * 2,
+    ...                       "code": ["6449", "62290"], "modifiers": ["", "ZZ9"]})
+    >>> check_frame(frame)[["line", "rule"]].to_dict("records")
+    [{'line': 0, 'rule': 'code.malformed'}, {'line': 1, 'rule': 'modifier.unknown'}]
+    """
+    pd, np = _lib("pandas"), _lib("numpy")
+    if not isinstance(frame, pd.DataFrame):
+        if hasattr(frame, "to_pandas"):
+            frame = frame.to_pandas()
+        else:
+            raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+    names = _names(columns)
+    for key in ("claim", "date", "code"):
+        if names[key] not in frame.columns:
+            raise ValueError(
+                f"the frame has no {names[key]!r} column (the {key}); it has "
+                f"{', '.join(map(str, frame.columns))}"
+            )
+    facts = Facts(catalog, ptp, mue)
+    run = _Run(pd, np, frame, names, line_column, facts)
+    return run.result()
+
+
+def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    names = {c: c for c in COLUMNS}
+    if columns is not None:
+        if not isinstance(columns, Mapping):
+            raise TypeError("columns must be a mapping of our column names to the frame's")
+        for key, value in columns.items():
+            if key not in names:
+                raise ValueError(f"unknown column name {key!r}; expected one of {COLUMNS}")
+            if not isinstance(value, str):
+                raise TypeError(f"columns[{key!r}] must be text")
+            names[key] = value
+    return names
+
+
+def findings_from_frame(frame: Any) -> list[Finding]:
+    """The findings frame of :func:`check_frame` as :class:`~proccodes.claims.Finding` objects.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> findings_from_frame(check_frame(frame))[0].rule
+    'code.malformed'
+    """
+    return [
+        Finding(
+            rule=rule,
+            severity=Severity(severity),
+            lines=tuple(int(i) for i in lines),
+            message=message,
+            release=release,
+        )
+        for rule, severity, lines, message, release in zip(
+            frame["rule"],
+            frame["severity"],
+            frame["lines"],
+            frame["message"],
+            frame["release"],
+            strict=True,
+        )
+    ]
+
+
+class _Run:
+    """One check of one frame: the columns as arrays, per-value facts, then each rule."""
+
+    def __init__(
+        self,
+        pd: Any,
+        np: Any,
+        frame: Any,
+        names: dict[str, str],
+        line_column: str | None,
+        facts: Facts,
+    ) -> None:
+        self.pd, self.np, self.facts = pd, np, facts
+        self.out: list[tuple[int, str, tuple[int, ...], str, str, str]] = []
+        n = len(frame)
+        self.n = n
+        if line_column is None:
+            self.line_ids = np.arange(n, dtype=np.int64)
+        else:
+            if line_column not in frame.columns:
+                raise ValueError(f"the frame has no {line_column!r} column (line_column)")
+            self.line_ids = self._ints(frame[line_column], line_column, minimum=0)
+        self._columns(frame, names)
+
+    # -- reading the columns -------------------------------------------------------------------
+    def _row(self, position: int) -> int:
+        return int(self.line_ids[position])
+
+    def _ints(self, column: Any, name: str, minimum: int) -> Any:
+        np, pd = self.np, self.pd
+        values = pd.to_numeric(column, errors="coerce")
+        bad = values.isna().to_numpy() | (values.to_numpy(dtype=float, na_value=-1.0) % 1 != 0)
+        as_float = values.to_numpy(dtype=float, na_value=np.nan)
+        bad |= ~(as_float >= minimum)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"line {row}: {name} must be a whole number of {minimum} or more, "
+                f"not {column.iloc[row]!r}"
+            )
+        return values.to_numpy(dtype=np.int64)
+
+    def _factorize(self, column: Any, name: str, *, allow_missing: bool = False) -> Any:
+        np, pd = self.np, self.pd
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        if not allow_missing and len(codes) and codes.min() < 0:
+            row = int(np.flatnonzero(codes < 0)[0])
+            raise ValueError(f"line {self._row(row)}: the {name} is missing")
+        return codes, list(uniques)
+
+    def _columns(self, frame: Any, names: dict[str, str]) -> None:
+        np = self.np
+        self.code_idx, raw_codes = self._factorize(frame[names["code"]], "code")
+        for k, raw in enumerate(raw_codes):
+            if not isinstance(raw, str):
+                row = int(np.flatnonzero(self.code_idx == k)[0])
+                raise TypeError(
+                    f"line {self._row(row)}: the code must be text, not {type(raw).__name__} "
+                    f"{raw!r} (read CSV files with dtype=str, so that 00100 keeps its zeros)"
+                )
+        self.claim_idx, _ = self._factorize(frame[names["claim"]], "claim")
+        date_idx, raw_dates = self._factorize(frame[names["date"]], "date of service")
+        days: list[date] = []
+        for k, raw in enumerate(raw_dates):
+            try:
+                days.append(_to_date(raw.to_pydatetime() if hasattr(raw, "to_pydatetime") else raw))
+            except (TypeError, ValueError) as exc:
+                row = int(np.flatnonzero(date_idx == k)[0])
+                raise ValueError(f"line {self._row(row)}: {exc}") from None
+        self.day_of_ordinal = {d.toordinal(): d for d in days}
+        self.date_ord = np.asarray([d.toordinal() for d in days], dtype=np.int64)[date_idx]
+        if names["modifiers"] in frame.columns:
+            mod_idx, raw_mods = self._factorize(
+                frame[names["modifiers"]], "modifiers", allow_missing=True
+            )
+            mods = []
+            for k, raw in enumerate(raw_mods):
+                try:
+                    mods.append(split_modifiers(raw))
+                except TypeError as exc:
+                    row = int(np.flatnonzero(mod_idx == k)[0])
+                    raise TypeError(f"line {self._row(row)}: {exc}") from None
+            if (mod_idx < 0).any():
+                mod_idx = np.where(mod_idx < 0, len(mods), mod_idx)
+                mods.append(())
+        else:
+            mod_idx, mods = np.zeros(self.n, dtype=np.int64), [()]
+        self.mod_idx, self.mods = mod_idx, mods
+        if names["units"] in frame.columns:
+            self.units = self._ints(frame[names["units"]], "units", minimum=0)
+        else:
+            self.units = np.ones(self.n, dtype=np.int64)
+        self.raw_facts = [self.facts.code(raw) for raw in raw_codes]
+
+    # -- the rules -----------------------------------------------------------------------------
+    def result(self) -> Any:
+        np = self.np
+        facts = self.facts
+        raw_facts = self.raw_facts
+        malformed_raw = np.asarray([f.malformed is not None for f in raw_facts], dtype=bool)
+        # canonical codes: " 64493" and "64493" are one code
+        canon_of: dict[str, int] = {}
+        canon_facts: list[CodeFacts] = []
+        raw_to_canon = np.full(len(raw_facts), -1, dtype=np.int64)
+        for k, f in enumerate(raw_facts):
+            if f.malformed is None:
+                c = canon_of.get(f.code)
+                if c is None:
+                    c = canon_of[f.code] = len(canon_facts)
+                    canon_facts.append(f)
+                raw_to_canon[k] = c
+        self.canon_facts = canon_facts
+        line_malformed = malformed_raw[self.code_idx]
+        self._malformed(line_malformed)
+        self._modifiers_unknown()
+        ok = np.flatnonzero(~line_malformed)
+        if len(ok) and canon_facts:
+            self.ok = ok
+            self.canon = raw_to_canon[self.code_idx[ok]]
+            self._line_rules()
+            self._group_rules()
+        del facts
+        return self._frame()
+
+    def _add_rows(
+        self,
+        rows: Any,
+        rule: str,
+        messages: list[str],
+        release: str | list[str],
+        severity: str = _ERROR,
+    ) -> None:
+        ids = self.line_ids[rows].tolist()
+        releases = release if isinstance(release, list) else [release] * len(ids)
+        self.out.extend(
+            (i, rule, (i,), m, severity, r) for i, m, r in zip(ids, messages, releases, strict=True)
+        )
+
+    def _malformed(self, line_malformed: Any) -> None:
+        np = self.np
+        rows = np.flatnonzero(line_malformed)
+        if len(rows):
+            by_raw = [msg_malformed(f) if f.malformed else "" for f in self.raw_facts]
+            messages = [by_raw[k] for k in self.code_idx[rows].tolist()]
+            self._add_rows(rows, "code.malformed", messages, self.facts.catalog_release)
+
+    def _modifiers_unknown(self) -> None:
+        np = self.np
+        bad = [self.facts.unknown_modifiers(m) for m in self.mods]
+        flagged = np.asarray([bool(b) for b in bad], dtype=bool)
+        rows = np.flatnonzero(flagged[self.mod_idx])
+        if len(rows):
+            text = [msg_unknown_modifiers(b) if b else "" for b in bad]
+            messages = [text[k] for k in self.mod_idx[rows].tolist()]
+            self._add_rows(rows, "modifier.unknown", messages, self.facts.modifier_release)
+
+    def _per_canon(self, values: list[Any], dtype: Any) -> Any:
+        return self.np.asarray(values, dtype=dtype)
+
+    def _line_rules(self) -> None:
+        np, facts, cf = self.np, self.facts, self.canon_facts
+        ok, canon = self.ok, self.canon
+        day = self.date_ord[ok]
+        known = self._per_canon([f.record is not None for f in cf], bool)
+        # code.unknown
+        rows = np.flatnonzero(~known[canon])
+        if len(rows):
+            text = [msg_unknown(f.code, facts.catalog_release) for f in cf]
+            self._add_rows(
+                ok[rows],
+                "code.unknown",
+                [text[c] for c in canon[rows].tolist()],
+                facts.catalog_release,
+                _WARNING,
+            )
+        # code.inactive
+        first = self._per_canon(
+            [f.record.effective.toordinal() if f.record and f.record.effective else 0 for f in cf],
+            np.int64,
+        )
+        last = self._per_canon(
+            [
+                f.record.terminated.toordinal() if f.record and f.record.terminated else 1 << 40
+                for f in cf
+            ],
+            np.int64,
+        )
+        rows = np.flatnonzero(known[canon] & ((day < first[canon]) | (day > last[canon])))
+        if len(rows):
+            messages = [
+                msg_inactive(cf[c].record, self.day_of_ordinal[d])
+                for c, d in zip(canon[rows].tolist(), day[rows].tolist(), strict=True)
+            ]
+            self._add_rows(ok[rows], "code.inactive", messages, facts.catalog_release)
+        # pfs.not_payable
+        unpaid = self._per_canon([f.status in _NOT_PAYABLE for f in cf], bool)
+        rows = np.flatnonzero(unpaid[canon])
+        if len(rows):
+            pick = canon[rows].tolist()
+            self._add_rows(
+                ok[rows],
+                "pfs.not_payable",
+                [msg_not_payable(cf[c]) for c in pick],
+                [cf[c].pfs_release for c in pick],
+                _WARNING,
+            )
+        mod = self.mod_idx[ok]
+        # modifier.bilateral
+        has50 = np.asarray(["50" in m for m in self.mods], dtype=bool)
+        no50 = self._per_canon([f.bilateral in _BILATERAL_50 for f in cf], bool)
+        rows = np.flatnonzero(has50[mod] & no50[canon])
+        if len(rows):
+            pick = canon[rows].tolist()
+            self._add_rows(
+                ok[rows],
+                "modifier.bilateral",
+                [msg_bilateral(cf[c]) for c in pick],
+                [cf[c].pfs_release for c in pick],
+            )
+        # modifier.pctc
+        has26 = np.asarray(["26" in m for m in self.mods], dtype=bool)
+        hastc = np.asarray(["TC" in m for m in self.mods], dtype=bool)
+        no26 = self._per_canon(
+            [f.pc_tc is not None and f.pc_tc not in _ALLOWS_26 for f in cf], bool
+        )
+        notc = self._per_canon(
+            [f.pc_tc is not None and f.pc_tc not in _ALLOWS_TC for f in cf], bool
+        )
+        b26, btc = has26[mod] & no26[canon], hastc[mod] & notc[canon]
+        rows = np.flatnonzero(b26 | btc)
+        if len(rows):
+            pick = canon[rows].tolist()
+            messages = [
+                msg_pctc(cf[c], tuple(m for m, on in (("26", x), ("TC", y)) if on))
+                for c, x, y in zip(pick, b26[rows].tolist(), btc[rows].tolist(), strict=True)
+            ]
+            self._add_rows(ok[rows], "modifier.pctc", messages, [cf[c].pfs_release for c in pick])
+        # mue.units, per line
+        self.mue_max = self._per_canon(
+            [f.mue.max_units if f.mue is not None else -1 for f in cf], np.int64
+        )
+        self.mue_mai = self._per_canon(
+            [int(f.mue.indicator.value) if f.mue is not None else 0 for f in cf], np.int64
+        )
+        units = self.units[ok]
+        rows = np.flatnonzero((self.mue_mai[canon] == 1) & (units > self.mue_max[canon]))
+        if len(rows):
+            messages = [
+                msg_mue_line(cf[c].mue, u)
+                for c, u in zip(canon[rows].tolist(), units[rows].tolist(), strict=True)
+            ]
+            self._add_rows(ok[rows], "mue.units", messages, facts.mue_release)
+
+    def _group_rules(self) -> None:
+        np, pd, facts, cf = self.np, self.pd, self.facts, self.canon_facts
+        ok, canon = self.ok, self.canon
+        n_canon = len(cf)
+        day = self.date_ord[ok]
+        group_key = self.claim_idx[ok] * 4_000_000 + day
+        g, _ = pd.factorize(group_key)
+        g = np.asarray(g, dtype=np.int64)
+        gc_key = g * n_canon + canon
+        gc, gc_uniques = pd.factorize(gc_key)
+        gc = np.asarray(gc, dtype=np.int64)
+        gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
+        n_gc = len(gc_uniques)
+        gc_g, gc_c = gc_uniques // n_canon, gc_uniques % n_canon
+        first_row = np.zeros(n_gc, dtype=np.int64)
+        first_row[gc[::-1]] = np.arange(len(gc))[::-1]
+        gc_day = day[first_row]
+        count = np.bincount(gc, minlength=n_gc)
+        units = np.bincount(gc, weights=self.units[ok], minlength=n_gc).astype(np.int64)
+        line_ids = self.line_ids[ok]
+        order = np.lexsort((line_ids, gc))
+        starts = np.concatenate([[0], np.cumsum(count)])
+
+        def lines_of(k: int) -> tuple[int, ...]:
+            return tuple(line_ids[order[starts[k] : starts[k + 1]]].tolist())
+
+        mods = self.mod_idx[ok]
+        ddate = self.day_of_ordinal
+        # mue.units per date of service (indicators 2 and 3)
+        mai, most = self.mue_mai[gc_c], self.mue_max[gc_c]
+        for k in np.flatnonzero((mai >= 2) & (units > most)).tolist():
+            edit = cf[gc_c[k]].mue
+            assert edit is not None
+            message = msg_mue_date(edit, int(units[k]), ddate[int(gc_day[k])])
+            lines = lines_of(k)
+            self.out.append((lines[0], "mue.units", lines, message, _ERROR, facts.mue_release))
+        # bilateral.unmarked
+        marker = np.asarray([bool({"50", "RT", "LT"} & set(m)) for m in self.mods], dtype=bool)
+        marked = np.bincount(gc, weights=marker[mods], minlength=n_gc) > 0
+        bil1 = self._per_canon([f.bilateral == Bilateral.ADJUSTMENT_150 for f in cf], bool)
+        for k in np.flatnonzero(bil1[gc_c] & (count >= 2) & ~marked).tolist():
+            f = cf[gc_c[k]]
+            message = msg_unmarked(f.code, int(count[k]), ddate[int(gc_day[k])])
+            lines = lines_of(k)
+            self.out.append((lines[0], "bilateral.unmarked", lines, message, _ERROR, f.pfs_release))
+        self._addons(g, gc, gc_g, gc_c, gc_day, gc_uniques, n_canon, lines_of)
+        if facts.ptp is not None:
+            ncci = np.asarray([bool(NCCI_MODIFIERS.intersection(m)) for m in self.mods], dtype=bool)
+            line_ncci = ncci[mods]
+            gc_ncci = np.bincount(gc, weights=line_ncci, minlength=n_gc) > 0
+            gc_min_line = line_ids[order[starts[:-1]]]
+            self._ptp(gc, gc_g, gc_c, gc_day, gc_ncci, gc_min_line, line_ncci, order, starts)
+
+    def _addons(
+        self,
+        g: Any,
+        gc: Any,
+        gc_g: Any,
+        gc_c: Any,
+        gc_day: Any,
+        gc_uniques: Any,
+        n_canon: int,
+        lines_of: Any,
+    ) -> None:
+        np, cf = self.np, self.canon_facts
+        add_on = self._per_canon([f.add_on for f in cf], bool)
+        candidates = np.flatnonzero(add_on[gc_c])
+        if not len(candidates):
+            return
+        canon_of = {f.code: c for c, f in enumerate(cf)}
+        # groups with a line whose code is not an add-on: enough for an add-on of unknown primaries
+        eligible = np.bincount(g, weights=~add_on[self.canon], minlength=int(g.max()) + 1) > 0
+        present = np.sort(gc_uniques)
+        failing: list[int] = []
+        for k in candidates.tolist():
+            f = cf[gc_c[k]]
+            if f.primaries:
+                wanted = [canon_of[p] for p in f.primaries if p in canon_of]
+                keys = np.asarray(wanted, dtype=np.int64) + gc_g[k] * n_canon
+                hit = bool(len(keys)) and bool(np.isin(keys, present).any())
+            else:
+                hit = bool(eligible[gc_g[k]])
+            if not hit:
+                failing.append(k)
+        for k in failing:
+            f = cf[gc_c[k]]
+            message = msg_no_primary(f.code, f.primaries, self.day_of_ordinal[int(gc_day[k])])
+            for line in lines_of(k):
+                self.out.append(
+                    (line, "addon.no_primary", (line,), message, _ERROR, self.facts.catalog_release)
+                )
+
+    def _ptp(
+        self,
+        gc: Any,
+        gc_g: Any,
+        gc_c: Any,
+        gc_day: Any,
+        gc_ncci: Any,
+        gc_min_line: Any,
+        line_ncci: Any,
+        order: Any,
+        starts: Any,
+    ) -> None:
+        np, pd, cf = self.np, self.pd, self.canon_facts
+        ptp = self.facts.ptp
+        assert ptp is not None
+        number = self._per_canon([f.ptp_number for f in cf], np.int64)
+        usable = np.flatnonzero(number[gc_c] >= 0)
+        if not len(usable):
+            return
+        side = pd.DataFrame({"g": gc_g[usable], "k": usable})
+        pairs = side.merge(side, on="g", suffixes=("1", "2"))
+        k1 = pairs["k1"].to_numpy(dtype=np.int64)
+        k2 = pairs["k2"].to_numpy(dtype=np.int64)
+        keep = k1 != k2
+        k1, k2 = k1[keep], k2[keep]
+        keys = (number[gc_c[k1]] << 26) | number[gc_c[k2]]
+        table_keys = np.frombuffer(ptp.keys, dtype=np.int64)
+        lo = np.searchsorted(table_keys, keys, side="left")
+        hi = np.searchsorted(table_keys, keys, side="right")
+        hit = np.flatnonzero(hi > lo)
+        if not len(hit):
+            return
+        k1, k2, lo, hi = k1[hit], k2[hit], lo[hit], hi[hit]
+        # one candidate per edit row of each pair; keep the latest row in effect on the day
+        spans = hi - lo
+        pair_of = np.repeat(np.arange(len(k1)), spans)
+        row = np.repeat(lo, spans) + (
+            np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+        )
+        effective = np.frombuffer(ptp.effective, dtype=np.int32)[row]
+        deleted = np.frombuffer(ptp.deleted, dtype=np.int32)[row]
+        on = gc_day[k1[pair_of]]
+        active = (effective <= on) & (on <= deleted)
+        pair_of, row = pair_of[active], row[active]
+        if not len(row):
+            return
+        best = np.full(len(k1), -1, dtype=np.int64)
+        np.maximum.at(best, pair_of, row)
+        chosen = np.flatnonzero(best >= 0)
+        rows = best[chosen]
+        indicator = np.frombuffer(ptp.modifier, dtype=np.int8)[rows].astype(np.int64)
+        live = indicator != 9
+        chosen, rows, indicator = chosen[live], rows[live], indicator[live]
+        rationale_ids = np.frombuffer(ptp.rationale_ids, dtype=np.int16)[rows].tolist()
+        line_ids = self.line_ids[self.ok]
+        for p, ind, rid in zip(chosen.tolist(), indicator.tolist(), rationale_ids, strict=True):
+            a, b = int(k1[p]), int(k2[p])
+            column1, column2 = cf[gc_c[a]].code, cf[gc_c[b]].code
+            message = msg_ptp(column1, column2, ind, ptp.rationales[rid])
+            rule = "ptp.pair" if ind == 0 else "ptp.modifier"
+            first = int(gc_min_line[a])
+            skip_all = ind == 1 and bool(gc_ncci[a])
+            if skip_all:
+                continue
+            for r in order[starts[b] : starts[b + 1]].tolist():
+                if ind == 1 and line_ncci[r]:
+                    continue
+                line = int(line_ids[r])
+                lines = (first, line) if first < line else (line, first)
+                self.out.append((lines[0], rule, lines, message, _ERROR, ptp.release))
+
+    # -- the result ----------------------------------------------------------------------------
+    def _frame(self) -> Any:
+        pd = self.pd
+        self.out.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+        if not self.out:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS}).astype(
+                {"line": "int64"}
+            )
+        line, rule, lines, message, severity, release = zip(*self.out, strict=True)
+        return pd.DataFrame(
+            {
+                "line": pd.Series(line, dtype="int64"),
+                "rule": pd.Series(rule, dtype=object),
+                "severity": pd.Series(severity, dtype=object),
+                "lines": pd.Series(lines, dtype=object),
+                "message": pd.Series(message, dtype=object),
+                "release": pd.Series(release, dtype=object),
+            }
+        )
