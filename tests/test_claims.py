@@ -254,3 +254,17 @@ def test_default_catalog_end_to_end() -> None:
     ) == [] or all(
         f.rule in {"pfs.not_payable"} for f in check([ClaimLine(claim="A", date=D, code="64493")])
     )
+
+
+def test_importing_claims_loads_no_optional_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, proccodes.claims, proccodes.sources.ncci;"
+        "from proccodes.claims import check, ClaimLine;"
+        "heavy = {'pandas', 'numpy', 'pyarrow', 'dask', 'cattrs'} & set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         YearSeen,
     )
     from .sources.hcpcs import load_hcpcs, load_hcpcs_years
+    from .sources.ncci import load_mue, load_ptp
 
 __all__ = [
     "Alternative",
@@ -96,6 +97,8 @@ __all__ = [
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
+    "load_mue",
+    "load_ptp",
     "normalize_code",
     "search",
     "validate_code",
@@ -107,6 +110,7 @@ _HOME = {
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
+    **dict.fromkeys(["load_mue", "load_ptp"], "sources.ncci"),
     **dict.fromkeys(
         [
             "Code",

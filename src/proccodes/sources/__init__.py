@@ -9,4 +9,5 @@ the file, the line and the field. Each module's docstring is the field table of 
 | module | format |
 | --- | --- |
 | :mod:`proccodes.sources.hcpcs` | CMS HCPCS Level II, fixed-width, any year |
+| :mod:`proccodes.sources.ncci` | CMS NCCI PTP edits (tab-separated parts, zipped) and MUE tables |
 """
