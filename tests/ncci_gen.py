@@ -139,3 +139,26 @@ def write_mue(path: Path, codes: list[str], *, seed: int = 11) -> Path:
     text = MUE_NOTICE + MUE_HEADER + "".join(r + "\r\n" for r in mue_rows(codes, seed))
     path.write_bytes(text.encode("cp1252"))
     return path
+
+
+MODIFIER_MIX = ("",) * 24 + ("26", "TC", "59", "XS", "RT", "LT", "50", "25", "GP", "76")
+
+
+def write_claims(path: Path, lines: int, codes: list[str], *, seed: int = 11) -> Path:
+    """A CSV of ``lines`` claim lines in encounters of one to six lines (most of two to four),
+    codes drawn with a few popular ones repeated often, some modifiers, mostly one unit."""
+    rng = random.Random(seed)
+    popular = codes[:: max(1, len(codes) // 3000)][:3000]
+    weights = [1.0 / (1 + i) ** 0.8 for i in range(len(popular))]
+    drawn = rng.choices(popular, weights, k=lines)
+    out = ["claim,date,code,modifiers,units"]
+    i = claim = 0
+    while i < lines:
+        claim += 1
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        for _ in range(min(rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)), lines - i)):
+            units = rng.choice((1,) * 14 + (2, 3))
+            out.append(f"E{claim:07d},{day},{drawn[i]},{rng.choice(MODIFIER_MIX)},{units}")
+            i += 1
+    path.write_text("\n".join(out) + "\n")
+    return path

@@ -8,7 +8,9 @@ with array operations; the messages come from the same functions, so the finding
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import weakref
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +40,8 @@ from .rules import (
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from ..sources.ncci import MueTable, PtpTable
+    from ..sources.ncci import MueTable
+from ..sources.ncci import PtpTable
 
 __all__ = ["COLUMNS", "FINDING_COLUMNS", "check_frame", "findings_from_frame"]
 
@@ -157,6 +160,7 @@ class _Run:
     ) -> None:
         self.pd, self.np, self.facts = pd, np, facts
         self.out: list[tuple[int, str, tuple[int, ...], str, str, str]] = []
+        self.chunks: list[tuple[Any, ...]] = []
         n = len(frame)
         self.n = n
         if line_column is None:
@@ -185,14 +189,16 @@ class _Run:
             )
         return values.to_numpy(dtype=np.int64)
 
-    def _factorize(self, column: Any, name: str, *, allow_missing: bool = False) -> Any:
+    def _factorize(
+        self, column: Any, name: str, *, allow_missing: bool = False, values: bool = True
+    ) -> Any:
         np, pd = self.np, self.pd
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         codes = np.asarray(codes, dtype=np.int64)
         if not allow_missing and len(codes) and codes.min() < 0:
             row = int(np.flatnonzero(codes < 0)[0])
             raise ValueError(f"line {self._row(row)}: the {name} is missing")
-        return codes, list(uniques)
+        return codes, list(uniques) if values else None
 
     def _columns(self, frame: Any, names: dict[str, str]) -> None:
         np = self.np
@@ -204,7 +210,7 @@ class _Run:
                     f"line {self._row(row)}: the code must be text, not {type(raw).__name__} "
                     f"{raw!r} (read CSV files with dtype=str, so that 00100 keeps its zeros)"
                 )
-        self.claim_idx, _ = self._factorize(frame[names["claim"]], "claim")
+        self.claim_idx = self._factorize(frame[names["claim"]], "claim", values=False)[0]
         date_idx, raw_dates = self._factorize(frame[names["date"]], "date of service")
         days: list[date] = []
         for k, raw in enumerate(raw_dates):
@@ -241,7 +247,6 @@ class _Run:
     # -- the rules -----------------------------------------------------------------------------
     def result(self) -> Any:
         np = self.np
-        facts = self.facts
         raw_facts = self.raw_facts
         malformed_raw = np.asarray([f.malformed is not None for f in raw_facts], dtype=bool)
         # canonical codes: " 64493" and "64493" are one code
@@ -257,48 +262,67 @@ class _Run:
                 raw_to_canon[k] = c
         self.canon_facts = canon_facts
         line_malformed = malformed_raw[self.code_idx]
-        self._malformed(line_malformed)
-        self._modifiers_unknown()
+        rows = np.flatnonzero(line_malformed)
+        self._emit(
+            rows,
+            "code.malformed",
+            [self.code_idx[rows]],
+            lambda k: msg_malformed(raw_facts[k]),
+            self.facts.catalog_release,
+        )
+        bad = [self.facts.unknown_modifiers(m) for m in self.mods]
+        rows = np.flatnonzero(np.asarray([bool(b) for b in bad], dtype=bool)[self.mod_idx])
+        self._emit(
+            rows,
+            "modifier.unknown",
+            [self.mod_idx[rows]],
+            lambda k: msg_unknown_modifiers(bad[k]),
+            self.facts.modifier_release,
+        )
         ok = np.flatnonzero(~line_malformed)
         if len(ok) and canon_facts:
             self.ok = ok
             self.canon = raw_to_canon[self.code_idx[ok]]
             self._line_rules()
             self._group_rules()
-        del facts
         return self._frame()
 
-    def _add_rows(
+    def _emit(
         self,
         rows: Any,
         rule: str,
-        messages: list[str],
-        release: str | list[str],
+        keys: list[Any],
+        message: Callable[..., str],
+        release: str | Callable[..., str],
         severity: str = _ERROR,
     ) -> None:
-        ids = self.line_ids[rows].tolist()
-        releases = release if isinstance(release, list) else [release] * len(ids)
-        self.out.extend(
-            (i, rule, (i,), m, severity, r) for i, m, r in zip(ids, messages, releases, strict=True)
-        )
-
-    def _malformed(self, line_malformed: Any) -> None:
+        """Single-line findings at ``rows``: one message (and release) per distinct ``keys``."""
         np = self.np
-        rows = np.flatnonzero(line_malformed)
-        if len(rows):
-            by_raw = [msg_malformed(f) if f.malformed else "" for f in self.raw_facts]
-            messages = [by_raw[k] for k in self.code_idx[rows].tolist()]
-            self._add_rows(rows, "code.malformed", messages, self.facts.catalog_release)
-
-    def _modifiers_unknown(self) -> None:
-        np = self.np
-        bad = [self.facts.unknown_modifiers(m) for m in self.mods]
-        flagged = np.asarray([bool(b) for b in bad], dtype=bool)
-        rows = np.flatnonzero(flagged[self.mod_idx])
-        if len(rows):
-            text = [msg_unknown_modifiers(b) if b else "" for b in bad]
-            messages = [text[k] for k in self.mod_idx[rows].tolist()]
-            self._add_rows(rows, "modifier.unknown", messages, self.facts.modifier_release)
+        if not len(rows):
+            return
+        # the keys (small whole numbers) packed into one integer, factorized by hashing
+        packed = np.zeros(len(rows), dtype=np.int64)
+        bases = []
+        for key in keys:
+            base = int(key.max()) + 1
+            packed = packed * base + key
+            bases.append(base)
+        inverse, uniques = self.pd.factorize(packed)
+        uniques = np.asarray(uniques, dtype=np.int64)
+        parts = []
+        for base in reversed(bases):
+            uniques, part = np.divmod(uniques, base)
+            parts.append(part.tolist())
+        params = list(zip(*reversed(parts), strict=True))
+        texts = np.empty(len(params), dtype=object)
+        texts[:] = [message(*p) for p in params]
+        if callable(release):
+            releases = np.empty(len(params), dtype=object)
+            releases[:] = [release(*p) for p in params]
+            rel: Any = releases[inverse]
+        else:
+            rel = release
+        self.chunks.append((self.line_ids[rows], rule, None, texts[inverse], severity, rel))
 
     def _per_canon(self, values: list[Any], dtype: Any) -> Any:
         return self.np.asarray(values, dtype=dtype)
@@ -308,18 +332,15 @@ class _Run:
         ok, canon = self.ok, self.canon
         day = self.date_ord[ok]
         known = self._per_canon([f.record is not None for f in cf], bool)
-        # code.unknown
         rows = np.flatnonzero(~known[canon])
-        if len(rows):
-            text = [msg_unknown(f.code, facts.catalog_release) for f in cf]
-            self._add_rows(
-                ok[rows],
-                "code.unknown",
-                [text[c] for c in canon[rows].tolist()],
-                facts.catalog_release,
-                _WARNING,
-            )
-        # code.inactive
+        self._emit(
+            ok[rows],
+            "code.unknown",
+            [canon[rows]],
+            lambda c: msg_unknown(cf[c].code, facts.catalog_release),
+            facts.catalog_release,
+            _WARNING,
+        )
         first = self._per_canon(
             [f.record.effective.toordinal() if f.record and f.record.effective else 0 for f in cf],
             np.int64,
@@ -332,38 +353,34 @@ class _Run:
             np.int64,
         )
         rows = np.flatnonzero(known[canon] & ((day < first[canon]) | (day > last[canon])))
-        if len(rows):
-            messages = [
-                msg_inactive(cf[c].record, self.day_of_ordinal[d])
-                for c, d in zip(canon[rows].tolist(), day[rows].tolist(), strict=True)
-            ]
-            self._add_rows(ok[rows], "code.inactive", messages, facts.catalog_release)
-        # pfs.not_payable
+        self._emit(
+            ok[rows],
+            "code.inactive",
+            [canon[rows], day[rows]],
+            lambda c, d: msg_inactive(cf[c].record, self.day_of_ordinal[d]),  # type: ignore[arg-type]
+            facts.catalog_release,
+        )
         unpaid = self._per_canon([f.status in _NOT_PAYABLE for f in cf], bool)
         rows = np.flatnonzero(unpaid[canon])
-        if len(rows):
-            pick = canon[rows].tolist()
-            self._add_rows(
-                ok[rows],
-                "pfs.not_payable",
-                [msg_not_payable(cf[c]) for c in pick],
-                [cf[c].pfs_release for c in pick],
-                _WARNING,
-            )
+        self._emit(
+            ok[rows],
+            "pfs.not_payable",
+            [canon[rows]],
+            lambda c: msg_not_payable(cf[c]),
+            lambda c: cf[c].pfs_release,
+            _WARNING,
+        )
         mod = self.mod_idx[ok]
-        # modifier.bilateral
         has50 = np.asarray(["50" in m for m in self.mods], dtype=bool)
         no50 = self._per_canon([f.bilateral in _BILATERAL_50 for f in cf], bool)
         rows = np.flatnonzero(has50[mod] & no50[canon])
-        if len(rows):
-            pick = canon[rows].tolist()
-            self._add_rows(
-                ok[rows],
-                "modifier.bilateral",
-                [msg_bilateral(cf[c]) for c in pick],
-                [cf[c].pfs_release for c in pick],
-            )
-        # modifier.pctc
+        self._emit(
+            ok[rows],
+            "modifier.bilateral",
+            [canon[rows]],
+            lambda c: msg_bilateral(cf[c]),
+            lambda c: cf[c].pfs_release,
+        )
         has26 = np.asarray(["26" in m for m in self.mods], dtype=bool)
         hastc = np.asarray(["TC" in m for m in self.mods], dtype=bool)
         no26 = self._per_canon(
@@ -374,14 +391,13 @@ class _Run:
         )
         b26, btc = has26[mod] & no26[canon], hastc[mod] & notc[canon]
         rows = np.flatnonzero(b26 | btc)
-        if len(rows):
-            pick = canon[rows].tolist()
-            messages = [
-                msg_pctc(cf[c], tuple(m for m, on in (("26", x), ("TC", y)) if on))
-                for c, x, y in zip(pick, b26[rows].tolist(), btc[rows].tolist(), strict=True)
-            ]
-            self._add_rows(ok[rows], "modifier.pctc", messages, [cf[c].pfs_release for c in pick])
-        # mue.units, per line
+        self._emit(
+            ok[rows],
+            "modifier.pctc",
+            [canon[rows], b26[rows].astype(np.int64), btc[rows].astype(np.int64)],
+            lambda c, x, y: msg_pctc(cf[c], tuple(m for m, on in (("26", x), ("TC", y)) if on)),
+            lambda c, x, y: cf[c].pfs_release,
+        )
         self.mue_max = self._per_canon(
             [f.mue.max_units if f.mue is not None else -1 for f in cf], np.int64
         )
@@ -390,49 +406,68 @@ class _Run:
         )
         units = self.units[ok]
         rows = np.flatnonzero((self.mue_mai[canon] == 1) & (units > self.mue_max[canon]))
-        if len(rows):
-            messages = [
-                msg_mue_line(cf[c].mue, u)
-                for c, u in zip(canon[rows].tolist(), units[rows].tolist(), strict=True)
-            ]
-            self._add_rows(ok[rows], "mue.units", messages, facts.mue_release)
+        self._emit(
+            ok[rows],
+            "mue.units",
+            [canon[rows], units[rows]],
+            lambda c, u: msg_mue_line(cf[c].mue, u),  # type: ignore[arg-type]
+            facts.mue_release,
+        )
 
     def _group_rules(self) -> None:
         np, pd, facts, cf = self.np, self.pd, self.facts, self.canon_facts
         ok, canon = self.ok, self.canon
         n_canon = len(cf)
         day = self.date_ord[ok]
-        group_key = self.claim_idx[ok] * 4_000_000 + day
-        g, _ = pd.factorize(group_key)
-        g = np.asarray(g, dtype=np.int64)
-        gc_key = g * n_canon + canon
-        gc, gc_uniques = pd.factorize(gc_key)
+        # (claim, date) groups, and (claim, date, code) within them, in one factorization
+        day_rel = day - day.min()
+        span = int(day_rel.max()) + 1
+        claim = self.claim_idx[ok]
+        if (int(claim.max()) + 1) * span * n_canon < 1 << 62:
+            gc, gc_uniques = pd.factorize((claim * span + day_rel) * n_canon + canon)
+            gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
+            gc_g = np.asarray(pd.factorize(gc_uniques // n_canon)[0], dtype=np.int64)
+        else:  # pragma: no cover - more claims times days times codes than 2**62
+            g0 = np.asarray(pd.factorize(claim * span + day_rel)[0], dtype=np.int64)
+            gc, gc_uniques = pd.factorize(g0 * n_canon + canon)
+            gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
+            gc_g = gc_uniques // n_canon
         gc = np.asarray(gc, dtype=np.int64)
-        gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
+        gc_c = gc_uniques % n_canon
         n_gc = len(gc_uniques)
-        gc_g, gc_c = gc_uniques // n_canon, gc_uniques % n_canon
+        g = gc_g[gc]
+        gc_uniques = gc_g * n_canon + gc_c  # keys by group number, as the add-on rule reads them
         first_row = np.zeros(n_gc, dtype=np.int64)
         first_row[gc[::-1]] = np.arange(len(gc))[::-1]
         gc_day = day[first_row]
         count = np.bincount(gc, minlength=n_gc)
         units = np.bincount(gc, weights=self.units[ok], minlength=n_gc).astype(np.int64)
         line_ids = self.line_ids[ok]
-        order = np.lexsort((line_ids, gc))
+        if len(line_ids) < 2 or bool(np.all(line_ids[1:] > line_ids[:-1])):
+            order = np.argsort(gc, kind="stable")  # lines already in order
+        else:
+            order = np.lexsort((line_ids, gc))
         starts = np.concatenate([[0], np.cumsum(count)])
+        sorted_lines = line_ids[order]
 
         def lines_of(k: int) -> tuple[int, ...]:
-            return tuple(line_ids[order[starts[k] : starts[k + 1]]].tolist())
+            return tuple(sorted_lines[starts[k] : starts[k + 1]].tolist())
 
         mods = self.mod_idx[ok]
         ddate = self.day_of_ordinal
+        out = self.out
         # mue.units per date of service (indicators 2 and 3)
         mai, most = self.mue_mai[gc_c], self.mue_max[gc_c]
+        cache: dict[tuple[int, int, int], str] = {}
         for k in np.flatnonzero((mai >= 2) & (units > most)).tolist():
-            edit = cf[gc_c[k]].mue
-            assert edit is not None
-            message = msg_mue_date(edit, int(units[k]), ddate[int(gc_day[k])])
+            key = (int(gc_c[k]), int(units[k]), int(gc_day[k]))
+            message = cache.get(key)
+            if message is None:
+                edit = cf[key[0]].mue
+                assert edit is not None
+                message = cache[key] = msg_mue_date(edit, key[1], ddate[key[2]])
             lines = lines_of(k)
-            self.out.append((lines[0], "mue.units", lines, message, _ERROR, facts.mue_release))
+            out.append((lines[0], "mue.units", lines, message, _ERROR, facts.mue_release))
         # bilateral.unmarked
         marker = np.asarray([bool({"50", "RT", "LT"} & set(m)) for m in self.mods], dtype=bool)
         marked = np.bincount(gc, weights=marker[mods], minlength=n_gc) > 0
@@ -441,25 +476,24 @@ class _Run:
             f = cf[gc_c[k]]
             message = msg_unmarked(f.code, int(count[k]), ddate[int(gc_day[k])])
             lines = lines_of(k)
-            self.out.append((lines[0], "bilateral.unmarked", lines, message, _ERROR, f.pfs_release))
-        self._addons(g, gc, gc_g, gc_c, gc_day, gc_uniques, n_canon, lines_of)
+            out.append((lines[0], "bilateral.unmarked", lines, message, _ERROR, f.pfs_release))
+        self._addons(g, gc_g, gc_c, gc_day, gc_uniques, n_canon, lines_of)
         if facts.ptp is not None:
             ncci = np.asarray([bool(NCCI_MODIFIERS.intersection(m)) for m in self.mods], dtype=bool)
             line_ncci = ncci[mods]
             gc_ncci = np.bincount(gc, weights=line_ncci, minlength=n_gc) > 0
-            gc_min_line = line_ids[order[starts[:-1]]]
-            self._ptp(gc, gc_g, gc_c, gc_day, gc_ncci, gc_min_line, line_ncci, order, starts)
+            gc_min_line = sorted_lines[starts[:-1]]
+            self._ptp(gc_g, gc_c, gc_day, gc_ncci, gc_min_line, line_ncci, order, starts)
 
     def _addons(
         self,
         g: Any,
-        gc: Any,
         gc_g: Any,
         gc_c: Any,
         gc_day: Any,
         gc_uniques: Any,
         n_canon: int,
-        lines_of: Any,
+        lines_of: Callable[[int], tuple[int, ...]],
     ) -> None:
         np, cf = self.np, self.canon_facts
         add_on = self._per_canon([f.add_on for f in cf], bool)
@@ -469,20 +503,30 @@ class _Run:
         canon_of = {f.code: c for c, f in enumerate(cf)}
         # groups with a line whose code is not an add-on: enough for an add-on of unknown primaries
         eligible = np.bincount(g, weights=~add_on[self.canon], minlength=int(g.max()) + 1) > 0
-        present = np.sort(gc_uniques)
-        failing: list[int] = []
+        present = self.pd.Index(gc_uniques)
+        wanted = {
+            c: [canon_of[p] for p in cf[c].primaries or () if p in canon_of]
+            for c in set(gc_c[candidates].tolist())
+        }
+        # every (candidate, primary) key, looked up at once
+        owner: list[int] = []
+        keys: list[int] = []
+        for k, c, group in zip(
+            candidates.tolist(), gc_c[candidates].tolist(), gc_g[candidates].tolist(), strict=True
+        ):
+            for p in wanted[c]:
+                owner.append(k)
+                keys.append(group * n_canon + p)
+        found = np.zeros(len(gc_c), dtype=bool)
+        if keys:
+            hits = present.get_indexer(np.asarray(keys, dtype=np.int64)) >= 0
+            found[np.asarray(owner, dtype=np.int64)[hits]] = True
         for k in candidates.tolist():
-            f = cf[gc_c[k]]
-            if f.primaries:
-                wanted = [canon_of[p] for p in f.primaries if p in canon_of]
-                keys = np.asarray(wanted, dtype=np.int64) + gc_g[k] * n_canon
-                hit = bool(len(keys)) and bool(np.isin(keys, present).any())
-            else:
-                hit = bool(eligible[gc_g[k]])
-            if not hit:
-                failing.append(k)
-        for k in failing:
-            f = cf[gc_c[k]]
+            c = int(gc_c[k])
+            f = cf[c]
+            hit = bool(found[k]) if f.primaries else bool(eligible[gc_g[k]])
+            if hit:
+                continue
             message = msg_no_primary(f.code, f.primaries, self.day_of_ordinal[int(gc_day[k])])
             for line in lines_of(k):
                 self.out.append(
@@ -491,7 +535,6 @@ class _Run:
 
     def _ptp(
         self,
-        gc: Any,
         gc_g: Any,
         gc_c: Any,
         gc_day: Any,
@@ -506,28 +549,33 @@ class _Run:
         assert ptp is not None
         number = self._per_canon([f.ptp_number for f in cf], np.int64)
         usable = np.flatnonzero(number[gc_c] >= 0)
-        if not len(usable):
+        if not len(usable) or not len(ptp):
             return
-        side = pd.DataFrame({"g": gc_g[usable], "k": usable})
-        pairs = side.merge(side, on="g", suffixes=("1", "2"))
-        k1 = pairs["k1"].to_numpy(dtype=np.int64)
-        k2 = pairs["k2"].to_numpy(dtype=np.int64)
+        # every ordered pair of distinct codes within a claim and date (a self-join by group)
+        items = usable[np.argsort(gc_g[usable], kind="stable")]
+        group = gc_g[items]
+        size = np.bincount(group)[group]
+        start = np.concatenate([[0], np.flatnonzero(group[1:] != group[:-1]) + 1])
+        start = np.repeat(start, np.diff(np.concatenate([start, [len(items)]])))
+        k1 = np.repeat(items, size)
+        offset = np.arange(len(k1)) - np.repeat(np.cumsum(size) - size, size)
+        k2 = items[np.repeat(start, size) + offset]
         keep = k1 != k2
         k1, k2 = k1[keep], k2[keep]
         keys = (number[gc_c[k1]] << 26) | number[gc_c[k2]]
-        table_keys = np.frombuffer(ptp.keys, dtype=np.int64)
-        lo = np.searchsorted(table_keys, keys, side="left")
-        hi = np.searchsorted(table_keys, keys, side="right")
-        hit = np.flatnonzero(hi > lo)
+        index, first_row, rows_per_key = _key_index(pd, np, ptp)
+        position = index.get_indexer(keys)
+        hit = np.flatnonzero(position >= 0)
         if not len(hit):
             return
-        k1, k2, lo, hi = k1[hit], k2[hit], lo[hit], hi[hit]
+        k1, k2, position = k1[hit], k2[hit], position[hit]
+        lo = first_row[position]
+        hi = lo + rows_per_key[position]
         # one candidate per edit row of each pair; keep the latest row in effect on the day
         spans = hi - lo
         pair_of = np.repeat(np.arange(len(k1)), spans)
-        row = np.repeat(lo, spans) + (
-            np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-        )
+        offset = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+        row = np.repeat(lo, spans) + offset
         effective = np.frombuffer(ptp.effective, dtype=np.int32)[row]
         deleted = np.frombuffer(ptp.deleted, dtype=np.int32)[row]
         on = gc_day[k1[pair_of]]
@@ -540,42 +588,119 @@ class _Run:
         chosen = np.flatnonzero(best >= 0)
         rows = best[chosen]
         indicator = np.frombuffer(ptp.modifier, dtype=np.int8)[rows].astype(np.int64)
-        live = indicator != 9
+        live = (indicator == 0) | ((indicator == 1) & ~gc_ncci[k1[chosen]])
         chosen, rows, indicator = chosen[live], rows[live], indicator[live]
         rationale_ids = np.frombuffer(ptp.rationale_ids, dtype=np.int16)[rows].tolist()
         line_ids = self.line_ids[self.ok]
+        cache: dict[tuple[int, int, int, int], str] = {}
+        out, release = self.out, ptp.release
         for p, ind, rid in zip(chosen.tolist(), indicator.tolist(), rationale_ids, strict=True):
             a, b = int(k1[p]), int(k2[p])
-            column1, column2 = cf[gc_c[a]].code, cf[gc_c[b]].code
-            message = msg_ptp(column1, column2, ind, ptp.rationales[rid])
+            ca, cb = int(gc_c[a]), int(gc_c[b])
+            key = (ca, cb, ind, rid)
+            message = cache.get(key)
+            if message is None:
+                message = cache[key] = msg_ptp(cf[ca].code, cf[cb].code, ind, ptp.rationales[rid])
             rule = "ptp.pair" if ind == 0 else "ptp.modifier"
             first = int(gc_min_line[a])
-            skip_all = ind == 1 and bool(gc_ncci[a])
-            if skip_all:
-                continue
             for r in order[starts[b] : starts[b + 1]].tolist():
                 if ind == 1 and line_ncci[r]:
                     continue
                 line = int(line_ids[r])
                 lines = (first, line) if first < line else (line, first)
-                self.out.append((lines[0], rule, lines, message, _ERROR, ptp.release))
+                out.append((lines[0], rule, lines, message, _ERROR, release))
 
     # -- the result ----------------------------------------------------------------------------
     def _frame(self) -> Any:
-        pd = self.pd
-        self.out.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
-        if not self.out:
+        np, pd = self.np, self.pd
+        chunks = list(self.chunks)
+        if self.out:
+            first, rule, lines, message, severity, release = zip(*self.out, strict=True)
+            chunks.append(
+                (
+                    np.asarray(first, dtype=np.int64),
+                    list(rule),
+                    _objects(np, lines),
+                    _objects(np, message),
+                    list(severity),
+                    _objects(np, release),
+                )
+            )
+        if not chunks:
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS}).astype(
                 {"line": "int64"}
             )
-        line, rule, lines, message, severity, release = zip(*self.out, strict=True)
+        firsts, rules, liness, messages, severities, releases = [], [], [], [], [], []
+        for first, rule, lines, message, severity, release in chunks:
+            n = len(first)
+            firsts.append(first)
+            rules.append(_objects(np, rule) if isinstance(rule, list) else _fill(np, rule, n))
+            if lines is None:
+                lines = _objects(np, list(zip(first.tolist())))
+            liness.append(lines)
+            messages.append(message)
+            severities.append(
+                _objects(np, severity) if isinstance(severity, list) else _fill(np, severity, n)
+            )
+            releases.append(release if not isinstance(release, str) else _fill(np, release, n))
+        first_all = np.concatenate(firsts)
+        rule_all = np.concatenate(rules)
+        rule_names = sorted(set(rule_all.tolist()))
+        rank = np.searchsorted(np.asarray(rule_names, dtype=object), rule_all)
+        order = np.lexsort((rank, first_all))
+        lines_all = np.concatenate(liness)
+        message_all = np.concatenate(messages)
+        # ties on (first line, rule): ordered by lines, then message, as check() orders them
+        f_sorted, r_sorted = first_all[order], rank[order]
+        same = (f_sorted[1:] == f_sorted[:-1]) & (r_sorted[1:] == r_sorted[:-1])
+        if same.any():
+            order = order.copy()
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))
+            for a, b in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+                run = order[a : b + 1].tolist()
+                run.sort(key=lambda i: (lines_all[i], message_all[i]))
+                order[a : b + 1] = run
         return pd.DataFrame(
             {
-                "line": pd.Series(line, dtype="int64"),
-                "rule": pd.Series(rule, dtype=object),
-                "severity": pd.Series(severity, dtype=object),
-                "lines": pd.Series(lines, dtype=object),
-                "message": pd.Series(message, dtype=object),
-                "release": pd.Series(release, dtype=object),
+                "line": first_all[order],
+                "rule": pd.Series(rule_all[order], dtype=object),
+                "severity": pd.Series(np.concatenate(severities)[order], dtype=object),
+                "lines": pd.Series(lines_all[order], dtype=object),
+                "message": pd.Series(message_all[order], dtype=object),
+                "release": pd.Series(np.concatenate(releases)[order], dtype=object),
             }
         )
+
+
+_KEY_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_KEY_LOCK = threading.Lock()
+
+
+def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any]:
+    """A hash index of a PTP table's distinct pair keys, with each key's first row and row
+    count; built once per table and process (kept while the table lives)."""
+    found = _KEY_INDEXES.get(ptp)
+    if found is None:
+        with _KEY_LOCK:
+            found = _KEY_INDEXES.get(ptp)
+            if found is None:
+                keys = np.frombuffer(ptp.keys, dtype=np.int64)
+                starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+                counts = np.diff(np.concatenate([starts, [len(keys)]]))
+                found = (pd.Index(keys[starts]), starts, counts)
+                _KEY_INDEXES[ptp] = found
+    return found
+
+
+def _objects(np: Any, items: Any) -> Any:
+    out = np.empty(len(items), dtype=object)
+    out[:] = list(items)
+    return out
+
+
+def _fill(np: Any, value: str, n: int) -> Any:
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out

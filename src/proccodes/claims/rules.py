@@ -265,32 +265,31 @@ def msg_no_primary(code: str, primaries: tuple[str, ...] | None, day: date) -> s
     return f"add-on code {code} is billed on {day.isoformat()} without {wanted} on the claim"
 
 
-def _appeal(edit: MueEdit) -> str:
-    if edit.indicator.value == "1":
-        return (
-            "a line edit: units above it are denied; if more were medically necessary, report "
-            "them on another line with an appropriate modifier (such as 76, 77, 91 or an "
-            "anatomic modifier); a denial can be appealed"
-        )
-    if edit.indicator.value == "2":
-        return "a per-day limit set by policy: a denial cannot be overturned on appeal"
-    return (
+_APPEAL = {
+    "1": (
+        "a line edit: units above it are denied; if more were medically necessary, report "
+        "them on another line with an appropriate modifier (such as 76, 77, 91 or an "
+        "anatomic modifier); a denial can be appealed"
+    ),
+    "2": "a per-day limit set by policy: a denial cannot be overturned on appeal",
+    "3": (
         "a per-day limit on clinical grounds: a denial can be appealed with documentation of "
         "medical necessity"
-    )
+    ),
+}
 
 
 def msg_mue_line(edit: MueEdit, units: int) -> str:
     return (
         f"{units} units of {edit.code} on one line exceed its MUE of {edit.max_units} per line "
-        f"(adjudication indicator 1): {_appeal(edit)}"
+        f"(adjudication indicator 1): {_APPEAL['1']}"
     )
 
 
 def msg_mue_date(edit: MueEdit, units: int, day: date) -> str:
     return (
         f"{units} units of {edit.code} on {day.isoformat()} exceed its MUE of {edit.max_units} "
-        f"per date of service (adjudication indicator {edit.indicator.value}): {_appeal(edit)}"
+        f"per date of service (adjudication indicator {edit.indicator}): {_APPEAL[edit.indicator]}"
     )
 
 
