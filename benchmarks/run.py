@@ -494,6 +494,27 @@ def _catalog_of(universe: list[str]) -> Catalog:
     return Catalog(records, release="generated catalog")
 
 
+def _plausible_modifiers(catalog: Catalog) -> Callable[[str, random.Random], str]:
+    """Modifiers as billers mostly report them: 26 or TC on codes with a PC/TC split, 50 or
+    RT/LT on bilateral ones, 59/XS now and then; one line in fifty gets a random one anyway."""
+    from proccodes.records import Bilateral, PcTc
+
+    mix = ("26", "TC", "59", "XS", "RT", "LT", "50", "25", "GP", "76")
+
+    def choose(code: str, rng: random.Random) -> str:
+        roll = rng.random()
+        if roll < 0.02:
+            return rng.choice(mix)
+        pfs = catalog[code].pfs
+        if pfs is not None and pfs.pc_tc is PcTc.SPLIT and roll < 0.5:
+            return rng.choice(("26", "TC"))
+        if pfs is not None and pfs.bilateral is Bilateral.ADJUSTMENT_150 and roll < 0.3:
+            return rng.choice(("50", "RT", "LT"))
+        return rng.choice(("59", "XS")) if roll > 0.95 else ""
+
+    return choose
+
+
 def bench_check_frame() -> list[Row]:
     import tempfile
 
@@ -509,7 +530,9 @@ def bench_check_frame() -> list[Row]:
     ptp_paths, mue_path, universe = _ncci_files(folder)
     ptp, mue = load_ptp(ptp_paths), load_mue(mue_path)
     catalog = _pfs_catalog(universe)
-    claims = write_claims(folder / "claims.csv", 1_000_000, universe)
+    claims = write_claims(
+        folder / "claims.csv", 1_000_000, universe, modifiers=_plausible_modifiers(catalog)
+    )
 
     def read() -> Any:
         return pd.read_csv(claims, dtype={"code": str, "modifiers": str})

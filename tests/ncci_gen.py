@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 PTP_HEADER = (
@@ -144,10 +145,23 @@ def write_mue(path: Path, codes: list[str], *, seed: int = 11) -> Path:
 MODIFIER_MIX = ("",) * 24 + ("26", "TC", "59", "XS", "RT", "LT", "50", "25", "GP", "76")
 
 
-def write_claims(path: Path, lines: int, codes: list[str], *, seed: int = 11) -> Path:
+def write_claims(
+    path: Path,
+    lines: int,
+    codes: list[str],
+    *,
+    seed: int = 11,
+    modifiers: Callable[[str, random.Random], str] | None = None,
+) -> Path:
     """A CSV of ``lines`` claim lines in encounters of one to six lines (most of two to four),
-    codes drawn with a few popular ones repeated often, some modifiers, mostly one unit."""
+    codes drawn with a few popular ones repeated often, mostly one unit. ``modifiers(code, rng)``
+    chooses a line's modifiers (default: a random mix, blank three times in four)."""
     rng = random.Random(seed)
+    if modifiers is None:
+
+        def modifiers(code: str, rng: random.Random) -> str:
+            return rng.choice(MODIFIER_MIX)
+
     popular = codes[:: max(1, len(codes) // 3000)][:3000]
     weights = [1.0 / (1 + i) ** 0.8 for i in range(len(popular))]
     drawn = rng.choices(popular, weights, k=lines)
@@ -158,7 +172,8 @@ def write_claims(path: Path, lines: int, codes: list[str], *, seed: int = 11) ->
         day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         for _ in range(min(rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)), lines - i)):
             units = rng.choice((1,) * 14 + (2, 3))
-            out.append(f"E{claim:07d},{day},{drawn[i]},{rng.choice(MODIFIER_MIX)},{units}")
+            code = drawn[i]
+            out.append(f"E{claim:07d},{day},{code},{modifiers(code, rng)},{units}")
             i += 1
     path.write_text("\n".join(out) + "\n")
     return path

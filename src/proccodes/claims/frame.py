@@ -22,12 +22,12 @@ from .rules import (
     _BILATERAL_50,
     _NOT_PAYABLE,
     NCCI_MODIFIERS,
+    RULES,
     CodeFacts,
     Facts,
     msg_bilateral,
     msg_inactive,
     msg_malformed,
-    msg_mue_date,
     msg_mue_line,
     msg_no_primary,
     msg_not_payable,
@@ -36,6 +36,8 @@ from .rules import (
     msg_unknown,
     msg_unknown_modifiers,
     msg_unmarked,
+    mue_date_head,
+    mue_date_tail,
 )
 
 if TYPE_CHECKING:
@@ -458,16 +460,33 @@ class _Run:
         out = self.out
         # mue.units per date of service (indicators 2 and 3)
         mai, most = self.mue_mai[gc_c], self.mue_max[gc_c]
-        cache: dict[tuple[int, int, int], str] = {}
-        for k in np.flatnonzero((mai >= 2) & (units > most)).tolist():
-            key = (int(gc_c[k]), int(units[k]), int(gc_day[k]))
-            message = cache.get(key)
-            if message is None:
-                edit = cf[key[0]].mue
+        ks = np.flatnonzero((mai >= 2) & (units > most))
+        if len(ks):
+            heads: dict[tuple[int, int], str] = {}
+            tails: dict[int, str] = {}
+            days: dict[int, str] = {}
+            messages = []
+            for c, u, d in zip(
+                gc_c[ks].tolist(), units[ks].tolist(), gc_day[ks].tolist(), strict=True
+            ):
+                edit = cf[c].mue
                 assert edit is not None
-                message = cache[key] = msg_mue_date(edit, key[1], ddate[key[2]])
-            lines = lines_of(k)
-            out.append((lines[0], "mue.units", lines, message, _ERROR, facts.mue_release))
+                head = heads.get((c, u))
+                if head is None:
+                    head = heads[c, u] = mue_date_head(edit, u)
+                tail = tails.get(c)
+                if tail is None:
+                    tail = tails[c] = mue_date_tail(edit)
+                text = days.get(d)
+                if text is None:
+                    text = days[d] = ddate[d].isoformat()
+                messages.append(head + text + tail)
+            groups = _tuples(np, sorted_lines, starts, count, ks)
+            release = facts.mue_release
+            out.extend(
+                (lines[0], "mue.units", lines, message, _ERROR, release)
+                for lines, message in zip(groups, messages, strict=True)
+            )
         # bilateral.unmarked
         marker = np.asarray([bool({"50", "RT", "LT"} & set(m)) for m in self.mods], dtype=bool)
         marked = np.bincount(gc, weights=marker[mods], minlength=n_gc) > 0
@@ -511,8 +530,14 @@ class _Run:
         # every (candidate, primary) key, looked up at once
         owner: list[int] = []
         keys: list[int] = []
+        with_primaries = candidates[
+            self._per_canon([bool(wanted.get(c)) for c in range(len(cf))], bool)[gc_c[candidates]]
+        ]
         for k, c, group in zip(
-            candidates.tolist(), gc_c[candidates].tolist(), gc_g[candidates].tolist(), strict=True
+            with_primaries.tolist(),
+            gc_c[with_primaries].tolist(),
+            gc_g[with_primaries].tolist(),
+            strict=True,
         ):
             for p in wanted[c]:
                 owner.append(k)
@@ -521,12 +546,10 @@ class _Run:
         if keys:
             hits = present.get_indexer(np.asarray(keys, dtype=np.int64)) >= 0
             found[np.asarray(owner, dtype=np.int64)[hits]] = True
-        for k in candidates.tolist():
-            c = int(gc_c[k])
-            f = cf[c]
-            hit = bool(found[k]) if f.primaries else bool(eligible[gc_g[k]])
-            if hit:
-                continue
+        known = self._per_canon([bool(f.primaries) for f in cf], bool)[gc_c[candidates]]
+        hit = np.where(known, found[candidates], eligible[gc_g[candidates]])
+        for k in candidates[~hit].tolist():
+            f = cf[int(gc_c[k])]
             message = msg_no_primary(f.code, f.primaries, self.day_of_ordinal[int(gc_day[k])])
             for line in lines_of(k):
                 self.out.append(
@@ -563,7 +586,11 @@ class _Run:
         keep = k1 != k2
         k1, k2 = k1[keep], k2[keep]
         keys = (number[gc_c[k1]] << 26) | number[gc_c[k2]]
-        index, first_row, rows_per_key = _key_index(pd, np, ptp)
+        index, first_row, rows_per_key, bits = _key_index(pd, np, ptp)
+        # a bit per hashed key first: most pairs of codes have no edit, and are dropped here
+        h = ((keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
+        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
+        k1, k2, keys = k1[maybe], k2[maybe], keys[maybe]
         position = index.get_indexer(keys)
         hit = np.flatnonzero(position >= 0)
         if not len(hit):
@@ -645,8 +672,15 @@ class _Run:
             releases.append(release if not isinstance(release, str) else _fill(np, release, n))
         first_all = np.concatenate(firsts)
         rule_all = np.concatenate(rules)
-        rule_names = sorted(set(rule_all.tolist()))
-        rank = np.searchsorted(np.asarray(rule_names, dtype=object), rule_all)
+        rank_of = {name: i for i, name in enumerate(sorted(RULES))}
+        rank = np.concatenate(
+            [
+                np.asarray([rank_of[r] for r in rule], dtype=np.int64)
+                if isinstance(rule, list)
+                else np.full(len(first), rank_of[rule], dtype=np.int64)
+                for first, rule, *_ in chunks
+            ]
+        )
         order = np.lexsort((rank, first_all))
         lines_all = np.concatenate(liness)
         message_all = np.concatenate(messages)
@@ -672,15 +706,19 @@ class _Run:
         )
 
 
-_KEY_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any]] = (
+_HASH = 0x9E3779B97F4A7C15
+_BITS = 26  # 2**26 bits (8 MiB): about 3 % of pairs without an edit pass the first test
+
+_KEY_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any, Any]] = (
     weakref.WeakKeyDictionary()
 )
 _KEY_LOCK = threading.Lock()
 
 
-def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any]:
+def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any, Any]:
     """A hash index of a PTP table's distinct pair keys, with each key's first row and row
-    count; built once per table and process (kept while the table lives)."""
+    count, and a bitmap of hashed keys; built once per table and process (kept while the
+    table lives)."""
     found = _KEY_INDEXES.get(ptp)
     if found is None:
         with _KEY_LOCK:
@@ -689,9 +727,27 @@ def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any]:
                 keys = np.frombuffer(ptp.keys, dtype=np.int64)
                 starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
                 counts = np.diff(np.concatenate([starts, [len(keys)]]))
-                found = (pd.Index(keys[starts]), starts, counts)
+                h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
+                seen = np.zeros(1 << _BITS, dtype=bool)
+                seen[h.astype(np.int64)] = True
+                bits = np.packbits(seen, bitorder="little")
+                found = (pd.Index(keys[starts]), starts, counts, bits)
                 _KEY_INDEXES[ptp] = found
     return found
+
+
+def _tuples(np: Any, values: Any, starts: Any, count: Any, ks: Any) -> list[tuple[int, ...]]:
+    """``tuple(values[starts[k] : starts[k] + count[k]])`` for each ``k`` of ``ks``, built a
+    size at a time (most groups hold one to three lines)."""
+    out: list[tuple[int, ...]] = [()] * len(ks)
+    sizes = count[ks]
+    for size in np.unique(sizes).tolist():
+        where = np.flatnonzero(sizes == size)
+        first = starts[ks[where]]
+        columns = [values[first + j].tolist() for j in range(size)]
+        for i, item in zip(where.tolist(), zip(*columns, strict=True), strict=True):
+            out[i] = item
+    return out
 
 
 def _objects(np: Any, items: Any) -> Any:

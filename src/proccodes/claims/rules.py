@@ -287,9 +287,17 @@ def msg_mue_line(edit: MueEdit, units: int) -> str:
 
 
 def msg_mue_date(edit: MueEdit, units: int, day: date) -> str:
+    return mue_date_head(edit, units) + day.isoformat() + mue_date_tail(edit)
+
+
+def mue_date_head(edit: MueEdit, units: int) -> str:
+    return f"{units} units of {edit.code} on "
+
+
+def mue_date_tail(edit: MueEdit) -> str:
     return (
-        f"{units} units of {edit.code} on {day.isoformat()} exceed its MUE of {edit.max_units} "
-        f"per date of service (adjudication indicator {edit.indicator}): {_APPEAL[edit.indicator]}"
+        f" exceed its MUE of {edit.max_units} per date of service (adjudication indicator "
+        f"{edit.indicator}): {_APPEAL[edit.indicator]}"
     )
 
 
