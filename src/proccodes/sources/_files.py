@@ -102,7 +102,14 @@ def read_input(
             return _read_member(handle, source, what, pick, limit)
         if info.st_size > limit:
             raise DataError(source, [_too_big(info.st_size, limit)])
-        data = head + _read_bounded(handle, limit - len(head), source)
+        # a regular file of a known size: one read of that size (plus one byte, to see a file
+        # that grew since), not chunks joined, so a large file is not copied twice
+        handle.seek(0)
+        data = handle.read(info.st_size + 1)
+        if len(data) > limit:
+            raise DataError(source, [_too_big(len(data), limit, at_least=True)])
+        if len(data) > info.st_size:
+            data += _read_bounded(handle, limit - len(data), source)
     return Input(source=source, name=os.path.basename(source), data=data)
 
 

@@ -167,8 +167,7 @@ class PtpTable:
     prior_to_1996: array[int]
     rationale_ids: array[int]
     rationales: tuple[str, ...]
-    bucket_offsets: array[int]
-    bucket_rows: array[int]
+    slots: array[int]  # open addressing, linear probing: a row number, or -1 for empty
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -185,14 +184,16 @@ class PtpTable:
         )
 
     def _rows(self, key: int) -> list[int]:
-        bits = (len(self.bucket_offsets) - 1).bit_length() - 1
-        bucket = ((key * _HASH) & _MASK64) >> (64 - bits) if bits else 0
-        keys, rows = self.keys, self.bucket_rows
-        found = [
-            rows[i]
-            for i in range(self.bucket_offsets[bucket], self.bucket_offsets[bucket + 1])
-            if keys[rows[i]] == key
-        ]
+        slots, keys = self.slots, self.keys
+        mask = len(slots) - 1
+        slot = ((key * _HASH) & _MASK64) >> (64 - (mask.bit_length())) if mask else 0
+        found: list[int] = []
+        row = slots[slot]
+        while row >= 0:  # every row of a key lies between its home slot and the next empty one
+            if keys[row] == key:
+                found.append(row)
+            slot = (slot + 1) & mask
+            row = slots[slot]
         found.sort()
         return found
 
@@ -423,6 +424,7 @@ def _columns_arrow(data: bytes, pos: int) -> list[Column] | None:
     names = [f"f{i}" for i in range(_FIELDS)]
     coded = pa.dictionary(pa.int32(), pa.binary())
     types = dict.fromkeys(names, coded)  # each value is checked once, by its distinct text
+    types["f0"] = types["f1"] = pa.binary(5)  # codes: five bytes, read as numbers below
     try:
         table = csv.read_csv(
             pa.py_buffer(data)[pos:],
@@ -441,12 +443,33 @@ def _columns_arrow(data: bytes, pos: int) -> list[Column] | None:
         chunks = table.column(name).chunks
         if not chunks:
             columns.append(([], np.zeros(0, dtype=np.int32)))
+        elif name in ("f0", "f1"):
+            numbers = _code_numbers(np, chunks)
+            if numbers is None:
+                return None  # not all codes: the pure-Python path says where
+            columns.append((None, numbers))  # type: ignore[arg-type]
         else:
             index = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
             columns.append((chunks[0].dictionary.to_pylist(), index))
-    if b"" in columns[0][0]:
-        return None  # a blank line, read as a row of empty fields: the pure-Python path skips it
     return columns
+
+
+def _code_numbers(np: Any, chunks: Any) -> Any:
+    """The base-36 numbers of a column of 5-byte codes, or ``None`` if any is not a code."""
+    lookup = np.full(256, 255, dtype=np.uint8)
+    lookup[np.frombuffer(_B36.encode(), dtype=np.uint8)] = np.arange(36, dtype=np.uint8)
+    weights = np.asarray([36**4, 36**3, 36**2, 36, 1], dtype=np.int64)
+    parts = []
+    for chunk in chunks:
+        if chunk.null_count:
+            return None
+        raw = np.frombuffer(chunk.buffers()[1], dtype=np.uint8)
+        raw = raw[chunk.offset * 5 : (chunk.offset + len(chunk)) * 5].reshape(-1, 5)
+        digits = lookup[raw]
+        if (digits == 255).any():
+            return None
+        parts.append(digits.astype(np.int64) @ weights)
+    return np.concatenate(parts)
 
 
 def _rows_of(column: Column, k: int) -> list[int]:
@@ -464,8 +487,10 @@ def _typed_part(columns: list[Column], skip: int, findings: Findings) -> dict[st
         index = column[1]
         return index[1][row] if isinstance(index, tuple) else skip + row + 1
 
-    def table(c: int, field: str, parse: Any, key: bool) -> list[int]:
+    def table(c: int, field: str, parse: Any, key: bool) -> list[int] | None:
         values, _ = columns[c]
+        if values is None:
+            return None  # numbers already (codes read by pyarrow)
         out: list[int] = []
         for k, raw in enumerate(values):
             value, problem = parse(raw)
@@ -488,7 +513,7 @@ def _typed_part(columns: list[Column], skip: int, findings: Findings) -> dict[st
     modifier = table(5, "modifier indicator", _parse_modifier, True)
     rationales = [_decode(v).strip() for v in columns[6][0]]
     return {
-        "n": _length(columns[0]),
+        "n": _length(columns[2]),
         "tables": (c1, c2, prior, effective, deleted, modifier),
         "index": [c[1] for c in columns],
         "rationales": rationales,
@@ -584,7 +609,10 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
         chunks = []
         for p in parts:
             values = p["rationale_map"] if table_no is None else p["tables"][table_no]
-            chunks.append(np.asarray(values, dtype=dtype)[p["index"][c]])
+            if values is None:  # the column holds the values themselves
+                chunks.append(p["index"][c].astype(dtype, copy=False))
+            else:
+                chunks.append(np.asarray(values, dtype=dtype)[p["index"][c]])
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
 
     c1 = take(0, np.int64, 0)
@@ -597,14 +625,7 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
     else:
         order = np.lexsort((effective, keys))
         keys = keys[order]
-    bits = _bucket_bits(len(keys))
-    buckets = ((keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - bits)).astype(np.int32)
-    # rows grouped by bucket: two stable radix passes of 16 bits or less, in linear time
-    low = np.argsort((buckets & 0xFFFF).astype(np.uint16), kind="stable")
-    high = np.argsort((buckets[low] >> 16).astype(np.uint16), kind="stable")
-    rows = low[high]
-    counts = np.bincount(buckets, minlength=1 << bits)
-    offsets = np.concatenate([[0], np.cumsum(counts)])
+    slots = _slots_numpy(np, keys)
 
     dtypes = {"q": np.int64, "i": np.int32, "b": np.int8, "h": np.int16}
 
@@ -620,8 +641,7 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
         "modifier": arr("b", take(5, np.int8, 5)[order]),
         "prior_to_1996": arr("b", take(2, np.int8, 2)[order]),
         "rationale_ids": arr("h", take(6, np.int16)[order]),
-        "bucket_offsets": arr("i", offsets),
-        "bucket_rows": arr("i", rows),
+        "slots": arr("i", slots),
     }
 
 
@@ -639,15 +659,14 @@ def _columns_lists(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
     effective = take(3, 3)
     order = sorted(range(len(keys)), key=lambda i: (keys[i], effective[i]))
     keys = [keys[i] for i in order]
-    bits = _bucket_bits(len(keys))
-    shift = 64 - bits
-    buckets = [((k * _HASH) & _MASK64) >> shift for k in keys]
-    rows = sorted(range(len(keys)), key=buckets.__getitem__)
-    counts = [0] * ((1 << bits) + 1)
-    for b in buckets:
-        counts[b + 1] += 1
-    for i in range(1, len(counts)):
-        counts[i] += counts[i - 1]
+    bits = _slot_bits(len(keys))
+    mask = (1 << bits) - 1
+    slots = [-1] * (1 << bits)
+    for row, key in enumerate(keys):
+        slot = ((key * _HASH) & _MASK64) >> (64 - bits)
+        while slots[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[slot] = row
 
     def ordered(values: list[int]) -> list[int]:
         return [values[i] for i in order]
@@ -659,14 +678,32 @@ def _columns_lists(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
         "modifier": array("b", ordered(take(5, 5))),
         "prior_to_1996": array("b", ordered(take(2, 2))),
         "rationale_ids": array("h", ordered(take(6))),
-        "bucket_offsets": array("i", counts),
-        "bucket_rows": array("i", rows),
+        "slots": array("i", slots),
     }
 
 
-def _bucket_bits(n: int) -> int:
-    """log2 of the number of hash buckets: at least one bucket per two edits."""
-    return max(1, (max(n, 1) - 1).bit_length())
+def _slot_bits(n: int) -> int:
+    """log2 of the number of hash slots: at least two slots per edit (load under one half)."""
+    return max(1, n.bit_length() + 1)
+
+
+def _slots_numpy(np: Any, keys: Any) -> Any:
+    """The linear-probing slots of ``keys`` (row numbers), filled in rounds: each round every
+    waiting row writes itself into its slot if empty, one writer wins each slot, the others move
+    on one slot. The result is the table the same rows inserted one by one in some order give."""
+    bits = _slot_bits(len(keys))
+    mask = (1 << bits) - 1
+    slots = np.full(1 << bits, -1, dtype=np.int32)
+    waiting = np.arange(len(keys), dtype=np.int32)
+    slot = ((keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - bits)).astype(np.int64)
+    while len(waiting):
+        free = slots[slot] < 0
+        rows, where = waiting[free], slot[free]
+        slots[where] = rows
+        lost = slots[where] != rows
+        waiting = np.concatenate([waiting[~free], rows[lost]])
+        slot = (np.concatenate([slot[~free], where[lost]]) + 1) & mask
+    return slots
 
 
 def _lib(name: str) -> Any:
