@@ -38,8 +38,9 @@ sorted by pair, about 30 bytes an edit, with a linear-probing hash table of row 
 under one half): a pair's edits are found in constant expected time, and the frame path reads
 the sorted keys directly. With pyarrow and numpy installed (the ``frames`` extra) the text is
 split by pyarrow's CSV reader and the arrays built by numpy; without them, by the same rules in
-pure Python (about three times slower; the two give equal tables, a test checks it). Either way
-a file with a defect is read again by the pure-Python reader, which names every line.
+pure Python (about three times slower; the two give equal tables, a test checks it). A part
+pyarrow cannot split cleanly (a short row, a blank line, a malformed code) is read again by the
+pure-Python reader, which names the line; other defects are named by line on either path.
 
 >>> SAMPLE_PTP, SAMPLE_MUE = _example_files()
 >>> load_ptp(SAMPLE_PTP).edit_on("0001A", "36591", date(2023, 3, 1)).modifier.name
