@@ -161,7 +161,6 @@ class _Run:
         facts: Facts,
     ) -> None:
         self.pd, self.np, self.facts = pd, np, facts
-        self.out: list[tuple[int, str, tuple[int, ...], str, str, str]] = []
         self.chunks: list[tuple[Any, ...]] = []
         n = len(frame)
         self.n = n
@@ -202,6 +201,22 @@ class _Run:
             raise ValueError(f"line {self._row(row)}: the {name} is missing")
         return codes, list(uniques) if values else None
 
+    def _claim_ids(self, column: Any) -> Any:
+        """A number per claim. The lines of a claim usually come together, so only the first
+        line of each run of equal values is hashed; the runs of one claim share its number."""
+        np, pd = self.np, self.pd
+        if not len(column):
+            return np.zeros(0, dtype=np.int64)
+        starts_mask = column.ne(column.shift()).to_numpy(dtype=bool, na_value=True).copy()
+        starts_mask[0] = True
+        starts = np.flatnonzero(starts_mask)
+        codes, _ = pd.factorize(column.iloc[starts], use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        if (codes < 0).any():
+            row = int(starts[np.flatnonzero(codes < 0)[0]])
+            raise ValueError(f"line {self._row(row)}: the claim is missing")
+        return codes[np.cumsum(starts_mask) - 1]
+
     def _columns(self, frame: Any, names: dict[str, str]) -> None:
         np = self.np
         self.code_idx, raw_codes = self._factorize(frame[names["code"]], "code")
@@ -212,7 +227,7 @@ class _Run:
                     f"line {self._row(row)}: the code must be text, not {type(raw).__name__} "
                     f"{raw!r} (read CSV files with dtype=str, so that 00100 keeps its zeros)"
                 )
-        self.claim_idx = self._factorize(frame[names["claim"]], "claim", values=False)[0]
+        self.claim_idx = self._claim_ids(frame[names["claim"]])
         date_idx, raw_dates = self._factorize(frame[names["date"]], "date of service")
         days: list[date] = []
         for k, raw in enumerate(raw_dates):
@@ -326,6 +341,28 @@ class _Run:
             rel = release
         self.chunks.append((self.line_ids[rows], rule, None, texts[inverse], severity, rel))
 
+    def _out(
+        self,
+        firsts: list[int],
+        rule: str | list[str],
+        lines: list[tuple[int, ...]],
+        messages: list[str],
+        release: str | list[str],
+    ) -> None:
+        """Findings of several lines (or of varied rules), kept as columns."""
+        np = self.np
+        if firsts:
+            self.chunks.append(
+                (
+                    np.asarray(firsts, dtype=np.int64),
+                    rule,
+                    _objects(np, lines),
+                    _objects(np, messages),
+                    _ERROR,
+                    release if isinstance(release, str) else _objects(np, release),
+                )
+            )
+
     def _per_canon(self, values: list[Any], dtype: Any) -> Any:
         return self.np.asarray(values, dtype=dtype)
 
@@ -421,24 +458,24 @@ class _Run:
         ok, canon = self.ok, self.canon
         n_canon = len(cf)
         day = self.date_ord[ok]
-        # (claim, date) groups, and (claim, date, code) within them, in one factorization
-        day_rel = day - day.min()
-        span = int(day_rel.max()) + 1
+        # (claim, date) groups: lines of one usually come together, so runs are found first
+        # and only the first line of each run is hashed
         claim = self.claim_idx[ok]
-        if (int(claim.max()) + 1) * span * n_canon < 1 << 62:
-            gc, gc_uniques = pd.factorize((claim * span + day_rel) * n_canon + canon)
-            gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
-            gc_g = np.asarray(pd.factorize(gc_uniques // n_canon)[0], dtype=np.int64)
-        else:  # pragma: no cover - more claims times days times codes than 2**62
-            g0 = np.asarray(pd.factorize(claim * span + day_rel)[0], dtype=np.int64)
-            gc, gc_uniques = pd.factorize(g0 * n_canon + canon)
-            gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
-            gc_g = gc_uniques // n_canon
+        run_start = np.empty(len(ok), dtype=bool)
+        run_start[0] = True
+        run_start[1:] = (claim[1:] != claim[:-1]) | (day[1:] != day[:-1])
+        starts_at = np.flatnonzero(run_start)
+        day_rel = day[starts_at] - day.min()
+        span = int(day_rel.max()) + 1
+        run_group = np.asarray(pd.factorize(claim[starts_at] * span + day_rel)[0], dtype=np.int64)
+        g = run_group[np.cumsum(run_start) - 1]
+        # (claim, date, code) within them
+        gc, gc_uniques = pd.factorize(g * n_canon + canon)
+        gc_uniques = np.asarray(gc_uniques, dtype=np.int64)
+        gc_g = gc_uniques // n_canon
         gc = np.asarray(gc, dtype=np.int64)
         gc_c = gc_uniques % n_canon
         n_gc = len(gc_uniques)
-        g = gc_g[gc]
-        gc_uniques = gc_g * n_canon + gc_c  # keys by group number, as the add-on rule reads them
         first_row = np.zeros(n_gc, dtype=np.int64)
         first_row[gc[::-1]] = np.arange(len(gc))[::-1]
         gc_day = day[first_row]
@@ -457,45 +494,55 @@ class _Run:
 
         mods = self.mod_idx[ok]
         ddate = self.day_of_ordinal
-        out = self.out
         # mue.units per date of service (indicators 2 and 3)
         mai, most = self.mue_mai[gc_c], self.mue_max[gc_c]
         ks = np.flatnonzero((mai >= 2) & (units > most))
         if len(ks):
-            heads: dict[tuple[int, int], str] = {}
-            tails: dict[int, str] = {}
-            days: dict[int, str] = {}
-            messages = []
-            for c, u, d in zip(
-                gc_c[ks].tolist(), units[ks].tolist(), gc_day[ks].tolist(), strict=True
-            ):
-                edit = cf[c].mue
-                assert edit is not None
-                head = heads.get((c, u))
-                if head is None:
-                    head = heads[c, u] = mue_date_head(edit, u)
-                tail = tails.get(c)
-                if tail is None:
-                    tail = tails[c] = mue_date_tail(edit)
-                text = days.get(d)
-                if text is None:
-                    text = days[d] = ddate[d].isoformat()
-                messages.append(head + text + tail)
+            c_k, u_k, d_k = gc_c[ks], units[ks], gc_day[ks]
+            head_i, head_u = pd.factorize(c_k * (int(u_k.max()) + 1) + u_k)
+            head_u = np.asarray(head_u, dtype=np.int64)
+            heads = _objects(
+                np,
+                [
+                    mue_date_head(cf[c].mue, u)
+                    for c, u in zip(
+                        (head_u // (int(u_k.max()) + 1)).tolist(),
+                        (head_u % (int(u_k.max()) + 1)).tolist(),
+                        strict=True,
+                    )
+                ],
+            )
+            tail_i, tail_u = pd.factorize(c_k)
+            tails = _objects(
+                np,
+                [mue_date_tail(cf[c].mue) for c in tail_u.tolist()],
+            )
+            day_i, day_u = pd.factorize(d_k)
+            days = _objects(np, [ddate[d].isoformat() for d in day_u.tolist()])
+            messages = heads[head_i] + days[day_i] + tails[tail_i]
             groups = _tuples(np, sorted_lines, starts, count, ks)
-            release = facts.mue_release
-            out.extend(
-                (lines[0], "mue.units", lines, message, _ERROR, release)
-                for lines, message in zip(groups, messages, strict=True)
+            self._out(
+                [g[0] for g in groups], "mue.units", groups, list(messages), facts.mue_release
             )
         # bilateral.unmarked
         marker = np.asarray([bool({"50", "RT", "LT"} & set(m)) for m in self.mods], dtype=bool)
         marked = np.bincount(gc, weights=marker[mods], minlength=n_gc) > 0
         bil1 = self._per_canon([f.bilateral == Bilateral.ADJUSTMENT_150 for f in cf], bool)
-        for k in np.flatnonzero(bil1[gc_c] & (count >= 2) & ~marked).tolist():
-            f = cf[gc_c[k]]
-            message = msg_unmarked(f.code, int(count[k]), ddate[int(gc_day[k])])
-            lines = lines_of(k)
-            out.append((lines[0], "bilateral.unmarked", lines, message, _ERROR, f.pfs_release))
+        ks = np.flatnonzero(bil1[gc_c] & (count >= 2) & ~marked)
+        if len(ks):
+            groups = _tuples(np, sorted_lines, starts, count, ks)
+            self._out(
+                [g[0] for g in groups],
+                "bilateral.unmarked",
+                groups,
+                [
+                    msg_unmarked(cf[c].code, n, ddate[d])
+                    for c, n, d in zip(
+                        gc_c[ks].tolist(), count[ks].tolist(), gc_day[ks].tolist(), strict=True
+                    )
+                ],
+                [cf[c].pfs_release for c in gc_c[ks].tolist()],
+            )
         self._addons(g, gc_g, gc_c, gc_day, gc_uniques, n_canon, lines_of)
         if facts.ptp is not None:
             ncci = np.asarray([bool(NCCI_MODIFIERS.intersection(m)) for m in self.mods], dtype=bool)
@@ -551,10 +598,14 @@ class _Run:
         for k in candidates[~hit].tolist():
             f = cf[int(gc_c[k])]
             message = msg_no_primary(f.code, f.primaries, self.day_of_ordinal[int(gc_day[k])])
-            for line in lines_of(k):
-                self.out.append(
-                    (line, "addon.no_primary", (line,), message, _ERROR, self.facts.catalog_release)
-                )
+            lines = lines_of(k)
+            self._out(
+                list(lines),
+                "addon.no_primary",
+                [(x,) for x in lines],
+                [message] * len(lines),
+                self.facts.catalog_release,
+            )
 
     def _ptp(
         self,
@@ -583,14 +634,15 @@ class _Run:
         k1 = np.repeat(items, size)
         offset = np.arange(len(k1)) - np.repeat(np.cumsum(size) - size, size)
         k2 = items[np.repeat(start, size) + offset]
-        keep = k1 != k2
-        k1, k2 = k1[keep], k2[keep]
-        keys = (number[gc_c[k1]] << 26) | number[gc_c[k2]]
-        index, first_row, rows_per_key, bits = _key_index(pd, np, ptp)
+        gc_number = number[gc_c]
+        keys = (gc_number[k1] << 26) | gc_number[k2]
+        index, first_row, rows_per_key, seen = _key_index(pd, np, ptp)
         # a bit per hashed key first: most pairs of codes have no edit, and are dropped here
         h = ((keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
-        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
+        maybe = np.flatnonzero((seen[h >> 3] >> (h & 7)) & 1)
         k1, k2, keys = k1[maybe], k2[maybe], keys[maybe]
+        keep = k1 != k2
+        k1, k2, keys = k1[keep], k2[keep], keys[keep]
         position = index.get_indexer(keys)
         hit = np.flatnonzero(position >= 0)
         if not len(hit):
@@ -620,7 +672,8 @@ class _Run:
         rationale_ids = np.frombuffer(ptp.rationale_ids, dtype=np.int16)[rows].tolist()
         line_ids = self.line_ids[self.ok]
         cache: dict[tuple[int, int, int, int], str] = {}
-        out, release = self.out, ptp.release
+        release = ptp.release
+        out: list[tuple[int, str, tuple[int, int], str]] = []
         for p, ind, rid in zip(chosen.tolist(), indicator.tolist(), rationale_ids, strict=True):
             a, b = int(k1[p]), int(k2[p])
             ca, cb = int(gc_c[a]), int(gc_c[b])
@@ -635,24 +688,15 @@ class _Run:
                     continue
                 line = int(line_ids[r])
                 lines = (first, line) if first < line else (line, first)
-                out.append((lines[0], rule, lines, message, _ERROR, release))
+                out.append((lines[0], rule, lines, message))
+        if out:
+            firsts, rules, pairs, texts = (list(x) for x in zip(*out, strict=True))
+            self._out(firsts, rules, pairs, texts, release)
 
     # -- the result ----------------------------------------------------------------------------
     def _frame(self) -> Any:
         np, pd = self.np, self.pd
         chunks = list(self.chunks)
-        if self.out:
-            first, rule, lines, message, severity, release = zip(*self.out, strict=True)
-            chunks.append(
-                (
-                    np.asarray(first, dtype=np.int64),
-                    list(rule),
-                    _objects(np, lines),
-                    _objects(np, message),
-                    list(severity),
-                    _objects(np, release),
-                )
-            )
         if not chunks:
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS}).astype(
                 {"line": "int64"}
@@ -681,12 +725,24 @@ class _Run:
                 for first, rule, *_ in chunks
             ]
         )
-        order = np.lexsort((rank, first_all))
+        second = np.concatenate(
+            [
+                np.full(len(first), -1, dtype=np.int64)
+                if lines is None
+                else np.asarray([t[1] if len(t) > 1 else -1 for t in lines], dtype=np.int64)
+                for first, _, lines, *_ in chunks
+            ]
+        )
+        order = np.lexsort((second, rank, first_all))
         lines_all = np.concatenate(liness)
         message_all = np.concatenate(messages)
-        # ties on (first line, rule): ordered by lines, then message, as check() orders them
-        f_sorted, r_sorted = first_all[order], rank[order]
-        same = (f_sorted[1:] == f_sorted[:-1]) & (r_sorted[1:] == r_sorted[:-1])
+        # ties on (first line, rule, second line): ordered by lines, then message, as check()
+        f_sorted, r_sorted, s_sorted = first_all[order], rank[order], second[order]
+        same = (
+            (f_sorted[1:] == f_sorted[:-1])
+            & (r_sorted[1:] == r_sorted[:-1])
+            & (s_sorted[1:] == s_sorted[:-1])
+        )
         if same.any():
             order = order.copy()
             edges = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))
@@ -728,10 +784,10 @@ def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any, Any]:
                 starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
                 counts = np.diff(np.concatenate([starts, [len(keys)]]))
                 h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
-                seen = np.zeros(1 << _BITS, dtype=bool)
-                seen[h.astype(np.int64)] = True
-                bits = np.packbits(seen, bitorder="little")
-                found = (pd.Index(keys[starts]), starts, counts, bits)
+                flags = np.zeros(1 << _BITS, dtype=bool)
+                flags[h.astype(np.int64)] = True
+                seen = np.packbits(flags, bitorder="little")
+                found = (pd.Index(keys[starts]), starts, counts, seen)
                 _KEY_INDEXES[ptp] = found
     return found
 
