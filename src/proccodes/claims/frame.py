@@ -102,9 +102,29 @@ def check_frame(
                 f"the frame has no {names[key]!r} column (the {key}); it has "
                 f"{', '.join(map(str, frame.columns))}"
             )
-    facts = Facts(catalog, ptp, mue)
-    run = _Run(pd, np, frame, names, line_column, facts)
+    run = _Run(pd, np, frame, names, line_column, _facts(catalog, ptp, mue))
     return run.result()
+
+
+_FACTS: dict[tuple[int, int, int], tuple[Any, Facts]] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def _facts(catalog: Catalog | None, ptp: PtpTable | None, mue: MueTable | None) -> Facts:
+    """The per-code facts of these tables, kept for the next frame checked with the same ones
+    (the partitions of one Dask worker, the batches of one service): the last four are kept,
+    with the tables they belong to."""
+    key = (id(catalog), id(ptp), id(mue))
+    with _FACTS_LOCK:
+        found = _FACTS.get(key)
+    if found is not None:
+        return found[1]
+    facts = Facts(catalog, ptp, mue)
+    with _FACTS_LOCK:
+        if len(_FACTS) >= 4:
+            _FACTS.pop(next(iter(_FACTS)))
+        _FACTS[key] = ((catalog, ptp, mue), facts)  # the tables stay alive with their ids
+    return facts
 
 
 def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -178,6 +198,8 @@ class _Run:
 
     def _ints(self, column: Any, name: str, minimum: int) -> Any:
         np, pd = self.np, self.pd
+        if column.dtype.kind in "iu" and (not len(column) or int(column.min()) >= minimum):
+            return column.to_numpy(dtype=np.int64)  # whole numbers already, none below
         values = pd.to_numeric(column, errors="coerce")
         bad = values.isna().to_numpy() | (values.to_numpy(dtype=float, na_value=-1.0) % 1 != 0)
         as_float = values.to_numpy(dtype=float, na_value=np.nan)
@@ -595,17 +617,21 @@ class _Run:
             found[np.asarray(owner, dtype=np.int64)[hits]] = True
         known = self._per_canon([bool(f.primaries) for f in cf], bool)[gc_c[candidates]]
         hit = np.where(known, found[candidates], eligible[gc_g[candidates]])
+        firsts: list[int] = []
+        messages: list[str] = []
         for k in candidates[~hit].tolist():
             f = cf[int(gc_c[k])]
             message = msg_no_primary(f.code, f.primaries, self.day_of_ordinal[int(gc_day[k])])
             lines = lines_of(k)
-            self._out(
-                list(lines),
-                "addon.no_primary",
-                [(x,) for x in lines],
-                [message] * len(lines),
-                self.facts.catalog_release,
-            )
+            firsts.extend(lines)
+            messages.extend([message] * len(lines))
+        self._out(
+            firsts,
+            "addon.no_primary",
+            list(zip(firsts)),
+            messages,
+            self.facts.catalog_release,
+        )
 
     def _ptp(
         self,
@@ -673,7 +699,10 @@ class _Run:
         line_ids = self.line_ids[self.ok]
         cache: dict[tuple[int, int, int, int], str] = {}
         release = ptp.release
-        out: list[tuple[int, str, tuple[int, int], str]] = []
+        firsts: list[int] = []
+        rules: list[str] = []
+        pairs: list[tuple[int, ...]] = []
+        texts: list[str] = []
         for p, ind, rid in zip(chosen.tolist(), indicator.tolist(), rationale_ids, strict=True):
             a, b = int(k1[p]), int(k2[p])
             ca, cb = int(gc_c[a]), int(gc_c[b])
@@ -688,10 +717,11 @@ class _Run:
                     continue
                 line = int(line_ids[r])
                 lines = (first, line) if first < line else (line, first)
-                out.append((lines[0], rule, lines, message))
-        if out:
-            firsts, rules, pairs, texts = (list(x) for x in zip(*out, strict=True))
-            self._out(firsts, rules, pairs, texts, release)
+                firsts.append(lines[0])
+                rules.append(rule)
+                pairs.append(lines)
+                texts.append(message)
+        self._out(firsts, rules, pairs, texts, release)
 
     # -- the result ----------------------------------------------------------------------------
     def _frame(self) -> Any:
