@@ -2,6 +2,7 @@
 
     pip install -e . pycountry pandas
     python benchmarks/run.py            # prints the table and rewrites docs/performance.md
+    python benchmarks/run.py --only load_ptp check_frame   # those figures, printed only
 
 Machines here are noisy, so each figure is a median over repeated runs and is compared with a
 reference measured in the same run, on the same machine, a moment apart. Not part of the test
@@ -600,7 +601,8 @@ def main() -> None:
         found = BENCHMARKS[sys.argv[2]]()
         print(json.dumps(found if isinstance(found, list) else [found]))
         return
-    rows = [row for name in BENCHMARKS for row in _in_own_process(name)]
+    only = sys.argv[2:] if sys.argv[1:2] == ["--only"] else None  # print these; write nothing
+    rows = [row for name in (only or BENCHMARKS) for row in _in_own_process(name)]
     table = [
         "| figure | proccodes | in-run reference | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -611,6 +613,8 @@ def main() -> None:
             f"{r['target']} | {_met(r['met'])} |"
         )
     print("\n".join(table))
+    if only:
+        return
     doc = ROOT / "docs" / "performance.md"
     doc.write_text(
         "# Performance\n\n"

@@ -113,6 +113,11 @@ def check_partition(
     """:func:`~proccodes.claims.check_frame` on one partition, with the worker's tables.
 
     The partition must hold every line of each of its claims.
+
+    >>> import pandas as pd
+    >>> part = pd.DataFrame({"claim": ["A"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> check_partition(part, References())["rule"].tolist()
+    ['code.malformed']
     """
     ptp, mue, catalog = load_references(refs)
     return check_frame(

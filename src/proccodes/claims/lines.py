@@ -117,5 +117,10 @@ class Finding:
         return f"{head}: {self.message} [{self.release}]"
 
     def sort_key(self) -> tuple[int, str, tuple[int, ...], str]:
-        """The order findings are returned in: by first line, rule, lines, message."""
+        """The order findings are returned in: by first line, rule, lines, message.
+
+        >>> Finding(rule="r", severity=Severity.ERROR, lines=(3, 7), message="m",
+        ...         release="x").sort_key()
+        (3, 'r', (3, 7), 'm')
+        """
         return (self.lines[0] if self.lines else -1, self.rule, self.lines, self.message)

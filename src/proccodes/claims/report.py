@@ -170,7 +170,20 @@ def _numbered(finding: Finding, numbers: Sequence[int]) -> list[int]:
 def write_summary(
     found: Sequence[Finding], numbers: Sequence[int], out: TextIO, *, source: str, claims: int
 ) -> None:
-    """A summary for a person: totals, findings by rule, then the worst lines."""
+    """A summary for a person: totals, findings by rule, then the worst lines.
+
+    >>> import sys
+    >>> found = check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])
+    >>> write_summary(found, [2], sys.stdout, source="c.csv", claims=1)  # doctest: +ELLIPSIS
+    c.csv: 1 lines, 1 claims; 1 findings (1 errors, 0 warnings)
+    <BLANKLINE>
+    Findings by rule:
+      code.malformed       error            1
+    <BLANKLINE>
+    Worst lines:
+      line 2: 1 errors, 0 warnings
+        error code.malformed: '6449' is not a valid procedure code: ...
+    """
     errors = sum(f.severity is Severity.ERROR for f in found)
     out.write(
         f"{source}: {len(numbers):,} lines, {claims:,} claims; {len(found):,} findings "
@@ -202,7 +215,14 @@ def write_summary(
 
 
 def write_json(found: Sequence[Finding], numbers: Sequence[int], out: TextIO) -> None:
-    """The findings as a JSON array; ``lines`` are file line numbers."""
+    """The findings as a JSON array; ``lines`` are file line numbers.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_json(check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")]), [2], out)
+    >>> json.loads(out.getvalue())[0]["lines"]
+    [2]
+    """
     json.dump(
         [
             {
@@ -222,7 +242,14 @@ def write_json(found: Sequence[Finding], numbers: Sequence[int], out: TextIO) ->
 
 
 def write_csv(found: Sequence[Finding], numbers: Sequence[int], out: TextIO) -> None:
-    """The findings as CSV (rule, severity, lines separated by spaces, message, release)."""
+    """The findings as CSV (rule, severity, lines separated by spaces, message, release).
+
+    >>> import sys
+    >>> found = check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])
+    >>> write_csv(found, [2], sys.stdout)  # doctest: +ELLIPSIS
+    rule,severity,lines,message,release
+    code.malformed,error,2,"'6449' is not a valid procedure code: ...
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["rule", "severity", "lines", "message", "release"])
     for f in found:

@@ -115,7 +115,11 @@ def code_number(code: str) -> int:
 
 
 def code_of_number(number: int) -> str:
-    """The code stored as ``number`` (inverse of :func:`code_number`)."""
+    """The code stored as ``number`` (inverse of :func:`code_number`).
+
+    >>> code_of_number(10173924)
+    '62290'
+    """
     digits = []
     for _ in range(5):
         number, digit = divmod(number, 36)
@@ -124,7 +128,12 @@ def code_of_number(number: int) -> str:
 
 
 def pair_key(column1: str, column2: str) -> int:
-    """The integer key of a code pair in a :class:`PtpTable`."""
+    """The integer key of a code pair in a :class:`PtpTable`: column 1's number, 26 bits up,
+    then column 2's.
+
+    >>> pair_key("0001A", "36591") >> 26 == code_number("0001A")
+    True
+    """
     return (int(column1, 36) << 26) | int(column2, 36)
 
 
@@ -256,7 +265,11 @@ class MueEdit:
 
     @property
     def appealable(self) -> bool:
-        """Whether a denial on this edit can be appealed with documentation (indicators 1, 3)."""
+        """Whether a denial on this edit can be appealed with documentation (indicators 1, 3).
+
+        >>> MueEdit(code="0009U", max_units=2, indicator=MueIndicator.DATE_POLICY).appealable
+        False
+        """
         return self.indicator != MueIndicator.DATE_POLICY
 
 
@@ -279,7 +292,11 @@ class MueTable:
         return self.edits[code]
 
     def get(self, code: str) -> MueEdit | None:
-        """The edit of ``code``, or ``None``."""
+        """The edit of ``code``, or ``None``.
+
+        >>> load_mue(_example_files()[1]).get("62290") is None
+        True
+        """
         return self.edits.get(code)
 
     def __contains__(self, code: object) -> bool:
