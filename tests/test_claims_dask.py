@@ -94,8 +94,12 @@ def test_dask_rejects_a_pandas_frame() -> None:
         check_dask(_frame(generated_lines(3)))
 
 
-def test_spark_apply_in_pandas(reference_files: tuple[Path, Path, Path]) -> None:
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support:FutureWarning")
+def test_spark_apply_in_pandas(
+    reference_files: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("pyspark")
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     from pyspark.sql import SparkSession
 
     from proccodes.claims import spark_function
@@ -106,12 +110,18 @@ def test_spark_apply_in_pandas(reference_files: tuple[Path, Path, Path]) -> None
     ptp, mue, catalog = reference_files
     frame = _frame(lines)
     frame["line"] = range(len(frame))
-    spark = SparkSession.builder.master("local[2]").getOrCreate()
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
     try:
         run = spark_function(ptp=ptp, mue=mue, catalog=catalog)
-        found = (
+        rows = (
             spark.createDataFrame(frame).groupBy("claim").applyInPandas(run, SPARK_SCHEMA)
-        ).toPandas()
+        ).collect()  # not toPandas(): pyspark 4.3's conversion fails with pandas 3
+        found = pd.DataFrame([r.asDict() for r in rows])
     finally:
         spark.stop()
     got = sorted(findings_from_frame(found), key=lambda f: f.sort_key())
