@@ -87,7 +87,7 @@ def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int
                     ClaimLine(
                         claim=cells["claim"],
                         date=cells["date"],
-                        code=cells["code"] or " ",
+                        code=cells["code"],
                         modifiers=cells.get("modifiers", ""),
                         units=int(units),
                         place_of_service=cells.get("place_of_service") or None,
