@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         YearSeen,
     )
     from .sources.hcpcs import load_hcpcs, load_hcpcs_years
+    from .sources.ncci import load_mue, load_ptp
     from .sources.pfs import FeeSchedule, load_pfs
     from .sources.rbcs import Rbcs, load_rbcs
 
@@ -118,7 +119,9 @@ __all__ = [
     "load_cpt_descriptors",
     "load_hcpcs",
     "load_hcpcs_years",
+    "load_mue",
     "load_pfs",
+    "load_ptp",
     "load_rbcs",
     "normalize_code",
     "path_of",
@@ -150,6 +153,7 @@ _HOME = {
     **dict.fromkeys(["load_hcpcs", "load_hcpcs_years"], "sources.hcpcs"),
     **dict.fromkeys(["FeeSchedule", "load_pfs"], "sources.pfs"),
     **dict.fromkeys(["Rbcs", "load_rbcs"], "sources.rbcs"),
+    **dict.fromkeys(["load_mue", "load_ptp"], "sources.ncci"),
     **dict.fromkeys(
         [
             "Code",

@@ -336,6 +336,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail (exit 2) on any defect in a field, instead of warning",
     )
+    claims = command(
+        "claims", _claims, "check the lines of a CSV claim file (PFS, NCCI PTP and MUE rules)"
+    )
+    claims.add_argument(
+        "file",
+        metavar="FILE.csv",
+        help="columns claim, date (YYYY-MM-DD), code, and optionally modifiers, units",
+    )
+    claims.add_argument(
+        "--ptp",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help="the CMS NCCI PTP table: its parts, as text files or the zips CMS publishes",
+    )
+    claims.add_argument("--mue", metavar="PATH", help="the CMS MUE table (CSV, zip or .xlsx)")
+    claims_out = claims.add_mutually_exclusive_group()
+    claims_out.add_argument("--json", action="store_true", help="print the findings as JSON")
+    claims_out.add_argument("--csv", action="store_true", help="print the findings as CSV")
+    claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     return parser
 
 
@@ -1026,3 +1046,30 @@ def _warning_count(warnings: Sequence[str]) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+def _claims(args: argparse.Namespace, out: TextIO) -> int:
+    """Check a claim file; exit 1 when any finding is an error. Lines are file line numbers."""
+    from .claims import report
+    from .records import Severity
+    from .sources.ncci import load_mue, load_ptp
+
+    lines, numbers = report.read_claims(args.file)
+    ptp = load_ptp(args.ptp) if args.ptp else None
+    mue = load_mue(args.mue) if args.mue else None
+    for table in (ptp, mue):
+        for warning in table.warnings if table is not None else ():
+            _warn(warning)
+    catalog = _catalog(args.catalog)
+    found = report.check_file(lines, ptp=ptp, mue=mue, catalog=catalog, progress=sys.stderr)
+    if args.json:
+        report.write_json(found, numbers, out)
+    elif args.csv:
+        report.write_csv(found, numbers, out)
+    else:
+        claims = len({line.claim for line in lines})
+        report.write_summary(found, numbers, out, source=args.file, claims=claims)
+    return 1 if any(f.severity is Severity.ERROR for f in found) else 0

@@ -11,4 +11,5 @@ the file, the line and the field. Each module's docstring is the field table of 
 | :mod:`proccodes.sources.hcpcs` | CMS HCPCS Level II, fixed-width, any year |
 | :mod:`proccodes.sources.pfs` | CMS PFS relative value file (PPRRVU): CSV, TXT or zip |
 | :mod:`proccodes.sources.rbcs` | CMS Restructured BETOS Classification System (RBCS), CSV |
+| :mod:`proccodes.sources.ncci` | CMS NCCI PTP edits (tab-separated parts, zipped) and MUE tables |
 """

@@ -38,7 +38,7 @@ import attrs
 
 from ..errors import DataError
 
-__all__ = ["MAX_BYTES", "MAX_LISTED", "Findings", "Input", "read_input"]
+__all__ = ["MAX_BYTES", "MAX_LISTED", "Findings", "Input", "read_input", "read_members"]
 
 MAX_BYTES = 256 << 20
 """The default limit on a file's or a zip member's size, in bytes (256 MiB)."""
@@ -110,7 +110,75 @@ def read_input(
             return _read_member(handle, source, what, pick, limit)
         if info.st_size > limit:
             raise DataError(source, [_too_big(info.st_size, limit)])
-        data = head + _read_bounded(handle, limit - len(head), source)
+        # a regular file of a known size: one read of that size (plus one byte, to see a file
+        # that grew since), not chunks joined, so a large file is not copied twice
+        handle.seek(0)
+        data = handle.read(info.st_size + 1)
+        if len(data) > limit:
+            raise DataError(source, [_too_big(len(data), limit, at_least=True)])
+        if len(data) > info.st_size:
+            data += _read_bounded(handle, limit - len(data), source)
+    return Input(source=source, name=os.path.basename(source), data=data)
+
+
+def read_members(
+    path: str | os.PathLike[str],
+    *,
+    what: str,
+    pick: Callable[[str, bytes], bool],
+    max_bytes: int | None = None,
+    unzip: bool = True,
+) -> list[Input]:
+    """Like :func:`read_input`, but every zip member that ``pick`` accepts, in name order (a
+    publisher's zip of several parts); a file that is not a zip is the one input. With
+    ``unzip=False`` a zip is returned whole (a spreadsheet is a zip). Same limits per member.
+
+    >>> import tempfile, pathlib, zipfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "parts.zip"
+    >>> with zipfile.ZipFile(path, "w") as z:
+    ...     z.writestr("b.txt", "2"); z.writestr("a.txt", "1"); z.writestr("notes.pdf", "x")
+    >>> [m.data for m in read_members(path, what="parts", pick=lambda n, _: n.endswith(".txt"))]
+    [b'1', b'2']
+    """
+    chosen: list[str] = []
+
+    def collect(name: str, head: bytes) -> bool:
+        if pick(name, head):
+            chosen.append(name)
+        return False  # keep looking: every member is offered
+
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    if not unzip:
+        return [_read_whole(path, what, limit)]
+    try:
+        return [read_input(path, what=what, pick=collect, max_bytes=max_bytes)]
+    except DataError as exc:
+        if not chosen:
+            raise
+        if not any(p.startswith("no member of the zip") for p in exc.problems):
+            raise  # pragma: no cover - a damaged archive: already reported
+    names = set(chosen)
+    return [
+        read_input(path, what=what, pick=lambda n, _, want=name: n == want, max_bytes=limit)  # type: ignore[misc]
+        for name in sorted(names)
+    ]
+
+
+def _read_whole(path: str | os.PathLike[str], what: str, limit: int) -> Input:
+    source = os.fspath(path)
+    if not isinstance(source, str):
+        raise TypeError("path must be text, not bytes")
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed below
+    except (OSError, ValueError) as exc:
+        raise DataError(source, [f"cannot read: {_why(exc)}"]) from exc
+    with handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(source, [f"is not a regular file; expected {what}"])
+        if info.st_size > limit:
+            raise DataError(source, [_too_big(info.st_size, limit)])
+        data = _read_bounded(handle, limit, source)
     return Input(source=source, name=os.path.basename(source), data=data)
 
 

@@ -1,0 +1,63 @@
+"""Claim-line checks for billing tools: one claim, a DataFrame, or a cluster, same findings.
+
+:func:`check` takes :class:`ClaimLine` objects; :func:`check_frame` a pandas DataFrame
+(``pip install 'proccodes[frames]'``); :func:`check_dask` a Dask DataFrame
+(``proccodes[dask]``). Each returns the same findings: a rule id, a severity, the lines, a
+message and the data release (docs/claims.md lists every rule, with an example).
+
+>>> from proccodes.claims import ClaimLine, check
+>>> check([ClaimLine(claim="A1", date="2026-03-02", code="62290", modifiers="ZZ9")])[0].rule
+'modifier.unknown'
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cluster import check_dask, spark_function
+    from .frame import check_frame, findings_from_frame
+    from .lines import ClaimLine, Finding, split_modifiers
+    from .rules import CPT_MODIFIERS, NCCI_MODIFIERS, RULES, check
+
+__all__ = [
+    "CPT_MODIFIERS",
+    "NCCI_MODIFIERS",
+    "RULES",
+    "ClaimLine",
+    "Finding",
+    "check",
+    "check_dask",
+    "check_frame",
+    "findings_from_frame",
+    "spark_function",
+    "split_modifiers",
+]
+
+_HOME = {
+    "ClaimLine": "lines",
+    "Finding": "lines",
+    "split_modifiers": "lines",
+    "CPT_MODIFIERS": "rules",
+    "NCCI_MODIFIERS": "rules",
+    "RULES": "rules",
+    "check": "rules",
+    "check_frame": "frame",
+    "findings_from_frame": "frame",
+    "check_dask": "cluster",
+    "spark_function": "cluster",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'proccodes.claims' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

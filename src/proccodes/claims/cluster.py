@@ -1,0 +1,224 @@
+"""The claim rules past one machine: Dask (:func:`check_dask`) and Spark (:func:`spark_function`).
+
+Both partition the lines by claim, so that every line of an encounter is in one partition, and
+run :func:`~proccodes.claims.check_frame` on each partition. The reference data (PTP and MUE
+tables, the catalog) travel as file paths in a small :class:`References` value; each worker
+process loads them on first use and keeps them (:func:`load_references`), so a task carries a
+few bytes, not the tables. The paths must therefore be readable on every worker (a shared file
+system, or the same files copied to each machine).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .frame import FINDING_COLUMNS, _lib, _names, check_frame
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..sources.ncci import MueTable, PtpTable
+
+__all__ = [
+    "SPARK_SCHEMA",
+    "References",
+    "check_dask",
+    "check_partition",
+    "load_references",
+    "spark_function",
+]
+
+SPARK_SCHEMA = (
+    "line long, rule string, severity string, lines array<long>, message string, release string"
+)
+"""The Spark schema of the findings that :func:`spark_function` returns."""
+
+LINE = "__proccodes_line"
+
+
+def _paths(
+    value: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None,
+) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | os.PathLike):
+        return (os.path.abspath(os.fspath(value)),)
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected a path or paths, not {type(value).__name__}")
+    out = []
+    for item in value:
+        if not isinstance(item, str | os.PathLike):
+            raise TypeError(f"expected a path, not {type(item).__name__}")
+        out.append(os.path.abspath(os.fspath(item)))
+    return tuple(out)
+
+
+def _path(value: str | os.PathLike[str] | None) -> str | None:
+    return None if value is None else _paths(value)[0]
+
+
+@attrs.frozen(kw_only=True)
+class References:
+    """Where a worker finds the reference data: PTP parts, an MUE file, a catalog (a proccodes
+    JSON file or folder; ``None``: the default catalog). Paths are made absolute.
+
+    >>> References(mue="mue.csv").mue.endswith("mue.csv")
+    True
+    """
+
+    ptp: tuple[str, ...] = attrs.field(default=(), converter=_paths)
+    mue: str | None = attrs.field(default=None, converter=_path)
+    catalog: str | None = attrs.field(default=None, converter=_path)
+
+
+_LOADED: dict[References, tuple[PtpTable | None, MueTable | None, Catalog | None]] = {}
+_LOCK = threading.Lock()
+
+
+def load_references(
+    refs: References,
+) -> tuple[PtpTable | None, MueTable | None, Catalog | None]:
+    """The tables ``refs`` names, loaded once per process and kept (later calls are a look-up).
+
+    >>> load_references(References())
+    (None, None, None)
+    """
+    found = _LOADED.get(refs)
+    if found is None:
+        with _LOCK:
+            found = _LOADED.get(refs)
+            if found is None:
+                from ..catalog import load_catalog
+                from ..sources.ncci import load_mue, load_ptp
+
+                found = (
+                    load_ptp(refs.ptp) if refs.ptp else None,
+                    load_mue(refs.mue) if refs.mue else None,
+                    load_catalog(refs.catalog) if refs.catalog else None,
+                )
+                _LOADED[refs] = found
+    return found
+
+
+def check_partition(
+    frame: Any,
+    refs: References,
+    columns: Mapping[str, str] | None = None,
+    line_column: str | None = None,
+) -> Any:
+    """:func:`~proccodes.claims.check_frame` on one partition, with the worker's tables.
+
+    The partition must hold every line of each of its claims.
+
+    >>> import pandas as pd
+    >>> part = pd.DataFrame({"claim": ["A"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> check_partition(part, References())["rule"].tolist()
+    ['code.malformed']
+    """
+    ptp, mue, catalog = load_references(refs)
+    return check_frame(
+        frame, ptp=ptp, mue=mue, catalog=catalog, columns=columns, line_column=line_column
+    )
+
+
+def check_dask(
+    frame: Any,
+    *,
+    ptp: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    mue: str | os.PathLike[str] | None = None,
+    catalog: str | os.PathLike[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    line_column: str | None = None,
+) -> Any:
+    """The findings on a Dask DataFrame of claim lines, as a lazy Dask DataFrame.
+
+    The lines are shuffled by claim (every line of a claim in one partition), then each
+    partition is checked where it lies. ``ptp``, ``mue`` and ``catalog`` are file paths that
+    every worker can read (see :class:`References`). Lines are numbered by their position in
+    ``frame`` from 0, as :func:`~proccodes.claims.check_frame` numbers them, or by the integers
+    of ``line_column``. The partitions come back in no set order: ``.compute()``, then
+    ``.sort_values(["line", "rule"])`` or :func:`~proccodes.claims.findings_from_frame` and
+    sort.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> lines = pd.DataFrame({"claim": ["A", "B"], "date": ["2026-03-02"] * 2,
+    ...                       "code": ["62290", "6229"]})
+    >>> found = check_dask(dd.from_pandas(lines, npartitions=2)).compute(scheduler="sync")
+    >>> found[["line", "rule"]].to_dict("records")
+    [{'line': 1, 'rule': 'code.malformed'}]
+    """
+    pd = _lib("pandas")
+    dd = _lib("dask.dataframe")
+    if not isinstance(frame, dd.DataFrame):
+        raise TypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
+    names = _names(columns)
+    refs = References(ptp=ptp, mue=mue, catalog=catalog)
+    if line_column is None:
+        lengths = frame.map_partitions(len).compute()
+        starts = [0]
+        for length in list(lengths)[:-1]:
+            starts.append(starts[-1] + int(length))
+        frame = frame.map_partitions(_number, starts, meta=_with_line(frame._meta))
+        line_column = LINE
+    shuffled = frame.shuffle(on=names["claim"])
+    meta = check_frame(
+        pd.DataFrame(
+            {
+                names["claim"]: pd.Series([], dtype=object),
+                names["date"]: pd.Series([], dtype=object),
+                names["code"]: pd.Series([], dtype=object),
+                line_column: pd.Series([], dtype="int64"),
+            }
+        ),
+        columns=columns,
+        line_column=line_column,
+    )
+    return shuffled.map_partitions(
+        check_partition, refs, dict(names), line_column, meta=meta, align_dataframes=False
+    )
+
+
+def _with_line(meta: Any) -> Any:
+    out = meta.copy()
+    out[LINE] = out.index.to_series().astype("int64") if len(out) else []
+    return out.astype({LINE: "int64"})
+
+
+def _number(frame: Any, starts: list[int], partition_info: Any = None) -> Any:
+    np = _lib("numpy")
+    number = partition_info["number"] if partition_info else 0
+    out = frame.copy()
+    out[LINE] = np.arange(len(frame), dtype=np.int64) + starts[number]
+    return out
+
+
+def spark_function(
+    *,
+    ptp: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    mue: str | os.PathLike[str] | None = None,
+    catalog: str | os.PathLike[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    line_column: str = "line",
+) -> Any:
+    """A function for Spark's ``groupBy(claim).applyInPandas(function, SPARK_SCHEMA)``.
+
+    Spark has no row positions, so the lines need a number column (``line_column``). Each
+    executor loads the tables once, as with Dask.
+
+    >>> run = spark_function(mue="mue.csv")
+    >>> callable(run)
+    True
+    """
+    refs = References(ptp=ptp, mue=mue, catalog=catalog)
+    names = dict(_names(columns))
+
+    def run(frame: Any) -> Any:
+        found = check_partition(frame, refs, names, line_column)
+        found["lines"] = found["lines"].map(list)
+        return found[list(FINDING_COLUMNS)]
+
+    return run
