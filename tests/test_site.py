@@ -280,7 +280,7 @@ def test_cli_takes_a_users_catalog(tmp_path, capsys):
     excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
     assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
     assert "0 other codes" not in capsys.readouterr().out
-    assert (tmp_path / "out" / "ranges" / "C97.html").is_file()
+    assert (tmp_path / "out" / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
 
 
 def test_cli_says_how_to_fix_a_bad_folder(tmp_path, capsys):
