@@ -36,7 +36,7 @@ import json
 import os
 import shutil
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
@@ -109,6 +109,24 @@ def range_of(code: str) -> tuple[str, str]:
     return code[:3], f"Other codes {code[:3]}"
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+def _digits(number: int) -> str:
+    """A number as base-32 digits, most significant first: the last from ``_DIGITS[:32]``,
+    the others from ``_DIGITS[32:]``, so numbers follow each other without separators.
+
+    >>> _digits(1), _digits(31), _digits(32), _digits(1000)
+    ('1', 'v', 'x0', '_8')
+    """
+    out = [_DIGITS[number % 32]]
+    number //= 32
+    while number:
+        out.append(_DIGITS[32 + number % 32])
+        number //= 32
+    return "".join(reversed(out))
+
+
 def search_data(catalog: Catalog) -> dict[str, Any]:
     """The search index the site's script reads: the library's index, in compact JSON form.
 
@@ -118,8 +136,9 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
 
     - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
     - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
-    - ``postings[token]`` is ``[idf, record, weight, record, weight, ...]``, each record number
-      after the first a difference from the one before, each weight a place in ``weights``;
+    - ``postings[token]`` is ``[idf, text]``, the text the numbers record, weight, record,
+      weight... in :func:`_digits` form, each record number after the first a difference from
+      the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
       record by themselves.
 
@@ -137,15 +156,17 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
     ]
     index = SearchIndex(records)
     ordered = index._records
-    weights: dict[float, int] = {}
-    postings: dict[str, list[float | int]] = {}
+    # weights by how often they occur, so the common ones take one digit
+    uses = Counter(w for found in index._postings.values() for w in found.values())
+    weights = {w: n for n, (w, _) in enumerate(sorted(uses.items(), key=lambda x: (-x[1], x[0])))}
+    postings: dict[str, list[float | str]] = {}
     for token, found in index._postings.items():
-        flat: list[float | int] = [index._idf[token]]
+        digits: list[str] = []
         last = 0
         for i, weight in sorted(found.items()):
-            flat += (i - last, weights.setdefault(weight, len(weights)))
+            digits += (_digits(i - last), _digits(weights[weight]))
             last = i
-        postings[token] = flat
+        postings[token] = [index._idf[token], "".join(digits)]
     by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
     names: dict[str, list[int]] = {}
     for name, ids in index._names.items():

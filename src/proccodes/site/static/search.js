@@ -134,6 +134,7 @@
     this.addOns = new Set(data.addons);
     this.raw = data.postings;
     this.cache = new Map();
+    this.counts = new Map();
     this.tokens = Object.keys(data.postings);  // the library's order, for the phonetic table
     this.vocab = this.tokens.slice().sort();
     // a title's words make a name of its record; `names` adds the other names
@@ -159,21 +160,48 @@
     return Object.prototype.hasOwnProperty.call(this.raw, token);
   };
 
+  // A posting's numbers: base-32 digits, a digit from the second half of BASE32 goes on.
+  var BASE32 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var DIGIT = new Map();
+  for (var d = 0; d < BASE32.length; d++) { DIGIT.set(BASE32.charAt(d), d); }
+
+  function numbers(text) {
+    var out = [], value = 0;
+    for (var k = 0; k < text.length; k++) {
+      var digit = DIGIT.get(text.charAt(k));
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+      } else {
+        out.push(value * 32 + digit);
+        value = 0;
+      }
+    }
+    return out;
+  }
+
   // How many records hold an index word.
   Index.prototype.count = function (token) {
-    return (this.raw[token].length - 1) / 2;
+    var n = this.counts.get(token);
+    if (n === undefined) {
+      var text = this.raw[token][1];
+      n = 0;
+      for (var k = 0; k < text.length; k++) { if (DIGIT.get(text.charAt(k)) < 32) { n++; } }
+      n = n / 2;
+      this.counts.set(token, n);
+    }
+    return n;
   };
 
   // token -> {idf, w: Map(record -> weight)}, decoded on first use
   Index.prototype.posting = function (token) {
     var found = this.cache.get(token);
     if (found === undefined) {
-      var flat = this.raw[token], weights = this.data.weights, w = new Map(), i = 0;
-      for (var k = 1; k < flat.length; k += 2) {
+      var flat = numbers(this.raw[token][1]), weights = this.data.weights, w = new Map(), i = 0;
+      for (var k = 0; k < flat.length; k += 2) {
         i += flat[k];  // record numbers after the first are differences
         w.set(i, weights[flat[k + 1]]);
       }
-      found = { idf: flat[0], w: w };
+      found = { idf: this.raw[token][0], w: w };
       this.cache.set(token, found);
     }
     return found;
