@@ -511,10 +511,11 @@
       input.value = query;
       run();
     }
-    // Build the index and its typo table before the first keystroke, not on it.
+    // Build the index and its typo tables before the first keystroke, not on it.
     window.setTimeout(function () {
       var idx = getIndex();
       if (idx !== null && idx.deletes === null) { idx.buildDeletes(); }
+      if (idx !== null && idx.sounds === null) { idx.buildSounds(); }
     }, 0);
   }
 
