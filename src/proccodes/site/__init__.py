@@ -47,7 +47,7 @@ from typing import Any
 import attrs
 
 from ..catalog import Catalog, default_catalog
-from ..records import Procedure, Statement
+from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
 
@@ -479,12 +479,12 @@ class _Site:
             groups[rbcs.category].append((class_id, f"{rbcs.subcategory} › {family}", records))
         return [(c, sorted(g, key=lambda x: (x[1], x[0]))) for c, g in sorted(groups.items())]
 
-    def pfs_words(self, pfs: Any) -> list[tuple[str, str]]:
+    def pfs_words(self, pfs: PfsFacts) -> list[tuple[str, str]]:
         """The PFS facts of one row in plain words: (what, meaning), as ``proccodes show``
         says them."""
         from .._describe import pfs_lines
 
-        return [tuple(line.split(": ", 1)) for line in pfs_lines(pfs)]  # type: ignore[misc]
+        return [(what, meaning) for what, _, meaning in (x.partition(": ") for x in pfs_lines(pfs))]
 
     def numbers(self, record: Procedure) -> dict[str, int]:
         """Each source id of a record to its number in the record's list of sources."""
