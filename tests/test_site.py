@@ -5,6 +5,7 @@ The browser checks (search in the page, navigation, screenshots) are in test_sit
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -191,6 +192,90 @@ def test_an_uncurated_code_has_a_stable_anchor_saying_it_is_not_curated(site, mi
     assert data["ranges"][data["where"][data["codes"].index(code)]] == key
 
 
+def _entries(out: Path) -> dict[str, tuple[str, str]]:
+    """Each code on a range page: (the page's name, the code's entry)."""
+    found: dict[str, tuple[str, str]] = {}
+    entry = re.compile(r'<section id="([A-Z0-9]+)" class="entry"[^>]*>(.*?)</section>', re.S)
+    for path in (out / "ranges").glob("*.html"):
+        for m in entry.finditer(path.read_text(encoding="utf-8")):
+            assert m[1] not in found, f"{m[1]} on two pages"
+            found[m[1]] = (path.stem, m[2])
+    return found
+
+
+def test_every_code_is_on_the_page_of_its_range_saying_whether_it_is_curated(site, mixed_catalog):
+    """The whole default catalog (and an HCPCS excerpt): each code has an anchor on the page
+    named by its narrowest range of proccodes.ranges, a URL that depends on the code alone;
+    every code that is not curated says so there."""
+    from proccodes.ranges import range_of as narrowest
+
+    out, _ = site
+    entries = _entries(out)
+    assert entries.keys() == set(mixed_catalog)
+    assert len(entries) > 19_000
+    for code, record in mixed_catalog.items():
+        page, entry = entries[code]
+        node = narrowest(code)
+        assert node is not None
+        assert page == node.id, code
+        assert ("Not curated" in entry) is (not record.curated), code
+        if record.curated:
+            assert f'href="../codes/{code}.html"' in entry
+
+
+def test_the_ranges_page_follows_the_range_hierarchy(site):
+    from proccodes.ranges import get_range
+
+    out, _ = site
+    text = (out / "ranges.html").read_text(encoding="utf-8")
+    surgery = text.index(f"<h2>{get_range('surgery').label}</h2>")
+    nervous = text.index(f"<h3>{get_range('surgery-nervous').label}</h3>")
+    page = text.index('href="ranges/62290-62292.html"')
+    assert surgery < nervous < page
+    linked = set(re.findall(r'href="ranges/([^"]+)\.html"', text))
+    assert linked == {p.stem for p in (out / "ranges").glob("*.html")}
+
+
+def test_every_classified_code_is_listed_under_its_rbcs_class(site, mixed_catalog):
+    out, _ = site
+    listed: dict[str, str] = {}
+    for path in (out / "families").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for code in re.findall(r'<a href="[^"]+"><span class="code">([A-Z0-9]+)</span>', text):
+            listed[code] = path.stem
+    classified = {c: r.rbcs.id for c, r in mixed_catalog.items() if r.rbcs is not None}
+    assert listed == classified
+    assert len(classified) > 10_000
+    index = (out / "families.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'href="families/([^"]+)\.html"', index)) == set(classified.values())
+
+
+def test_fee_schedule_facts_read_in_words_on_curated_and_other_codes(site, mixed_catalog):
+    from proccodes._describe import pfs_lines
+
+    out, _ = site
+    record = (out / "codes" / "62290.html").read_text(encoding="utf-8")
+    assert (
+        "<dt>Global period</dt><dd>000, 0 days: same-day care after the procedure is included"
+        in record
+    )
+    assert "<dt>Bilateral</dt><dd>0, no bilateral payment adjustment" in record
+    entries = _entries(out)
+    shown = 0
+    for code, r in mixed_catalog.items():
+        if r.curated or r.pfs is None:
+            continue
+        entry = html.unescape(entries[code][1])
+        for line in pfs_lines(r.pfs):
+            what, meaning = line.split(": ", 1)
+            assert f"<dt>{what}</dt><dd>{meaning}</dd>" in entry, code
+        shown += 1
+    assert shown > 5_000
+    visit = entries["99213"][1]
+    assert "<dt>Status</dt><dd>A, paid separately under the fee schedule" in visit
+    assert "<dt>Global period</dt><dd>XXX, no global period applies</dd>" in visit
+
+
 def test_a_curated_hcpcs_page_shows_the_public_official_texts(site):
     out, _ = site
     text = (out / "codes" / "J2650.html").read_text(encoding="utf-8")
@@ -280,7 +365,7 @@ def test_cli_takes_a_users_catalog(tmp_path, capsys):
     excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
     assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
     assert "0 other codes" not in capsys.readouterr().out
-    assert (tmp_path / "out" / "ranges" / "C97.html").is_file()
+    assert (tmp_path / "out" / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
 
 
 def test_cli_says_how_to_fix_a_bad_folder(tmp_path, capsys):

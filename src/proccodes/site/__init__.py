@@ -10,15 +10,24 @@ next):
 ========================  ===============================================================
 ``index.html``            the search box, curated records by family, links to the rest
 ``how-to-read.html``      how to read a record: each section, curated or not, the sources
-``ranges.html``           every code range of the catalog
+``ranges.html``           every range page, under its section and subsection
+``families.html``         every RBCS class (CMS's category, subcategory and family)
 ``codes/CODE.html``       a curated record, its sections in reading order
-``ranges/KEY.html#CODE``  every code of one range; an uncurated code has its anchor here
+``ranges/ID.html#CODE``   every code of one range; an uncurated code has its anchor here
+``families/ID.html``      every code of one RBCS class, linked to its record or anchor
 ``assets/``               the style sheet, the search script and its index
 ========================  ===============================================================
 
+A range page is a leaf of :mod:`proccodes.ranges` (a CPT range, a Level II range or letter
+group: :func:`range_of`), its file named by the range's id, so a code's URL depends only on the
+code and the shipped range table, not on what else the catalog holds. Each not-curated code
+says so on its anchor, with its official texts, its Medicare fee-schedule facts in words and
+its RBCS class.
+
 The search script ranks as :func:`proccodes.search` does (the same index, the same rules,
 ported to JavaScript). Curated records are indexed as the library indexes them; a record
-that is not curated is indexed by its code and title only, which keeps the index small.
+that is not curated is indexed without its official descriptors (by its code, title, RBCS
+family and range names), which keeps the index small.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import json
 import os
 import shutil
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
@@ -38,7 +47,7 @@ from typing import Any
 import attrs
 
 from ..catalog import Catalog, default_catalog
-from ..records import Procedure, Statement
+from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
 
@@ -79,22 +88,43 @@ class SiteSummary:
 
 
 def range_of(code: str) -> tuple[str, str]:
-    """The code range a code is listed under: a stable key (a file name) and a label.
+    """The page a code is listed on: a stable key (its file name) and the page's title.
 
-    Codes group by their first three characters, Category III and other lettered CPT codes
-    apart from the numbers they share a start with.
+    The key is the id of the narrowest range of :mod:`proccodes.ranges` that holds the code
+    (a CPT range, a Level II range or letter group), the title that range's label. A code no
+    range holds (a user's catalog may have any text) groups by its first three characters.
 
-    >>> range_of("62290")
-    ('622', '62200–62299')
-    >>> range_of("0627T")
-    ('062T', '0620T–0629T')
-    >>> range_of("J2650")
-    ('J26', 'J2600–J2699')
+    >>> range_of("62290")[0]
+    '62290-62292'
+    >>> range_of("J2650")[0], range_of("G0260")[0]
+    ('J0000-J7499', 'hcpcs-G')
+    >>> range_of("ABCDE")
+    ('ABC', 'Other codes ABC')
     """
-    head = code[:3]
-    if len(code) == 5 and code[:4].isdigit() and code[4].isalpha():
-        return f"{head}{code[4]}", f"{head}0{code[4]}–{head}9{code[4]}"
-    return head, f"{head}00–{head}99"
+    from ..ranges import range_of as narrowest
+
+    node = narrowest(code)
+    if node is not None:
+        return node.id, node.label
+    return code[:3], f"Other codes {code[:3]}"
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+def _digits(number: int) -> str:
+    """A number as base-32 digits, most significant first: the last from ``_DIGITS[:32]``,
+    the others from ``_DIGITS[32:]``, so numbers follow each other without separators.
+
+    >>> _digits(1), _digits(31), _digits(32), _digits(1000)
+    ('1', 'v', 'x0', '_8')
+    """
+    out = [_DIGITS[number % 32]]
+    number //= 32
+    while number:
+        out.append(_DIGITS[32 + number % 32])
+        number //= 32
+    return "".join(reversed(out))
 
 
 def search_data(catalog: Catalog) -> dict[str, Any]:
@@ -106,8 +136,9 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
 
     - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
     - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
-    - ``postings[token]`` is ``[idf, record, weight, record, weight, ...]``, each record number
-      after the first a difference from the one before, each weight a place in ``weights``;
+    - ``postings[token]`` is ``[idf, text]``, the text the numbers record, weight, record,
+      weight... in :func:`_digits` form, each record number after the first a difference from
+      the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
       record by themselves.
 
@@ -125,15 +156,17 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
     ]
     index = SearchIndex(records)
     ordered = index._records
-    weights: dict[float, int] = {}
-    postings: dict[str, list[float | int]] = {}
+    # weights by how often they occur, so the common ones take one digit
+    uses = Counter(w for found in index._postings.values() for w in found.values())
+    weights = {w: n for n, (w, _) in enumerate(sorted(uses.items(), key=lambda x: (-x[1], x[0])))}
+    postings: dict[str, list[float | str]] = {}
     for token, found in index._postings.items():
-        flat: list[float | int] = [index._idf[token]]
+        digits: list[str] = []
         last = 0
         for i, weight in sorted(found.items()):
-            flat += (i - last, weights.setdefault(weight, len(weights)))
+            digits += (_digits(i - last), _digits(weights[weight]))
             last = i
-        postings[token] = flat
+        postings[token] = [index._idf[token], "".join(digits)]
     by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
     names: dict[str, list[int]] = {}
     for name, ids in index._names.items():
@@ -171,6 +204,8 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
     (True, True)
     """
+    from ..ranges import path_of
+
     started = time.perf_counter()
     if not isinstance(outdir, str | os.PathLike):
         raise TypeError(f"outdir must be a path, not {type(outdir).__name__}")
@@ -219,16 +254,40 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     for key, (title, records) in site.ranges.items():
         written.page(
             f"ranges/{key}.html",
-            range_page.render(root="../", key=key, records=records, s=site, page_title=title),
+            range_page.render(
+                root="../",
+                key=key,
+                records=records,
+                s=site,
+                page_title=title,
+                path=path_of(records[0].code),
+            ),
         )
+    families = site.rbcs_families()
+    family_page = env.get_template("family.html")
+    for category, classes in families:
+        for class_id, title, records in classes:
+            written.page(
+                f"families/{class_id}.html",
+                family_page.render(
+                    root="../",
+                    class_id=class_id,
+                    records=records,
+                    s=site,
+                    page_title=f"{category} › {title}",
+                ),
+            )
     for name, title in (
         ("index", "Procedure codes in plain words"),
         ("how-to-read", "How to read a record"),
         ("ranges", "All codes by range"),
+        ("families", "All codes by RBCS family"),
     ):
         written.page(
             f"{name}.html",
-            env.get_template(f"{name}.html").render(root="", s=site, page_title=title),
+            env.get_template(f"{name}.html").render(
+                root="", s=site, page_title=title, families=families
+            ),
         )
     return SiteSummary(
         outdir=out,
@@ -252,10 +311,10 @@ def _prepare(out: Path) -> None:
                 f"{out}: the folder is not empty and holds no earlier proccodes site; "
                 "give a new or empty folder"
             )
-        for sub in ("codes", "ranges", "assets"):
+        for sub in ("codes", "ranges", "families", "assets"):
             if (out / sub).is_dir():
                 shutil.rmtree(out / sub)
-    for sub in ("codes", "ranges", "assets"):
+    for sub in ("codes", "ranges", "families", "assets"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("a site written by `proccodes site`; rebuilt in place\n", "utf-8")
 
@@ -285,7 +344,7 @@ class _Site:
         ranges: dict[str, tuple[str, list[Procedure]]] = {}
         for record in catalog.values():
             key, label = range_of(record.code)
-            ranges.setdefault(key, (f"Codes {label}", []))[1].append(record)
+            ranges.setdefault(key, (label, []))[1].append(record)
         self.ranges = ranges
         self.range_kinds = {
             key: sorted({r.kind.value for r in records}) for key, (_, records) in ranges.items()
@@ -314,7 +373,7 @@ class _Site:
         return f"ranges/{range_of(code)[0]}.html#{code}"
 
     def range_title(self, code: str) -> str:
-        return f"Codes {range_of(code)[1]}"
+        return range_of(code)[1]
 
     @staticmethod
     def status(record: Procedure) -> str:
@@ -371,14 +430,61 @@ class _Site:
             groups[family].append(record)
         return sorted(groups.items())
 
-    def range_groups(self) -> list[tuple[str, list[tuple[str, str, int, int]]]]:
-        """The ranges under headings by their first character: (key, label, curated, all)."""
-        groups: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+    def range_tree(self) -> list[tuple[str, list[tuple[str, list[tuple[str, str, int, int]]]]]]:
+        """The range pages under the hierarchy of :mod:`proccodes.ranges`: (section name,
+        [(subsection name or "", [(key, title, curated, all)])]), in code order."""
+        from ..ranges import get_range, path_of, ranges
+
+        order = {node.id: n for n, node in enumerate(ranges())}
+        tree: dict[str, dict[str, list[tuple[str, str, int, int]]]] = {}
         for key, (title, records) in self.ranges.items():
+            path = path_of(records[0].code)
+            section = path[0].id if path else ""
+            sub = path[1].id if len(path) > 2 else ""
             curated = sum(r.curated for r in records)
-            groups[_range_heading(key)].append((key, title, curated, len(records)))
-        # numbered CPT codes, then lettered ones (Category III...), then HCPCS Level II
-        return sorted(groups.items(), key=lambda g: (_range_order(g[1][0][0]), g[1][0][0]))
+            tree.setdefault(section, {}).setdefault(sub, []).append(
+                (key, title, curated, len(records))
+            )
+
+        def place(node_id: str) -> int:
+            return order.get(node_id, len(order))
+
+        def name(node_id: str) -> str:
+            return get_range(node_id).label if node_id else ""
+
+        return [
+            (
+                name(section) or "Other codes",
+                [
+                    (name(sub), sorted(pages, key=lambda p: (place(p[0]), p[0])))
+                    for sub, pages in sorted(subs.items(), key=lambda s: place(s[0]))
+                ],
+            )
+            for section, subs in sorted(
+                tree.items(), key=lambda s: place(s[0]) if s[0] else 1 << 30
+            )
+        ]
+
+    def rbcs_families(self) -> list[tuple[str, list[tuple[str, str, list[Procedure]]]]]:
+        """The catalog's codes by CMS's RBCS class: (category, [(id, "subcategory › family",
+        records)]), in order; the page of a class is ``families/ID.html``."""
+        classes: dict[str, tuple[Any, list[Procedure]]] = {}
+        for record in self.catalog.values():
+            rbcs = getattr(record, "rbcs", None)
+            if rbcs is not None:
+                classes.setdefault(rbcs.id, (rbcs, []))[1].append(record)
+        groups: dict[str, list[tuple[str, str, list[Procedure]]]] = defaultdict(list)
+        for class_id, (rbcs, records) in classes.items():
+            family = "no family" if rbcs.family == "No RBCS Family" else rbcs.family
+            groups[rbcs.category].append((class_id, f"{rbcs.subcategory} › {family}", records))
+        return [(c, sorted(g, key=lambda x: (x[1], x[0]))) for c, g in sorted(groups.items())]
+
+    def pfs_words(self, pfs: PfsFacts) -> list[tuple[str, str]]:
+        """The PFS facts of one row in plain words: (what, meaning), as ``proccodes show``
+        says them."""
+        from .._describe import pfs_lines
+
+        return [(what, meaning) for what, _, meaning in (x.partition(": ") for x in pfs_lines(pfs))]
 
     def numbers(self, record: Procedure) -> dict[str, int]:
         """Each source id of a record to its number in the record's list of sources."""
@@ -406,20 +512,6 @@ class _Site:
         if pfs is not None:
             found[f"Medicare fee-schedule facts: {pfs.release}"] = None
         return list(found)
-
-
-def _range_order(key: str) -> int:
-    if key[0].isdigit():
-        return 1 if key[-1].isalpha() else 0
-    return 2
-
-
-def _range_heading(key: str) -> str:
-    if key[0].isdigit():
-        if key[-1].isalpha():
-            return f"CPT codes ending in {key[-1]}"
-        return f"Codes {key[0]}0000–{key[0]}9999"
-    return f"HCPCS Level II {key[0]} codes"
 
 
 def _label(value: Any) -> str:

@@ -3,8 +3,9 @@
  * Reads window.PROCCODES_INDEX (assets/search-index.js, written by `proccodes site`): the
  * library's token index with its weights. Works from the files alone: no request, no library.
  * Ranking, best first: the code itself; a whole name; a name or code that starts with the
- * query; then more of the query's words found, add-on codes after primary ones, a higher
- * score (rare words, words of names, a word itself over a prefix or a one-typo match).
+ * query (a misspelt name as its spelling would); then more of the query's words found, add-on
+ * codes after primary ones, a higher score (rare words, words of names, a word itself over a
+ * prefix 0.7, one edit 0.6, the same sound 0.5, two edits in a long word 0.4).
  */
 (function () {
   "use strict";
@@ -13,9 +14,19 @@
     "without").split(" "));
   var PREFIX_FACTOR = 0.7;
   var TYPO_FACTOR = 0.6;
+  var SOUND_FACTOR = 0.5;
+  var TWO_TYPO_FACTOR = 0.4;
   var MAX_EXPANSIONS = 24;
+  var MAX_SOUNDALIKES = 8;
+  var MAX_TWO_TYPO_CHECKS = 64;
+  var LONG_WORD = 8;
+  var RARE_WORD = 2;
+  var COMMON_FACTOR = 5;
+  var MAX_WORD_LENGTH = 40;
+  var MAX_QUERY_WORDS = 32;
   var WORD = /[a-z0-9]+/g;
   var DIGITS = /^[0-9]+$/;
+  var LETTERS = /^[a-z]+$/;
   var EDGES = /^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$/g;
 
   function stem(word) {
@@ -39,7 +50,8 @@
   }
 
   function normalizeCode(text) {
-    return text.replace(EDGES, "").toUpperCase();
+    // only ASCII letters are upper-cased, as proccodes.normalize_code does
+    return text.replace(EDGES, "").replace(/[a-z]+/g, function (m) { return m.toUpperCase(); });
   }
 
   function bisectLeft(list, x) {
@@ -73,6 +85,47 @@
     return out;
   }
 
+  // Optimal-string-alignment distance <= 2 (see _search._within_two_edits).
+  function withinTwoEdits(a, b) {
+    if (Math.abs(a.length - b.length) > 2) { return false; }
+    var n = Math.min(a.length, b.length), i = 0;
+    while (i < n && a[i] === b[i]) { i++; }
+    a = a.slice(i);
+    b = b.slice(i);
+    if (!a || !b) { return a.length + b.length <= 2; }
+    return withinOneEdit(a.slice(1), b.slice(1)) || withinOneEdit(a.slice(1), b) ||
+      withinOneEdit(a, b.slice(1)) ||
+      (a.slice(1, 2) === b.slice(0, 1) && b.slice(1, 2) === a.slice(0, 1) &&
+        withinOneEdit(a.slice(2), b.slice(2)));
+  }
+
+  // The phonetic key of a lower-case word (see _search.sound_key).
+  var SILENT_START = new Set(["kn", "gn", "pn", "ps", "wr"]);
+  var SPELLINGS = [["sch", "sk"], ["ph", "f"], ["ch", "k"], ["q", "k"], ["x", "ks"],
+    ["z", "s"], ["c", "k"], ["dg", "j"]];
+  function soundKey(word) {
+    if (!word) { return ""; }
+    if (SILENT_START.has(word.slice(0, 2))) {
+      word = word.slice(1);
+    } else if (word.charAt(0) === "x") {
+      word = "s" + word.slice(1);
+    }
+    word = word.replace(/s?c(?=[eiy])/g, "s").replace(/g(?=[eiy])/g, "j")
+      .replace(/ti(?=[aou])|sh/g, "X");
+    for (var k = 0; k < SPELLINGS.length; k++) {
+      word = word.split(SPELLINGS[k][0]).join(SPELLINGS[k][1]);
+    }
+    word = word.replace(/(.)\1+/g, "$1");
+    var head = (word.length === 0 || "aeiouy".indexOf(word.charAt(0)) >= 0) ? "a" :
+      word.charAt(0);
+    return head + word.slice(1).replace(/[aeiouyhw]/g, "");
+  }
+
+  function pushTo(map, key, value) {
+    var list = map.get(key);
+    if (list === undefined) { map.set(key, [value]); } else { list.push(value); }
+  }
+
   function Index(data) {
     this.data = data;
     this.codes = data.codes;
@@ -81,7 +134,9 @@
     this.addOns = new Set(data.addons);
     this.raw = data.postings;
     this.cache = new Map();
-    this.vocab = Object.keys(data.postings).sort();
+    this.counts = new Map();
+    this.tokens = Object.keys(data.postings);  // the library's order, for the phonetic table
+    this.vocab = this.tokens.slice().sort();
     // a title's words make a name of its record; `names` adds the other names
     var names = new Map();
     var add = function (key, i) {
@@ -98,22 +153,55 @@
     this.names = names;
     this.nameKeys = Array.from(names.keys()).sort();
     this.deletes = null;  // built on the first query that needs typo tolerance
+    this.sounds = null;  // built on the first misspelt word
   }
 
   Index.prototype.has = function (token) {
     return Object.prototype.hasOwnProperty.call(this.raw, token);
   };
 
+  // A posting's numbers: base-32 digits, a digit from the second half of BASE32 goes on.
+  var BASE32 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var DIGIT = new Map();
+  for (var d = 0; d < BASE32.length; d++) { DIGIT.set(BASE32.charAt(d), d); }
+
+  function numbers(text) {
+    var out = [], value = 0;
+    for (var k = 0; k < text.length; k++) {
+      var digit = DIGIT.get(text.charAt(k));
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+      } else {
+        out.push(value * 32 + digit);
+        value = 0;
+      }
+    }
+    return out;
+  }
+
+  // How many records hold an index word.
+  Index.prototype.count = function (token) {
+    var n = this.counts.get(token);
+    if (n === undefined) {
+      var text = this.raw[token][1];
+      n = 0;
+      for (var k = 0; k < text.length; k++) { if (DIGIT.get(text.charAt(k)) < 32) { n++; } }
+      n = n / 2;
+      this.counts.set(token, n);
+    }
+    return n;
+  };
+
   // token -> {idf, w: Map(record -> weight)}, decoded on first use
   Index.prototype.posting = function (token) {
     var found = this.cache.get(token);
     if (found === undefined) {
-      var flat = this.raw[token], weights = this.data.weights, w = new Map(), i = 0;
-      for (var k = 1; k < flat.length; k += 2) {
+      var flat = numbers(this.raw[token][1]), weights = this.data.weights, w = new Map(), i = 0;
+      for (var k = 0; k < flat.length; k += 2) {
         i += flat[k];  // record numbers after the first are differences
         w.set(i, weights[flat[k + 1]]);
       }
-      found = { idf: flat[0], w: w };
+      found = { idf: this.raw[token][0], w: w };
       this.cache.set(token, found);
     }
     return found;
@@ -125,19 +213,42 @@
       var token = this.vocab[i];
       if (token.length >= 4 && !DIGITS.test(token)) {
         var ds = deletions(token);
-        for (var j = 0; j < ds.length; j++) {
-          var list = deletes.get(ds[j]);
-          if (list === undefined) { deletes.set(ds[j], [token]); } else { list.push(token); }
-        }
+        for (var j = 0; j < ds.length; j++) { pushTo(deletes, ds[j], token); }
       }
     }
     this.deletes = deletes;
   };
 
+  // Phonetic key -> its index words (the most common MAX_SOUNDALIKES), and a key's one-letter
+  // deletions -> the keys (see _search.SearchIndex._sound_index).
+  Index.prototype.buildSounds = function () {
+    var alike = new Map(), self = this;
+    this.tokens.forEach(function (token) {
+      if (token.length >= 4 && LETTERS.test(token)) { pushTo(alike, soundKey(token), token); }
+    });
+    var sounds = new Map();
+    alike.forEach(function (tokens, key) {
+      if (key.length < 3) { return; }
+      if (tokens.length > MAX_SOUNDALIKES) {
+        tokens = tokens.map(function (t) { return [-self.count(t), t]; }).sort(compareKeys)
+          .slice(0, MAX_SOUNDALIKES).map(function (p) { return p[1]; });
+      }
+      sounds.set(key, tokens);
+    });
+    var deletes = new Map();
+    sounds.forEach(function (tokens, key) {
+      if (key.length >= 4 && tokens.some(function (t) { return t.length >= LONG_WORD - 2; })) {
+        new Set(deletions(key)).forEach(function (d) { pushTo(deletes, d, key); });
+      }
+    });
+    this.sounds = { sounds: sounds, deletes: deletes };
+  };
+
   // The index words a query word stands for, each with how much a match counts.
   Index.prototype.expand = function (word) {
-    var found = [];
-    if (this.has(word)) {
+    if (word.length > MAX_WORD_LENGTH) { return this.has(word) ? [[word, 1.0]] : []; }
+    var exact = this.has(word), found = [];
+    if (exact) {
       found.push([word, 1.0]);
       if (word.length < 4) { return found; }
     }
@@ -150,31 +261,67 @@
         if (token !== word) { found.push([token, PREFIX_FACTOR]); }
       }
     }
-    if (found.length === 0 && word.length >= 4 && !DIGITS.test(word)) {
+    // a rare word with nothing starting with it may be a misspelling in the official texts
+    var rare = exact && this.count(word) <= RARE_WORD && found.length === 1;
+    if ((found.length === 0 || rare) && word.length >= 4 && !DIGITS.test(word)) {
       if (this.deletes === null) { this.buildDeletes(); }
       var deletes = this.deletes, self = this;
       var candidates = new Set(deletes.get(word) || []);
-      if (this.has(word)) { candidates.add(word); }
       deletions(word).forEach(function (d) {
         if (self.has(d)) { candidates.add(d); }
         (deletes.get(d) || []).forEach(function (t) { candidates.add(t); });
       });
+      candidates.delete(word);
+      var least = exact ? COMMON_FACTOR * this.count(word) : 1;
       Array.from(candidates).sort().forEach(function (token) {
-        if (withinOneEdit(word, token)) { found.push([token, TYPO_FACTOR]); }
+        if (self.count(token) >= least && withinOneEdit(word, token)) {
+          found.push([token, TYPO_FACTOR]);
+        }
       });
+      if (LETTERS.test(word) && !exact) {
+        var known = new Set(found.map(function (e) { return e[0]; }));
+        found = found.concat(this.soundingLike(word, known));
+      }
     }
     return found;
   };
 
-  Index.prototype.namesStarting = function (key, into) {
-    if (key.length < 3) { return; }
+  // The index words with the phonetic key of `word`, less those `known`; for a long word with
+  // none, those within two edits whose keys are one edit apart.
+  Index.prototype.soundingLike = function (word, known) {
+    var key = soundKey(word);
+    if (key.length < 3) { return []; }
+    if (this.sounds === null) { this.buildSounds(); }
+    var sounds = this.sounds.sounds, soundDeletes = this.sounds.deletes;
+    var found = (sounds.get(key) || []).filter(function (t) { return !known.has(t); })
+      .map(function (t) { return [t, SOUND_FACTOR]; });
+    if (found.length || known.size || word.length < LONG_WORD) { return found; }
+    var keys = new Set(soundDeletes.get(key) || []);
+    deletions(key).forEach(function (d) {
+      if (sounds.has(d)) { keys.add(d); }
+      (soundDeletes.get(d) || []).forEach(function (k) { keys.add(k); });
+    });
+    var checked = new Set();
+    keys.forEach(function (k) {
+      sounds.get(k).forEach(function (t) {
+        if (checked.size < MAX_TWO_TYPO_CHECKS) { checked.add(t); }
+      });
+    });
+    return Array.from(checked).sort().filter(function (t) { return withinTwoEdits(word, t); })
+      .map(function (t) { return [t, TWO_TYPO_FACTOR]; });
+  };
+
+  // The records with a name starting with `key` (the first MAX_EXPANSIONS names).
+  Index.prototype.namesStarting = function (key) {
+    var found = [];
+    if (key.length < 3) { return found; }
     var keys = this.nameKeys, at = bisectLeft(keys, key);
     var stop = Math.min(at + MAX_EXPANSIONS, keys.length);
     for (var k = at; k < stop; k++) {
       if (keys[k].lastIndexOf(key, 0) !== 0) { break; }
-      var ids = this.names.get(keys[k]);
-      for (var j = 0; j < ids.length; j++) { into.set(ids[j], 2); }
+      found = found.concat(this.names.get(keys[k]));
     }
+    return found;
   };
 
   Index.prototype.codesStarting = function (code, into) {
@@ -185,6 +332,25 @@
       into.set(k, 2);
     }
   };
+
+  // `key` (a query's words) with each misspelt word replaced by the one index word it stands
+  // for; null if no word is misspelt or a misspelling stands for several.
+  function respelt(key, expanded) {
+    var spelt = [], parts = key.split(" ");
+    for (var n = 0; n < parts.length; n++) {
+      var word = parts[n];
+      var found = STOP.has(word) ? undefined : expanded.get(stem(word));
+      if (found && found.length && found[0][1] < PREFIX_FACTOR) {
+        var best = Math.max.apply(null, found.map(function (e) { return e[1]; }));
+        var tops = found.filter(function (e) { return e[1] === best; });
+        if (tops.length > 1) { return null; }
+        word = tops[0][0];
+      }
+      spelt.push(word);
+    }
+    var text = spelt.join(" ");
+    return text !== key ? text : null;
+  }
 
   // Sort keys as _search.SearchIndex._rank_keys makes them: [lead, -matched, add-on, -score, i].
   Index.prototype.rankKeys = function (expanded, candidates, lead) {
@@ -226,20 +392,28 @@
     if (!key) { return []; }
     var code = normalizeCode(text);
     var tiers = new Map();
-    this.namesStarting(key, tiers);
+    this.namesStarting(key).forEach(function (i) { tiers.set(i, 2); });
     if (code.length >= 3 && (DIGITS.test(code.slice(1)) || DIGITS.test(code.slice(0, -1)))) {
       this.codesStarting(code, tiers);
     }
     (this.names.get(key) || []).forEach(function (i) { tiers.set(i, 3); });
     var exact = this.codeIds.get(code);
     if (exact !== undefined) { tiers.set(exact, 4); }
-    var expanded = [], seen = new Set();
+    var byWord = new Map(), expanded = [];
     tokenize(text).forEach(function (w) {
-      if (seen.has(w)) { return; }
-      seen.add(w);
+      if (byWord.has(w) || byWord.size >= MAX_QUERY_WORDS) { return; }
       var found = this.expand(w);
+      byWord.set(w, found);
       if (found.length) { expanded.push(found); }
     }, this);
+    var misspelt = expanded.some(function (found) { return found[0][1] < PREFIX_FACTOR; });
+    var spelt = misspelt ? respelt(key, byWord) : null;
+    if (spelt !== null) {  // a misspelt name reaches the tier its spelling would
+      this.namesStarting(spelt).forEach(function (i) { if (!tiers.has(i)) { tiers.set(i, 2); } });
+      (this.names.get(spelt) || []).forEach(function (i) {
+        if (tiers.get(i) < 3) { tiers.set(i, 3); }
+      });
+    }
     var ranked = [];
     if (tiers.size) {
       var order = Array.from(tiers.keys());
@@ -337,10 +511,11 @@
       input.value = query;
       run();
     }
-    // Build the index and its typo table before the first keystroke, not on it.
+    // Build the index and its typo tables before the first keystroke, not on it.
     window.setTimeout(function () {
       var idx = getIndex();
       if (idx !== null && idx.deletes === null) { idx.buildDeletes(); }
+      if (idx !== null && idx.sounds === null) { idx.buildSounds(); }
     }, 0);
   }
 
