@@ -22,7 +22,23 @@ from .records import (
     TeamSurgeons,
 )
 
-__all__ = ["NOT_CURATED", "cpt_text_notice", "pfs_lines", "rbcs_line"]
+__all__ = ["HCPCS_FACT_FIELDS", "NOT_CURATED", "cpt_text_notice", "pfs_lines", "rbcs_line"]
+
+HCPCS_FACT_FIELDS = (
+    "year",
+    "coverage",
+    "pricing_indicators",
+    "multiple_pricing_indicator",
+    "processing_note",
+    "betos",
+    "type_of_service",
+    "cross_references",
+    "asc_group",
+    "statute",
+    "anesthesia_base_units",
+    "action_effective",
+)
+"""The fields of :class:`~proccodes.HcpcsFacts` that ``show`` and the site print, in order."""
 
 NOT_CURATED = "Not curated: official data only"
 

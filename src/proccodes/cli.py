@@ -537,7 +537,7 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
             facts.append("add-on")
     lines += _wrap(" | ".join(facts), "")
     lines.append(_status(record))
-    from ._describe import NOT_CURATED, cpt_text_notice, pfs_lines, rbcs_line
+    from ._describe import HCPCS_FACT_FIELDS, NOT_CURATED, cpt_text_notice, pfs_lines, rbcs_line
 
     if not record.curated:
         what = (
@@ -614,20 +614,7 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
     if facts_ is not None:
         shown = [
             f"{name.replace('_', ' ')}: {', '.join(v) if isinstance(v, tuple) else v}"
-            for name in (
-                "year",
-                "coverage",
-                "pricing_indicators",
-                "multiple_pricing_indicator",
-                "processing_note",
-                "betos",
-                "type_of_service",
-                "cross_references",
-                "asc_group",
-                "statute",
-                "anesthesia_base_units",
-                "action_effective",
-            )
+            for name in HCPCS_FACT_FIELDS
             if (v := getattr(facts_, name)) not in (None, (), "")
         ]
         section("From the CMS file", shown)

@@ -46,6 +46,7 @@ from typing import Any
 
 import attrs
 
+from .._describe import HCPCS_FACT_FIELDS
 from ..catalog import Catalog, default_catalog
 from ..records import PfsFacts, Procedure, Statement
 
@@ -395,7 +396,7 @@ class _Site:
         if facts is None:
             return []
         rows = []
-        for name in _FILE_FIELDS:
+        for name in HCPCS_FACT_FIELDS:
             value = getattr(facts, name)
             if value in (None, (), ""):
                 continue
@@ -529,21 +530,6 @@ def _label(value: Any) -> str:
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
-
-_FILE_FIELDS = (
-    "year",
-    "coverage",
-    "pricing_indicators",
-    "multiple_pricing_indicator",
-    "processing_note",
-    "betos",
-    "type_of_service",
-    "cross_references",
-    "asc_group",
-    "statute",
-    "anesthesia_base_units",
-    "action_effective",
-)
 
 _PFS_FIELDS: Mapping[str, str] = {
     "status": "Status",
