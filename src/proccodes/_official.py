@@ -32,7 +32,7 @@ reads back equal, so a separator inside a value cannot pass unnoticed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable, Iterator
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -669,53 +669,81 @@ class Reader:
 
     def procedure(self, line: str) -> Procedure:
         """One code's record from its line."""
-        f = line.split("\t")
-        code = f[0]
-        if code[0] > "9":
-            system, kind = _HCPCS_KIND
-        else:
-            system, kind = _CPT_KINDS.get(code[4], _CPT_CATEGORY_I)
-        days = self._days
-        long = f[3]
-        history: tuple[YearSeen, ...] = ()
-        if len(f) > 14:
-            years = self._years
-            seen = []
-            for column in f[14:]:
-                year, action, terminated, descriptor = column.split(SEP, 3)
-                seen.append(
-                    _year_seen(
-                        years[year],
-                        long if descriptor == "=" else descriptor,
-                        action or None,
-                        days[terminated],
+        return next(self.procedures((line,)))
+
+    def procedures(self, lines: Iterable[str], skip: Container[str] = ()) -> Iterator[Procedure]:
+        """The record of each line, but of the codes in ``skip`` (read as it goes, so it may
+        grow meanwhile). The full catalog is 19,500 lines: what the loop needs is bound once."""
+        days, years = self._days, self._years
+        releases = self._manifest.pfs_releases
+        rbcs = self._manifest.rbcs
+        pfs_row, file_facts = self._pfs_row, self._file_facts
+        short_sources = [d.source for d in self._short]
+        long_sources = [d.source for d in self._long]
+        short_use, long_use = _SHORT, _LONG
+        procedure, year_seen, descriptor = _procedure, _year_seen, _descriptor
+        hcpcs_kind, cpt_kinds, cpt_category_i = _HCPCS_KIND, _CPT_KINDS, _CPT_CATEGORY_I
+        for line in lines:
+            f = line.split("\t")
+            code = f[0]
+            if code in skip:
+                continue
+            if code[0] > "9":
+                system, kind = hcpcs_kind
+            else:
+                system, kind = cpt_kinds.get(code[4], cpt_category_i)
+            long = f[3]
+            history: tuple[YearSeen, ...] = ()
+            if len(f) > 14:
+                seen = []
+                for column in f[14:]:
+                    year, action, terminated, text = column.split(SEP, 3)
+                    seen.append(
+                        year_seen(
+                            years[year],
+                            long if text == "=" else text,
+                            action or None,
+                            days[terminated],
+                        )
                     )
-                )
-            history = tuple(seen)
-        pfs = rows = None
-        if f[10] or f[12]:
-            release = self._manifest.pfs_releases[int(f[11])]
-            pfs_row = self._pfs_row
-            if f[10]:
-                pfs = pfs_row(f[10], release)
-            if f[12]:
-                rows = tuple([pfs_row(r, release) for r in f[12].split(";")])
-        return _procedure(
-            code,
-            system,
-            kind,
-            f[1] or long,
-            self._descriptors(f[2], long, f[4]) if f[4] else (),
-            days[f[5]],
-            days[f[6]],
-            f[7] or None,
-            tuple(f[8].split(LIST)) if f[8] else (),
-            self._file_facts(f[9]) if f[9] else None,
-            pfs,
-            rows or (),
-            self._manifest.rbcs[int(f[13])] if f[13] else None,
-            history,
-        )
+                history = tuple(seen)
+            descriptors: tuple[Descriptor, ...] = ()
+            if f[4]:
+                index = int(f[4])
+                short = f[2]
+                if short and long:
+                    descriptors = (
+                        descriptor(short_use, short, short_sources[index]),
+                        descriptor(long_use, long, long_sources[index]),
+                    )
+                elif long:
+                    descriptors = (descriptor(long_use, long, long_sources[index]),)
+                else:
+                    descriptors = (descriptor(short_use, short, short_sources[index]),)
+            pfs = None
+            rows: tuple[PfsFacts, ...] = ()
+            if f[10] or f[12]:
+                release = releases[int(f[11])]
+                if f[10]:
+                    pfs = pfs_row(f[10], release)
+                if f[12]:
+                    rows = tuple([pfs_row(r, release) for r in f[12].split(";")])
+            yield procedure(
+                code,
+                system,
+                kind,
+                f[1] or long,
+                descriptors,
+                days[f[5]],
+                days[f[6]],
+                f[7] or None,
+                tuple(f[8].split(LIST)) if f[8] else (),
+                file_facts(f[9]) if f[9] else None,
+                pfs,
+                rows,
+                rbcs[int(f[13])] if f[13] else None,
+                history,
+            )
 
     def modifier(self, line: str) -> Modifier:
         """One modifier's record from its line (the same columns; no PFS or RBCS)."""

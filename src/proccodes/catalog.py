@@ -703,10 +703,8 @@ def _load_default() -> Catalog:
     reader = official.reader
     built = _built
     for shard in official.manifest.shards:
-        for line in _shard_text(shard).splitlines():
-            code = line[: line.index("\t")]
-            if code not in built:
-                built[code] = reader.procedure(line)
+        for record in reader.procedures(_shard_text(shard).splitlines(), skip=built):
+            built[record.code] = record
     from ._official import MODIFIERS
 
     modifiers = [reader.modifier(line) for line in _shard_text(MODIFIERS).splitlines()]
