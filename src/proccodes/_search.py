@@ -102,6 +102,7 @@ _COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many tim
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
+_MAX_CACHED_WORDS = 4096  # query words whose expansions an index keeps (each a short list)
 """How many distinct words of a query count; the rest are ignored."""
 
 
@@ -258,6 +259,7 @@ class SearchIndex:
         "_code_list",
         "_codes",
         "_deletes",
+        "_expanded",
         "_idf",
         "_name_ids",
         "_name_keys",
@@ -325,6 +327,9 @@ class SearchIndex:
                 for d in _deletions(token):
                     deletes.setdefault(d, []).append(token)
         self._deletes = deletes
+        # query word -> what _expand gives, kept for the next query holding the word: the same
+        # words recur ("injection", "lumbar"), and a misspelt one costs dozens of lookups
+        self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
 
@@ -407,7 +412,7 @@ class SearchIndex:
         if exact is not None:
             tiers[exact] = 4
         distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
-        expanded = {w: self._expand(w) for w in distinct}
+        expanded = {w: self._expansions(w) for w in distinct}
         words = [found for found in expanded.values() if found]
         misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
         spelt = self._respelt(key, expanded) if misspelt else None
@@ -606,6 +611,17 @@ class SearchIndex:
             if not codes[i].startswith(code):
                 break
             yield i
+
+    def _expansions(self, word: str) -> list[tuple[str, float]]:
+        """:meth:`_expand`, kept for the next query (up to :data:`_MAX_CACHED_WORDS` words of at
+        most :data:`MAX_WORD_LENGTH` letters; a race only expands a word twice). The list is
+        shared: callers only read it."""
+        found = self._expanded.get(word)
+        if found is None:
+            found = self._expand(word)
+            if len(self._expanded) < _MAX_CACHED_WORDS and len(word) <= MAX_WORD_LENGTH:
+                self._expanded[word] = found
+        return found
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """The index words a query word stands for, each with how much a match counts."""
