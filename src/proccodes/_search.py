@@ -54,7 +54,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from itertools import chain, filterfalse, islice, repeat
-from operator import add, neg
+from operator import add, mul, neg
 from typing import Any
 
 from .codes import normalize_code
@@ -463,15 +463,19 @@ class SearchIndex:
         if len(words) == 1 and len(words[0]) == 1:  # the common case, in fewer passes
             token, factor = words[0][0]
             weight = idf[token] * factor
-            score = [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
+            score = list(
+                map(mul, map(postings[token].get, candidates, repeat(0.0)), repeat(weight))
+            )
             matched = map(bool, score)
         else:
             matched = [0] * len(candidates)
             score = [0.0] * len(candidates)
             for expansions in words:
                 columns = [
-                    [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
-                    for token, weight in ((t, idf[t] * f) for t, f in expansions)
+                    list(
+                        map(mul, map(postings[t].get, candidates, repeat(0.0)), repeat(idf[t] * f))
+                    )
+                    for t, f in expansions
                 ]
                 best = columns[0] if len(columns) == 1 else list(map(max, *columns))
                 score = list(map(add, score, best))
@@ -535,9 +539,7 @@ class SearchIndex:
         if len(full) >= need:
             return full
         counts = Counter(chain.from_iterable(smaller))
-        for i in counts:
-            if i in largest:
-                counts[i] += 1
+        counts.update(list(filter(largest.__contains__, counts)))
         for i in exclude:
             counts.pop(i, None)
         more = [(n, i) for i, n in counts.items() if n > 1]
@@ -547,15 +549,13 @@ class SearchIndex:
         # the rest match one word each and rank by that word alone: the best of them lead
         # that word's records, best first
         candidates = {i for _, i in more}
-
-        def alone(i: int) -> bool:
-            return counts.get(i, 1) == 1 and i not in exclude
+        taken = candidates.union(exclude).__contains__  # the others match one word alone
 
         for expansions, found in zip(words, matches, strict=True):
             if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
-                candidates.update(filter(alone, found))  # cheaper than merging a few lists
+                candidates.update(filterfalse(taken, found))  # cheaper than merging a few lists
             else:
-                candidates.update(islice(filter(alone, self._best_first(expansions)), need))
+                candidates.update(islice(filterfalse(taken, self._best_first(expansions)), need))
         return candidates
 
     def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, float, int]]:
