@@ -3,6 +3,7 @@ facts that check the curated records."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -17,7 +18,16 @@ import proccodes
 from proccodes import CodeNotActiveError, default_catalog, get
 from proccodes._official import FOLDER, MANIFEST
 from proccodes.checks import check_record, pfs_problems
-from proccodes.records import Bilateral, GlobalDays, PfsStatus, Statement
+from proccodes.records import (
+    Bilateral,
+    Descriptor,
+    GlobalDays,
+    PfsFacts,
+    PfsStatus,
+    Procedure,
+    Statement,
+    YearSeen,
+)
 
 from .conftest import DATA_DIR, ROOT, SHARED
 
@@ -103,6 +113,88 @@ def test_identical_facts_are_one_object():
     assert second is not None
     families = {id(r.rbcs) for r in catalog.values() if r.rbcs is not None}
     assert len(families) < 1000  # one RbcsClass per class, not per code
+
+
+def _fields_of(value):
+    """Every field of every record inside ``value`` (AttributeError on a slot left unset)."""
+    if attrs.has(type(value)):
+        for a in attrs.fields(type(value)):
+            yield from _fields_of(getattr(value, a.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _fields_of(item)
+    else:
+        yield value
+
+
+def test_the_reader_builds_what_the_record_constructors_build(monkeypatch):
+    # the reader sets the records' slots itself (_official._setters); a reader whose makers
+    # call the classes' own constructors, by the makers' parameter names, must read every
+    # shipped line to an equal record (the build step also checks each line reads back as
+    # the record the CMS loaders made)
+    from proccodes import _official
+
+    manifest = _official.Manifest((OFFICIAL / MANIFEST).read_text("utf-8"))
+    fast = _official.Reader(manifest)
+    lines = [
+        line
+        for shard in manifest.shards
+        for line in (OFFICIAL / shard).read_text("utf-8").splitlines()
+    ]
+    modifier_lines = (OFFICIAL / _official.MODIFIERS).read_text("utf-8").splitlines()
+    built = [fast.procedure(line) for line in lines]
+    built_modifiers = [fast.modifier(line) for line in modifier_lines]
+    for maker, cls in (
+        ("_procedure", Procedure),
+        ("_pfs_facts", PfsFacts),
+        ("_year_seen", YearSeen),
+        ("_descriptor", Descriptor),
+    ):
+        names = list(inspect.signature(getattr(_official, maker)).parameters)
+
+        def keyword(*values, cls=cls, names=names):
+            return cls(**dict(zip(names, values, strict=True)))
+
+        monkeypatch.setattr(_official, maker, keyword)
+    plain = _official.Reader(manifest)
+    assert len(built) > 19_000
+    for line, record in zip(lines, built, strict=True):
+        list(_fields_of(record))
+        expected = plain.procedure(line)
+        assert type(record) is Procedure
+        assert record == expected, record.code
+        assert [type(v) for v in _fields_of(record)] == [type(v) for v in _fields_of(expected)]
+    for line, modifier in zip(modifier_lines, built_modifiers, strict=True):
+        assert modifier == plain.modifier(line)
+    assert sum(1 for r in built if r.pfs is not None) > 10_000
+    assert sum(1 for r in built if r.history) > 5_000
+
+
+def test_the_load_pauses_the_garbage_collector_and_restores_it(monkeypatch):
+    import gc
+
+    import proccodes.catalog as catalog_module
+
+    seen = []
+    loaded = default_catalog()
+
+    def load():
+        seen.append(gc.isenabled())
+        return loaded
+
+    monkeypatch.setattr(catalog_module, "_load_default", load)
+    monkeypatch.setattr(catalog_module, "_default", None)
+    assert gc.isenabled()
+    assert catalog_module.default_catalog() is loaded
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(catalog_module, "_default", None)
+        assert catalog_module.default_catalog() is loaded
+        assert not gc.isenabled()  # paused by the caller: left paused
+    finally:
+        gc.enable()
 
 
 # -- reading only what a code needs -----------------------------------------------------------

@@ -186,3 +186,19 @@ def test_a_rare_misspelling_in_official_text_does_not_hide_the_common_word():
     assert [p.code for p in index.search("artificial", limit=10)] == [
         f"L{8000 + i}" for i in range(6)
     ]
+
+
+def test_a_query_word_is_expanded_once_and_the_kept_words_are_bounded(monkeypatch):
+    from proccodes import _search
+
+    index = SearchIndex(CURATED.values())
+    first = [p.code for p in index.search("vertabroplastry lumbar")]
+    assert index._expansions("vertabroplastry") is index._expanded["vertabroplastry"]
+    assert index._expanded["lumbar"] == index._expand("lumbar")
+    assert [p.code for p in index.search("vertabroplastry lumbar")] == first
+    long_word = "x" * (_search.MAX_WORD_LENGTH + 1)
+    index.search(long_word)
+    assert long_word not in index._expanded  # a long word is never kept
+    monkeypatch.setattr(_search, "_MAX_CACHED_WORDS", len(index._expanded))
+    assert index.search("kyfoplasty") == SearchIndex(CURATED.values()).search("kyfoplasty")
+    assert "kyfoplasty" not in index._expanded  # full: the word is expanded, not kept

@@ -32,10 +32,12 @@ reads back equal, so a separator inside a value cannot pass unnoticed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable, Iterator
 from datetime import date
 from enum import Enum
 from typing import Any
+
+import attrs
 
 from .codes import CodeKind, CodeSystem
 from .records import (
@@ -284,6 +286,255 @@ class _RbcsTable:
         return len(self.rows)
 
 
+# -- building records ------------------------------------------------------------------------
+#
+# The record classes are plain frozen attrs classes: no validators, converters or defaults made
+# by factories, so their __init__ only sets each slot (through object.__setattr__, by name). The
+# reader builds some 80,000 objects from trusted shipped data, so it sets the slots itself,
+# through each slot's descriptor, without keyword arguments: the same record, in half the time.
+# _setters refuses a class whose fields are not exactly the ones given (a new field cannot be
+# left unset), and tests/test_official.py checks every shipped line builds a record equal to
+# the one the class's own constructor makes from the same values.
+
+_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot setters of ``cls``'s fields, in the order of ``names`` (all of its fields)."""
+    fields = attrs.fields(cls)
+    wrong = {a.name for a in fields} ^ set(names)
+    plain = all(
+        a.validator is None and a.converter is None and a.on_setattr in (None, attrs.NOTHING)
+        for a in fields
+    )
+    if wrong or not plain or len(names) != len(fields):  # pragma: no cover - a changed model
+        raise TypeError(f"cannot build {cls.__name__} from {names}: the class changed")
+    slots = vars(cls)
+    return tuple(slots[name].__set__ for name in names)
+
+
+def _year_seen_maker() -> Callable[[int, str, str | None, date | None], YearSeen]:
+    set_year, set_descriptor, set_action, set_terminated = _setters(
+        YearSeen, ("year", "descriptor", "action", "terminated")
+    )
+
+    def year_seen(year: int, descriptor: str, action: str | None, terminated: date | None) -> Any:
+        record = _new(YearSeen)
+        set_year(record, year)
+        set_descriptor(record, descriptor)
+        set_action(record, action)
+        set_terminated(record, terminated)
+        return record
+
+    return year_seen
+
+
+def _descriptor_maker() -> Callable[[DescriptorUse, str, str], Descriptor]:
+    set_use, set_text, set_source = _setters(Descriptor, ("use", "text", "source"))
+
+    def descriptor(use: DescriptorUse, text: str, source: str) -> Any:
+        record = _new(Descriptor)
+        set_use(record, use)
+        set_text(record, text)
+        set_source(record, source)
+        return record
+
+    return descriptor
+
+
+_PROCEDURE_FIELDS = (
+    "code",
+    "system",
+    "kind",
+    "title",
+    "descriptors",
+    "effective",
+    "terminated",
+    "action",
+    "replaced_by",
+    "file_facts",
+    "pfs",
+    "pfs_by_modifier",
+    "rbcs",
+    "history",
+    "billing",
+    "clinical",
+    "sources",
+    "reviewed",
+)
+
+
+def _procedure_maker() -> Callable[..., Procedure]:
+    (
+        set_code,
+        set_system,
+        set_kind,
+        set_title,
+        set_descriptors,
+        set_effective,
+        set_terminated,
+        set_action,
+        set_replaced_by,
+        set_file_facts,
+        set_pfs,
+        set_pfs_by_modifier,
+        set_rbcs,
+        set_history,
+        set_billing,
+        set_clinical,
+        set_sources,
+        set_reviewed,
+    ) = _setters(Procedure, _PROCEDURE_FIELDS)
+
+    def procedure(
+        code: str,
+        system: CodeSystem,
+        kind: CodeKind,
+        title: str,
+        descriptors: tuple[Descriptor, ...],
+        effective: date | None,
+        terminated: date | None,
+        action: str | None,
+        replaced_by: tuple[str, ...],
+        file_facts: HcpcsFacts | None,
+        pfs: PfsFacts | None,
+        pfs_by_modifier: tuple[PfsFacts, ...],
+        rbcs: RbcsClass | None,
+        history: tuple[YearSeen, ...],
+    ) -> Any:
+        """An official record (no billing, clinical details, sources or review date)."""
+        record = _new(Procedure)
+        set_code(record, code)
+        set_system(record, system)
+        set_kind(record, kind)
+        set_title(record, title)
+        set_descriptors(record, descriptors)
+        set_effective(record, effective)
+        set_terminated(record, terminated)
+        set_action(record, action)
+        set_replaced_by(record, replaced_by)
+        set_file_facts(record, file_facts)
+        set_pfs(record, pfs)
+        set_pfs_by_modifier(record, pfs_by_modifier)
+        set_rbcs(record, rbcs)
+        set_history(record, history)
+        set_billing(record, None)
+        set_clinical(record, None)
+        set_sources(record, ())
+        set_reviewed(record, None)
+        return record
+
+    return procedure
+
+
+def _pfs_facts_maker() -> Callable[..., PfsFacts]:
+    (
+        set_release,
+        set_modifier,
+        set_status,
+        set_global_days,
+        set_pc_tc,
+        set_multiple_procedure,
+        set_bilateral,
+        set_assistant,
+        set_co_surgeons,
+        set_team_surgeons,
+        set_supervision,
+        set_endoscopic_base,
+        set_preoperative_share,
+        set_intraoperative_share,
+        set_postoperative_share,
+        set_work_rvu,
+        set_non_facility_pe_rvu,
+        set_facility_pe_rvu,
+        set_malpractice_rvu,
+        set_non_facility_total,
+        set_facility_total,
+        set_conversion_factor,
+        set_not_used_for_medicare_payment,
+        set_non_facility_na,
+        set_facility_na,
+        set_imaging_family,
+        set_opps_non_facility_pe_rvu,
+        set_opps_facility_pe_rvu,
+        set_opps_malpractice_rvu,
+        set_extra,
+    ) = _setters(PfsFacts, ("release", *_PFS_NAMES))
+
+    def pfs_facts(
+        release: Any,
+        modifier: Any,
+        status: Any,
+        global_days: Any,
+        pc_tc: Any,
+        multiple_procedure: Any,
+        bilateral: Any,
+        assistant: Any,
+        co_surgeons: Any,
+        team_surgeons: Any,
+        supervision: Any,
+        endoscopic_base: Any,
+        preoperative_share: Any,
+        intraoperative_share: Any,
+        postoperative_share: Any,
+        work_rvu: Any,
+        non_facility_pe_rvu: Any,
+        facility_pe_rvu: Any,
+        malpractice_rvu: Any,
+        non_facility_total: Any,
+        facility_total: Any,
+        conversion_factor: Any,
+        not_used_for_medicare_payment: Any,
+        non_facility_na: Any,
+        facility_na: Any,
+        imaging_family: Any,
+        opps_non_facility_pe_rvu: Any,
+        opps_facility_pe_rvu: Any,
+        opps_malpractice_rvu: Any,
+        extra: Any,
+    ) -> Any:
+        record = _new(PfsFacts)
+        set_release(record, release)
+        set_modifier(record, modifier)
+        set_status(record, status)
+        set_global_days(record, global_days)
+        set_pc_tc(record, pc_tc)
+        set_multiple_procedure(record, multiple_procedure)
+        set_bilateral(record, bilateral)
+        set_assistant(record, assistant)
+        set_co_surgeons(record, co_surgeons)
+        set_team_surgeons(record, team_surgeons)
+        set_supervision(record, supervision)
+        set_endoscopic_base(record, endoscopic_base)
+        set_preoperative_share(record, preoperative_share)
+        set_intraoperative_share(record, intraoperative_share)
+        set_postoperative_share(record, postoperative_share)
+        set_work_rvu(record, work_rvu)
+        set_non_facility_pe_rvu(record, non_facility_pe_rvu)
+        set_facility_pe_rvu(record, facility_pe_rvu)
+        set_malpractice_rvu(record, malpractice_rvu)
+        set_non_facility_total(record, non_facility_total)
+        set_facility_total(record, facility_total)
+        set_conversion_factor(record, conversion_factor)
+        set_not_used_for_medicare_payment(record, not_used_for_medicare_payment)
+        set_non_facility_na(record, non_facility_na)
+        set_facility_na(record, facility_na)
+        set_imaging_family(record, imaging_family)
+        set_opps_non_facility_pe_rvu(record, opps_non_facility_pe_rvu)
+        set_opps_facility_pe_rvu(record, opps_facility_pe_rvu)
+        set_opps_malpractice_rvu(record, opps_malpractice_rvu)
+        set_extra(record, extra)
+        return record
+
+    return pfs_facts
+
+
+_year_seen = _year_seen_maker()
+_descriptor = _descriptor_maker()
+_procedure = _procedure_maker()
+_pfs_facts = _pfs_facts_maker()
+
+
 # -- reading lines -----------------------------------------------------------------------------
 
 
@@ -311,9 +562,10 @@ class Reader:
 
     Identical file facts, PFS rows and RBCS classes become one object each, and repeated texts
     and numbers one object each, which keeps the full catalog smaller than the same content as
-    plain dicts. A line is read with dict subscripts and one constructor call per object: the
-    full catalog is some 80,000 objects, so the reading is written out by hand, in the order
-    of ``_PFS`` (the build step reads every line back and compares, so the two cannot differ).
+    plain dicts. A line is read with dict subscripts and one maker call per object (see
+    "building records" above): the full catalog is some 80,000 objects, so the reading is
+    written out by hand, in the order of ``_PFS`` (the build step reads every line back and
+    compares, so the two cannot differ).
     """
 
     __slots__ = (
@@ -353,37 +605,37 @@ class Reader:
         v = text.split(SEP)
         f = self._floats
         flag = _FLAGS
-        found = self._pfs[key] = PfsFacts(
-            release=release,
-            modifier=v[0],
-            status=_STATUS[v[1]],
-            global_days=_GLOBAL[v[2]],
-            pc_tc=_PC_TC[v[3]],
-            multiple_procedure=_MULTIPLE[v[4]],
-            bilateral=_BILATERAL[v[5]],
-            assistant=_ASSISTANT[v[6]],
-            co_surgeons=_CO[v[7]],
-            team_surgeons=_TEAM[v[8]],
-            supervision=_SUPERVISION[v[9]],
-            endoscopic_base=v[10] or None,
-            preoperative_share=f[v[11]],
-            intraoperative_share=f[v[12]],
-            postoperative_share=f[v[13]],
-            work_rvu=f[v[14]],
-            non_facility_pe_rvu=f[v[15]],
-            facility_pe_rvu=f[v[16]],
-            malpractice_rvu=f[v[17]],
-            non_facility_total=f[v[18]],
-            facility_total=f[v[19]],
-            conversion_factor=f[v[20]],
-            not_used_for_medicare_payment=flag[v[21]],
-            non_facility_na=flag[v[22]],
-            facility_na=flag[v[23]],
-            imaging_family=v[24] or None,
-            opps_non_facility_pe_rvu=f[v[25]],
-            opps_facility_pe_rvu=f[v[26]],
-            opps_malpractice_rvu=f[v[27]],
-            extra=tuple(v[28].split(LIST)) if v[28] else (),
+        found = self._pfs[key] = _pfs_facts(
+            release,
+            v[0],
+            _STATUS[v[1]],
+            _GLOBAL[v[2]],
+            _PC_TC[v[3]],
+            _MULTIPLE[v[4]],
+            _BILATERAL[v[5]],
+            _ASSISTANT[v[6]],
+            _CO[v[7]],
+            _TEAM[v[8]],
+            _SUPERVISION[v[9]],
+            v[10] or None,
+            f[v[11]],
+            f[v[12]],
+            f[v[13]],
+            f[v[14]],
+            f[v[15]],
+            f[v[16]],
+            f[v[17]],
+            f[v[18]],
+            f[v[19]],
+            f[v[20]],
+            flag[v[21]],
+            flag[v[22]],
+            flag[v[23]],
+            v[24] or None,
+            f[v[25]],
+            f[v[26]],
+            f[v[27]],
+            tuple(v[28].split(LIST)) if v[28] else (),
         )
         return found
 
@@ -393,12 +645,12 @@ class Reader:
         index = int(source)
         if short and long:
             return (
-                Descriptor(use=_SHORT, text=short, source=self._short[index].source),
-                Descriptor(use=_LONG, text=long, source=self._long[index].source),
+                _descriptor(_SHORT, short, self._short[index].source),
+                _descriptor(_LONG, long, self._long[index].source),
             )
         if long:
-            return (Descriptor(use=_LONG, text=long, source=self._long[index].source),)
-        return (Descriptor(use=_SHORT, text=short, source=self._short[index].source),)
+            return (_descriptor(_LONG, long, self._long[index].source),)
+        return (_descriptor(_SHORT, short, self._short[index].source),)
 
     def _history(self, columns: list[str], long: str) -> tuple[YearSeen, ...]:
         years, days = self._years, self._days
@@ -406,64 +658,92 @@ class Reader:
         for column in columns:
             year, action, terminated, descriptor = column.split(SEP, 3)
             seen.append(
-                YearSeen(
-                    year=years[year],
-                    descriptor=long if descriptor == "=" else descriptor,
-                    action=action or None,
-                    terminated=days[terminated],
+                _year_seen(
+                    years[year],
+                    long if descriptor == "=" else descriptor,
+                    action or None,
+                    days[terminated],
                 )
             )
         return tuple(seen)
 
     def procedure(self, line: str) -> Procedure:
         """One code's record from its line."""
-        f = line.split("\t")
-        code = f[0]
-        if code[0] > "9":
-            system, kind = _HCPCS_KIND
-        else:
-            system, kind = _CPT_KINDS.get(code[4], _CPT_CATEGORY_I)
-        days = self._days
-        long = f[3]
-        history: tuple[YearSeen, ...] = ()
-        if len(f) > 14:
-            years = self._years
-            seen = []
-            for column in f[14:]:
-                year, action, terminated, descriptor = column.split(SEP, 3)
-                seen.append(
-                    YearSeen(
-                        year=years[year],
-                        descriptor=long if descriptor == "=" else descriptor,
-                        action=action or None,
-                        terminated=days[terminated],
+        return next(self.procedures((line,)))
+
+    def procedures(self, lines: Iterable[str], skip: Container[str] = ()) -> Iterator[Procedure]:
+        """The record of each line, but of the codes in ``skip`` (read as it goes, so it may
+        grow meanwhile). The full catalog is 19,500 lines: what the loop needs is bound once."""
+        days, years = self._days, self._years
+        releases = self._manifest.pfs_releases
+        rbcs = self._manifest.rbcs
+        pfs_row, file_facts = self._pfs_row, self._file_facts
+        short_sources = [d.source for d in self._short]
+        long_sources = [d.source for d in self._long]
+        short_use, long_use = _SHORT, _LONG
+        procedure, year_seen, descriptor = _procedure, _year_seen, _descriptor
+        hcpcs_kind, cpt_kinds, cpt_category_i = _HCPCS_KIND, _CPT_KINDS, _CPT_CATEGORY_I
+        for line in lines:
+            f = line.split("\t")
+            code = f[0]
+            if code in skip:
+                continue
+            if code[0] > "9":
+                system, kind = hcpcs_kind
+            else:
+                system, kind = cpt_kinds.get(code[4], cpt_category_i)
+            long = f[3]
+            history: tuple[YearSeen, ...] = ()
+            if len(f) > 14:
+                seen = []
+                for column in f[14:]:
+                    year, action, terminated, text = column.split(SEP, 3)
+                    seen.append(
+                        year_seen(
+                            years[year],
+                            long if text == "=" else text,
+                            action or None,
+                            days[terminated],
+                        )
                     )
-                )
-            history = tuple(seen)
-        pfs = rows = None
-        if f[10] or f[12]:
-            release = self._manifest.pfs_releases[int(f[11])]
-            pfs_row = self._pfs_row
-            if f[10]:
-                pfs = pfs_row(f[10], release)
-            if f[12]:
-                rows = tuple([pfs_row(r, release) for r in f[12].split(";")])
-        return Procedure(
-            code=code,
-            system=system,
-            kind=kind,
-            title=f[1] or long,
-            descriptors=self._descriptors(f[2], long, f[4]) if f[4] else (),
-            effective=days[f[5]],
-            terminated=days[f[6]],
-            action=f[7] or None,
-            replaced_by=tuple(f[8].split(LIST)) if f[8] else (),
-            file_facts=self._file_facts(f[9]) if f[9] else None,
-            pfs=pfs,
-            pfs_by_modifier=rows or (),
-            rbcs=self._manifest.rbcs[int(f[13])] if f[13] else None,
-            history=history,
-        )
+                history = tuple(seen)
+            descriptors: tuple[Descriptor, ...] = ()
+            if f[4]:
+                index = int(f[4])
+                short = f[2]
+                if short and long:
+                    descriptors = (
+                        descriptor(short_use, short, short_sources[index]),
+                        descriptor(long_use, long, long_sources[index]),
+                    )
+                elif long:
+                    descriptors = (descriptor(long_use, long, long_sources[index]),)
+                else:
+                    descriptors = (descriptor(short_use, short, short_sources[index]),)
+            pfs = None
+            rows: tuple[PfsFacts, ...] = ()
+            if f[10] or f[12]:
+                release = releases[int(f[11])]
+                if f[10]:
+                    pfs = pfs_row(f[10], release)
+                if f[12]:
+                    rows = tuple([pfs_row(r, release) for r in f[12].split(";")])
+            yield procedure(
+                code,
+                system,
+                kind,
+                f[1] or long,
+                descriptors,
+                days[f[5]],
+                days[f[6]],
+                f[7] or None,
+                tuple(f[8].split(LIST)) if f[8] else (),
+                file_facts(f[9]) if f[9] else None,
+                pfs,
+                rows,
+                rbcs[int(f[13])] if f[13] else None,
+                history,
+            )
 
     def modifier(self, line: str) -> Modifier:
         """One modifier's record from its line (the same columns; no PFS or RBCS)."""

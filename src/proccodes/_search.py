@@ -54,7 +54,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from itertools import chain, filterfalse, islice, repeat
-from operator import add, neg
+from operator import add, mul, neg
 from typing import Any
 
 from .codes import normalize_code
@@ -102,6 +102,7 @@ _COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many tim
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
+_MAX_CACHED_WORDS = 4096  # query words whose expansions an index keeps (each a short list)
 """How many distinct words of a query count; the rest are ignored."""
 
 
@@ -258,6 +259,7 @@ class SearchIndex:
         "_code_list",
         "_codes",
         "_deletes",
+        "_expanded",
         "_idf",
         "_name_ids",
         "_name_keys",
@@ -325,6 +327,9 @@ class SearchIndex:
                 for d in _deletions(token):
                     deletes.setdefault(d, []).append(token)
         self._deletes = deletes
+        # query word -> what _expand gives, kept for the next query holding the word: the same
+        # words recur ("injection", "lumbar"), and a misspelt one costs dozens of lookups
+        self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
 
@@ -407,7 +412,7 @@ class SearchIndex:
         if exact is not None:
             tiers[exact] = 4
         distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
-        expanded = {w: self._expand(w) for w in distinct}
+        expanded = {w: self._expansions(w) for w in distinct}
         words = [found for found in expanded.values() if found]
         misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
         spelt = self._respelt(key, expanded) if misspelt else None
@@ -458,15 +463,19 @@ class SearchIndex:
         if len(words) == 1 and len(words[0]) == 1:  # the common case, in fewer passes
             token, factor = words[0][0]
             weight = idf[token] * factor
-            score = [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
+            score = list(
+                map(mul, map(postings[token].get, candidates, repeat(0.0)), repeat(weight))
+            )
             matched = map(bool, score)
         else:
             matched = [0] * len(candidates)
             score = [0.0] * len(candidates)
             for expansions in words:
                 columns = [
-                    [w * weight for w in map(postings[token].get, candidates, repeat(0.0))]
-                    for token, weight in ((t, idf[t] * f) for t, f in expansions)
+                    list(
+                        map(mul, map(postings[t].get, candidates, repeat(0.0)), repeat(idf[t] * f))
+                    )
+                    for t, f in expansions
                 ]
                 best = columns[0] if len(columns) == 1 else list(map(max, *columns))
                 score = list(map(add, score, best))
@@ -504,7 +513,10 @@ class SearchIndex:
         ]
         candidates = self._candidates(words, matches, need, exclude)
         keys = self._rank_keys(words, list(candidates))
-        return [key[-1] for key in heapq.nsmallest(need, keys)]
+        # the same as nsmallest (keys are unique: each ends with its record), which walks the
+        # keys in Python: sorting a few dozen in C is faster
+        best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
+        return [key[-1] for key in best]
 
     def _candidates(
         self,
@@ -530,9 +542,7 @@ class SearchIndex:
         if len(full) >= need:
             return full
         counts = Counter(chain.from_iterable(smaller))
-        for i in counts:
-            if i in largest:
-                counts[i] += 1
+        counts.update(list(filter(largest.__contains__, counts)))
         for i in exclude:
             counts.pop(i, None)
         more = [(n, i) for i, n in counts.items() if n > 1]
@@ -542,15 +552,13 @@ class SearchIndex:
         # the rest match one word each and rank by that word alone: the best of them lead
         # that word's records, best first
         candidates = {i for _, i in more}
-
-        def alone(i: int) -> bool:
-            return counts.get(i, 1) == 1 and i not in exclude
+        taken = candidates.union(exclude).__contains__  # the others match one word alone
 
         for expansions, found in zip(words, matches, strict=True):
             if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
-                candidates.update(filter(alone, found))  # cheaper than merging a few lists
+                candidates.update(filterfalse(taken, found))  # cheaper than merging a few lists
             else:
-                candidates.update(islice(filter(alone, self._best_first(expansions)), need))
+                candidates.update(islice(filterfalse(taken, self._best_first(expansions)), need))
         return candidates
 
     def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, float, int]]:
@@ -606,6 +614,17 @@ class SearchIndex:
             if not codes[i].startswith(code):
                 break
             yield i
+
+    def _expansions(self, word: str) -> list[tuple[str, float]]:
+        """:meth:`_expand`, kept for the next query (up to :data:`_MAX_CACHED_WORDS` words of at
+        most :data:`MAX_WORD_LENGTH` letters; a race only expands a word twice). The list is
+        shared: callers only read it."""
+        found = self._expanded.get(word)
+        if found is None:
+            found = self._expand(word)
+            if len(self._expanded) < _MAX_CACHED_WORDS and len(word) <= MAX_WORD_LENGTH:
+                self._expanded[word] = found
+        return found
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """The index words a query word stands for, each with how much a match counts."""
