@@ -380,6 +380,19 @@ def test_6_alias_cache_keeps_no_huge_inputs(monkeypatch):
     assert sum(map(len, catalog_module._aliases)) < 10_000
 
 
+def test_6_verdict_cache_keeps_no_huge_inputs(monkeypatch):
+    # is_valid_code remembers verdicts of untidy spellings; a padded megabyte must not be one
+    import proccodes.codes as codes_module
+
+    monkeypatch.setattr(codes_module, "_VERDICTS", {})
+    pad = " " * 100_000
+    for i in range(50):
+        assert proccodes.is_valid_code(pad + "62290" + " " * i)
+    assert proccodes.is_valid_code(" 72295")
+    assert sum(map(len, codes_module._VERDICTS)) < 10_000
+    assert " 72295" in codes_module._VERDICTS
+
+
 # -- 7. unknown option values are errors ----------------------------------------------------------
 
 

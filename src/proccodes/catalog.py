@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from ._args import as_day, check_choice, check_int, check_type, type_name
-from .codes import normalize_code, validate_code
+from .codes import MAX_CACHED_TEXT, normalize_code, validate_code
 from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
 from .records import DataRelease, Modifier, Procedure
 
@@ -458,7 +458,7 @@ _load_count = 0  # how many times the default catalog was built; the thread test
 _built: dict[str, Procedure] = {}  # every shipped record built so far, by code
 _aliases: dict[str, Procedure] = {}  # untidy spellings get() has resolved, e.g. ' 62290 '
 _MAX_ALIASES = 4096
-_MAX_ALIAS_LENGTH = 32  # only short spellings are kept: the cache holds at most ~4096 x 32 chars
+_MAX_ALIAS_LENGTH = MAX_CACHED_TEXT  # only short spellings: at most ~4096 x 32 chars are kept
 _headers: dict[str, tuple[str, date]] = {}  # curated data file read -> its (release, as_of)
 _index: dict[str, str] | None = None  # code -> the curated data file that holds it
 _official: _OfficialData | None = None

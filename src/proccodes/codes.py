@@ -198,7 +198,7 @@ def is_valid_code(obj: object) -> bool:
         if verdict is not None:  # claim files repeat their spellings: ' 72295', '0627t'
             return verdict
         verdict = _is_valid_text(obj)
-        if len(_VERDICTS) < _MAX_VERDICTS:
+        if len(obj) <= MAX_CACHED_TEXT and len(_VERDICTS) < _MAX_VERDICTS:
             _VERDICTS[obj] = verdict
         return verdict
     if not isinstance(obj, str):
@@ -206,9 +206,12 @@ def is_valid_code(obj: object) -> bool:
     return _classify(normalize_code(obj)) is not None
 
 
-# Verdicts of texts seen before, bounded: a dict read costs less than normalizing the text again.
+# Verdicts of texts seen before, bounded in count and in each text's length (a padded megabyte
+# is never kept): a dict read costs less than normalizing the text again.
 _VERDICTS: dict[str, bool] = {}
 _MAX_VERDICTS = 1 << 16
+MAX_CACHED_TEXT = 32
+"""The longest untidy spelling a cache keeps (here and in :func:`proccodes.get`)."""
 
 
 def _is_valid_text(text: str) -> bool:
