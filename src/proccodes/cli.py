@@ -881,10 +881,7 @@ def _hcpcs(args: argparse.Namespace, out: TextIO) -> int:
 
         _dump(catalog_json(catalog), out)  # the warnings are in it, under "warnings"
         return 0
-    for warning in warnings[:_WARNINGS_SHOWN]:
-        _warn(warning)
-    if len(warnings) > _WARNINGS_SHOWN:
-        _warn(f"... and {len(warnings) - _WARNINGS_SHOWN} more (all of them are in --json)")
+    _show_warnings(warnings, "all of them are in --json")
     procedures, modifiers = list(catalog.values()), list(catalog.modifiers.values())
     everything: list[Procedure | Modifier] = [*procedures, *modifiers]
     years = sorted({h.year for r in everything for h in r.history})
@@ -940,8 +937,7 @@ def _pfs(args: argparse.Namespace, out: TextIO) -> int:
 
     loaded = [(path, load_pfs(path, strict=args.strict)) for path in args.files]
     for _, fs in loaded:
-        for warning in fs.warnings:
-            _warn(warning)
+        _show_warnings(fs.warnings, "all of them are in --json")
     if args.json:
         _dump([_pfs_json(fs) for _, fs in loaded], out)
         return 0
@@ -1022,6 +1018,14 @@ def _pfs_json(fs: Any) -> dict[str, Any]:
 _WARNINGS_SHOWN = 5
 
 
+def _show_warnings(warnings: Sequence[str], where_the_rest_are: str) -> None:
+    """The first few of a loaded file's warnings on stderr, and how many more there are."""
+    for warning in warnings[:_WARNINGS_SHOWN]:
+        _warn(warning)
+    if len(warnings) > _WARNINGS_SHOWN:
+        _warn(f"... and {len(warnings) - _WARNINGS_SHOWN} more ({where_the_rest_are})")
+
+
 def _warning_count(warnings: Sequence[str]) -> int:
     """How many warnings there were: a file's long list ends with a line counting the rest."""
     count = 0
@@ -1048,8 +1052,8 @@ def _claims(args: argparse.Namespace, out: TextIO) -> int:
     ptp = load_ptp(args.ptp) if args.ptp else None
     mue = load_mue(args.mue) if args.mue else None
     for table in (ptp, mue):
-        for warning in table.warnings if table is not None else ():
-            _warn(warning)
+        if table is not None:
+            _show_warnings(table.warnings, "the loaded table's .warnings lists them")
     catalog = _catalog(args.catalog)
     found = report.check_file(lines, ptp=ptp, mue=mue, catalog=catalog, progress=sys.stderr)
     if args.json:
