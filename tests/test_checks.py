@@ -185,3 +185,47 @@ def test_official_titles_are_not_held_to_our_wording_rules(record):
     ]
     curated = check_record(attrs.evolve(record, title=official))
     assert {p.field for p in curated} == {"title"}
+
+
+def test_payer_requirements_are_sourced_and_consistent() -> None:
+    from proccodes import get
+    from proccodes.records import PayerRequirement, RequirementKind
+
+    record = get("62290")
+    assert record.billing is not None
+    source = record.sources[0].id
+    good = PayerRequirement(
+        kind=RequirementKind.MODIFIER,
+        text="Report KX when the LCD's criteria are met.",
+        modifier="KX",
+        sources=(source,),
+    )
+    bad = [
+        PayerRequirement(
+            kind=RequirementKind.MODIFIER, text="No modifier named.", sources=(source,)
+        ),
+        PayerRequirement(kind=RequirementKind.PRIOR_AUTHORIZATION, text="Unsourced."),
+        PayerRequirement(
+            kind=RequirementKind.PRIOR_AUTHORIZATION, text="Unknown source.", sources=("nope",)
+        ),
+        PayerRequirement(
+            kind=RequirementKind.PRIOR_AUTHORIZATION,
+            text="Ends first.",
+            sources=(source,),
+            effective=date(2024, 1, 1),
+            ends=date(2023, 1, 1),
+        ),
+    ]
+
+    def fields(req: PayerRequirement) -> list[str]:
+        billing = attrs.evolve(record.billing, requirements=(req,))
+        found = check_record(attrs.evolve(record, billing=billing))
+        return [p.field for p in found if p.field.startswith("billing.requirements")]
+
+    assert fields(good) == []
+    assert [fields(b) for b in bad] == [
+        ["billing.requirements[0].modifier"],
+        ["billing.requirements[0].sources"],
+        ["billing.requirements[0].sources"],
+        ["billing.requirements[0].ends"],
+    ]

@@ -22,6 +22,7 @@ from .records import (
     PfsStatus,
     Problem,
     Procedure,
+    RequirementKind,
     Severity,
     Source,
     Statement,
@@ -147,6 +148,8 @@ def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
             yield _error(code, "reviewed", "a curated record needs the date it was reviewed")
         cited = yield from _clinical_problems(code, record.clinical, frozenset(source_ids))
         cited |= {s for n in (record.billing.notes if record.billing else ()) for s in n.sources}
+        requirements = record.billing.requirements if record.billing else ()
+        cited |= {s for r in requirements for s in r.sources}
         for sid in source_ids:
             if sid not in cited:
                 yield _warning(code, "sources", f"source {sid!r} is never cited")
@@ -317,6 +320,19 @@ def _billing_problems(record: Procedure) -> Iterator[Problem]:
         yield from _code_list_problems(code, field, codes)
     for i, note in enumerate(billing.notes):
         yield from _text_problems(code, f"billing.notes[{i}]", note.text)
+    source_ids = {s.id for s in record.sources}
+    for i, req in enumerate(billing.requirements):
+        field = f"billing.requirements[{i}]"
+        yield from _text_problems(code, field, req.text)
+        if not req.sources:
+            yield _error(code, f"{field}.sources", "a payer requirement needs its source")
+        for sid in req.sources:
+            if sid not in source_ids:
+                yield _error(code, f"{field}.sources", f"cites unknown source {sid!r}")
+        if (req.kind is RequirementKind.MODIFIER) != bool(req.modifier):
+            yield _error(code, f"{field}.modifier", "only a modifier requirement names a modifier")
+        if req.effective and req.ends and req.ends < req.effective:
+            yield _error(code, f"{field}.ends", "ends before it takes effect")
 
 
 def _code_list_problems(code: str, field: str, codes: Iterable[str]) -> Iterator[Problem]:

@@ -32,7 +32,7 @@ from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
 from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, _quote
-from .records import DataRelease, Modifier, Procedure, Statement
+from .records import DataRelease, Modifier, PayerRequirement, Procedure, Statement
 
 __all__ = ["main"]
 
@@ -517,6 +517,14 @@ def _cite(statement: Statement) -> str:
     return f"{statement.text} [{', '.join(statement.sources)}]"
 
 
+def _requirement_line(req: PayerRequirement) -> str:
+    head = f"{req.payer}, {req.kind.value}" + (f" ({req.modifier})" if req.modifier else "")
+    head += f", {req.setting}" if req.setting else ""
+    head += f", from {req.effective.isoformat()}" if req.effective else ""
+    head += f" to {req.ends.isoformat()}" if req.ends else ""
+    return _cite(Statement(text=f"{head}: {req.text}", sources=req.sources))
+
+
 def render(record: Procedure, *, release: str = "", sources: Sequence[DataRelease] = ()) -> str:
     """The record as text for an 80-column terminal; ``sources`` (or ``release``) name the data.
 
@@ -609,6 +617,7 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
             for c in billing.companion_codes
         ]
         items += map(_cite, billing.notes)
+        items += map(_requirement_line, billing.requirements)
         section("Billing", items)
     facts_ = record.file_facts
     if facts_ is not None:

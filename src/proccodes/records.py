@@ -47,12 +47,14 @@ __all__ = [
     "HcpcsFacts",
     "Modifier",
     "MultipleProcedure",
+    "PayerRequirement",
     "PcTc",
     "PfsFacts",
     "PfsStatus",
     "Problem",
     "Procedure",
     "RbcsClass",
+    "RequirementKind",
     "Severity",
     "Source",
     "Statement",
@@ -111,6 +113,15 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+class RequirementKind(StrEnum):
+    """What a payer requires before it pays a code: see :class:`PayerRequirement`."""
+
+    PRIOR_AUTHORIZATION = "prior authorization"
+    MODIFIER = "modifier"
+    FREQUENCY_LIMIT = "frequency limit"
+    DOCUMENTATION = "documentation"
 
 
 # -- Medicare Physician Fee Schedule indicators (values are CMS's codes in the PPRRVU file; the
@@ -396,6 +407,44 @@ class ClinicalDetails(_Record):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
+class PayerRequirement(_Record):
+    """A payer's condition for paying a code, typed, dated and sourced.
+
+    ``kind`` says what sort of condition it is; ``modifier`` names the modifier a
+    :attr:`RequirementKind.MODIFIER` requirement asks for (``"KX"``); ``payer`` whose rule it
+    is (``"Medicare"``), ``setting`` where it applies (``"hospital outpatient department"``),
+    ``effective`` and ``ends`` the dates it is in force (``None``: not stated, or open), and
+    ``sources`` the ids of the record's sources that state it (the NCD, LCD, billing article
+    or CMS page).
+
+    >>> r = PayerRequirement(kind=RequirementKind.MODIFIER, text="KX on diagnostic blocks",
+    ...                      modifier="KX", payer="Medicare", sources=("a1",))
+    >>> r.in_force_on(date(2026, 1, 1)), r.modifier
+    (True, 'KX')
+    """
+
+    kind: RequirementKind
+    text: str
+    payer: str = "Medicare"
+    modifier: str = ""
+    setting: str = ""
+    effective: date | None = None
+    ends: date | None = None
+    sources: tuple[str, ...] = ()
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether the requirement applies on ``day`` (open dates count as in force).
+
+        >>> PayerRequirement(kind=RequirementKind.PRIOR_AUTHORIZATION, text="PA",
+        ...                  effective=date(2023, 7, 1)).in_force_on(date(2023, 6, 30))
+        False
+        """
+        if self.effective is not None and day < self.effective:
+            return False
+        return self.ends is None or day <= self.ends
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Billing(_Record):
     """How the code is reported: unit, add-on status, companion codes, body region.
 
@@ -412,6 +461,7 @@ class Billing(_Record):
     companion_codes: tuple[CodeRef, ...] = ()
     notes: tuple[Statement, ...] = ()
     bilateral: Bilateral | None = None
+    requirements: tuple[PayerRequirement, ...] = ()
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)

@@ -106,7 +106,9 @@ def procedures(*, clinical: bool = True) -> SearchStrategy[Procedure]:
         DescriptorUse,
         Duration,
         HcpcsFacts,
+        PayerRequirement,
         Procedure,
+        RequirementKind,
         Source,
         Statement,
         UnitOfService,
@@ -133,6 +135,14 @@ def procedures(*, clinical: bool = True) -> SearchStrategy[Procedure]:
         add_on_codes=code_list,
         companion_codes=tuples(st.builds(CodeRef, code=codes(), note=short)),
         notes=tuples(statements),
+        requirements=tuples(
+            st.builds(
+                PayerRequirement,
+                kind=st.just(RequirementKind.PRIOR_AUTHORIZATION),
+                text=text,
+                sources=tuples(ids),
+            )
+        ),
     )
     details = st.builds(
         ClinicalDetails,
