@@ -1,8 +1,11 @@
 """Flesch-Kincaid grade level of the patient-facing text of curated records.
 
-The patient-facing sections are the summary, purpose, preparation, steps, recovery and patient
-experience. Health-literacy guidance asks for US school grade 8 or below; tests/test_readability.py
-fails a record above it. The formula is the standard one,
+The patient-facing sections are every section a patient reads: summary, purpose, indications,
+preparation, steps, risks, benefits, recovery, alternatives and patient experience.
+Health-literacy guidance asks for US school grade 8 or below; tests/test_readability.py fails a
+record any of whose sections reads above it, and a catalog whose median record is above grade 7.
+Sentences end at '.', '!' or '?' (and a line end) only: a clause after ';' or ':' is part of its
+sentence, as the standard formula counts it. The formula is the standard one,
 
     grade = 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59,
 
@@ -23,7 +26,7 @@ from collections.abc import Iterable
 LIMIT = 8.0
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|[0-9]+(?:[.,][0-9]+)*")
-_SENTENCE_END = re.compile(r"[.!?;:]+(?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")
 _TWO_VOWELS = re.compile(r"i[ao](?!n$)|ea$|ua").findall
 
@@ -52,10 +55,10 @@ def syllables(word: str) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (a clause after ';' or ':' counts as one).
+    """The sentences of ``text``, ended by '.', '!' or '?' (';' and ':' do not end one).
 
     >>> sentences("It is quick. You lie still; it may sting.")
-    ['It is quick', 'You lie still', 'it may sting']
+    ['It is quick', 'You lie still; it may sting']
     """
     parts = (p.strip() for p in _SENTENCE_END.split(text))
     return [p for p in parts if _WORD.search(p)]
@@ -79,16 +82,43 @@ def grade(texts: Iterable[str]) -> float:
     return 0.39 * n_words / n_sentences + 11.8 * n_syllables / n_words - 15.59
 
 
-def patient_texts(record: object) -> list[str]:
-    """The patient-facing text of a curated record: summary, purpose, preparation, steps,
-    recovery and patient experience (empty for a record without clinical details)."""
+SECTIONS = (
+    "summary",
+    "purpose",
+    "indications",
+    "preparation",
+    "steps",
+    "risks",
+    "benefits",
+    "recovery",
+    "alternatives",
+    "patient_experience",
+)
+
+
+def patient_sections(record: object) -> dict[str, list[str]]:
+    """The patient-facing text of a curated record, by section (empty without clinical details).
+
+    An alternative is read as its name and description.
+    """
     clinical = getattr(record, "clinical", None)
     if clinical is None:
-        return []
-    texts = [clinical.summary, clinical.purpose]
-    for section in ("preparation", "steps", "recovery", "patient_experience"):
-        texts.extend(s.text for s in getattr(clinical, section))
-    return texts
+        return {}
+    found: dict[str, list[str]] = {}
+    for section in SECTIONS:
+        value = getattr(clinical, section)
+        if isinstance(value, str):
+            found[section] = [value]
+        elif section == "alternatives":
+            found[section] = [f"{a.name}. {a.description}" for a in value]
+        else:
+            found[section] = [item.text for item in value]
+    return found
+
+
+def patient_texts(record: object) -> list[str]:
+    """All the patient-facing text of a curated record, every section together."""
+    return [text for texts in patient_sections(record).values() for text in texts]
 
 
 def main(argv: list[str]) -> int:
@@ -97,17 +127,26 @@ def main(argv: list[str]) -> int:
     catalog = proccodes.default_catalog()
     if argv:
         for code in argv:
-            texts = patient_texts(catalog[code])
-            print(f"{code}: grade {grade(texts):.1f}")
-            scored = sorted(((grade([s]), s) for t in texts for s in sentences(t)), reverse=True)
+            sections = patient_sections(catalog[code])
+            print(f"{code}: grade {grade(patient_texts(catalog[code])):.1f}")
+            for name, texts in sections.items():
+                print(f"  {name}: {grade(texts):.1f}")
+            scored = sorted(
+                ((grade([s]), s) for ts in sections.values() for t in ts for s in sentences(t)),
+                reverse=True,
+            )
             for g, s in scored[:15]:
                 print(f"  {g:5.1f}  {s}")
         return 0
-    grades = {
-        code: grade(patient_texts(record)) for code, record in catalog.items() if record.curated
-    }
-    for code, g in sorted(grades.items(), key=lambda item: -item[1]):
-        print(f"{code}  {g:5.1f}{'  over ' + str(LIMIT) if g > LIMIT else ''}")
+    grades: dict[str, float] = {}
+    for code, record in catalog.items():
+        if record.curated:
+            sections = patient_sections(record)
+            worst = max(sections, key=lambda name: grade(sections[name]))
+            grades[code] = grade(patient_texts(record))
+            g = grade(sections[worst])
+            flag = f"  {worst} at {g:.1f}, over {LIMIT}" if g > LIMIT else ""
+            print(f"{code}  {grades[code]:5.1f}{flag}")
     if grades:
         print(f"median {statistics.median(grades.values()):.1f} over {len(grades)} records")
     return 0
