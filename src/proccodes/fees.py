@@ -54,7 +54,7 @@ Decimal('115.49')
   sum 3.57045 x CF 32.3465 = 115.49 (rounded to cents)
   fee schedule amount 115.49
   allowed 115.49
-"""  # noqa: E501
+"""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,6 @@ from .sources.localities import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .sources.pfs import FeeSchedule
 
 __all__ = [
@@ -249,14 +248,14 @@ class Fee:
         if self.row_modifier:
             out.append(f"  RVUs of the PFS row for modifier {self.row_modifier}")
         if self.anesthesia_cf is not None:
-            units = (self.base_units or 0) + (self.time_units or 0)
+            units = (self.base_units or Decimal(0)) + (self.time_units or Decimal(0))
             out.append(
                 f"  ({self.base_units} base units + {self.time_units} time units) x anesthesia "
                 f"CF {self.anesthesia_cf} = {units * self.anesthesia_cf} = {self.pfs_amount} "
                 "(rounded to cents)"
             )
         else:
-            pe_label = "PE" if not self.facility else "PE"
+            pe_label = "PE"
             parts = (
                 ("work", self.work_rvu, self.work_gpci),
                 (pe_label, self.pe_rvu, self.pe_gpci),
@@ -264,7 +263,7 @@ class Fee:
             )
             total = Decimal(0)
             for name, rvu, gpci in parts:
-                product = (rvu or 0) * (gpci or 0)
+                product = (rvu or Decimal(0)) * (gpci or Decimal(0))
                 total += product
                 out.append(f"  {name:<5} {rvu} RVU x {gpci} GPCI = {_plain(product)}")
             out.append(
@@ -478,10 +477,8 @@ def load_fee_data(
         anes = load_anesthesia_factors(source, max_bytes=max_bytes, strict=strict)
     except DataError:
         notes.append("no anesthesia conversion factor file: anesthesia is not priced")
-    try:
+    with suppress(DataError):
         counties = load_locality_counties(source, max_bytes=max_bytes, strict=strict)
-    except DataError:
-        pass
     if gpcis.year is not None and year is not None and gpcis.year != year:
         raise FeeError(
             f"{gpcis.source} is {gpcis.release}, the PFS release {schedule.label} is of {year}: "
@@ -592,11 +589,10 @@ def _plan(
     if "26" in mods and "TC" in mods:
         raise FeeError(f"{code}: modifiers 26 and TC together are the global service: bill neither")
     row = own
-    row_mod = ""
     for m in ("26", "TC", "53"):
         if m in mods:
             if m in by_mod:
-                row, row_mod = by_mod[m], m
+                row = by_mod[m]
             elif m == "53":
                 raise FeeError(
                     f"{code}-53: the PFS gives no RVUs for a discontinued {code}; the contractor "
@@ -700,7 +696,8 @@ def _plan(
                     Adjustment(
                         modifier=label,
                         rate=rate,
-                        reason=f"multiple-procedure indicator 1: procedure {rank} at {rate * 100:g} %",
+                        reason=f"multiple-procedure indicator 1: procedure {rank} at "
+                        f"{rate * 100:g} %",
                     )
                 )
         elif rank > 1:
@@ -737,20 +734,24 @@ def _plan(
                 )
                 if c == CoSurgeons.WITH_DOCUMENTATION:
                     notes.append(
-                        "co-surgeons indicator 1: paid with documentation of the need for two surgeons"
+                        "co-surgeons indicator 1: paid with documentation of the need for "
+                        "two surgeons"
                     )
             else:
                 raise FeeError(
-                    f"{code}-62: co-surgeons indicator {c.value if c else 'blank'}: co-surgeons are not paid for this code"
+                    f"{code}-62: co-surgeons indicator {c.value if c else 'blank'}: "
+                    "co-surgeons are not paid for this code"
                 )
         elif role == "66":
             t = row.team_surgeons
             if t in (TeamSurgeons.WITH_DOCUMENTATION, TeamSurgeons.PERMITTED):
                 raise FeeError(
-                    f"{code}-66: team surgery (indicator {t.value}) is priced by report by the contractor"
+                    f"{code}-66: team surgery (indicator {t.value}) is priced by report "
+                    "by the contractor"
                 )
             raise FeeError(
-                f"{code}-66: team surgeons indicator {t.value if t else 'blank'}: team surgery is not paid for this code"
+                f"{code}-66: team surgeons indicator {t.value if t else 'blank'}: "
+                "team surgery is not paid for this code"
             )
         else:
             a = row.assistant
@@ -760,7 +761,8 @@ def _plan(
                         Adjustment(
                             modifier="AS",
                             rate=Decimal("0.136"),
-                            reason=f"assistant indicator {a.value}: a non-physician assistant, 85 % of 16 %",
+                            reason=f"assistant indicator {a.value}: a non-physician assistant, "
+                            "85 % of 16 %",
                         )
                     )
                 else:
@@ -777,7 +779,8 @@ def _plan(
                     )
             else:
                 raise FeeError(
-                    f"{code}-{role}: assistant-at-surgery indicator {a.value if a else 'blank'}: an assistant is not paid for this code"
+                    f"{code}-{role}: assistant-at-surgery indicator "
+                    f"{a.value if a else 'blank'}: an assistant is not paid for this code"
                 )
     if row.pc_tc == PcTc.INCIDENT_TO:
         notes.append("PC/TC indicator 5: not paid for hospital inpatients or outpatients")
@@ -884,7 +887,8 @@ def price(
     pe = _dec(row.facility_pe_rvu if facility else row.non_facility_pe_rvu)
     if row.facility_na if facility else row.non_facility_na:
         notes.append(
-            f"the PFS marks the {'facility' if facility else 'non-facility'} PE RVU NA (rarely or never done there); its value is used"
+            f"the PFS marks the {'facility' if facility else 'non-facility'} PE RVU NA "
+            "(rarely or never done there); its value is used"
         )
     cf = _dec(row.conversion_factor, 4)
     amount = _cents((work * where.work + pe * where.pe + mp * where.mp) * cf)  # type: ignore[operator]
@@ -1000,7 +1004,7 @@ def _mult(data: FeeData, fee: Fee) -> MultipleProcedure | None:
 
 
 def price_frame(
-    frame: pd.DataFrame,
+    frame: Any,
     *,
     code: str = "code",
     locality: str = "locality",
@@ -1009,7 +1013,7 @@ def price_frame(
     units: str | None = "units",
     rank: str | None = None,
     pfs: FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """:func:`price` for every row of a DataFrame, vectorised (needs pandas: the ``frames``
     extra). Returns a frame on the same index with ``fee_schedule_amount`` and ``allowed``
     (dollars, ``NaN`` where not priced), ``facility`` and ``fee_error`` (the reason a row is not
@@ -1025,9 +1029,12 @@ def price_frame(
     >>> out["allowed"].tolist()[:2], out["fee_error"].iloc[2][:35]
     ([115.49, 260.25], 'J3301: not paid under the PFS: stat')
     """
-    import numpy as np
-    import pandas as pd
+    from importlib import import_module
 
+    try:
+        pd, np = import_module("pandas"), import_module("numpy")
+    except ImportError:
+        raise ImportError("price_frame needs pandas: pip install 'proccodes[frames]'") from None
     data = _data(pfs)
     n = len(frame)
     code_ids, code_values = pd.factorize(frame[code], use_na_sentinel=False)
@@ -1123,7 +1130,7 @@ def price_frame(
     kn, kd = num[key_ids], den[key_ids]
     allowed = (2 * cents * kn * u + kd) // (2 * kd)
 
-    error_of_key = np.array(errors + [None], dtype=object)
+    error_of_key = np.array([*errors, None], dtype=object)
     row_error = error_of_key[key_ids]
     bad_loc = np.array([e is not None for e in loc_error], dtype=bool)[loc_ids]
     bad_pos = np.array([e is not None for e in pos_error], dtype=bool)[pos_ids]
