@@ -278,7 +278,7 @@ class Fee:
                 )
         out.append(f"  fee schedule amount {self.fee_schedule_amount}")
         for a in self.adjustments:
-            out.append(f"  x {a.rate * 100:g} % ({a.modifier}: {a.reason})")
+            out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
         if self.units != 1:
             out.append(f"  x {self.units} units")
         out.append(f"  allowed {self.allowed}")
