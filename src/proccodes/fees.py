@@ -1016,11 +1016,12 @@ def price_frame(
 ) -> Any:
     """:func:`price` for every row of a DataFrame, vectorised (needs pandas: the ``frames``
     extra). Returns a frame on the same index with ``fee_schedule_amount`` and ``allowed``
-    (dollars, ``NaN`` where not priced), ``facility`` and ``fee_error`` (the reason a row is not
-    priced, else ``None``). ``modifiers`` cells are text (``"50"``, ``"26,51"``) or blank; the
-    named columns that are ``None`` or absent count as none and 1 unit. Every distinct
-    (code, modifiers, rank, setting) is priced once by the same rules as :func:`price`, and
-    the arithmetic is exact (whole cents, no floating point), so each row equals :func:`price`.
+    (dollars, ``NaN`` where not priced), ``facility`` and ``fee_error`` (why a row is not
+    priced, as a categorical; missing where it is priced). ``modifiers`` cells are text
+    (``"50"``, ``"26,51"``) or blank; a named column that is ``None`` or absent counts as no
+    modifiers, 1 unit, no rank. Every distinct (code, modifiers, rank, setting) is planned once
+    by the rules of :func:`price`, every distinct plan and locality priced once, and the
+    arithmetic is exact (whole cents, no floating point), so each row equals :func:`price`.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"code": ["99214", "64635", "J3301"], "locality": "10112-00",
@@ -1038,10 +1039,10 @@ def price_frame(
     data = _data(pfs)
     n = len(frame)
     code_ids, code_values = pd.factorize(frame[code], use_na_sentinel=False)
-    pos_ids, pos_values = pd.factorize(frame[pos].astype(str), use_na_sentinel=False)
+    pos_ids, pos_values = pd.factorize(frame[pos], use_na_sentinel=False)
     loc_ids, loc_values = pd.factorize(frame[locality], use_na_sentinel=False)
     if modifiers is not None and modifiers in frame:
-        mod_ids, mod_values = pd.factorize(frame[modifiers].fillna(""), use_na_sentinel=False)
+        mod_ids, mod_values = pd.factorize(frame[modifiers], use_na_sentinel=False)
     else:
         mod_ids, mod_values = np.zeros(n, dtype=np.intp), np.array([""], dtype=object)
     if rank is not None and rank in frame:
@@ -1051,104 +1052,106 @@ def price_frame(
     unit_values = (
         frame[units].to_numpy(dtype=np.int64) if units is not None and units in frame else None
     )
+    messages: dict[str, int] = {}  # each distinct reason a row is not priced, numbered
 
-    facility_of_pos = np.zeros(len(pos_values), dtype=bool)
-    pos_error: list[str | None] = []
+    def reason(exc: Exception) -> int:
+        return messages.setdefault(str(exc), len(messages))
+
+    # places of service: facility or not, or why not
+    facility_of_pos = np.zeros(len(pos_values), dtype=np.int64)
+    pos_bad = np.full(len(pos_values), -1, dtype=np.int64)
     for i, p in enumerate(pos_values):
         try:
-            facility_of_pos[i] = _pos(p) in FACILITY_POS
-            pos_error.append(None)
+            facility_of_pos[i] = _pos(p if isinstance(p, str | int) else str(p)) in FACILITY_POS
         except FeeError as exc:
-            pos_error.append(str(exc))
+            pos_bad[i] = reason(exc)
     facility = facility_of_pos[pos_ids]
 
     # localities: GPCIs in thousandths (exact: CMS gives three decimals)
-    g = np.zeros((len(loc_values) + 1, 3), dtype=np.int64)
-    loc_error: list[str | None] = []
+    nloc = len(loc_values)
+    gw, gpe, gmp = (np.zeros(nloc, dtype=np.int64) for _ in range(3))
+    loc_bad = np.full(nloc, -1, dtype=np.int64)
     for i, value in enumerate(loc_values):
         try:
             where = _locality(data, value)
-            g[i] = [_scaled(x, 3) for x in (where.work, where.pe, where.mp)]  # type: ignore[arg-type]
-            loc_error.append(None)
+            gw[i], gpe[i], gmp[i] = (_scaled(x, 3) for x in (where.work, where.pe, where.mp))  # type: ignore[arg-type]
         except FeeError as exc:
-            loc_error.append(str(exc))
+            loc_bad[i] = reason(exc)
 
     # distinct (code, modifiers, rank, setting): one plan each
-    key = (
-        (code_ids.astype(np.int64) * len(mod_values) + mod_ids) * len(rank_values) + rank_ids
-    ) * 2 + facility
+    nmod, nrank = len(mod_values), len(rank_values)
+    key = ((code_ids.astype(np.int64) * nmod + mod_ids) * nrank + rank_ids) * 2 + facility
     key_ids, key_values = pd.factorize(key)
     m = len(key_values)
-    rvu = np.zeros((m, 3), dtype=np.int64)  # hundredths
-    opps = np.full((m, 2), -1, dtype=np.int64)  # OPPS PE and MP, hundredths; -1 none
-    cf = np.zeros(m, dtype=np.int64)  # ten-thousandths
+    kw, kpe, kmp, kope, komp, kcf = (np.zeros(m, dtype=np.int64) for _ in range(6))
+    kcapped = np.zeros(m, dtype=bool)
     num = np.zeros(m, dtype=np.int64)
     den = np.ones(m, dtype=np.int64)
-    errors: list[str | None] = []
+    key_bad = np.full(m, -1, dtype=np.int64)
     for j, k in enumerate(key_values.tolist()):
         fac, rest = bool(k % 2), k // 2
-        r_id, rest = rest % len(rank_values), rest // len(rank_values)
-        m_id, c_id = rest % len(mod_values), rest // len(mod_values)
+        r_id, rest = rest % nrank, rest // nrank
+        m_id, c_id = rest % nmod, rest // nmod
         try:
             r = rank_values[r_id]
+            mods = mod_values[m_id]
             plan = _plan(
                 data,
                 _code_text(code_values[c_id]),
-                _modifiers(str(mod_values[m_id])),
+                _modifiers(mods if isinstance(mods, str) else ""),
                 None if r is None or r != r else int(r),
                 False,
             )
-        except (FeeError, ProcCodesError) as exc:
-            errors.append(str(exc))
+        except ProcCodesError as exc:
+            key_bad[j] = reason(exc)
             continue
         row = plan.row
         pe = row.facility_pe_rvu if fac else row.non_facility_pe_rvu
-        rvu[j] = [_scaled(_dec(v), 2) for v in (row.work_rvu, pe, row.malpractice_rvu)]
-        cf[j] = _scaled(_dec(row.conversion_factor, 4), 4)
+        kw[j], kpe[j], kmp[j] = (
+            _scaled(_dec(v), 2) for v in (row.work_rvu, pe, row.malpractice_rvu)
+        )
+        kcf[j] = _scaled(_dec(row.conversion_factor, 4), 4)
         opps_pe = row.opps_facility_pe_rvu if fac else row.opps_non_facility_pe_rvu
         if opps_pe or row.opps_malpractice_rvu:
-            opps[j] = [_scaled(_dec(opps_pe), 2), _scaled(_dec(row.opps_malpractice_rvu), 2)]
+            kcapped[j] = True
+            kope[j] = _scaled(_dec(opps_pe), 2)
+            komp[j] = _scaled(_dec(row.opps_malpractice_rvu), 2)
         rate = Decimal(1)
         for a in plan.adjustments:
             rate *= a.rate
         num[j], den[j] = rate.as_integer_ratio()
-        errors.append(None)
 
-    kr = rvu[key_ids]
-    gl = g[loc_ids]
-    kcf = cf[key_ids]
-    # sum in 1e-5, times CF in 1e-4: 1e-9 dollars; half up to cents
-    total = (kr * gl).sum(axis=1) * kcf
-    cents = (total + 5_000_000) // 10_000_000
-    ko = opps[key_ids]
-    capped = ko[:, 0] >= 0
+    # distinct (plan, locality) pairs: the fee schedule amount of each, in whole cents
+    pair_ids, pair_values = pd.factorize(key_ids.astype(np.int64) * nloc + loc_ids)
+    pk, pl = pair_values // nloc, pair_values % nloc
+    # RVU hundredths x GPCI thousandths = 1e-5; x CF ten-thousandths = 1e-9 dollars; half up
+    total = (kw[pk] * gw[pl] + kpe[pk] * gpe[pl] + kmp[pk] * gmp[pl]) * kcf[pk]
+    pair_cents = (total + 5_000_000) // 10_000_000
+    capped = kcapped[pk]
     if capped.any():
-        o_total = (kr[:, 0] * gl[:, 0] + ko[:, 0] * gl[:, 1] + ko[:, 1] * gl[:, 2]) * kcf
+        o_total = (kw[pk] * gw[pl] + kope[pk] * gpe[pl] + komp[pk] * gmp[pl]) * kcf[pk]
         o_cents = (o_total + 5_000_000) // 10_000_000
-        cents = np.where(capped, np.minimum(cents, o_cents), cents)
-    u = unit_values if unit_values is not None else 1
-    kn, kd = num[key_ids], den[key_ids]
-    allowed = (2 * cents * kn * u + kd) // (2 * kd)
+        pair_cents = np.where(capped, np.minimum(pair_cents, o_cents), pair_cents)
+    # the first reason a pair is not priced: its plan's, else its locality's
+    pair_bad = np.where(key_bad[pk] >= 0, key_bad[pk], loc_bad[pl])
 
-    error_of_key = np.array([*errors, None], dtype=object)
-    row_error = error_of_key[key_ids]
-    bad_loc = np.array([e is not None for e in loc_error], dtype=bool)[loc_ids]
-    bad_pos = np.array([e is not None for e in pos_error], dtype=bool)[pos_ids]
-    bad_units = np.zeros(n, dtype=bool) if unit_values is None else unit_values < 1
-    ok = pd.isna(pd.Series(row_error)).to_numpy() & ~bad_loc & ~bad_pos & ~bad_units
-    if not ok.all():
-        row_error = row_error.copy()
-        for i in np.flatnonzero(~ok):
-            if row_error[i] is None:
-                row_error[i] = (
-                    loc_error[loc_ids[i]] or pos_error[pos_ids[i]] or "units must be from 1"
-                )
+    cents = pair_cents[pair_ids]
+    kn, kd = num[key_ids], den[key_ids]
+    u = unit_values if unit_values is not None else 1
+    allowed = (2 * cents * kn * u + kd) // (2 * kd)
+    bad = pair_bad[pair_ids]
+    if (pos_bad >= 0).any():
+        bad = np.where(bad >= 0, bad, pos_bad[pos_ids])
+    if unit_values is not None and (unit_values < 1).any():
+        code_units = reason(FeeError("units must be a whole number from 1"))
+        bad = np.where((bad < 0) & (unit_values < 1), code_units, bad)
+    ok = bad < 0
     return pd.DataFrame(
         {
             "fee_schedule_amount": np.where(ok, cents / 100, np.nan),
             "allowed": np.where(ok, allowed / 100, np.nan),
-            "facility": facility,
-            "fee_error": row_error,
+            "facility": facility.astype(bool),
+            "fee_error": pd.Categorical.from_codes(bad, categories=list(messages)),
         },
         index=frame.index,
     )
