@@ -117,7 +117,7 @@ room, 24 ambulatory surgical center, 26 military treatment facility, 31 skilled 
 (Part A), 34 hospice, 41 and 42 ambulance, 51 inpatient psychiatric facility, 52 psychiatric
 partial hospitalization, 53 community mental health center, 56 psychiatric residential treatment
 center, 61 comprehensive inpatient rehabilitation facility; 02 (telehealth other than the
-patient's home) is paid at the facility rate by the PFS final rules (CY 2017 onward). Every other
+patient's home) is paid at the facility rate by the PFS final rules. Every other
 POS (11 office, 12 home, 10 telehealth in the home, ...) takes the non-facility rate."""
 
 _CENT = Decimal("0.01")
