@@ -11,6 +11,7 @@ to cents (half up).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from datetime import date
@@ -32,6 +33,7 @@ from proccodes.fees import (
     price_claim,
     price_frame,
 )
+from proccodes.records import Bilateral, PcTc, PfsStatus
 from proccodes.sources.localities import (
     load_anesthesia_factors,
     load_gpci,
@@ -358,20 +360,53 @@ def test_a_zip_without_the_member_is_a_data_error(tmp_path):
 _LOCALITIES = sorted(default_fee_data().gpci)
 
 
+@functools.cache
+def _codes_where(test) -> list[str]:  # type: ignore[no-untyped-def]
+    from proccodes import default_catalog
+
+    return sorted(
+        code
+        for code, record in default_catalog().items()
+        if record.pfs is not None
+        and record.pfs.status is not None
+        and record.pfs.status.value in "AT"
+        and test(record)
+    )
+
+
+def _split(record) -> bool:  # type: ignore[no-untyped-def]
+    rows = {r.modifier: r.status for r in record.pfs_by_modifier}
+    return record.pfs.pc_tc == PcTc.SPLIT and rows.get("26") == rows.get("TC") == PfsStatus.ACTIVE
+
+
+def _bilateral(record) -> bool:  # type: ignore[no-untyped-def]
+    return record.pfs.bilateral == Bilateral.ADJUSTMENT_150
+
+
 @given(
-    code=st.sampled_from(["70496", "72148", "72131", "73721", "74177"]),
+    data=st.data(),
     locality=st.sampled_from(_LOCALITIES),
     pos=st.sampled_from(["11", "22"]),
 )
-def test_26_plus_tc_is_the_global_within_a_cent_of_rounding(code, locality, pos):
-    # PC/TC indicator 1 codes whose 26 and TC RVUs add up to the global RVUs (as these do)
+def test_26_plus_tc_is_the_global_for_pc_tc_indicator_1(data, locality, pos):
+    code = data.draw(st.sampled_from(_codes_where(_split)))
     g, p, t = (price(code, locality=locality, pos=pos, modifiers=m) for m in ((), ("26",), ("TC",)))
+    # the RVUs of the two components add up to the global's (all 815 such codes in RVU25D)
     assert (p.work_rvu + t.work_rvu, p.pe_rvu + t.pe_rvu, p.mp_rvu + t.mp_rvu) == (
         g.work_rvu,
         g.pe_rvu,
         g.mp_rvu,
     )
+    # so the amounts do, but for the rounding of each to cents
     assert abs(p.pfs_amount + t.pfs_amount - g.pfs_amount) <= D("0.01")
+
+
+@given(data=st.data(), locality=st.sampled_from(_LOCALITIES), pos=st.sampled_from(["11", "24"]))
+def test_bilateral_indicator_1_pays_150_percent(data, locality, pos):
+    code = data.draw(st.sampled_from(_codes_where(_bilateral)))
+    one = price(code, locality=locality, pos=pos)
+    both = price(code, locality=locality, pos=pos, modifiers=["50"])
+    assert both.allowed == cents(one.allowed * D("1.5"))
 
 
 @given(
