@@ -287,6 +287,31 @@ def test_what_is_not_priced_is_a_clear_error(kwargs, match):
         price(code, **args)
 
 
+def test_a_claim_keeps_each_lines_error_in_its_place():
+    fees = price_claim(
+        [{"code": "J3301"}, {"code": "64493", "modifiers": "5$"}, {"code": "64635"}],
+        locality="10112-00",
+        pos="11",
+    )
+    assert isinstance(fees[0], FeeError)
+    assert isinstance(fees[1], FeeError)
+    assert fees[2].allowed == D("376.73")
+
+
+def test_a_date_before_the_release_is_noted_and_another_year_refused():
+    fee = price("99214", locality="10112-00", pos="11", on=date(2025, 2, 3))
+    assert any("before CMS PFS RVU25D" in n for n in fee.notes)
+    with pytest.raises(FeeError, match="release of 2026"):
+        price("99214", locality="10112-00", pos="11", on=date(2026, 1, 2))
+
+
+def test_price_frame_names_a_missing_column():
+    import pandas as pd
+
+    with pytest.raises(FeeError, match="no column 'locality'"):
+        price_frame(pd.DataFrame({"code": ["99214"], "pos": ["11"]}))
+
+
 def test_facility_places_of_service():
     assert {"21", "22", "19", "23", "24", "31"} <= FACILITY_POS
     assert not is_facility("11")

@@ -424,6 +424,13 @@ def default_fee_data() -> FeeData:
     return found
 
 
+def _as_of(release: str) -> date | None:
+    found = re.search(r"RVU([0-9]{2})([A-D])", release)
+    if found is None:
+        return None
+    return date(2000 + int(found.group(1)), {"A": 1, "B": 4, "C": 7, "D": 10}[found.group(2)], 1)
+
+
 def _year_of(release: str) -> int | None:
     found = re.search(r"RVU([0-9]{2})[A-D]", release)
     return 2000 + int(found.group(1)) if found else None
@@ -850,6 +857,12 @@ def price(
                 f"date of service {on.isoformat()} is outside {data.pfs_release} "
                 f"(year {data.pfs_year}): price it with the release of {on.year}"
             )
+        as_of = _as_of(data.pfs_release)
+        if as_of is not None and on < as_of:
+            notes.append(
+                f"the date of service {on.isoformat()} is before {data.pfs_release} took "
+                "effect: an earlier release of the year may state other RVUs"
+            )
     anesthesia = base_units is not None or time_units is not None
     plan = _plan(data, norm, mods, rank, anesthesia)
     notes.extend(plan.notes)
@@ -940,33 +953,44 @@ def price_claim(
     pos: str | int,
     on: date | None = None,
     pfs: FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
-) -> tuple[Fee, ...]:
+) -> tuple[Fee | FeeError, ...]:
     """Price one day's lines of one provider, ranking the procedures whose multiple-procedure
-    indicator is 1, 2 or 3 by their amount after the bilateral adjustment (release PDF): the
-    highest at 100 %, the others reduced. Each line is a mapping with ``code`` and optionally
-    ``modifiers`` and ``units``.
+    indicator is 1, 2 or 3 by their allowed amount after the bilateral (and other modifier)
+    adjustments, the bilateral one first as the release PDF says: the highest at 100 %, the
+    others reduced. Each line is a mapping with ``code`` and optionally ``modifiers`` and
+    ``units``; a line the PFS does not price is its :class:`FeeError`, in its place.
 
-    >>> [f.allowed for f in price_claim([{"code": "64635"}, {"code": "64493"}],
-    ...                                 locality="10112-00", pos="11")]
-    [Decimal('376.73'), Decimal('77.23')]
+    >>> fees = price_claim([{"code": "64635"}, {"code": "64493"}, {"code": "J3301"}],
+    ...                    locality="10112-00", pos="11")
+    >>> fees[0].allowed, fees[1].allowed, type(fees[2]).__name__
+    (Decimal('376.73'), Decimal('77.23'), 'FeeError')
     """
     data = _data(pfs)
-    first = [
-        price(
-            line["code"],
-            locality=locality,
-            pos=pos,
-            modifiers=[m for m in _modifiers(line.get("modifiers", ())) if m != "51"],
-            units=line.get("units", 1),
-            on=on,
-            pfs=data,
-        )
-        for line in lines
-    ]
+
+    def one(line: Mapping[str, Any], rank: int | None, drop_51: bool) -> Fee | FeeError:
+        if not isinstance(line, Mapping) or "code" not in line:
+            return FeeError(f"a claim line is a mapping with a code, not {line!r:.60}")
+        try:
+            mods = _modifiers(line.get("modifiers", ()))
+            return price(
+                line["code"],
+                locality=locality,
+                pos=pos,
+                modifiers=[m for m in mods if m != "51"] if drop_51 else mods,
+                units=line.get("units", 1),
+                rank=rank,
+                on=on,
+                pfs=data,
+            )
+        except FeeError as exc:
+            return exc
+
+    first = [one(line, None, True) for line in lines]
     ranked = [
         i
         for i, fee in enumerate(first)
-        if _mult(data, fee)
+        if isinstance(fee, Fee)
+        and _mult(data, fee)
         in (
             MultipleProcedure.STANDARD,
             MultipleProcedure.ENDOSCOPIC,
@@ -975,20 +999,10 @@ def price_claim(
     ]
     if len(ranked) < 2:
         return tuple(first)
-    order = sorted(ranked, key=lambda i: -first[i].allowed)
+    order = sorted(ranked, key=lambda i: -first[i].allowed)  # type: ignore[union-attr]
     out = list(first)
     for place, i in enumerate(order, 1):
-        line = lines[i]
-        out[i] = price(
-            line["code"],
-            locality=locality,
-            pos=pos,
-            modifiers=line.get("modifiers", ()),
-            units=line.get("units", 1),
-            rank=place,
-            on=on,
-            pfs=data,
-        )
+        out[i] = one(lines[i], place, False)
     return tuple(out)
 
 
@@ -1037,6 +1051,11 @@ def price_frame(
     except ImportError:
         raise ImportError("price_frame needs pandas: pip install 'proccodes[frames]'") from None
     data = _data(pfs)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+    for name in (code, locality, pos):
+        if name not in frame:
+            raise FeeError(f"the frame has no column {name!r} (columns: {list(frame.columns)})")
     n = len(frame)
     code_ids, code_values = pd.factorize(frame[code], use_na_sentinel=False)
     pos_ids, pos_values = pd.factorize(frame[pos], use_na_sentinel=False)

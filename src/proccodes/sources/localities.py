@@ -263,7 +263,7 @@ class _Reader:
             self.findings.error(
                 1,
                 f"no line of the first 40 is the column header of {what} "
-                f"(columns {', '.join(columns)})",
+                f"(columns {', '.join(columns)}); CMS's TXT copies have none: read the CSV",
             )
             self.findings.raise_if_errors()
 
