@@ -305,6 +305,22 @@ def test_a_date_before_the_release_is_noted_and_another_year_refused():
         price("99214", locality="10112-00", pos="11", on=date(2026, 1, 2))
 
 
+def test_price_frame_reads_a_csv_as_pandas_types_it(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "code,locality,pos,modifiers,units,rank\n"
+        "64635,10112-00,11,,1,1\n"
+        "64493,10112-00,11,,1,2\n"
+        "64636,10112-00,11,,2,\n"
+        "99214,10112-0,office,,1,\n"
+    )
+    out = price_frame(pd.read_csv(path), rank="rank")  # pos as int, blank modifiers as NaN
+    assert out["allowed"].tolist()[:3] == [376.73, 77.23, 401.08]
+    assert "two-digit POS" in out["fee_error"].iloc[3]
+
+
 def test_price_frame_names_a_missing_column():
     import pandas as pd
 

@@ -58,6 +58,7 @@ Decimal('115.49')
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import threading
@@ -148,7 +149,8 @@ def is_facility(pos: str | int) -> bool:
 
 
 def _pos(pos: object) -> str:
-    text = str(pos).strip() if isinstance(pos, str | int) and not isinstance(pos, bool) else ""
+    ok = isinstance(pos, str | numbers.Integral) and not isinstance(pos, bool)
+    text = str(pos).strip() if ok else ""
     if _POS(text) is None:
         raise FeeError(f"place of service {pos!r} is not a two-digit POS code (11 is an office)")
     return text.zfill(2)
@@ -1177,6 +1179,12 @@ def price_frame(
 
 
 def _code_text(value: object) -> str:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        # read_csv reads 64635 as a number: five digits are one code; fewer lost their zeros
+        number = float(value)
+        if number.is_integer() and 10000 <= number <= 99999:
+            return str(int(number))
+        raise FeeError(f"code {value!r} is a number: read the code column as text (dtype=str)")
     if not isinstance(value, str):
         raise FeeError(f"code {value!r} is not text")
     from .codes import normalize_code
