@@ -328,6 +328,18 @@ def test_price_frame_names_a_missing_column():
         price_frame(pd.DataFrame({"code": ["99214"], "pos": ["11"]}))
 
 
+@needs_shared
+def test_fee_data_fees_and_errors_pickle(jan25):
+    import pickle
+
+    data = pickle.loads(pickle.dumps(jan25))
+    assert data.gpci["10112-00"] == jan25.gpci["10112-00"]
+    fee = price("99214", locality="10112-00", pos="11", pfs=data)
+    assert pickle.loads(pickle.dumps(fee)) == fee
+    err = pickle.loads(pickle.dumps(FeeError("x")))
+    assert str(err) == "x"
+
+
 def test_facility_places_of_service():
     assert {"21", "22", "19", "23", "24", "31"} <= FACILITY_POS
     assert not is_facility("11")

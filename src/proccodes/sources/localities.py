@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -201,11 +201,21 @@ class LocalityTable(Mapping[K, R], Generic[K, R]):
     def __getitem__(self, key: K) -> R:
         return self.records[key]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the records are a read-only view, which pickle cannot copy: rebuild from a dict
+        fields = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        fields["records"] = dict(self.records)
+        return (_rebuild_table, (fields,))
+
     def __iter__(self) -> Iterator[K]:
         return iter(self.records)
 
     def __len__(self) -> int:
         return len(self.records)
+
+
+def _rebuild_table(fields: dict[str, Any]) -> LocalityTable[Any, Any]:
+    return LocalityTable(**fields)
 
 
 # -- reading -----------------------------------------------------------------------------------
