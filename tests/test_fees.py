@@ -400,6 +400,40 @@ def _write(tmp_path):
     return path
 
 
+@pytest.mark.parametrize(
+    "load", [load_gpci, load_locality_counties, load_anesthesia_factors, load_opps_caps]
+)
+def test_loaders_refuse_what_is_not_a_file(load, tmp_path):
+    for path in (tmp_path, "/dev/zero"):
+        with pytest.raises(DataError):
+            load(path)
+
+
+_HEADER = (
+    "Medicare Administrative Contractor,State,Locality Number,Locality Name,"
+    "2025 PW GPCI,2025 PE GPCI,2025 MP GPCI\n"
+)
+
+
+@given(st.lists(st.text(alphabet='0123456789,.-AL "\r', max_size=40), max_size=8))
+def test_any_gpci_text_loads_or_is_a_data_error(rows):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "GPCI2025.csv"
+        path.write_text(_HEADER + "\n".join(rows), newline="")
+        try:
+            table = load_gpci(path)
+        except DataError as exc:
+            table, error = None, exc
+        if table is None:
+            assert error.source == str(path)
+            return
+        for key, row in table.items():
+            assert key == f"{row.mac}-{row.locality}"
+
+
 def test_a_zip_without_the_member_is_a_data_error(tmp_path):
     path = tmp_path / "RVU25X.zip"
     with zipfile.ZipFile(path, "w") as z:
