@@ -240,7 +240,11 @@ class Fee:
         return "facility" if self.facility else "non-facility"
 
     def arithmetic(self) -> str:
-        """The calculation, one factor a line (see the module's example)."""
+        """The calculation, one factor a line (the module's docstring shows a whole one).
+
+        >>> price("99214", locality="10112-00", pos="22").arithmetic().splitlines()[-1]
+        '  allowed 88.23'
+        """
         mods = "-" + "-".join(self.modifiers) if self.modifiers else ""
         out = [
             f"{self.code}{mods} in {self.locality} {self.locality_name}, POS {self.pos} "

@@ -66,6 +66,7 @@ __all__ = [
     "load_locality_counties",
     "load_opps_caps",
     "locality_id",
+    "parse_locality",
 ]
 
 _MAC = re.compile(r"[0-9]{4,5}").fullmatch
