@@ -356,6 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     claims_out.add_argument("--json", action="store_true", help="print the findings as JSON")
     claims_out.add_argument("--csv", action="store_true", help="print the findings as CSV")
     claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
+    _fee_parser(command("fee", _fee, "what Medicare pays for a code in a locality (PFS)"))
     return parser
 
 
@@ -1073,3 +1074,65 @@ def _claims(args: argparse.Namespace, out: TextIO) -> int:
         claims = len({line.claim for line in lines})
         report.write_summary(found, numbers, out, source=args.file, claims=claims)
     return 1 if any(f.severity is Severity.ERROR for f in found) else 0
+
+
+# -- fee ----------------------------------------------------------------------------------------
+
+
+def _fee_parser(fee: argparse.ArgumentParser) -> None:
+    fee.add_argument("code", metavar="CODE")
+    fee.add_argument(
+        "--locality",
+        required=True,
+        metavar="MAC-LL",
+        help="the Medicare locality: contractor and locality number, e.g. 01112-05",
+    )
+    fee.add_argument(
+        "--pos", default="11", metavar="POS", help="place of service (default 11, an office)"
+    )
+    fee.add_argument(
+        "--modifier",
+        action="append",
+        default=[],
+        metavar="MOD",
+        help="a modifier (26, TC, 50, 51, 53, 62, 66, 80, 81, 82, AS); repeat for more",
+    )
+    fee.add_argument("--units", type=_positive_int, default=1, metavar="N")
+    fee.add_argument(
+        "--rank",
+        type=_positive_int,
+        metavar="N",
+        help="the line's place in the day's multiple-procedure ranking (1 = highest)",
+    )
+    fee.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="the date of service")
+    fee.add_argument("--base-units", metavar="N", help="anesthesia: the code's base units")
+    fee.add_argument("--time-units", metavar="N", help="anesthesia: minutes / 15")
+    fee.add_argument(
+        "--pfs",
+        metavar="PATH",
+        help="a PFS release zip (RVU25A.zip) or PPRRVU file; default: the shipped release "
+        "with the shipped GPCIs of its year",
+    )
+    fee.add_argument("--json", action="store_true", help="print the fee and its factors as JSON")
+
+
+def _fee(args: argparse.Namespace, out: TextIO) -> int:
+    from .fees import price
+
+    fee = price(
+        args.code,
+        locality=args.locality,
+        pos=args.pos,
+        modifiers=args.modifier,
+        units=args.units,
+        rank=args.rank,
+        on=args.on,
+        base_units=args.base_units,
+        time_units=args.time_units,
+        pfs=args.pfs,
+    )
+    if args.json:
+        _dump(fee.to_dict(), out)
+    else:
+        out.write("".join(_printable(line) + "\n" for line in fee.arithmetic().splitlines()))
+    return 0

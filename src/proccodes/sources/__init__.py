@@ -12,4 +12,5 @@ the file, the line and the field. Each module's docstring is the field table of 
 | :mod:`proccodes.sources.pfs` | CMS PFS relative value file (PPRRVU): CSV, TXT or zip |
 | :mod:`proccodes.sources.rbcs` | CMS Restructured BETOS Classification System (RBCS), CSV |
 | :mod:`proccodes.sources.ncci` | CMS NCCI PTP edits (tab-separated parts, zipped) and MUE tables |
+| :mod:`proccodes.sources.localities` | CMS PFS GPCI, locality, anesthesia CF, OPPS cap CSVs |
 """
