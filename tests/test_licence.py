@@ -80,11 +80,12 @@ def _pfs_files() -> Iterator[tuple[str, str]]:
             yield path.name, path.read_bytes().decode("cp1252")
 
 
-def _descriptors(name: str, text: str) -> Iterator[str]:
+def _descriptors(name: str, text: str) -> Iterator[tuple[str, str]]:
+    """(code, descriptor) of every CPT-shaped row of one PPRRVU file."""
     if name.upper().endswith(".TXT"):
         for line in text.splitlines():  # HCPCS 1-5, DESCRIPTION 8-57 (the release PDF)
             if not line.startswith("HDR") and _CPT_SHAPE(line[:5]):
-                yield line[7:57]
+                yield line[:5], line[7:57]
         return
     code = description = None
     for row in csv.reader(io.StringIO(text)):
@@ -94,17 +95,27 @@ def _descriptors(name: str, text: str) -> Iterator[str]:
                 code, description = cells.index("HCPCS"), cells.index("DESCRIPTION")
             continue
         if len(row) > description and _CPT_SHAPE(row[code].strip()):
-            yield row[description]
+            yield row[code].strip(), row[description]
+
+
+@cache
+def ama_descriptors_by_code() -> dict[str, frozenset[str]]:
+    """Each CPT-shaped code's AMA short descriptors, as the PFS files in ../shared state them."""
+    found: dict[str, set[str]] = {}
+    files = 0
+    for name, text in _pfs_files():
+        files += 1
+        for code, descriptor in _descriptors(name, text):
+            if descriptor.strip():
+                found.setdefault(code, set()).add(descriptor.strip())
+    assert files >= 6, "expected the PPRRVU CSV and TXT of RVU22A, RVU25A and RVU25D"
+    return {code: frozenset(texts) for code, texts in found.items()}
 
 
 @cache
 def ama_descriptors() -> frozenset[str]:
-    found: set[str] = set()
-    files = 0
-    for name, text in _pfs_files():
-        files += 1
-        found.update(n for d in _descriptors(name, text) if (n := normalized(d)))
-    assert files >= 6, "expected the PPRRVU CSV and TXT of RVU22A, RVU25A and RVU25D"
+    found = {normalized(d) for texts in ama_descriptors_by_code().values() for d in texts}
+    found.discard("")
     assert len(found) > 9000
     return frozenset(found)
 
