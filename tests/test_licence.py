@@ -99,17 +99,19 @@ def _descriptors(name: str, text: str) -> Iterator[tuple[str, str]]:
 
 
 @cache
-def ama_descriptors_by_code() -> dict[str, frozenset[str]]:
-    """Each CPT-shaped code's AMA short descriptors, as the PFS files in ../shared state them."""
-    found: dict[str, set[str]] = {}
+def ama_descriptors_by_code() -> dict[str, tuple[str, ...]]:
+    """Each CPT-shaped code's AMA short descriptors in the PFS files of ../shared, newest last."""
+    found: dict[str, dict[str, None]] = {}
     files = 0
-    for name, text in _pfs_files():
+    for name, text in _pfs_files():  # oldest release first
         files += 1
         for code, descriptor in _descriptors(name, text):
             if descriptor.strip():
-                found.setdefault(code, set()).add(descriptor.strip())
+                texts = found.setdefault(code, {})
+                texts.pop(descriptor.strip(), None)
+                texts[descriptor.strip()] = None
     assert files >= 6, "expected the PPRRVU CSV and TXT of RVU22A, RVU25A and RVU25D"
-    return {code: frozenset(texts) for code, texts in found.items()}
+    return {code: tuple(texts) for code, texts in found.items()}
 
 
 @cache
