@@ -27,7 +27,9 @@ MY_FILES_CODES = [
     "22526", "22527", "22899", "62287", "62292", "0627T", "0628T", "0629T", "0630T",
     "22510", "22511", "22512", "22513", "22514", "22515",
     "0200T", "0201T", "62380", "G0276", "0275T", "62350", "62362",
+    "62367", "62368", "62369", "62370", "95990", "95991",
 ]  # fmt: skip
+PUMP_CARE = ["62367", "62368", "62369", "62370", "95990", "95991"]
 
 
 def record(code: str) -> Procedure:
@@ -199,3 +201,51 @@ def test_effective_date_is_cms_earliest_known_date(code: str) -> None:
     if added is None:
         pytest.skip(f"{code} is not in the RBCS file")
     assert record(code).effective == added
+
+
+# -- new records: intrathecal pump checks, dose changes and refills -------------------------
+
+
+@needs_pfs
+@pytest.mark.parametrize("code", PUMP_CARE)
+def test_pump_care_records_match_the_pfs(code: str) -> None:
+    row = pfs_row(code)
+    assert row == {"status": "A", "global": "XXX", "bilateral": "0"}
+    r = record(code)
+    assert r.curated
+    billing = r.billing
+    assert billing is not None
+    assert billing.bilateral == Bilateral.NO_ADJUSTMENT
+    assert not billing.add_on
+    assert not billing.primary_codes
+
+
+@pytest.mark.parametrize("code", PUMP_CARE)
+def test_pump_care_codes_are_not_paired_with_the_other_family(code: str) -> None:
+    billing = record(code).billing
+    assert billing is not None
+    pair = [n for n in billing.notes if "fcso-l31254-coding" in n.sources]
+    assert pair, code
+    assert "62367-62370" in pair[0].text
+    assert "95990 or 95991" in pair[0].text
+    others = {"62367", "62368", "62369", "62370"} if code.startswith("9") else {"95990", "95991"}
+    assert not others & {c.code for c in billing.companion_codes}
+
+
+def test_95990_is_an_incident_to_service_without_a_facility_price() -> None:
+    pfs = record("95990").pfs
+    assert pfs is not None
+    assert pfs.pc_tc is not None
+    assert pfs.pc_tc.value == "5"
+    assert pfs.facility_na
+    billing = record("95990").billing
+    assert billing is not None
+    assert any("indicator is 5" in n.text and "NA" in n.text for n in billing.notes)
+
+
+def test_62362_no_longer_says_the_refill_codes_are_missing() -> None:
+    billing = record("62362").billing
+    assert billing is not None
+    assert "not in this catalog" not in billing.unit_note
+    for codes in ("62367-62370", "95990", "95991"):
+        assert codes in billing.unit_note
