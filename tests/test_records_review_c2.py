@@ -169,19 +169,25 @@ def test_intrathecal_pump_cites_ncd_280_14(code: str) -> None:
     assert all(req.sources == ("ncd-280-14",) for req in billing.requirements)
 
 
-# -- 22510-22515: L34228 no longer attributed to a contractor that was not confirmed --------
+# -- 22510-22515: L34228's contractor confirmed by a CMS page ---------------------------
 
 
 @pytest.mark.parametrize("code", ["22510", "22511", "22512", "22513", "22514", "22515"])
-def test_vertebral_augmentation_lcd_is_not_attributed_to_noridian(code: str) -> None:
+def test_vertebral_augmentation_lcd_contractor_is_confirmed_by_cms(code: str) -> None:
     r = record(code)
     assert r.source("noridian-l34228") is None
     lcd = r.source("lcd-l34228")
     assert lcd is not None
-    assert "Noridian" not in lcd.citation
+    assert lcd.citation.startswith("Noridian")
+    rac = r.source("cms-rac-0139")
+    assert rac is not None
+    assert rac.url is not None
+    assert rac.url.startswith("https://www.cms.gov/")
     billing = r.billing
     assert billing is not None
-    assert not any("Noridian's LCD L34228" in n.text for n in billing.notes)
+    (note,) = [n for n in billing.notes if "L34228" in n.text]
+    assert "Noridian" in note.text
+    assert set(note.sources) == {"lcd-l34228", "cms-rac-0139"}
 
 
 # -- every record of these files has an effective date -------------------------------------
