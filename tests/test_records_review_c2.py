@@ -195,9 +195,15 @@ def test_vertebral_augmentation_lcd_contractor_is_confirmed_by_cms(code: str) ->
 
 @pytest.mark.parametrize("code", MY_FILES_CODES)
 def test_record_has_an_effective_date(code: str) -> None:
-    if code in {"22526", "22527"}:
-        pytest.skip("not in the RBCS file; the date could not be established from CMS data")
     assert record(code).effective is not None
+
+
+@pytest.mark.parametrize("code", ["22526", "22527"])
+def test_idet_codes_took_effect_in_2007(code: str) -> None:
+    r = record(code)
+    assert r.effective == date(2007, 1, 1)
+    assert not r.is_active_on(date(2006, 12, 31))
+    assert r.source("premera-7-01-72") is not None
 
 
 @needs_rbcs
