@@ -145,3 +145,16 @@ def test_mirrored_studies_cite_pubmed(code: str, sid: str, pmid: str) -> None:
     source = record(code).source(sid)
     assert source is not None
     assert source.pmid == pmid
+
+
+@pytest.mark.parametrize("code", ["64490", "64491", "64493", "64494"])
+def test_facet_injections_need_opd_prior_authorization_from_july_2023(code: str) -> None:
+    billing = record(code).billing
+    assert billing is not None
+    pa = [q for q in billing.requirements if q.kind == RequirementKind.PRIOR_AUTHORIZATION]
+    assert len(pa) == 1
+    assert pa[0].effective == date(2023, 7, 1)
+    assert pa[0].setting == "hospital outpatient department"
+    assert "cms-opd-pa" in pa[0].sources
+    assert not pa[0].in_force_on(date(2023, 6, 30))
+    assert pa[0].in_force_on(date(2023, 7, 1))
