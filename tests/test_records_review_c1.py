@@ -27,6 +27,7 @@ MY_CODES = [
     *("64490 64491 64492 64493 64494 64495".split()),
     *("64405 64510 64520 20552 20553".split()),
     *("27096 G0260 64451 64625 27278 27279 27280".split()),
+    *("20610 20611".split()),
 ]
 
 
@@ -158,3 +159,15 @@ def test_facet_injections_need_opd_prior_authorization_from_july_2023(code: str)
     assert "cms-opd-pa" in pa[0].sources
     assert not pa[0].in_force_on(date(2023, 6, 30))
     assert pa[0].in_force_on(date(2023, 7, 1))
+
+
+@pytest.mark.parametrize("code", ["20610", "20611"])
+def test_large_joint_injection_is_one_unit_per_joint_and_side(code: str) -> None:
+    billing = record(code).billing
+    assert billing is not None
+    assert billing.unit_of_service == UnitOfService.PER_JOINT
+    assert billing.bilateral == Bilateral.ADJUSTMENT_150
+    assert not billing.add_on
+    assert any("cms-ncci-manual-ch4" in n.sources for n in billing.notes)
+    other = "20611" if code == "20610" else "20610"
+    assert other in {c.code for c in billing.companion_codes}
