@@ -27,7 +27,7 @@ MY_CODES = [
     *("64490 64491 64492 64493 64494 64495".split()),
     *("64405 64510 64520 20552 20553".split()),
     *("27096 G0260 64451 64625 27278 27279 27280".split()),
-    *("20610 20611".split()),
+    *("20610 20611 64454 64624".split()),
 ]
 
 
@@ -171,3 +171,13 @@ def test_large_joint_injection_is_one_unit_per_joint_and_side(code: str) -> None
     assert any("cms-ncci-manual-ch4" in n.sources for n in billing.notes)
     other = "20611" if code == "20610" else "20610"
     assert other in {c.code for c in billing.companion_codes}
+
+
+@pytest.mark.parametrize(("code", "days"), [("64454", "000"), ("64624", "010")])
+def test_genicular_codes_are_one_unit_per_knee(code: str, days: str) -> None:
+    r = record(code)
+    assert r.billing is not None
+    assert r.billing.unit_of_service == UnitOfService.PER_JOINT
+    assert r.billing.bilateral == Bilateral.ADJUSTMENT_150
+    assert any(f"{int(days)}-day global period" in t for t in texts(r.billing.notes))
+    assert r.source("malaithong2023") is not None  # the sham-controlled trial without benefit
