@@ -27,7 +27,7 @@ MY_CODES = [
     *("64490 64491 64492 64493 64494 64495".split()),
     *("64405 64510 64520 20552 20553".split()),
     *("27096 G0260 64451 64625 27278 27279 27280".split()),
-    *("20610 20611 64454 64624".split()),
+    *("20610 20611 64454 64624 77003".split()),
 ]
 
 
@@ -181,3 +181,18 @@ def test_genicular_codes_are_one_unit_per_knee(code: str, days: str) -> None:
     assert r.billing.bilateral == Bilateral.ADJUSTMENT_150
     assert any(f"{int(days)}-day global period" in t for t in texts(r.billing.notes))
     assert r.source("malaithong2023") is not None  # the sham-controlled trial without benefit
+
+
+def test_77003_is_an_add_on_to_the_blood_patch_with_a_professional_component() -> None:
+    billing = record("77003").billing
+    assert billing is not None
+    assert billing.add_on
+    assert billing.primary_codes == ("62273",)
+    patch = record("62273").billing
+    assert patch is not None
+    assert "77003" in patch.add_on_codes
+    pfs = record("77003").pfs
+    assert pfs is not None
+    assert pfs.pc_tc is not None
+    assert pfs.pc_tc.value == "1"
+    assert "modifier 26" in billing.unit_note
