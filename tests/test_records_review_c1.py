@@ -27,7 +27,7 @@ MY_CODES = [
     *("64490 64491 64492 64493 64494 64495".split()),
     *("64405 64510 64520 20552 20553".split()),
     *("27096 G0260 64451 64625 27278 27279 27280".split()),
-    *("20610 20611 64454 64624 77003".split()),
+    *("20610 20611 64450 64454 64624 77003".split()),
 ]
 
 
@@ -196,3 +196,13 @@ def test_77003_is_an_add_on_to_the_blood_patch_with_a_professional_component() -
     assert pfs.pc_tc is not None
     assert pfs.pc_tc.value == "1"
     assert "modifier 26" in billing.unit_note
+
+
+def test_64450_is_one_unit_per_nerve_and_points_to_the_named_nerve_codes() -> None:
+    billing = record("64450").billing
+    assert billing is not None
+    assert billing.bilateral == Bilateral.ADJUSTMENT_150
+    assert "One unit per named nerve per encounter" in billing.unit_note
+    for named in ("64454", "64451", "64405"):
+        assert named in billing.unit_note
+    assert any("cms-ncci-manual-ch8" in n.sources for n in billing.notes)
