@@ -27,7 +27,7 @@ MY_CODES = [
     *("64490 64491 64492 64493 64494 64495".split()),
     *("64405 64510 64520 20552 20553".split()),
     *("27096 G0260 64451 64625 27278 27279 27280".split()),
-    *("20610 20611 64450 64454 64624 77003".split()),
+    *("20610 20611 64450 64454 64624 77003 64615".split()),
 ]
 
 
@@ -206,3 +206,12 @@ def test_64450_is_one_unit_per_nerve_and_points_to_the_named_nerve_codes() -> No
     for named in ("64454", "64451", "64405"):
         assert named in billing.unit_note
     assert any("cms-ncci-manual-ch8" in n.sources for n in billing.notes)
+
+
+def test_64615_covers_both_sides_once_without_modifier_50() -> None:
+    billing = record("64615").billing
+    assert billing is not None
+    assert billing.bilateral == Bilateral.ALREADY_BILATERAL
+    assert billing.unit_of_service == UnitOfService.PER_SESSION
+    assert "without modifier 50" in billing.unit_note
+    assert "J0585" in {c.code for c in billing.companion_codes}
