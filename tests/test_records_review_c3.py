@@ -160,3 +160,12 @@ def test_known_effective_dates() -> None:
     assert record("22551").effective == date(2011, 1, 1)
     assert record("22853").effective == date(2017, 1, 1)
     assert record("22867").effective == date(2017, 1, 1)
+
+
+def test_mild_alternative_points_to_0275t_not_the_sham_code() -> None:
+    # NCD 150.13: mild in CMS-approved studies is billed with 0275T; G0276 is the blinded arm only.
+    clinical = record("22869").clinical
+    assert clinical is not None
+    codes = {c for alt in clinical.alternatives for c in alt.codes}
+    assert "0275T" in codes
+    assert "G0276" not in codes
