@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 
@@ -137,12 +138,16 @@ def test_cervical_fusion_needs_opd_prior_authorization_from_july_2021(code: str)
 
 # Stale notes: every code the records name is in the catalog, so no note says otherwise.
 
+STALE = re.compile(
+    r"not (in|carried in) (this|the) catalog|catalog does not carry|none of these is in"
+)
+
 
 @pytest.mark.parametrize("code", CODES)
 def test_no_stale_not_in_this_catalog_note(code: str) -> None:
     b = billing(code)
     texts = [b.unit_note] + [n.text for n in b.notes] + [c.note for c in b.companion_codes]
-    stale = [t for t in texts if "not in this catalog" in t or "not in the catalog" in t]
+    stale = [t for t in texts if STALE.search(t)]
     assert not stale, (code, stale)
 
 
@@ -169,3 +174,25 @@ def test_mild_alternative_points_to_0275t_not_the_sham_code() -> None:
     codes = {c for alt in clinical.alternatives for c in alt.codes}
     assert "0275T" in codes
     assert "G0276" not in codes
+
+
+# New records of issue 20: laminectomy in the neck and decompression during interbody fusion.
+
+
+def test_63045_is_the_cervical_first_segment_with_63048_as_its_add_on() -> None:
+    b = billing("63045")
+    assert not b.add_on
+    assert b.add_on_codes == ("63048",)
+    assert set(billing("63048").primary_codes) == {"63045", "63047"}
+
+
+@pytest.mark.parametrize(
+    ("code", "primaries"), [("63052", {"22630", "22633"}), ("63053", {"63052"})]
+)
+def test_decompression_during_interbody_fusion_add_ons(code: str, primaries: set[str]) -> None:
+    b = billing(code)
+    assert b.add_on
+    assert set(b.primary_codes) == primaries
+    for primary in primaries:
+        assert code in billing(primary).add_on_codes, primary
+    assert record(code).effective == date(2022, 1, 1)
