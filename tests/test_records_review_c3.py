@@ -196,3 +196,12 @@ def test_decompression_during_interbody_fusion_add_ons(code: str, primaries: set
     for primary in primaries:
         assert code in billing(primary).add_on_codes, primary
     assert record(code).effective == date(2022, 1, 1)
+
+
+def test_anterior_cervical_discectomy_without_fusion_and_its_add_on() -> None:
+    assert billing("63075").add_on_codes == ("63076",)
+    assert billing("63076").add_on
+    assert billing("63076").primary_codes == ("63075",)
+    # 22551 includes the discectomy: 63075 is not its companion or add-on.
+    assert "63075" not in billing("22551").add_on_codes
+    assert "63075" not in {c.code for c in billing("22551").companion_codes}
