@@ -205,3 +205,10 @@ def test_anterior_cervical_discectomy_without_fusion_and_its_add_on() -> None:
     # 22551 includes the discectomy: 63075 is not its companion or add-on.
     assert "63075" not in billing("22551").add_on_codes
     assert "63075" not in {c.code for c in billing("22551").companion_codes}
+
+
+def test_lateral_extracavitary_fusion_and_its_add_on() -> None:
+    assert billing("22533").add_on_codes == ("22534",)
+    assert billing("22534").add_on
+    assert billing("22534").primary_codes == ("22533",)
+    assert record("22533").effective == date(2004, 1, 1)
