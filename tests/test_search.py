@@ -37,13 +37,14 @@ def _rank(words, i):
         if best:
             matched += 1
             score += best
-    return (-matched, i in INDEX._add_ons, -score, i)
+    ended = i in INDEX._ended  # an ended code counts one word fewer, and after current ones
+    return (ended - matched, ended, i in INDEX._add_ons, -score, i)
 
 
 def _everything_scored(words, need, exclude=()):
     """The plain way: score every record, sort, cut."""
     keys = (_rank(words, i) for i in range(len(INDEX)) if i not in exclude)
-    return [key[-1] for key in sorted(k for k in keys if k[0] < 0)][:need]
+    return [key[-1] for key in sorted(k for k in keys if k[0] - k[1] < 0)][:need]
 
 
 def _typo(word, at):

@@ -349,7 +349,9 @@ def parse_synonyms(text: str, source: str = SYNONYMS_FILE) -> tuple[Synonym, ...
             continue
         fields = line.split("\t")
         if len(fields) != 3:
-            problems.append(f"line {n}: expected 3 fields (kind, phrases, target), got {len(fields)}")
+            problems.append(
+                f"line {n}: expected 3 fields (kind, phrases, target), got {len(fields)}"
+            )
             continue
         kind, phrases_text, target = (f.strip() for f in fields)
         phrases = tuple(p.strip().lower() for p in phrases_text.split("|"))
@@ -545,7 +547,8 @@ class SearchIndex:
     ) -> None:
         """Give each record the shipped synonyms that name it (:func:`synonyms`), as names:
         a phrase of kind ``codes`` names its codes; one of kind ``words`` or ``brand`` names
-        every record whose title holds all the target's words."""
+        every record whose title holds all the target's words (only those whose title holds
+        the phrase itself, if any do: CMS names some brands, "(inflectra)")."""
         for synonym in synonyms():
             if synonym.kind == "codes":
                 ids = [self._codes[c] for c in synonym.codes if c in self._codes]
@@ -563,11 +566,15 @@ class SearchIndex:
                 ]
             for phrase in synonym.phrases:
                 tokens = set(tokenize(phrase))
-                if synonym.kind != "codes":  # "dhe 45": the number is no dose of every form
-                    tokens = {t for t in tokens if not t.isdigit()} or tokens
+                named = ids
+                if synonym.kind != "codes":
+                    tokens = {t for t in tokens if not t.isdigit()} or tokens  # "dhe 45"
+                    # a brand that CMS's own texts name ("(inflectra)") names those codes only
+                    own = [i for i in ids if tokens.issubset(tokenize(self._records[i].title))]
+                    named = own or ids
                 weight = _NAME_WEIGHT / (1.0 + 0.1 * len(tokens))
                 key = _name_key(phrase)
-                for i in ids:
+                for i in named:
                     names.setdefault(key, set()).add(i)
                     for token in tokens:
                         found_in = postings.setdefault(token, {})
@@ -663,7 +670,9 @@ class SearchIndex:
         misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
         spelt = self._respelt(key, expanded) if misspelt else None
         if spelt is not None:  # a misspelt name reaches the tier its spelling would
-            tiers.update((i, 2) for i in self._current(self._names_starting(spelt)) if i not in tiers)
+            tiers.update(
+                (i, 2) for i in self._current(self._names_starting(spelt)) if i not in tiers
+            )
             tiers.update((i, 3) for i in self._current(self._names.get(spelt, ())) if tiers[i] < 3)
         if typed is not None:  # a code with modifiers or units: the code and its successors
             words = []
@@ -819,9 +828,7 @@ class SearchIndex:
                 candidates.update(islice(filterfalse(taken, self._best_first(expansions)), need))
         return candidates
 
-    def _order(
-        self, token: str, factor: float
-    ) -> Callable[[int], tuple[bool, bool, float, int]]:
+    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, bool, float, int]]:
         """A record's sort key among those holding ``token``, as a one-word query ranks them
         when ``token`` counts ``factor`` (smaller is better)."""
         weight, add_ons, found = self._idf[token] * factor, self._add_ons, self._postings[token]
