@@ -823,7 +823,8 @@ def test_an_ended_code_answers_as_ended_with_its_successor():
         if p.terminated is not None and p.replaced_by and p.replaced_by[0] in catalog
     )
     found = catalog.search(ended.code, limit=3)
-    assert found[0] == ended and found[0].terminated is not None
+    assert found[0] == ended
+    assert found[0].terminated is not None
     assert found[1].code == ended.replaced_by[0]
 
 

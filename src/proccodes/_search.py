@@ -62,7 +62,15 @@ import attrs
 from .codes import normalize_code
 from .records import BodyRegion, GlobalDays, Procedure
 
-__all__ = ["CodeQuery", "SearchIndex", "read_code_query", "sound_key", "synonyms", "tokenize"]
+__all__ = [
+    "CodeQuery",
+    "SearchIndex",
+    "name_key",
+    "read_code_query",
+    "sound_key",
+    "synonyms",
+    "tokenize",
+]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -250,8 +258,16 @@ def _split_name(text: str) -> tuple[set[str], set[str]]:
     return tokens, set(tokenize(rest)).difference(tokens)
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
+    """The form in which a name is looked up: its lower-case words, one space apart.
+
+    >>> name_key("SI-joint  Injection")
+    'si joint injection'
+    """
     return " ".join(_WORD.findall(text.lower()))
+
+
+_name_key = name_key
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -330,7 +346,7 @@ def synonyms() -> tuple[Synonym, ...]:
 
 
 def parse_synonyms(text: str, source: str = SYNONYMS_FILE) -> tuple[Synonym, ...]:
-    """The synonyms of a file's ``text`` (the format of :func:`synonyms`).
+    r"""The synonyms of a file's ``text`` (the format of :func:`synonyms`).
 
     >>> parse_synonyms("codes\tekg|ecg\t93000 93005\n")[0].codes
     ('93000', '93005')
@@ -456,12 +472,11 @@ class SearchIndex:
 
     __slots__ = (
         "_add_ons",
-        "_ended",
-        "_successors",
         "_by_weight",
         "_code_list",
         "_codes",
         "_deletes",
+        "_ended",
         "_expanded",
         "_idf",
         "_name_ids",
@@ -470,6 +485,7 @@ class SearchIndex:
         "_postings",
         "_records",
         "_sounds",
+        "_successors",
         "_vocab",
     )
 
@@ -583,13 +599,13 @@ class SearchIndex:
 
     @staticmethod
     def _sound_index(
-        postings: dict[str, dict[int, float]],
+        postings: dict[str, dict[int, float]], vocab: list[str]
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
         """Phonetic key -> the index words with that key (at most :data:`_MAX_SOUNDALIKES`,
         the most common when there are more), and a key of a long enough word with one letter
         deleted -> the keys it comes from."""
         alike: dict[str, list[str]] = {}
-        for token in postings:
+        for token in vocab:  # in sorted order: the same tables from one run to the next
             if len(token) >= 4 and token.isalpha():
                 alike.setdefault(sound_key(token), []).append(token)
         sounds = {
@@ -636,6 +652,58 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._records)
 
+    def export(self) -> dict[str, Any]:
+        """The index and its ranking parameters as plain JSON-ready data, for another
+        implementation of the same ranking (the static site's ``search.js`` reads it, so the
+        two cannot drift). Everything is in a stable order: the same catalog gives the same
+        data, from one run to the next.
+
+        ``codes[i]`` is record ``i`` (code order); ``postings[token]`` maps a record number
+        (as text) to the word's weight in it and ``idf[token]`` is the word's rarity;
+        ``names[name]`` lists the records of a whole name; ``add_ons`` and ``ended`` list
+        record numbers; ``successors`` maps an ended record to the records that replace it;
+        ``params`` holds the rules' constants (stop words, factors, limits, dose units,
+        contrast words, tiers).
+
+        >>> from proccodes import default_catalog
+        >>> data = SearchIndex(default_catalog().values()).export()
+        >>> data["params"]["prefix_factor"], data["codes"][data["names"]["discogram"][0]]
+        (0.7, '62290')
+        """
+        return {
+            "params": {
+                "stop": sorted(_STOP),
+                "with_words": sorted(_WITH),
+                "with_short": dict(sorted(_W_SHORT.items())),
+                "contrast_words": sorted(CONTRAST_WORDS),
+                "contrast_reach": CONTRAST_REACH,
+                "dose_units": list(DOSE_UNITS),
+                "prefix_factor": _PREFIX_FACTOR,
+                "typo_factor": _TYPO_FACTOR,
+                "sound_factor": _SOUND_FACTOR,
+                "two_typo_factor": _TWO_TYPO_FACTOR,
+                "max_expansions": _MAX_EXPANSIONS,
+                "max_soundalikes": _MAX_SOUNDALIKES,
+                "max_two_typo_checks": _MAX_TWO_TYPO_CHECKS,
+                "long_word": LONG_WORD,
+                "rare_word": _RARE_WORD,
+                "common_factor": _COMMON_FACTOR,
+                "max_word_length": MAX_WORD_LENGTH,
+                "max_query_words": MAX_QUERY_WORDS,
+                "tiers": {"code": 4, "successor": 3.5, "name": 3, "prefix": 2},
+            },
+            "codes": list(self._code_list),
+            "titles": [r.title for r in self._records],
+            "add_ons": sorted(self._add_ons),
+            "ended": sorted(self._ended),
+            "successors": {str(i): list(s) for i, s in sorted(self._successors.items()) if s},
+            "idf": {t: self._idf[t] for t in self._vocab},
+            "postings": {
+                t: {str(i): w for i, w in sorted(self._postings[t].items())} for t in self._vocab
+            },
+            "names": {name: list(self._names[name]) for name in self._name_keys},
+        }
+
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
         """Up to ``limit`` records for ``text``, best first; ``[]`` when nothing matches.
 
@@ -664,7 +732,8 @@ class SearchIndex:
         if exact is not None:
             tiers.update(dict.fromkeys(self._successors.get(exact, ()), 3.5))
             tiers[exact] = 4
-        distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
+        # a code with modifiers or units is the code (and its successors), not words
+        distinct = islice(dict.fromkeys(tokenize(text) if typed is None else ()), MAX_QUERY_WORDS)
         expanded = {w: self._expansions(w) for w in distinct}
         words = [found for found in expanded.values() if found]
         misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
@@ -674,8 +743,6 @@ class SearchIndex:
                 (i, 2) for i in self._current(self._names_starting(spelt)) if i not in tiers
             )
             tiers.update((i, 3) for i in self._current(self._names.get(spelt, ())) if tiers[i] < 3)
-        if typed is not None:  # a code with modifiers or units: the code and its successors
-            words = []
         ranked: list[int] = []
         if tiers:
             order = list(tiers)
@@ -955,7 +1022,7 @@ class SearchIndex:
         if len(key) < 3:
             return []
         if self._sounds is None:  # one assignment: a race only builds it twice
-            self._sounds = self._sound_index(self._postings)
+            self._sounds = self._sound_index(self._postings, self._vocab)
         sounds, sound_deletes = self._sounds
         found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
         if found or known or len(word) < LONG_WORD:

@@ -141,7 +141,10 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
       weight... in :func:`_digits` form, each record number after the first a difference from
       the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
-      record by themselves.
+      record by themselves;
+    - ``params`` are the ranking's constants, ``ended`` and ``successors`` the ended codes
+      and what replaces them, all from :meth:`proccodes._search.SearchIndex.export`, so
+      that the script and the library cannot drift.
 
     >>> from proccodes import default_catalog
     >>> data = search_data(default_catalog())
@@ -150,34 +153,35 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
     """
     if not isinstance(catalog, Catalog):
         raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
-    from .._search import SearchIndex, _name_key, tokenize
+    from .._search import SearchIndex, name_key, tokenize
 
     records = [
         r if r.curated else attrs.evolve(r, descriptors=(), billing=None) for r in catalog.values()
     ]
-    index = SearchIndex(records)
-    ordered = index._records
+    exported = SearchIndex(records).export()
+    ordered = [catalog[code] for code in exported["codes"]]
     # weights by how often they occur, so the common ones take one digit
-    uses = Counter(w for found in index._postings.values() for w in found.values())
+    uses = Counter(w for found in exported["postings"].values() for w in found.values())
     weights = {w: n for n, (w, _) in enumerate(sorted(uses.items(), key=lambda x: (-x[1], x[0])))}
     postings: dict[str, list[float | str]] = {}
-    for token, found in index._postings.items():
+    for token, found in exported["postings"].items():
         digits: list[str] = []
         last = 0
-        for i, weight in sorted(found.items()):
+        for i, weight in sorted((int(i), w) for i, w in found.items()):
             digits += (_digits(i - last), _digits(weights[weight]))
             last = i
-        postings[token] = [index._idf[token], "".join(digits)]
-    by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
+        postings[token] = [exported["idf"][token], "".join(digits)]
+    by_title = [name_key(r.title) if tokenize(r.title) else "" for r in ordered]
     names: dict[str, list[int]] = {}
-    for name, ids in index._names.items():
+    for name, ids in exported["names"].items():
         rest = [i for i in ids if by_title[i] != name]
         if rest:
             names[name] = rest
     titles: dict[str, int] = {}
     ranges: dict[str, int] = {}
     return {
-        "codes": [r.code for r in ordered],
+        "params": exported["params"],
+        "codes": exported["codes"],
         "title": [titles.setdefault(r.title, len(titles)) for r in ordered],
         "titles": list(titles),
         "where": [
@@ -185,7 +189,9 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
             for r in ordered
         ],
         "ranges": list(ranges),
-        "addons": sorted(index._add_ons),
+        "addons": exported["add_ons"],
+        "ended": exported["ended"],
+        "successors": exported["successors"],
         "weights": list(weights),
         "postings": postings,
         "names": names,
