@@ -22,7 +22,7 @@
   var DIGITS = /^[0-9]+$/;
   var LETTERS = /^[a-z]+$/;
   var EDGES = /^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$/g;
-  var CHUNK = 1500;  // index words per step of a typo table's build (each step a short task)
+  var CHUNK = 500;  // index words per step of a typo table's build (each step a short task)
 
   function configure(params) {
     STOP = new Set(params.stop);
