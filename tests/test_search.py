@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -203,3 +205,39 @@ def test_a_query_word_is_expanded_once_and_the_kept_words_are_bounded(monkeypatc
     monkeypatch.setattr(_search, "_MAX_CACHED_WORDS", len(index._expanded))
     assert index.search("kyfoplasty") == SearchIndex(CURATED.values()).search("kyfoplasty")
     assert "kyfoplasty" not in index._expanded  # full: the word is expanded, not kept
+
+
+def test_the_sites_index_is_byte_identical_from_one_build_to_the_next():
+    """Two builds in two processes (different string hash seeds, which once reordered the
+    index's words) give the same bytes: the export is in a stable order."""
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json; from proccodes import default_catalog;"
+        " from proccodes.site import search_data;"
+        " data = json.dumps(search_data(default_catalog()), separators=(',', ':'),"
+        " ensure_ascii=False); print(hashlib.sha256(data.encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,  # only to catch a hang
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
+
+
+def test_export_holds_the_ranking_parameters_and_the_index():
+    data = SearchIndex(CURATED.values()).export()
+    assert data["params"]["stop"] == sorted(data["params"]["stop"])
+    assert list(data["postings"]) == sorted(data["postings"])
+    assert len(data["codes"]) == len(CURATED)
+    i = data["codes"].index("62290")
+    assert i in data["names"]["discogram"]
+    assert str(i) in data["postings"]["discogram"]
