@@ -433,3 +433,26 @@ def test_the_typo_tables_are_built_in_short_steps(browser, server):
     )
     assert page.evaluate("window.proccodesSearch('dicsogram', 1)") == ["62290"]
     watch.check()
+
+
+def test_range_pages_over_200_kb_are_split_and_the_search_links_to_the_part(browser, server, site):
+    from proccodes.site import RANGE_PAGE_LIMIT
+
+    pages = list((site / "ranges").glob("*.html"))
+    assert max(p.stat().st_size for p in pages) <= RANGE_PAGE_LIMIT
+    parts = [p for p in pages if "-part" in p.name]
+    assert parts
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    page.locator("#q").fill("J7325")  # a code in a later part of J0000-J7499
+    link = page.locator("#results li a").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    assert "-part" in href
+    assert href.endswith("#J7325")
+    link.click()
+    page.wait_for_url("**/ranges/*-part*.html#J7325")
+    assert page.locator('section[id="J7325"]').count() == 1
+    watch.check()
