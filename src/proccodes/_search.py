@@ -392,6 +392,7 @@ def parse_synonyms(text: str, source: str = SYNONYMS_FILE) -> tuple[Synonym, ...
 
 
 _CODE = re.compile(r"[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4}")
+_DIGIT = re.compile(r"[0-9]")
 _CODE_START = re.compile(r"[0-9]{3,4}|[A-Z][0-9]{2,3}")
 _QUERY_PREFIX = re.compile(r"(?:(?:CPT|HCPCS)(?:\s*CODE)?|CODE)\b\s*[:#]?\s*")
 _QUERY_SEPARATORS = " .-"
@@ -716,7 +717,8 @@ class SearchIndex:
         key = _name_key(text)
         if not key:
             return []
-        typed = read_code_query(text)
+        # every code has a digit: a text without one is words only (the common case, fast)
+        typed = read_code_query(text) if _DIGIT.search(text) else None
         if typed is not None and typed.partial:  # the codes that start so, in code order
             return [self._records[i] for i in self._code_listing(typed.code, limit)]
         # tiers above word overlap: 4 the code itself, 3.5 its successors if it ended, 3 a
@@ -871,15 +873,17 @@ class SearchIndex:
             full = set(filter(other.__contains__, full))
         full.difference_update(exclude)
         ended = self._ended
-        if len(full) - len(ended.intersection(full)) >= need:
+        if len(full) >= need and len(full) - len(ended.intersection(full)) >= need:
             return full
         counts = Counter(chain.from_iterable(smaller))
         counts.update(list(filter(largest.__contains__, counts)))
         for i in exclude:
             counts.pop(i, None)
-        # an ended code counts one word fewer
-        more = [(n - (i in ended), i) for i, n in counts.items() if n > 1]
-        ranking = [(n, i) for n, i in more if n > 1]
+        more = [(n, i) for i, n in counts.items() if n > 1]
+        ranking = more
+        if ended.isdisjoint(i for _, i in more) is False:  # an ended code counts one word fewer
+            ranking = [(n - (i in ended), i) for n, i in more]
+            ranking = [(n, i) for n, i in ranking if n > 1]
         if len(ranking) >= need:
             floor = sorted(ranking, reverse=True)[need - 1][0]
             return {i for n, i in ranking if n >= floor}
