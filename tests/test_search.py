@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -241,3 +242,20 @@ def test_export_holds_the_ranking_parameters_and_the_index():
     i = data["codes"].index("62290")
     assert i in data["names"]["discogram"]
     assert str(i) in data["postings"]["discogram"]
+
+
+def test_the_cli_notes_a_modifier_and_an_ended_code():
+    from io import StringIO
+
+    from proccodes.cli import main
+
+    out = StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["search", "64483-RT", "x2"]) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("64483 ")
+    assert lines[-1] == "note: 64483: modifier RT; 2 units"
+    out = StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["search", "J1040", "--limit", "1"])
+    assert out.getvalue().splitlines()[-1] == "note: J1040: J1040 ended on 2024-03-31"
