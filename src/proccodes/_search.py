@@ -2,18 +2,30 @@
 
 Ranking, best first:
 
-1. the query is a code in the catalog (any spelling :func:`~proccodes.normalize_code` accepts);
-2. the query is a whole name of the record (title, a common name, a descriptor);
-3. a name starts with the query, or a code does (``"6229"``);
-4. word overlap: more of the query's words found beats fewer; then the weight of the words found
+1. the query is a code in the catalog, typed as coders type it (:func:`read_code_query`: any
+   case, a ``CPT`` or ``HCPCS`` prefix, spaces or dots inside, modifiers such as ``"64483-RT"``,
+   ``"64635 50"`` or ``"64483rt"``, a unit count ``"x4"``); if the code has ended, the codes
+   that replace it (``replaced_by``, where a CMS file states it) come next;
+2. the query is a whole name of a current record (title, a common name, a descriptor, or one
+   of the shipped synonyms: :func:`synonyms`, such as ``"ekg"`` or the brand ``"kenalog"``);
+3. a name of a current record starts with the query, or a code does (``"6229"``);
+4. word overlap: more of the query's words found beats fewer (an ended code counts one word
+   fewer, and after a current code that matches as many); then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
    shorter name more than a longer one; in a name with a comma, a word after the first comma
    less than one before it, since CMS names the item first: ``"Walker, folding"`` is a walker,
    ``"Seat attachment, walker"`` is not, while in ``"Injection, ketorolac"`` the drug is);
 5. within that, a word found as a prefix, or only through a misspelling (below), counts for
    less than the word itself: a prefix 0.7, one edit 0.6, the same sound 0.5, two edits 0.4;
-6. an add-on code (``64484``, each further level) comes after the primary codes that match as
-   many words, so a general query leads to the procedure, then to its add-ons.
+6. an add-on code (``64484``, each further level; a curated record says so, or the fee
+   schedule's global period is ZZZ) comes after the primary codes that match as many words, so
+   a general query leads to the procedure, then to its add-ons.
+
+A partial code (three or four characters that start a code: ``"6449"``, ``"J10"``) lists the
+codes that start so in code order, current primary codes first, then add-ons, then ended codes.
+A dose counts however it is typed (``"10mg"``, ``"10 mg"``, ``"10-mg"``); ``with`` and
+``without`` are stop words except before contrast or dye (``"CT head without contrast"``,
+``"w/o contrast"``).
 
 A misspelt query whose every misspelling stands for one index word reaches tiers 2 and 3 as its
 spelling would (``"vertabroplastry"`` is the common name ``"vertebroplasty"``). Ties break by
