@@ -232,9 +232,13 @@
       var ids = names.get(key);
       if (ids === undefined) { names.set(key, [i]); } else if (ids.indexOf(i) < 0) { ids.push(i); }
     };
+    // each distinct title's name key once ("" if the title has no word that counts)
+    var titleKeys = data.titles.map(function (title) {
+      return tokenize(title).length ? nameKey(title) : "";
+    });
     for (i = 0; i < data.codes.length; i++) {
-      var title = data.titles[data.title[i]];
-      if (tokenize(title).length) { add(nameKey(title), i); }
+      var titleKey = titleKeys[data.title[i]];
+      if (titleKey) { add(titleKey, i); }
     }
     Object.keys(data.names).forEach(function (key) {
       data.names[key].forEach(function (i) { add(key, i); });
