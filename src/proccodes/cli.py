@@ -716,7 +716,29 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
     else:
         for record in results:
             out.write("\n".join(_wrap(f"{record.code:<7}{record.title}", " " * 7, "")) + "\n")
+        out.write(_search_note(" ".join(args.text), results))
     return 0 if results else 1
+
+
+def _search_note(text: str, results: Sequence[Procedure]) -> str:
+    """What a code typed as coders type it notes besides the code (modifiers, units), and that
+    an ended code has ended: a line for the terminal, or nothing."""
+    from ._search import read_code_query
+
+    typed = read_code_query(text)
+    if typed is None or typed.partial:
+        return ""
+    notes = []
+    if typed.modifiers:
+        notes.append(
+            ("modifiers " if len(typed.modifiers) > 1 else "modifier ") + ", ".join(typed.modifiers)
+        )
+    if typed.units is not None:
+        notes.append(f"{typed.units} unit{'s' if typed.units != 1 else ''}")
+    first = results[0] if results else None
+    if first is not None and first.code == typed.code and first.terminated is not None:
+        notes.append(f"{first.code} ended on {first.terminated.isoformat()}")
+    return f"note: {typed.code}: {'; '.join(notes)}\n" if notes else ""
 
 
 # -- validate -----------------------------------------------------------------------------------
