@@ -962,6 +962,8 @@ def _sheet_table(
 def _sheet_rows(member: Input, max_bytes: int | None) -> Iterator[tuple[int, list[str]]]:
     import io
 
+    # every part's inflated size is bounded before openpyxl unpacks one
+    check_archive(member.data, member.source, max_bytes=max_bytes)
     try:
         openpyxl = _lib("openpyxl")
     except ImportError:
@@ -972,8 +974,6 @@ def _sheet_rows(member: Input, max_bytes: int | None) -> Iterator[tuple[int, lis
                 "or save it as CSV"
             ],
         ) from None
-    # every part's inflated size is bounded before openpyxl unpacks one
-    check_archive(member.data, member.source, max_bytes=max_bytes)
     try:
         book = openpyxl.load_workbook(io.BytesIO(member.data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
