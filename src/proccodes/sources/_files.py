@@ -30,6 +30,7 @@ proccodes.errors.DataError: /dev/null: 1 problem
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO
@@ -482,8 +483,6 @@ def split_lines(text: str) -> list[str]:
     >>> split_lines("a\\r\\nb\\x0cc\\rd\\n")
     ['a', 'b\\x0cc', 'd']
     """
-    import re
-
     if not any(c in text for c in _ODD_LINE_BREAKS):
         return text.splitlines()
     lines = re.split(r"\r\n|\r|\n", text)
@@ -508,31 +507,20 @@ def too_long(limit: int = MAX_LINE) -> str:
     return f"longer than {limit:,} characters; no official file has such a line"
 
 
+_FIELD = r'(?:"(?:[^"]|"")*+"[^,]*+|[^,"][^,]*+|)'
+_WHOLE_FIELDS = re.compile(f"{_FIELD}(?:,{_FIELD})*+").fullmatch
+
+
 def open_quote(line: str) -> bool:
     """Whether a quoted field is still open at the end of ``line``, by the rules of
-    :mod:`csv` (a quote opens a field only as its first character; ``""`` inside is a quote).
+    :mod:`csv` (a quote opens a field only as its first character; ``""`` inside is a quote;
+    after the closing quote the field runs on to the next comma). One possessive match: linear
+    in the line, no backtracking.
 
     >>> open_quote('a,"b'), open_quote('a,"b"" c",d'), open_quote('a,5" long,c')
     (True, False, False)
     """
-    at, end = 0, len(line)
-    while at <= end:
-        if at < end and line[at] == '"':
-            search = at + 1
-            while True:
-                close = line.find('"', search)
-                if close < 0:
-                    return True
-                if line.startswith('"', close + 1):
-                    search = close + 2
-                    continue
-                break
-            at = close + 1
-        comma = line.find(",", at)
-        if comma < 0:
-            return False
-        at = comma + 1
-    return False
+    return _WHOLE_FIELDS(line) is None
 
 
 class CsvReader:
@@ -615,25 +603,34 @@ class CsvReader:
         if self.header is None:
             return
         findings = self.findings
-        for number, line in enumerate(self._lines, self._next):
-            line = line.rstrip("\r\n")
-            if len(line) > MAX_LINE:
-                findings.error(number, too_long())
-                continue
-            if '"' not in line:
-                yield number, line.split(",") if line else []
-                continue
-            if open_quote(line):
-                findings.error(
-                    number,
-                    "a quoted field does not end on its line (a stray '\"'?); a field may not "
-                    "span lines",
-                )
-                continue
+        at = [self._next - 1]  # the number of the line the reader last took
+
+        def complete_lines() -> Iterator[str]:
+            # each line given to the reader holds whole fields only, so it makes one row
+            for number, line in enumerate(self._lines, self._next):
+                at[0] = number
+                line = line.rstrip("\r\n")
+                if len(line) > MAX_LINE:
+                    findings.error(number, too_long())
+                elif '"' in line and open_quote(line):
+                    findings.error(
+                        number,
+                        "a quoted field does not end on its line (a stray '\"'?); a field may "
+                        "not span lines",
+                    )
+                else:
+                    yield line
+
+        reader = csv.reader(complete_lines())
+        while True:
             try:
-                yield number, next(csv.reader((line,)), [])
+                row = next(reader)
+            except StopIteration:
+                return
             except csv.Error as exc:
-                findings.error(number, f"not valid CSV: {exc}")
+                findings.error(at[0], f"not valid CSV: {exc}")
+                continue
+            yield at[0], row
 
 
 class _LineTooLong(Exception):
