@@ -421,6 +421,20 @@ def test_13_an_rvu_of_400_digits_is_a_warning_not_infinity(tmp_path):
         load_pfs(path, strict=True)
 
 
+def test_13_pfs_json_of_a_400_digit_rvu_is_json_without_infinity(tmp_path):
+    import json
+
+    from .test_cli import run
+
+    row = "0275T,,(CPT descriptor omitted),R,,"
+    path = tmp_path / "PPRRVU2025_Oct.csv"
+    path.write_text(PFS_EXCERPT.read_text().replace(row + "0.00,", row + "9" * 400 + ",", 1))
+    result = run("pfs", str(path), "--json")
+    assert "Infinity" not in result.stdout
+    (release,) = json.loads(result.stdout)
+    assert release["codes"]["0275T"].get("work_rvu") is None
+
+
 # -- 19: identical PTP rows ----------------------------------------------------------------------
 
 
