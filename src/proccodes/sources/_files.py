@@ -11,7 +11,15 @@ through :func:`read_input`, so the limits hold for all of them alike:
   the limit either (a 1.3 MB zip of a 1 GB member costs one limit's worth of memory, then stops);
 - the bytes are gathered in one growing buffer, not a list of chunks joined at the end, so a
   read holds about one copy of the data;
-- a zip is opened from the path (not copied into memory first) and only the chosen member is read;
+- a zip is opened once, from the path (not copied into memory first); only the chosen members
+  are read, one at a time as the caller asks (:func:`read_members` is a generator); a zip that
+  lists more than :data:`MAX_MEMBERS` members, or whose members read inflate past
+  :func:`archive_limit` (four times ``max_bytes``) in all, is refused;
+- a spreadsheet (a zip of XML parts) is checked by :func:`check_archive` before a reader such as
+  openpyxl unpacks it;
+- every CSV is read by :class:`CsvReader`: the header found by its content, then one record per
+  line, a quoted field that runs past its line end an error naming the line, no line longer than
+  :data:`MAX_LINE`;
 - every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
   file's content.
 
