@@ -536,6 +536,15 @@ def test_23_duplicate_header_columns_are_errors(tmp_path):
         load_rbcs(path)
 
 
+def test_23_a_claims_file_naming_a_column_twice_is_an_error(tmp_path):
+    from proccodes.claims.report import read_claims
+
+    path = tmp_path / "claims.csv"
+    path.write_text("claim,date,code,code\nA,2026-03-02,62290,99213\n")
+    with pytest.raises(DataError, match="names code twice"):
+        read_claims(path)
+
+
 # -- 24: CptDescriptors picklable and deep-copyable ----------------------------------------------
 
 

@@ -67,6 +67,11 @@ def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int
                 "code and optionally modifiers, units, place_of_service"
             ],
         )
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise DataError(
+            source, [f"line 1: the header names {', '.join(twice)} twice; which one is meant?"]
+        )
     where = {name: names.index(name) for name in names}
     lines: list[ClaimLine] = []
     numbers: list[int] = []
