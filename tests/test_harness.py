@@ -163,6 +163,10 @@ def test_is_valid_code_never_raises(value):
     assert proccodes.is_valid_code(value) in (True, False)
 
 
+def _official(kind: str) -> Callable[[Path], object]:
+    return lambda path: _load_official(kind, path)
+
+
 @settings(max_examples=15)
 @given(data=st.binary(max_size=2000) | st.binary(max_size=40).map(lambda b: b * 2000))
 def test_every_loader_answers_junk_bytes_with_a_catalog_or_a_data_error(tmp_path_factory, data):
@@ -172,6 +176,11 @@ def test_every_loader_answers_junk_bytes_with_a_catalog_or_a_data_error(tmp_path
         ("HCPC2019_JUNK.txt", proccodes.load_hcpcs),
         ("SHORTU.txt", load_cpt_descriptors),
         ("junk.zip", proccodes.load_hcpcs),
+        ("ccipra-v322r0-f1.txt", _official("ptp")),
+        ("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", _official("mue")),
+        ("PPRRVU2025_Oct.csv", _official("pfs")),
+        ("RBCS_RY_2025.csv", _official("rbcs")),
+        ("parts.zip", _official("ptp")),
     ):
         path = folder / name
         path.write_bytes((b"PK\x03\x04" + data) if name.endswith(".zip") else data)
