@@ -117,6 +117,12 @@ def test_1_a_ptp_file_of_iso_dates_or_lower_case_codes_is_an_error(tmp_path, bot
         load_ptp(_ptp(tmp_path, lower))
 
 
+def test_1_a_short_title_line_is_not_a_row_but_a_short_code_is(tmp_path, both_paths):
+    assert len(load_ptp(_ptp(tmp_path, PTP_ROWS, header="Edits\r\n" + PTP_HEADER))) == 3
+    with pytest.raises(DataError, match="line 1: expected 7 tab-separated fields"):
+        load_ptp(_ptp(tmp_path, PTP_ROWS, header="001A\t\t\r\n" + PTP_HEADER))
+
+
 def test_1_a_ptp_file_that_ends_after_its_header_is_an_error(tmp_path, both_paths):
     with pytest.raises(DataError, match="no edits"):
         load_ptp(_ptp(tmp_path, []))
@@ -546,6 +552,22 @@ def test_23_a_claims_file_naming_a_column_twice_is_an_error(tmp_path):
 
 
 # -- 24: CptDescriptors picklable and deep-copyable ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "load", [load_ptp, load_mue, load_pfs, load_rbcs, "hcpcs", "cpt"], ids=lambda f: str(f)
+)
+def test_every_loader_takes_max_bytes_and_strict(tmp_path, load):
+    import proccodes
+
+    if load == "hcpcs":
+        load = proccodes.load_hcpcs
+    elif load == "cpt":
+        load = proccodes.load_cpt_descriptors
+    path = tmp_path / "SHORTU.txt"
+    path.write_text("x" * 100)
+    with pytest.raises(DataError, match="over the limit of 10"):
+        load(path, max_bytes=10, strict=True)
 
 
 def test_24_cpt_descriptors_pickle_and_deep_copy(tmp_path):

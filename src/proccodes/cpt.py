@@ -221,9 +221,13 @@ def _text_problem(text: str) -> str | None:
 
 
 def load_cpt_descriptors(
-    path: str | os.PathLike[str], *, max_bytes: int | None = None
+    path: str | os.PathLike[str], *, max_bytes: int | None = None, strict: bool = False
 ) -> CptDescriptors:
     """Read AMA CPT descriptor files: one file, or a folder holding several.
+
+    ``max_bytes`` bounds each file (default 256 MiB); a line longer than 1 MiB is an error.
+    ``strict`` is taken as by every loader; these files have no non-key field, so every problem
+    found is an error already, whatever it says.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -238,6 +242,7 @@ def load_cpt_descriptors(
         raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
+    check_type("strict", strict, bool, "True or False")
     path = Path(path)
     kind = path_kind(path)
     if kind == "folder":

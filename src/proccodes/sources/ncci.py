@@ -392,6 +392,8 @@ def _ptp_release(names: list[str], sources: list[str]) -> tuple[str, date | None
 
 
 _HEADER_LINES = 50
+# a cell that may be a damaged code (a few letters and digits, a digit among them), not a title
+_CODE_LIKE = re.compile(rb"(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{1,7}").fullmatch
 _WORD = re.compile(rb"[^0-9A-Za-z]")
 
 
@@ -417,7 +419,7 @@ def _header_lines(lines: Sequence[bytes], complete: bool = True) -> int:
                 continue  # the header goes on naming its columns
             return i
         filled = sum(1 for f in fields if f.strip())
-        if filled == 0 or (filled == 1 and len(first) > 7):
+        if filled == 0 or (filled == 1 and not _CODE_LIKE(first)):
             continue  # blank, or a title or copyright line
         return i
     return -1 if complete and len(lines) <= _HEADER_LINES else -2
