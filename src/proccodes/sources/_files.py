@@ -40,7 +40,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import IO
 
 import attrs
@@ -105,9 +105,11 @@ def read_input(
     proccodes.errors.DataError: no/such/file: 1 problem
       cannot read: No such file or directory
     """
-    for found in _inputs(path, what, pick, choose, max_bytes, unzip, first=True):
-        return found
-    raise AssertionError("unreachable")  # pragma: no cover - _inputs yields or raises
+    inputs = _inputs(path, what, pick, choose, max_bytes, unzip, first=True)
+    try:
+        return next(inputs)  # it yields one input or raises
+    finally:
+        inputs.close()  # the file and the archive are closed now, not when collected
 
 
 def read_members(
@@ -116,7 +118,7 @@ def read_members(
     what: str,
     pick: Callable[[str, bytes], bool],
     max_bytes: int | None = None,
-) -> Iterator[Input]:
+) -> Generator[Input, None, None]:
     """Like :func:`read_input`, but every zip member that ``pick`` accepts, in name order (a
     publisher's zip of several parts); a file that is not a zip is the one input.
 
@@ -191,7 +193,7 @@ def _inputs(
     unzip: bool,
     *,
     first: bool,
-) -> Iterator[Input]:
+) -> Generator[Input, None, None]:
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     source = os.fspath(path)

@@ -50,6 +50,7 @@ pure-Python reader, which names the line; other defects are named by line on eit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from array import array
@@ -353,15 +354,17 @@ def load_ptp(
     sources: list[str] = []
     names: list[str] = []
     for path in path_list:
-        for member in read_members(
+        members = read_members(
             path, what="a CMS NCCI PTP file", pick=_is_ptp_member, max_bytes=max_bytes
-        ):
-            findings = Findings(member.source, strict=strict)
-            parts.append(_parse_ptp(member, findings))
-            findings.raise_if_errors()
-            warnings.extend(findings.warnings)
-            sources.append(member.source)
-            names.append(member.name)
+        )
+        with contextlib.closing(members):  # the zip is closed when a part fails, too
+            for member in members:
+                findings = Findings(member.source, strict=strict)
+                parts.append(_parse_ptp(member, findings))
+                findings.raise_if_errors()
+                warnings.extend(findings.warnings)
+                sources.append(member.source)
+                names.append(member.name)
     release, as_of, setting = _ptp_release(names, sources)
     return _build_ptp(parts, release, as_of, setting, warnings, tuple(sources), strict)
 
