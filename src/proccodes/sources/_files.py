@@ -17,9 +17,10 @@ through :func:`read_input`, so the limits hold for all of them alike:
   :func:`archive_limit` (four times ``max_bytes``) in all, is refused;
 - a spreadsheet (a zip of XML parts) is checked by :func:`check_archive` before a reader such as
   openpyxl unpacks it;
-- every CSV is read by :class:`CsvReader`: the header found by its content, then one record per
-  line, a quoted field that runs past its line end an error naming the line, no line longer than
-  :data:`MAX_LINE`;
+- every CSV (MUE, RBCS, a claims file) is read by :class:`CsvReader`: the header found by its
+  content, then one record per line, a quoted field that runs past its line end an error naming
+  the line (:func:`open_quote`, which the PFS reader's own fast path uses too), no line longer
+  than :data:`MAX_LINE`;
 - every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
   file's content.
 

@@ -678,8 +678,9 @@ def _build_ptp(
         columns, repeated = _columns_lists(live)
     if repeated:
         message = (
-            f"{repeated:,} row{'s' if repeated != 1 else ''} repeat an earlier row exactly (same "
-            "pair, dates, modifier indicator, 1996 mark and rationale); each is kept once"
+            f"{repeated:,} {'rows repeat' if repeated != 1 else 'row repeats'} an earlier row "
+            "exactly (same pair, dates, modifier indicator, 1996 mark and rationale); each is "
+            "kept once"
         )
         if strict:
             raise DataError(", ".join(sources), [message + "; strict=True makes this an error"])
@@ -716,11 +717,25 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> tuple[dict[str, array[int]], 
     prior, rationale = take(2, np.int8, 2), take(6, np.int16)
     step_key, step_day = np.diff(keys), np.diff(effective)
     ties = (step_key == 0) & (step_day == 0)
-    if bool(np.all((step_key > 0) | ((step_key == 0) & (step_day >= 0)))) and not ties.any():
-        order: Any = slice(None)  # CMS files come sorted: nothing to do
-    else:
+    order: Any
+    if not bool(np.all((step_key > 0) | ((step_key == 0) & (step_day >= 0)))):
         # every column in the order, so that rows repeated exactly lie side by side
         order = np.lexsort((rationale, prior, modifier, deleted, effective, keys))
+    elif not ties.any():
+        order = slice(None)  # CMS files come sorted: nothing to do
+    else:
+        # sorted by pair and date: only the rows of a pair and date given more than once need
+        # ordering by the other columns (each such run stays where it is)
+        tied = np.zeros(len(keys), dtype=bool)
+        tied[:-1] |= ties
+        tied[1:] |= ties
+        rows = np.flatnonzero(tied)
+        order = np.arange(len(keys))
+        order[rows] = rows[
+            np.lexsort(
+                tuple(c[rows] for c in (rationale, prior, modifier, deleted, effective, keys))
+            )
+        ]
     columns = [c[order] for c in (keys, effective, deleted, modifier, prior, rationale)]
     same = np.ones(max(len(keys) - 1, 0), dtype=bool)
     for column in columns:
