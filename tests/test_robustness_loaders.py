@@ -581,3 +581,12 @@ def test_24_cpt_descriptors_pickle_and_deep_copy(tmp_path):
         assert copied.files == found.files
         with pytest.raises(TypeError):
             copied.by_code["99213"] = ()  # type: ignore[index]
+
+
+def test_19_repeats_apart_in_a_sorted_file_are_found(tmp_path, both_paths):
+    a = "0001A\t36591\t\t20220101\t20231231\t0\tx"
+    b = "0001A\t36591\t\t20220101\t*\t0\tx"
+    table = load_ptp(_ptp(tmp_path, [a, b, a, *PTP_ROWS[1:]]))
+    assert len(table) == 4
+    assert any("1 row repeats an earlier row" in w for w in table.warnings)
+    assert len(table.edits("0001A", "36591")) == 2
