@@ -236,9 +236,9 @@ def test_4_load_mue_on_a_fifo_named_xlsx_is_refused_without_blocking(tmp_path):
 
 
 def test_5_a_huge_pfs_title_of_repeated_years_is_read_in_linear_time(tmp_path):
-    # 80 KB of years: the old title pattern (two greedy .*) took minutes on it
+    # 400 KB of years: the old title pattern (two greedy .*) took two minutes on 80 KB
     lines = PFS_EXCERPT.read_text().splitlines(keepends=True)
-    lines[0] = ",," + "2025 " * 16_000 + "October Release" + lines[0][lines[0].index(",,,") :]
+    lines[0] = ",," + "2025 " * 80_000 + "October Release" + lines[0][lines[0].index(",,,") :]
     path = tmp_path / "x.csv"
     path.write_text("".join(lines))
     code = f"from proccodes.sources.pfs import load_pfs; print(load_pfs({str(path)!r}).release)"
@@ -254,6 +254,17 @@ def test_5_the_title_reader_is_linear_in_its_words():
     assert pfs._title("2024 " * 50_000 + "January " * 3 + "RELEASE") == (2024, 1)
     assert pfs._title("October 2025 RELEASE") is None  # the year comes first
     assert pfs._title("2025 RELEASED in October") is None
+
+
+def test_5_a_cell_over_csvs_field_limit_reads_as_any_other(tmp_path):
+    big = "y" * 300_000  # csv refuses a field over 128 KiB; a line may hold 1 MiB
+    rows = [MUE_ROWS[0], f'0009U,2,3 Date of Service Edit: Clinical,"{big}"', MUE_ROWS[2]]
+    assert load_mue(_mue(tmp_path, rows))["0009U"].rationale == big
+    lines = PFS_EXCERPT.read_text().splitlines(keepends=True)
+    lines[0] = '"' + big + '"' + lines[0]
+    path = tmp_path / "PPRRVU2025_Oct.csv"
+    path.write_text("".join(lines))
+    assert len(load_pfs(path)) == len(load_pfs(PFS_EXCERPT))
 
 
 @pytest.mark.parametrize("loader", ["pfs", "mue", "rbcs"])

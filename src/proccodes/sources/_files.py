@@ -42,7 +42,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Generator, Iterator, Sequence
-from typing import IO
+from typing import IO, Any
 
 import attrs
 
@@ -61,6 +61,7 @@ __all__ = [
     "check_archive",
     "read_input",
     "read_members",
+    "split_csv_line",
     "split_lines",
 ]
 
@@ -534,6 +535,34 @@ def open_quote(line: str) -> bool:
     return _WHOLE_FIELDS(line) is None
 
 
+_FIELD_PARTS = re.compile(r'"((?:[^"]|"")*+)"([^,]*+)|([^,"][^,]*+)|')
+
+
+def split_csv_line(line: str) -> list[str]:
+    """The cells of one CSV line, as :mod:`csv` reads them (a quoted field ended early runs to
+    the end of the line), but with no limit on a cell's size (``csv`` refuses a field over
+    128 KiB): a title cell of any length a line may hold reads like any other.
+
+    >>> split_csv_line('a,"b, ""c"" d",5" long,')
+    ['a', 'b, "c" d', '5" long', '']
+    """
+    if not line:
+        return []
+    cells: list[str] = []
+    at, end = 0, len(line)
+    while True:
+        found = _FIELD_PARTS.match(line, at)
+        assert found is not None  # the pattern matches the empty string
+        quoted, after, plain = found.groups()
+        if found.end() == at and at < end and line[at] == '"':  # a quote left open
+            cells.append(line[at + 1 :].replace('""', '"'))
+            return cells
+        cells.append(quoted.replace('""', '"') + after if quoted is not None else plain or "")
+        if found.end() >= end:
+            return cells
+        at = found.end() + 1  # past the comma
+
+
 class CsvReader:
     """The one way our loaders read a CSV file, by physical lines, so that one stray ``"``
     never swallows the rows after it.
@@ -614,13 +643,13 @@ class CsvReader:
         if self.header is None:
             return
         findings = self.findings
-        at = [self._next - 1]  # the number of the line the reader last took
+        at: list[Any] = [self._next - 1, ""]  # the number and text of the line last taken
 
         def complete_lines() -> Iterator[str]:
             # each line given to the reader holds whole fields only, so it makes one row
             for number, line in enumerate(self._lines, self._next):
-                at[0] = number
                 line = line.rstrip("\r\n")
+                at[0], at[1] = number, line
                 if len(line) > MAX_LINE:
                     findings.error(number, too_long())
                 elif '"' in line and open_quote(line):
@@ -638,9 +667,8 @@ class CsvReader:
                 row = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                findings.error(at[0], f"not valid CSV: {exc}")
-                continue
+            except csv.Error:
+                row = split_csv_line(at[1])  # a field over csv's size limit: read all the same
             yield at[0], row
 
 

@@ -92,7 +92,7 @@ from ..records import (
     Supervision,
     TeamSurgeons,
 )
-from ._files import Findings, long_line, open_quote, read_input, split_lines
+from ._files import Findings, long_line, open_quote, read_input, split_csv_line, split_lines
 from ._files import too_long as long_line_message
 
 __all__ = ["FeeSchedule", "load_pfs"]
@@ -710,9 +710,7 @@ _OPEN_QUOTE = "a quoted field does not end on its line (a stray '\"'?); a field 
 
 
 def _csv_line(line: str) -> list[str]:
-    import csv
-
-    return next(csv.reader([line]))
+    return split_csv_line(line) if '"' in line else line.split(",")
 
 
 def _blank(line: str) -> bool:
