@@ -497,6 +497,7 @@ _FACTS = st.fixed_dictionaries(
 @given(
     st.lists(
         st.tuples(st.one_of(_CPT, _LEVEL2), st.sampled_from(["", "26", "TC"]), _FACTS),
+        min_size=1,  # a file with a header and no records is an error (issue 15, item 1)
         max_size=25,
         unique_by=lambda r: (r[0], r[1]),
     )
