@@ -12,6 +12,7 @@ starts with fresh locks (:func:`os.register_at_fork`), so the child never deadlo
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -287,7 +288,7 @@ class Catalog(Mapping[str, Procedure]):
         ['62200', '62201', '62269', '62290', '69209']
         """
         check_type("code", code, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         code = normalize_code(code)
         scored: list[tuple[int, str]] = []
         for other in self._records:
@@ -376,7 +377,7 @@ class Catalog(Mapping[str, Procedure]):
         ['62290', '62291']
         """
         check_type("text", text, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         index = self._index
         if index is None:
             with _index_lock:
@@ -864,7 +865,7 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     []
     """
     check_type("text", text, str, "text (str)")
-    check_int("limit", limit, minimum=0)
+    check_int("limit", limit, minimum=0, maximum=sys.maxsize)
     return default_catalog().search(text, limit=limit)
 
 

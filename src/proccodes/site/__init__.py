@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -219,6 +220,16 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     except ImportError:
         raise ModuleNotFoundError(EXTRA_HINT, name="jinja2") from None
     out = Path(outdir)
+    site = _Site(catalog)
+    families = site.rbcs_families()
+    # every file name is checked before anything is removed or written
+    for record in site.curated:
+        _page_name("code", record.code)
+    for key in site.ranges:
+        _page_name("range", key)
+    for _, classes in families:
+        for class_id, _, _ in classes:
+            _page_name("RBCS class", class_id)
     _prepare(out)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("proccodes.site", "templates"),
@@ -227,7 +238,6 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    site = _Site(catalog)
     env.globals.update(
         trademark=TRADEMARK,
         release=catalog.release,
@@ -248,13 +258,13 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     record_page = env.get_template("record.html")
     for record in site.curated:
         written.page(
-            f"codes/{record.code}.html",
+            f"codes/{_page_name('code', record.code)}.html",
             record_page.render(root="../", r=record, s=site, page_title=record.title),
         )
     range_page = env.get_template("range.html")
     for key, (title, records) in site.ranges.items():
         written.page(
-            f"ranges/{key}.html",
+            f"ranges/{_page_name('range', key)}.html",
             range_page.render(
                 root="../",
                 key=key,
@@ -264,12 +274,11 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
                 path=path_of(records[0].code),
             ),
         )
-    families = site.rbcs_families()
     family_page = env.get_template("family.html")
     for category, classes in families:
         for class_id, title, records in classes:
             written.page(
-                f"families/{class_id}.html",
+                f"families/{_page_name('RBCS class', class_id)}.html",
                 family_page.render(
                     root="../",
                     class_id=class_id,
@@ -312,12 +321,50 @@ def _prepare(out: Path) -> None:
                 f"{out}: the folder is not empty and holds no earlier proccodes site; "
                 "give a new or empty folder"
             )
-        for sub in ("codes", "ranges", "families", "assets"):
-            if (out / sub).is_dir():
-                shutil.rmtree(out / sub)
-    for sub in ("codes", "ranges", "families", "assets"):
+        for sub in _SUBFOLDERS:
+            folder = out / sub
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()  # the link only: never what it points to
+            elif folder.is_dir():
+                shutil.rmtree(folder)
+    for sub in _SUBFOLDERS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("a site written by `proccodes site`; rebuilt in place\n", "utf-8")
+
+
+_SUBFOLDERS = ("codes", "ranges", "families", "assets")
+# A page's file name comes from an identifier of the catalog (a code, a range or RBCS id): a
+# user's catalog may hold any text there, so only these spellings name a file.
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}(?:[.][A-Za-z0-9_-]{1,63}){0,3}")
+
+
+def _page_name(what: str, identifier: str) -> str:
+    """``identifier`` as the name of a site file, or ValueError when it could name anything
+    else (a path, a parent folder, an absolute path, a control character).
+
+    >>> _page_name("RBCS class", "PM007O")
+    'PM007O'
+    >>> _page_name("RBCS class", "../../owned")
+    Traceback (most recent call last):
+    ...
+    ValueError: RBCS class '../../owned' cannot name a page of the site: ...
+    """
+    if not isinstance(identifier, str) or not _FILE_NAME.fullmatch(identifier):
+        shown = identifier[:60] if isinstance(identifier, str) else identifier
+        raise ValueError(
+            f"{what} {shown!r} cannot name a page of the site: expected letters, digits, '-', "
+            "'_' and single dots (no path, no '..', at most 64 characters)"
+        )
+    return identifier
+
+
+def _inside(out: Path, name: str) -> Path:
+    """``out / name``, checked to stay inside ``out`` (after any symbolic link)."""
+    target = out / name
+    root = out.resolve()
+    if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
+        raise ValueError(f"{name!r}: would be written outside the site folder {out}")
+    return target
 
 
 class _Writer:
@@ -327,7 +374,7 @@ class _Writer:
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        (self.out / name).write_bytes(data)
+        _inside(self.out, name).write_bytes(data)
         self.files += 1
         self.bytes += len(data)
 
