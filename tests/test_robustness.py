@@ -6,13 +6,13 @@ The items are numbered as in the issue; the test names start with the item's num
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import copy
 import os
 import pickle
 import subprocess
 import sys
 import textwrap
-import time
 import tracemalloc
 import zipfile
 from datetime import date, datetime
@@ -57,17 +57,50 @@ def _header(rest: bytes = b"") -> bytes:
 # -- 1. search is linear in the query's length ---------------------------------------------------
 
 
-def _seconds(call, *args, **kwargs) -> float:
-    start = time.perf_counter()
-    call(*args, **kwargs)
-    return time.perf_counter() - start
+@contextlib.contextmanager
+def _matching_work():
+    """Count the calls of search's per-word matching functions (deletions, edit distances,
+    phonetic keys) and the longest word handed to them: the work that grew with the square of
+    a long word's length. An operation count, not a clock: a busy machine cannot fail it."""
+    from unittest import mock
+
+    from proccodes import _search
+
+    seen = {"calls": 0, "longest": 0}
+
+    def counted(function):
+        def call(*words):
+            seen["calls"] += 1
+            seen["longest"] = max(seen["longest"], *(len(w) for w in words))
+            return function(*words)
+
+        return call
+
+    with contextlib.ExitStack() as stack:
+        for name in ("_deletions", "_within_one_edit", "_within_two_edits", "sound_key"):
+            function = getattr(_search, name)
+            stack.enter_context(mock.patch.object(_search, name, counted(function)))
+        yield seen
 
 
-def test_1_search_time_is_linear_in_a_long_word():
-    proccodes.search("warm up")
-    # before: 2 s for 80,000 characters and minutes for a million (every deletion copied)
-    assert _seconds(proccodes.search, "a" * 1_000_000) < 1.0
-    assert _seconds(proccodes.search, "discogram" + "x" * 200_000) < 0.5
+# per query: at most MAX_QUERY_WORDS words are matched, each within a bounded vocabulary
+_MAX_MATCHING_CALLS = 200_000
+
+
+def _within_bounds(seen) -> None:
+    from proccodes._search import MAX_WORD_LENGTH
+
+    assert seen["longest"] <= MAX_WORD_LENGTH, seen
+    assert seen["calls"] <= _MAX_MATCHING_CALLS, seen
+
+
+def test_1_search_work_does_not_grow_with_a_long_word():
+    # before: every deletion of the word was copied (2 s for 80,000 characters, minutes for
+    # a million); now a word longer than MAX_WORD_LENGTH is matched only as itself
+    for query in ("a" * 1_000_000, "discogram" + "x" * 200_000):
+        with _matching_work() as seen:
+            proccodes.search(query)
+        _within_bounds(seen)
 
 
 _LONG_QUERIES = st.builds(
@@ -80,13 +113,11 @@ _LONG_QUERIES = st.builds(
 
 
 @given(query=_LONG_QUERIES)
-def test_1_search_time_is_bounded_by_the_query_length(query):
-    start = time.perf_counter()
-    proccodes.search(query, limit=5)
-    default_catalog().search(query)
-    elapsed = time.perf_counter() - start
-    # linear with a small constant: well under a microsecond a character, plus a fixed cost
-    assert elapsed < 0.5 + 2e-6 * len(query), (len(query), elapsed)
+def test_1_search_work_is_bounded_whatever_the_query(query):
+    with _matching_work() as seen:
+        proccodes.search(query, limit=5)
+        default_catalog().search(query)
+    _within_bounds(seen)
 
 
 def test_1_long_words_are_not_expanded_but_still_match_exactly():
@@ -600,7 +631,7 @@ def test_12_a_child_forked_during_a_load_does_not_deadlock():
         if pid == 0:
             ok = len(catalog.default_catalog()) > 0 and catalog.search("disc")
             os._exit(0 if ok else 1)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 100  # only to catch a deadlock: a load takes seconds
         while time.monotonic() < deadline:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -616,7 +647,7 @@ def test_12_a_child_forked_during_a_load_does_not_deadlock():
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert result.returncode == 0, (result.returncode, result.stderr)
