@@ -98,7 +98,7 @@ def test_dask_rejects_a_pandas_frame() -> None:
 def test_spark_apply_in_pandas(
     reference_files: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("pyspark")
+    pytest.importorskip("pyspark", reason="needs pyspark: pip install 'proccodes[spark]'")
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     from pyspark.sql import SparkSession
 
