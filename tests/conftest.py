@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -20,6 +21,24 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The CMS files and seeds beside the repository; PROCCODES_SHARED points elsewhere (a folder that
+# does not exist shows what a clone without them runs: those tests skip, saying so).
+SHARED = Path(os.environ.get("PROCCODES_SHARED") or ROOT.parent / "shared")
+NEEDS_SHARED = "needs ../shared"  # how every skip for want of ../shared begins
 DATA_DIR = ROOT / "src" / "proccodes" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line counting the tests skipped for want of ../shared, and how to run them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    wanting = 0
+    for report in skipped:
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        wanting += NEEDS_SHARED in str(reason)
+    if wanting:
+        terminalreporter.write_line(
+            f"{wanting} tests skipped: they need ../shared (the CMS files and seeds beside the "
+            f"repository, {SHARED}); without it the rest of the suite still runs"
+        )

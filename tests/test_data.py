@@ -142,7 +142,7 @@ def _runs(text: str) -> Iterator[tuple[str, ...]]:
     return (tuple(words[i : i + _RUN]) for i in range(len(words) - _RUN + 1))
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared/seeds")
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared (seeds)")
 def test_no_record_copies_a_run_of_words_from_the_seeds():
     seeds = {}
     for path in sorted((SHARED / "seeds").glob("0*.txt")):

@@ -838,7 +838,9 @@ def test_round_trip_through_the_record_layout(tmp_path, entries, header, end, tr
 
 # -- the whole 2019 file, when ../shared has it -----------------------------------------------
 
-needs_full_file = pytest.mark.skipif(not FULL_2019.exists(), reason="no ../shared 2019 file")
+needs_full_file = pytest.mark.skipif(
+    not FULL_2019.exists(), reason="needs ../shared (CMS files): HCPCS 2019"
+)
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,9 @@ HCPCS_FILES = [
     SHARED / "data" / "cms-hcpcs-2020" / "2020-Alpha-Numeric-HCPCS-File.zip",
     SHARED / "data" / "cms-hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip",
 ]
-pytestmark = pytest.mark.skipif(not PFS_DIR.exists(), reason="../shared/data/cms-pfs-rvu absent")
+pytestmark = pytest.mark.skipif(
+    not PFS_DIR.exists(), reason="needs ../shared (CMS files): cms-pfs-rvu"
+)
 
 _CPT_SHAPE = re.compile(r"[0-9]{4}[0-9AFMTU]").fullmatch
 _LEVEL2_SHAPE = re.compile(r"[A-Z][0-9]{4}").fullmatch

@@ -20,7 +20,9 @@ from .ncci_gen import PTP_HEADER, code_universe, ptp_rows, write_mue, write_ptp
 SAMPLES = SHARED / "data" / "cms-ncci-samples"
 PTP_SAMPLE = SAMPLES / "ccipra-v322r0-f1.excerpt.txt"
 MUE_SAMPLE = SAMPLES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
-needs_shared = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared is absent")
+needs_shared = pytest.mark.skipif(
+    not SAMPLES.is_dir(), reason="needs ../shared (CMS files): NCCI samples"
+)
 
 
 @pytest.fixture(params=[True, False], ids=["pyarrow", "pure-python"])

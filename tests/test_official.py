@@ -383,7 +383,7 @@ def test_show_json_says_what_the_record_is():
 # -- reproducible, packaged -------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared (CMS files)")
 def test_the_packaged_data_is_what_the_build_step_writes(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_data.py"), "--out", str(tmp_path)],

@@ -38,7 +38,9 @@ RELEASES = {
     "RVU25D": (RVU25D_CSV, date(2025, 10, 1)),
 }
 EXCERPT = TEST_DATA / "pfs_excerpt.csv"
-needs_shared = pytest.mark.skipif(not PFS_DIR.exists(), reason="../shared/data/cms-pfs-rvu absent")
+needs_shared = pytest.mark.skipif(
+    not PFS_DIR.exists(), reason="needs ../shared (CMS files): cms-pfs-rvu"
+)
 
 # The official header block of the CSV (title, copyright and RELEASED lines, then the column
 # header over five lines), from the excerpt; generated files reuse it.

@@ -78,7 +78,7 @@ def pfs() -> _Rows:
     if not _PFS_CACHE:
         _PFS_CACHE.update({name: _Rows(rows) for name, rows in _pfs_files().items()})
     if not _PFS_CACHE:
-        pytest.skip("the CMS PFS files of ../shared are absent")
+        pytest.skip("needs ../shared (CMS files): cms-pfs-rvu")
     return _PFS_CACHE
 
 
@@ -216,7 +216,7 @@ def test_every_cpt_code_of_the_pfs_files_falls_in_exactly_one_leaf(pfs):
 
 def test_every_level_ii_code_of_the_2026_file_has_its_letter_group():
     if not HCPCS_2026.is_file():
-        pytest.skip("the CMS HCPCS 2026 file of ../shared is absent")
+        pytest.skip("needs ../shared (CMS files): HCPCS 2026")
     with zipfile.ZipFile(HCPCS_2026) as archive:
         member = next(m for m in archive.namelist() if m.upper().endswith(".TXT") and "ANWEB" in m)
         text = archive.read(member).decode("cp1252")
@@ -444,7 +444,7 @@ def test_title_rule():
 
 def test_titles_of_every_rbcs_cpt_code_are_short_and_ours():
     if not RBCS.is_file():
-        pytest.skip("the CMS RBCS file of ../shared is absent")
+        pytest.skip("needs ../shared (CMS files): RBCS")
     with RBCS.open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["rbcs_latest_assignment"] == "1"]
     lengths = []

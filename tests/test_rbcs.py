@@ -17,7 +17,9 @@ from .conftest import SHARED, TEST_DATA
 
 RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
 EXCERPT = TEST_DATA / "RBCS_RY_2025_excerpt.csv"
-needs_shared = pytest.mark.skipif(not RBCS_FILE.exists(), reason="../shared/data/cms-rbcs absent")
+needs_shared = pytest.mark.skipif(
+    not RBCS_FILE.exists(), reason="needs ../shared (CMS files): cms-rbcs"
+)
 HEADER = EXCERPT.read_text().splitlines()[0]
 
 

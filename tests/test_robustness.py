@@ -41,7 +41,9 @@ from proccodes import fhir as pfhir
 from .conftest import ROOT, SHARED, TEST_DATA
 
 HCPCS_2019 = SHARED / "data" / "cms-hcpcs-2019" / "HCPC2019_CONTR_ANWEB.txt"
-needs_2019 = pytest.mark.skipif(not HCPCS_2019.exists(), reason="needs ../shared/data")
+needs_2019 = pytest.mark.skipif(
+    not HCPCS_2019.exists(), reason="needs ../shared (CMS files): HCPCS 2019"
+)
 
 
 def _catalog_json(tmp_path: Path, body: bytes, name: str = "c.json") -> Path:

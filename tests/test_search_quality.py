@@ -340,7 +340,7 @@ def with_hcpcs() -> Catalog:
     if len(catalog) > 5000:
         return catalog
     if not HCPCS_2026.exists():
-        pytest.skip("no 2026 HCPCS file in ../shared")
+        pytest.skip("needs ../shared (CMS files): HCPCS 2026")
     return catalog.merge(load_hcpcs(HCPCS_2026))
 
 

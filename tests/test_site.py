@@ -385,7 +385,7 @@ def test_cli_without_jinja2_says_which_extra_to_install(tmp_path, capsys, monkey
     assert err == "proccodes: error: the site needs Jinja2: pip install 'proccodes[site]'\n"
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared (CMS files)")
 def test_a_whole_hcpcs_release_builds(tmp_path):
     """The 2026 HCPCS release (about 8,600 codes): every code is on its range's page."""
     release = load_hcpcs(
