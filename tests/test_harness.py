@@ -36,6 +36,13 @@ from .conftest import TEST_DATA
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 DOCUMENTED = (ProcCodesError, TypeError, ValueError)
+
+
+def _slow_marked(names: list[str], slow: set[str]) -> list[Any]:
+    """The parameters, those in ``slow`` marked slow (left out of ``-m "not slow"``)."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in slow else n for n in names]
+
+
 HUGE = 200_000
 
 _text = st.text(max_size=40)
@@ -144,7 +151,9 @@ def _call(target: Callable[[Any], object], value: object) -> None:
         target(value)
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
+@pytest.mark.parametrize(
+    "name", _slow_marked(sorted(TARGETS), {"Catalog.search", "Catalog.suggest"})
+)
 def test_every_public_function_answers_junk_with_a_result_or_a_documented_error(name):
     target = TARGETS[name]
 
@@ -199,7 +208,7 @@ def _run_cli(argv: list[str]) -> int:
     return code
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", _slow_marked(COMMANDS, {"export", "check"}))
 def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("62290\n\x1b\n"))
 
@@ -211,6 +220,7 @@ def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeyp
     run()
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded_for_huge_inputs():
     # A few calls with a 1 MB input: the peak memory is a small multiple of the input.
     huge = "62290 " * 200_000

@@ -67,6 +67,7 @@ def test_real_mue_excerpt() -> None:
     assert table.get("62290") is None
 
 
+@pytest.mark.slow
 def test_full_size_generated_ptp(tmp_path: Path) -> None:
     """About two million pairs in four parts, as a quarter's practitioner table."""
     paths = write_ptp(tmp_path, 2_000_000, parts=4, zipped=False)
@@ -87,6 +88,7 @@ def test_full_size_generated_ptp(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.slow
 def test_zipped_parts_and_both_readers_agree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

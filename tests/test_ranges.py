@@ -178,6 +178,7 @@ def test_the_granularity_is_finer_where_the_project_goes_deep():
 # -- no AMA text --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_name_or_description_equals_a_cpt_short_descriptor(pfs):
     descriptors = {_fold(d) for rows in pfs.values() for d in rows.values() if d}
     assert len(descriptors) > 5000
@@ -201,6 +202,7 @@ def test_titles_never_equal_a_cpt_short_descriptor(pfs):
 # -- every CPT code of the CMS files has exactly one leaf -----------------------------------------
 
 
+@pytest.mark.slow
 def test_every_cpt_code_of_the_pfs_files_falls_in_exactly_one_leaf(pfs):
     leaves = [(R._key(n.first), R._key(n.last), n) for n in R.ranges(LEAF_LEVEL, system="CPT")]
     codes: set[str] = set()
@@ -397,6 +399,7 @@ def test_range_of_agrees_with_a_linear_scan(code):
     assert R.range_of(code) is _linear_range_of(code)
 
 
+@pytest.mark.slow
 def test_range_of_agrees_with_a_linear_scan_at_every_bound():
     for node in R.ranges():
         for a, b in node.spans:

@@ -155,6 +155,7 @@ def test_2_a_file_cut_anywhere_but_at_a_line_end_is_an_error(tmp_path):
     assert all(data[cut - 1 : cut] in (b"\n", b"\r") for cut in loaded), loaded
 
 
+@pytest.mark.slow
 @needs_2019
 def test_2_the_2019_file_cut_at_random_bytes_is_an_error(tmp_path):
     import random
@@ -278,6 +279,7 @@ def test_3_a_multiprocessing_pool_worker_raising_each_error_reports_it():
             assert _fields(found.value) == _fields(err)
 
 
+@pytest.mark.slow
 def test_3_catalog_pickles_and_deep_copies():
     from proccodes.sources.hcpcs import load_hcpcs
 
@@ -306,6 +308,7 @@ def _build() -> Catalog:
     return default_catalog().active_on(date(2024, 1, 1))
 
 
+@pytest.mark.slow
 def test_3_catalog_goes_to_a_worker_and_comes_back():
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
         assert pool.submit(_count, default_catalog()).result(timeout=60) == len(default_catalog())
@@ -332,6 +335,7 @@ def _zip_bomb(path: Path, size: int, name: str = "HCPC2019_ANWEB.txt", lie: bool
     return path
 
 
+@pytest.mark.slow
 def test_4_a_zip_member_past_the_limit_is_refused_cheaply(tmp_path):
     from proccodes.sources.hcpcs import MAX_BYTES, load_hcpcs
 
@@ -373,6 +377,7 @@ def test_5_long_s_is_not_an_s():
     assert default_catalog().get("ſ9090") is None
 
 
+@pytest.mark.slow
 def test_5_no_character_outside_ascii_forms_a_code():
     # All of Unicode: normalize_code keeps every non-ASCII character as it is (only a-z fold),
     # so no code point can turn into a code character; the ones that case mapping or
@@ -571,6 +576,7 @@ def test_10_wrong_arguments_are_clear_errors(error, call):
 # -- 11. only regular files are read; errors never echo a file's content -------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_11_devices_and_fifos_are_refused_everywhere(tmp_path):
     from proccodes.cpt import load_cpt_descriptors
@@ -596,6 +602,7 @@ def test_11_devices_and_fifos_are_refused_everywhere(tmp_path):
         assert "not a regular file" in result.stderr
 
 
+@pytest.mark.slow
 def test_11_an_unreadable_file_is_never_echoed(tmp_path):
     secret = tmp_path / "shadow"
     secret.write_text("root:$6$SECRETHASH:19000:0:99999:7:::\n" * 3)
@@ -613,6 +620,7 @@ def test_11_an_unreadable_file_is_never_echoed(tmp_path):
 # -- 12. fork() while another thread loads the default catalog -------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_12_a_child_forked_during_a_load_does_not_deadlock():
     # A fresh interpreter: a thread holds the loader's lock (as a load in progress does) while
@@ -707,6 +715,7 @@ def test_13_invalid_utf8_input_is_escaped_and_json_stays_utf8():
     assert doc[0]["input"].encode("utf-8", "surrogateescape") == b"\xff\xfe6229O"
 
 
+@pytest.mark.slow
 def test_13_an_ascii_terminal_gets_escapes_not_a_traceback():
     import json
 
@@ -763,6 +772,7 @@ def test_13_closed_or_full_stdout_and_closed_stdin():
     assert late.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_13_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
     from proccodes.cli import EXIT_OUTPUT
 
