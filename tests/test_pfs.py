@@ -134,6 +134,7 @@ def test_real_release_facts(release):
     assert "64635" not in fs.level2_descriptions
 
 
+@pytest.mark.slow
 @needs_shared
 def test_every_release_and_format_agrees(tmp_path):
     csv_fs, txt_fs = load_pfs(RVU25D_CSV), load_pfs(RVU25D_TXT)
@@ -496,6 +497,7 @@ _FACTS = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(st.one_of(_CPT, _LEVEL2), st.sampled_from(["", "26", "TC"]), _FACTS),
@@ -575,6 +577,7 @@ def test_any_bytes(tmp_path_factory, data):
 _EXCERPT_TEXT = EXCERPT.read_text(encoding="ascii")
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(
