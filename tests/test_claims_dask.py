@@ -15,6 +15,7 @@ from . import claims_data
 from .test_claims_paths import generated_lines
 
 pd = pytest.importorskip("pandas")
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, a Spark session
 
 
 def _frame(lines: list) -> object:  # type: ignore[type-arg]

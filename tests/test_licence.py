@@ -220,6 +220,7 @@ def _shipped_files() -> list[Path]:
     return sorted(files)
 
 
+@pytest.mark.slow
 def test_the_proof_has_its_inputs():
     ama = ama_descriptors()
     assert normalized("Mri lumbar spine w/o dye") in ama  # 72148, as the three releases print it
@@ -249,6 +250,7 @@ def test_no_shipped_file_holds_an_ama_descriptor():
     assert not found, "AMA CPT descriptors shipped:\n" + "\n".join(found[:20])
 
 
+@pytest.mark.slow
 def test_no_show_output_holds_an_ama_descriptor():
     from proccodes import default_catalog
     from proccodes.cli import record_json, render
