@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -27,6 +28,17 @@ SHARED = Path(os.environ.get("PROCCODES_SHARED") or ROOT.parent / "shared")
 NEEDS_SHARED = "needs ../shared"  # how every skip for want of ../shared begins
 DATA_DIR = ROOT / "src" / "proccodes" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+# Doctests that build the whole site (seconds each): left out of the fast subset, -m "not slow".
+SLOW_DOCTESTS = {"site.md", "proccodes.site.build_site", "proccodes.site.search_data"}
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Mark the slow doctests slow (a test function carries its own marker)."""
+    for item in items:
+        if type(item).__name__ == "DoctestItem" and item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -130,6 +130,7 @@ def test_claims_output_escapes_a_file_name_and_ptp_rationale(tmp_path, capsys, f
         assert "\\x1b]0;owned" in out  # the name, escaped, is still there
 
 
+@pytest.mark.slow
 def test_site_output_escapes_the_folder_name(tmp_path, capsys):
     pytest.importorskip("jinja2")
     from proccodes.export import catalog_json
