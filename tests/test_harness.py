@@ -208,7 +208,7 @@ def _run_cli(argv: list[str]) -> int:
     return code
 
 
-@pytest.mark.parametrize("command", _slow_marked(COMMANDS, {"export", "check"}))
+@pytest.mark.parametrize("command", _slow_marked(COMMANDS, {"export", "check", "search"}))
 def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("62290\n\x1b\n"))
 
