@@ -17,7 +17,7 @@ from datetime import date
 import attrs
 import pytest
 
-from proccodes import Catalog, default_catalog
+from proccodes import Catalog, DataError, default_catalog
 from proccodes.cli import main
 
 from .conftest import ROOT, SHARED
@@ -38,8 +38,9 @@ def test_an_rbcs_id_that_is_a_path_is_refused_before_anything_is_written(tmp_pat
     from proccodes.site import build_site
 
     out = tmp_path / "a" / "b" / "site"
-    with pytest.raises(ValueError, match="cannot name a page of the site"):
+    with pytest.raises(DataError, match="cannot name a page of the site") as exc:
         build_site(out, _with_rbcs_id(class_id))
+    assert exc.value.problems[0].endswith("@ 62290.rbcs.id")  # the record and the field
     assert not (tmp_path / "a" / "owned.html").exists()
     assert not (tmp_path / "a" / "b" / "owned.html").exists()
     assert not out.exists()  # checked before the folder is made
@@ -50,7 +51,7 @@ def test_an_absolute_rbcs_id_is_a_clear_error_not_file_not_found(tmp_path):
     from proccodes.site import build_site
 
     target = tmp_path / "elsewhere" / "owned"
-    with pytest.raises(ValueError, match=r"RBCS class .* cannot name a page"):
+    with pytest.raises(DataError, match=r"RBCS class .* cannot name a page"):
         build_site(tmp_path / "site", _with_rbcs_id(str(target)))
     assert not target.with_suffix(".html").exists()
 

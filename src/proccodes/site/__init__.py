@@ -49,6 +49,7 @@ import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
 from ..catalog import Catalog, default_catalog
+from ..errors import DataError
 from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
@@ -222,14 +223,7 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     out = Path(outdir)
     site = _Site(catalog)
     families = site.rbcs_families()
-    # every file name is checked before anything is removed or written
-    for record in site.curated:
-        _page_name("code", record.code)
-    for key in site.ranges:
-        _page_name("range", key)
-    for _, classes in families:
-        for class_id, _, _ in classes:
-            _page_name("RBCS class", class_id)
+    _check_page_names(site, families)  # before anything is removed or written
     _prepare(out)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("proccodes.site", "templates"),
@@ -258,13 +252,13 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     record_page = env.get_template("record.html")
     for record in site.curated:
         written.page(
-            f"codes/{_page_name('code', record.code)}.html",
+            f"codes/{record.code}.html",
             record_page.render(root="../", r=record, s=site, page_title=record.title),
         )
     range_page = env.get_template("range.html")
     for key, (title, records) in site.ranges.items():
         written.page(
-            f"ranges/{_page_name('range', key)}.html",
+            f"ranges/{key}.html",
             range_page.render(
                 root="../",
                 key=key,
@@ -278,7 +272,7 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     for category, classes in families:
         for class_id, title, records in classes:
             written.page(
-                f"families/{_page_name('RBCS class', class_id)}.html",
+                f"families/{class_id}.html",
                 family_page.render(
                     root="../",
                     class_id=class_id,
@@ -335,33 +329,55 @@ def _prepare(out: Path) -> None:
 _SUBFOLDERS = ("codes", "ranges", "families", "assets")
 # A page's file name comes from an identifier of the catalog (a code, a range or RBCS id): a
 # user's catalog may hold any text there, so only these spellings name a file.
-_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}(?:[.][A-Za-z0-9_-]{1,63}){0,3}")
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:[.][A-Za-z0-9_-]+)*")
 
 
-def _page_name(what: str, identifier: str) -> str:
-    """``identifier`` as the name of a site file, or ValueError when it could name anything
-    else (a path, a parent folder, an absolute path, a control character).
+def _name_problem(identifier: object) -> str | None:
+    """Why ``identifier`` cannot name a file of the site (a path, a parent folder, an absolute
+    path, a control character, too long), or None when it can.
 
-    >>> _page_name("RBCS class", "PM007O")
-    'PM007O'
-    >>> _page_name("RBCS class", "../../owned")
-    Traceback (most recent call last):
-    ...
-    ValueError: RBCS class '../../owned' cannot name a page of the site: ...
-    """
-    if not isinstance(identifier, str) or not _FILE_NAME.fullmatch(identifier):
-        shown = identifier[:60] if isinstance(identifier, str) else identifier
-        raise ValueError(
-            f"{what} {shown!r} cannot name a page of the site: expected letters, digits, '-', "
-            "'_' and single dots (no path, no '..', at most 64 characters)"
-        )
-    return identifier
+    >>> _name_problem("PM007O") is None, _name_problem("62290-62292") is None
+    (True, True)
+    >>> _name_problem("../../owned")
+    "'../../owned' cannot name a page of the site: expected letters, digits, '-', '_' and single dots (no path, no '..'), at most 64 characters"
+    """  # noqa: E501
+    if isinstance(identifier, str) and len(identifier) <= 64 and _FILE_NAME.fullmatch(identifier):
+        return None
+    shown = repr(identifier[:60] if isinstance(identifier, str) else identifier)
+    return (
+        f"{shown} cannot name a page of the site: expected letters, digits, '-', '_' and single "
+        "dots (no path, no '..'), at most 64 characters"
+    )
 
 
-def _inside(out: Path, name: str) -> Path:
-    """``out / name``, checked to stay inside ``out`` (after any symbolic link)."""
+def _check_page_names(
+    site: _Site, families: list[tuple[str, list[tuple[str, str, list[Procedure]]]]]
+) -> None:
+    """DataError naming every record whose code, range or RBCS class cannot name a page."""
+    problems = []
+    for record in site.curated:
+        problem = _name_problem(record.code)
+        if problem:
+            problems.append(f"record {record.code[:60]!r}: code {problem} @ code")
+    for key, (_, records) in site.ranges.items():
+        problem = _name_problem(key)
+        if problem:
+            problems.append(f"record {records[0].code}: range {problem}")
+    for _, classes in families:
+        for class_id, _, records in classes:
+            problem = _name_problem(class_id)
+            if problem:
+                code = records[0].code
+                problems.append(f"record {code}: RBCS class {problem} @ {code}.rbcs.id")
+    if problems:
+        raise DataError("catalog", problems)
+
+
+def _inside(out: Path, name: str, root: Path | None = None) -> Path:
+    """``out / name``, checked to stay inside ``out`` (resolved: ``root``) after any symbolic
+    link; a link in place of the file is refused too."""
     target = out / name
-    root = out.resolve()
+    root = out.resolve() if root is None else root
     if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
         raise ValueError(f"{name!r}: would be written outside the site folder {out}")
     return target
@@ -370,11 +386,12 @@ def _inside(out: Path, name: str) -> Path:
 class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
+        self.root = out.resolve()
         self.pages = self.files = self.bytes = 0
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        _inside(self.out, name).write_bytes(data)
+        _inside(self.out, name, self.root).write_bytes(data)
         self.files += 1
         self.bytes += len(data)
 
