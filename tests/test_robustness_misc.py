@@ -299,3 +299,21 @@ def test_search_limit_too_large_names_the_allowed_values():
         search("discogram", limit=2**63)
     assert "maxsize" not in str(exc.value)
     assert f"{2**63 - 1:,}" in str(exc.value) or str(2**63 - 1) in str(exc.value)
+
+
+def test_show_search_and_check_escape_a_catalogs_own_text(tmp_path, capsys):
+    """Not only paths: a user catalog's titles reach show, search and check output."""
+    from proccodes.export import catalog_json
+
+    record = default_catalog()["62290"]
+    # the catalog loader refuses C0 controls (ESC) in text; C1 controls and bidi ones pass it
+    hostile = attrs.evolve(record, code="62299", title="Discogram zzhostile\x9b2J\u202e")
+    user = Catalog.from_records([hostile], release="test", as_of=date(2026, 1, 1))
+    path = tmp_path / "user.json"
+    path.write_text(json.dumps(catalog_json(user)), encoding="utf-8")
+    main(["show", "62299", "--catalog", str(path)])
+    main(["search", "zzhostile", "--catalog", str(path)])
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    _no_terminal_controls(out)
+    assert out.count("zzhostile\\x9b2J\\u202e") >= 2  # shown, escaped, by show and search

@@ -521,7 +521,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(record_json(record, sources), out)
     else:
-        out.write(render(record, sources=sources))
+        out.write(_printable_lines(render(record, sources=sources)))  # a catalog's own text
     return 0
 
 
@@ -766,7 +766,8 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
         _dump([{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results], out)
     else:
         for record in results:
-            out.write("\n".join(_wrap(f"{record.code:<7}{record.title}", " " * 7, "")) + "\n")
+            line = f"{record.code:<7}{_printable(record.title)}"
+            out.write("\n".join(_wrap(line, " " * 7, "")) + "\n")
     return 0 if results else 1
 
 
@@ -918,9 +919,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         for p in problems:
-            out.write(str(p) + "\n")
+            out.write(_printable(str(p)) + "\n")
         count = len(problems)
-        out.write(f"{name}: {len(catalog)} records, {count} problem{'s' if count != 1 else ''}\n")
+        plural = "s" if count != 1 else ""
+        out.write(f"{_printable(name)}: {len(catalog)} records, {count} problem{plural}\n")
     return 1 if problems else 0
 
 
