@@ -60,7 +60,16 @@ from .records import (
     YearSeen,
 )
 
-__all__ = ["FOLDER", "MANIFEST", "MODIFIERS", "Manifest", "Reader", "shard_name"]
+__all__ = [
+    "FOLDER",
+    "MANIFEST",
+    "MODIFIERS",
+    "Manifest",
+    "Reader",
+    "check_codec",
+    "encode",
+    "shard_name",
+]
 
 FOLDER = "official"
 MANIFEST = "manifest.tsv"
@@ -215,6 +224,18 @@ _HCPCS_NAMES = tuple(name for name, _ in _HCPCS)
 _HCPCS_DECODE = tuple(codec[1] for _, codec in _HCPCS)
 _PFS_NAMES = tuple(name for name, _ in _PFS)
 _PFS_DECODE = tuple(codec[1] for _, codec in _PFS)
+
+
+def check_codec() -> None:
+    """The format names every field of the fact classes (a new field must be added to it).
+
+    >>> check_codec()
+    """
+    for cls, table in ((HcpcsFacts, _HCPCS), (PfsFacts, _PFS)):
+        fields = {f.name for f in attrs.fields(cls)} - {"release"}
+        named = {name for name, _ in table}
+        if fields != named:
+            raise TypeError(f"_official does not encode {cls.__name__} {sorted(fields ^ named)}")
 
 
 def _encode_fields(obj: Any, table: tuple[tuple[str, tuple[_Encode, _Decode]], ...]) -> str:
