@@ -303,6 +303,13 @@ def build_files(
                     end = releases[last + 1][0] - timedelta(days=1)
             if end is not None:
                 dates["terminated"] = end
+        if own is None and not rows and klass is None and base.file_facts is None:
+            # no current file states anything: keep the rows of the newest release that does
+            # (M1389 is in RVU25A only, with no description)
+            for _, listed_in, release in reversed(releases):
+                if code in listed_in:
+                    own, rows = release.get(code), release.modifier_rows(code)
+                    break
         record = attrs.evolve(base, pfs=own, pfs_by_modifier=rows, rbcs=klass, **dates)
         if kind.system is CodeSystem.CPT:
             title = titles.get(code) or title_for(code, klass)
