@@ -497,8 +497,6 @@ def info() -> ReleaseInfo:
     from .catalog import data_folder, official_manifest_text, shipped_sources
 
     text = official_manifest_text()
-    shards = sum(1 for line in text.splitlines() if line.startswith("shards\t"))
-    del shards
     return ReleaseInfo(
         folder=data_folder(),
         sources=shipped_sources(),
@@ -542,7 +540,7 @@ def release_stale_on(day: date) -> str | None:
     >>> release_stale_on(date(2025, 11, 1)) is None
     True
     >>> print(release_stale_on(date(2027, 1, 1)))  # doctest: +ELLIPSIS
-    data release may be out of date for 2027-01-01: CMS HCPCS Level II ... was due for its next quarterly update on ...
+    the data release may be out of date for 2027-01-01: CMS HCPCS Level II January 2026 (as of 2026-01-01; next CMS update due 2026-04-01); ...
     """  # noqa: E501
     from .catalog import shipped_sources
 
@@ -555,12 +553,13 @@ def release_stale_on(day: date) -> str | None:
             continue  # RBCS is a yearly classification, not a quarterly payment file
         due = next_update(source.as_of)
         if day >= due:
-            stale.append(f"{source.name} {source.release} (as of {source.as_of.isoformat()})")
-            stale_due = due
+            stale.append(
+                f"{source.name} {source.release} (as of {source.as_of.isoformat()}; "
+                f"next CMS update due {due.isoformat()})"
+            )
     if not stale:
         return None
     return (
-        f"data release may be out of date for {day.isoformat()}: {'; '.join(stale)} "
-        f"was due for its next quarterly update on {stale_due.isoformat()}; "
+        f"the data release may be out of date for {day.isoformat()}: {'; '.join(stale)}; "
         "build a newer release with `proccodes data build`"
     )
