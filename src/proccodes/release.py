@@ -41,17 +41,26 @@ from .errors import DataError, InvalidCodeError
 from .records import DataRelease, Modifier, Procedure, RbcsClass
 
 __all__ = [
+    "CHANGE_KINDS",
     "HCPCS_NAME",
     "PFS_NAME",
     "RBCS_NAME",
+    "Change",
     "ReleaseInfo",
     "SourceFile",
     "build",
     "build_files",
+    "diff",
+    "fee_schedule",
     "info",
+    "kind_of",
+    "load_release",
     "load_titles",
     "next_update",
+    "official_code_count",
+    "read_manifest_files",
     "release_stale_on",
+    "shipped_titles",
     "write_files",
 ]
 
@@ -563,3 +572,382 @@ def release_stale_on(day: date) -> str | None:
         f"the data release may be out of date for {day.isoformat()}: {'; '.join(stale)}; "
         "build a newer release with `proccodes data build`"
     )
+
+
+# -- reading a release folder ----------------------------------------------------------------
+
+
+def load_release(folder: str | os.PathLike[str]) -> Any:
+    """The official records of a built release folder, as a :class:`~proccodes.Catalog`
+    (without the curated records; the default catalog is not changed).
+
+    >>> load_release("src/proccodes/data/official")["J1100"].code
+    'J1100'
+    """
+    from ._official import MANIFEST, MODIFIERS, Manifest, Reader
+    from .catalog import Catalog
+
+    if not isinstance(folder, str | os.PathLike):
+        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
+    path = Path(folder)
+    try:
+        manifest = Manifest((path / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        raise DataError(str(path), ["not a data release folder (no manifest.tsv)"]) from None
+    reader = Reader(manifest)
+    records = []
+    for shard in manifest.shards:
+        records.extend(reader.procedures((path / shard).read_text("utf-8").splitlines()))
+    modifiers_path = path / MODIFIERS
+    modifiers = []
+    if modifiers_path.is_file():
+        lines = modifiers_path.read_text("utf-8").splitlines()
+        modifiers = [reader.modifier(line) for line in lines if line]
+    sources = tuple(
+        DataRelease(name=name, release=release, as_of=as_of, file=file)
+        for name, release, as_of, file in manifest.sources
+    )
+    return Catalog(
+        records,
+        release=" + ".join(f"{s.name} {s.release}" for s in sources),
+        as_of=max((s.as_of for s in sources if s.as_of), default=None),
+        modifiers=modifiers,
+        sources=sources,
+    )
+
+
+# -- what changed ------------------------------------------------------------------------------
+
+CHANGE_KINDS = (
+    "added",  # a code the new data lists and the old does not
+    "ended",  # a code the old data has in effect and the new ends or no longer lists
+    "reused",  # a code ended in the old data and in effect again in the new
+    "descriptor",  # a Level II descriptor (short or long) in new words
+    "pfs",  # a PFS indicator or RVU of a code (field: the PfsFacts field; "26:" rows)
+    "mue",  # an MUE value or indicator
+    "ptp-added",  # a PTP pair the new table has and the old does not (or a new modifier rule)
+    "ptp-deleted",  # a PTP pair the new table deletes (a deletion date) or no longer lists
+)
+
+
+@attrs.frozen(kw_only=True, order=True)
+class Change:
+    """One difference between two data releases or two CMS files of one kind.
+
+    ``kind`` is one of :data:`CHANGE_KINDS`; ``code`` the code (``"A+B"`` for a PTP pair,
+    empty for a change of the whole release); ``field`` what changed; ``old`` and ``new``
+    the values as text (empty where there is none).
+
+    >>> str(Change(kind="pfs", code="64635", field="work_rvu", old="3.32", new="3.39"))
+    'pfs 64635 work_rvu: 3.32 -> 3.39'
+    """
+
+    kind: str
+    code: str
+    field: str = ""
+    old: str = ""
+    new: str = ""
+
+    def __str__(self) -> str:
+        head = " ".join(p for p in (self.kind, self.code, self.field) if p)
+        if not self.old and not self.new:
+            return head
+        return f"{head}: {self.old or '-'} -> {self.new or '-'}"
+
+    def as_dict(self) -> dict[str, str]:
+        """The change as a plain dict (the JSON and CSV forms).
+
+        >>> Change(kind="added", code="0001U").as_dict()["kind"]
+        'added'
+        """
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+_PFS_COMPARED = (
+    "status",
+    "global_days",
+    "pc_tc",
+    "multiple_procedure",
+    "bilateral",
+    "assistant",
+    "co_surgeons",
+    "team_surgeons",
+    "supervision",
+    "endoscopic_base",
+    "work_rvu",
+    "non_facility_pe_rvu",
+    "facility_pe_rvu",
+    "malpractice_rvu",
+    "non_facility_total",
+    "facility_total",
+    "non_facility_na",
+    "facility_na",
+)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+def _pfs_changes(code: str, old: Any, new: Any, prefix: str = "") -> list[Change]:
+    changes = []
+    for name in _PFS_COMPARED:
+        a, b = _value(getattr(old, name)), _value(getattr(new, name))
+        if a != b:
+            changes.append(Change(kind="pfs", code=code, field=prefix + name, old=a, new=b))
+    return changes
+
+
+def _pfs_rows(rows: Iterable[Any]) -> dict[str, Any]:
+    return {r.modifier: r for r in rows}
+
+
+def _day_text(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _catalog_changes(old: Any, new: Any) -> list[Change]:
+    """Added, ended and reused codes, Level II descriptor changes and PFS changes."""
+    changes: list[Change] = []
+    for code in sorted(set(old) | set(new)):
+        a, b = old.get(code), new.get(code)
+        if a is None:
+            changes.append(Change(kind="added", code=code, field="effective",
+                                  new=_day_text(b.effective)))
+            continue
+        if b is None:
+            changes.append(Change(kind="ended", code=code, field="not listed"))
+            continue
+        if a.terminated is None and b.terminated is not None:
+            changes.append(
+                Change(kind="ended", code=code, field="terminated", new=_day_text(b.terminated))
+            )
+        elif a.terminated is not None and b.terminated is None:
+            changes.append(
+                Change(kind="reused", code=code, field="terminated", old=_day_text(a.terminated))
+            )
+        if b.system is CodeSystem.HCPCS:
+            for use in ("short", "long"):
+                x, y = a.descriptor(use) or "", b.descriptor(use) or ""
+                if x != y and x and y:
+                    changes.append(Change(kind="descriptor", code=code, field=use, old=x, new=y))
+        if a.pfs is not None and b.pfs is not None:
+            changes.extend(_pfs_changes(code, a.pfs, b.pfs))
+        elif (a.pfs is None) != (b.pfs is None):
+            changes.append(
+                Change(
+                    kind="pfs",
+                    code=code,
+                    field="listed",
+                    old="" if a.pfs is None else "yes",
+                    new="" if b.pfs is None else "yes",
+                )
+            )
+        rows_a, rows_b = _pfs_rows(a.pfs_by_modifier), _pfs_rows(b.pfs_by_modifier)
+        for modifier in sorted(set(rows_a) & set(rows_b)):
+            changes.extend(_pfs_changes(code, rows_a[modifier], rows_b[modifier], modifier + ":"))
+    return changes
+
+
+def _fee_changes(old: Any, new: Any) -> list[Change]:
+    changes: list[Change] = []
+    codes = set(old) | set(new) | set(old.codes_with_modifier_rows)
+    codes |= set(new.codes_with_modifier_rows)
+    for code in sorted(codes):
+        a, b = old.get(code), new.get(code)
+        rows_a, rows_b = _pfs_rows(old.modifier_rows(code)), _pfs_rows(new.modifier_rows(code))
+        if a is None and not rows_a:
+            changes.append(Change(kind="added", code=code))
+            continue
+        if b is None and not rows_b:
+            changes.append(Change(kind="ended", code=code, field="not listed"))
+            continue
+        if a is not None and b is not None:
+            changes.extend(_pfs_changes(code, a, b))
+        for modifier in sorted(set(rows_a) & set(rows_b)):
+            changes.extend(_pfs_changes(code, rows_a[modifier], rows_b[modifier], modifier + ":"))
+    cf_a = next((old[c].conversion_factor for c in old), None)
+    cf_b = next((new[c].conversion_factor for c in new), None)
+    if cf_a != cf_b:
+        changes.append(
+            Change(
+                kind="pfs", code="", field="conversion_factor", old=_value(cf_a), new=_value(cf_b)
+            )
+        )
+    return changes
+
+
+def _mue_changes(old: Any, new: Any) -> list[Change]:
+    changes: list[Change] = []
+    for code in sorted(set(old) | set(new)):
+        a, b = old.get(code), new.get(code)
+        if a is None:
+            changes.append(Change(kind="mue", code=code, field="max_units", new=str(b.max_units)))
+        elif b is None:
+            changes.append(Change(kind="mue", code=code, field="max_units", old=str(a.max_units)))
+        else:
+            for name in ("max_units", "indicator"):
+                x, y = _value(getattr(a, name)), _value(getattr(b, name))
+                if x != y:
+                    changes.append(Change(kind="mue", code=code, field=name, old=x, new=y))
+    return changes
+
+
+def _ptp_changes(old: Any, new: Any) -> list[Change]:
+    def pairs(table: Any) -> dict[tuple[str, str], Any]:
+        found: dict[tuple[str, str], Any] = {}
+        for edit in table:
+            found[(edit.column1, edit.column2)] = edit  # the newest row of a pair wins
+        return found
+
+    a, b = pairs(old), pairs(new)
+    changes = []
+    for key in sorted(set(a) | set(b)):
+        code = "+".join(key)
+        x, y = a.get(key), b.get(key)
+        if x is None:
+            changes.append(
+                Change(kind="ptp-added", code=code, field="effective", new=_day_text(y.effective))
+            )
+        elif y is None:
+            changes.append(Change(kind="ptp-deleted", code=code, field="not listed"))
+        elif x.deleted is None and y.deleted is not None:
+            changes.append(
+                Change(kind="ptp-deleted", code=code, field="deleted", new=_day_text(y.deleted))
+            )
+        elif x.modifier != y.modifier:
+            changes.append(
+                Change(
+                    kind="ptp-added",
+                    code=code,
+                    field="modifier",
+                    old=_value(x.modifier),
+                    new=_value(y.modifier),
+                )
+            )
+    return changes
+
+
+def kind_of(path: str | os.PathLike[str]) -> str:
+    """What a path holds, from its name: ``release`` (a folder with a manifest), ``hcpcs``,
+    ``pfs``, ``rbcs``, ``mue`` or ``ptp``; :class:`~proccodes.DataError` when it cannot tell.
+
+    >>> kind_of("src/proccodes/data/official"), kind_of("RVU25A.zip"), kind_of("ccipra-v1.txt")
+    ('release', 'pfs', 'ptp')
+    """
+    p = Path(path)
+    if p.is_dir():
+        if (p / "manifest.tsv").is_file():
+            return "release"
+        raise DataError(str(p), ["a folder without manifest.tsv is not a data release"])
+    name = p.name.lower()
+    for kind, words in (
+        ("mue", ("mue",)),
+        ("ptp", ("ccipra", "ccipro", "ccioph", "ptp", "ncci")),
+        ("rbcs", ("rbcs",)),
+        ("pfs", ("rvu",)),
+        ("hcpcs", ("hcpc", "anweb", "alpha-numeric", "alpha_numeric")),
+    ):
+        if any(w in name for w in words):
+            return kind
+    raise DataError(
+        str(p),
+        [
+            "cannot tell the kind of file from its name (a HCPCS, PFS (RVU), RBCS, MUE or "
+            "PTP file, or a release folder)"
+        ],
+    )
+
+
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Change]:
+    """What changed from ``old`` to ``new``: two built release folders, or two CMS files of
+    one kind (HCPCS, PFS, NCCI MUE or PTP), as :class:`Change` records in code order.
+
+    >>> diff("tests/data/pfs_excerpt.csv", "tests/data/pfs_excerpt.csv")
+    []
+    """
+    for path in (old, new):
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(f"diff takes paths (str or os.PathLike), not {type_name(path)}")
+    kinds = (kind_of(old), kind_of(new))
+    if kinds[0] != kinds[1]:
+        raise DataError(
+            f"{os.fspath(old)} / {os.fspath(new)}",
+            [f"cannot compare a {kinds[0]} with a {kinds[1]}; give two of one kind"],
+        )
+    kind = kinds[0]
+    if kind == "release":
+        return _catalog_changes(load_release(old), load_release(new))
+    if kind == "hcpcs":
+        from .sources.hcpcs import load_hcpcs
+
+        return _catalog_changes(load_hcpcs(old), load_hcpcs(new))
+    if kind == "pfs":
+        from .sources.pfs import load_pfs
+
+        return _fee_changes(load_pfs(old), load_pfs(new))
+    if kind == "mue":
+        from .sources.ncci import load_mue
+
+        return _mue_changes(load_mue(old), load_mue(new))
+    if kind == "ptp":
+        from .sources.ncci import load_ptp
+
+        return _ptp_changes(load_ptp([old]), load_ptp([new]))
+    raise DataError(os.fspath(old), [f"no diff of two {kind} files; compare two built releases"])
+
+
+# -- the PFS of the release in use ---------------------------------------------------------------
+
+
+def fee_schedule() -> Any:
+    """The PFS of the data release in use (shipped, or :func:`proccodes.use_data`'s), as a
+    :class:`~proccodes.FeeSchedule`: what fees and claim checks read. Built from the default
+    catalog's records (so it loads the catalog) and kept for that catalog.
+
+    >>> fee_schedule()["64635"].bilateral.name
+    'ADJUSTMENT_150'
+    """
+    from .catalog import default_catalog
+    from .sources.pfs import FeeSchedule
+
+    catalog = default_catalog()
+    cached = _fee_cache.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    rows = {}
+    modifier_rows = {}
+    releases = []
+    for code, record in catalog.items():
+        if record.pfs is not None:
+            rows[code] = record.pfs
+            releases.append(record.pfs.release)
+        if record.pfs_by_modifier:
+            modifier_rows[code] = record.pfs_by_modifier
+    pfs_source = next((s for s in catalog.sources if s.name == PFS_NAME), None)
+    label = f"CMS PFS {pfs_source.release}" if pfs_source else "CMS PFS"
+    found = FeeSchedule(
+        rows,
+        modifier_rows=modifier_rows,
+        release=label.split(" (")[0],
+        label=label,
+        as_of=pfs_source.as_of if pfs_source else None,
+    )
+    _fee_cache.clear()
+    _fee_cache[id(catalog)] = (catalog, found)
+    return found
+
+
+_fee_cache: dict[int, tuple[Any, Any]] = {}
