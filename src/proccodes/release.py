@@ -408,45 +408,82 @@ def _verify(
         raise DataError("the built release", [f"do not read back equal: {wrong[:20]}"])
 
 
-def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> Path:
-    """Write a release's files as a folder at ``out``, safely: into a new folder beside it,
-    then renamed into place, so a failed build leaves the previous release untouched.
+KEPT_VERSIONS = 3  # release versions kept beside a folder (readers pinned to one keep working)
 
-    A release folder already at ``out`` is replaced: the new one is renamed into place first
-    under a temporary name, then the two swap names (one rename each), and the old one is
-    removed. A process that started reading the old release keeps reading it (see
-    :func:`proccodes.use_data`, which reads every shard of a folder it is pointed at up front
-    only when asked; the default reads lazily from a folder it resolved once).
+
+def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> Path:
+    """Write a release's files as the folder ``out``, safely.
+
+    The files go into a new folder, ``.NAME.releases/<digest>`` beside ``out`` (the digest is
+    the SHA-256 of the content, so the same files give the same folder), written and synced
+    before anything points at them; ``out`` is then a symbolic link swapped to it in one
+    atomic rename. A build that fails or is killed leaves the previous release as it was (at
+    worst a half-written ``.building-`` folder no link points at). A reader resolves ``out``
+    once (:func:`proccodes.use_data`, :func:`load_release`) and so reads one release whole,
+    old or new, never a mix; the newest :data:`KEPT_VERSIONS` versions are kept for readers
+    that started earlier. A real folder already at ``out`` (a release built otherwise) is
+    moved into the store first; anything else at ``out`` is refused.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "rel"
-    >>> write_files({"manifest.tsv": "#\\n"}, folder).name
-    'rel'
+    >>> write_files({"manifest.tsv": "#\\n"}, folder).joinpath("manifest.tsv").read_text()
+    '#\\n'
     """
     target = Path(out)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not (target / "manifest.tsv").is_file() and any(target.iterdir()):
-        raise DataError(str(target), ["not a data release folder (no manifest.tsv); not replaced"])
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
-    try:
-        for name, text in files.items():
-            with open(work / name, "wb") as stream:
-                stream.write(text.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-            old.rmdir()
-            os.replace(target, old)
-            os.replace(work, target)
-            shutil.rmtree(old, ignore_errors=True)
+    if target.is_symlink() or target.exists():
+        if not (target / "manifest.tsv").is_file() and not (
+            target.is_dir() and not target.is_symlink() and not any(target.iterdir())
+        ):
+            raise DataError(str(target), ["not a data release folder (no manifest.tsv); kept"])
+    store = parent / f".{target.name}.releases"
+    store.mkdir(exist_ok=True)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    version = store / digest.hexdigest()[:16]
+    if not (version / "manifest.tsv").is_file():
+        work = Path(tempfile.mkdtemp(prefix=".building-", dir=store))
+        try:
+            for name in sorted(files):
+                with open(work / name, "wb") as stream:
+                    stream.write(files[name].encode("utf-8"))
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            if version.exists():  # a half version (cannot happen but by hand): replace it
+                shutil.rmtree(version)
+            os.replace(work, version)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    if target.is_dir() and not target.is_symlink():  # a real folder: keep it as a version
+        if any(target.iterdir()):
+            kept = Path(tempfile.mkdtemp(prefix="moved-", dir=store))
+            kept.rmdir()
+            os.replace(target, kept)
         else:
-            os.replace(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+            target.rmdir()
+    link = parent / f".{target.name}.link-{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    os.symlink(os.path.relpath(version, parent), link, target_is_directory=True)
+    os.replace(link, target)
+    os.utime(version)  # the newest version is the one in use
+    _prune(store, keep=version)
     return target
+
+
+def _prune(store: Path, *, keep: Path) -> None:
+    """Remove all but the newest KEPT_VERSIONS versions (and stale .building- folders)."""
+    versions = sorted(
+        (p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in versions[KEPT_VERSIONS:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def build(
@@ -589,7 +626,7 @@ def load_release(folder: str | os.PathLike[str]) -> Any:
 
     if not isinstance(folder, str | os.PathLike):
         raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
-    path = Path(folder)
+    path = Path(os.path.realpath(folder))  # resolved once: one release, whole
     try:
         manifest = Manifest((path / MANIFEST).read_text("utf-8"))
     except FileNotFoundError:
@@ -857,7 +894,7 @@ def kind_of(path: str | os.PathLike[str]) -> str:
         ("mue", ("mue",)),
         ("ptp", ("ccipra", "ccipro", "ccioph", "ptp", "ncci")),
         ("rbcs", ("rbcs",)),
-        ("pfs", ("rvu",)),
+        ("pfs", ("rvu", "pfs")),
         ("hcpcs", ("hcpc", "anweb", "alpha-numeric", "alpha_numeric")),
     ):
         if any(w in name for w in words):
