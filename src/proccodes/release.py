@@ -260,8 +260,21 @@ def build_files(
     hcpcs_catalog = load_hcpcs_years(hcpcs_paths)
     newest_hcpcs = load_hcpcs_years(hcpcs_paths[-1:]) if len(hcpcs_paths) > 1 else hcpcs_catalog
     fee = load_pfs(pfs_path)
-    older = sorted((load_pfs(p) for p in history_paths), key=lambda f: f.as_of or date.min)
+    older_pairs = sorted(
+        ((p, load_pfs(p)) for p in history_paths), key=lambda pair: pair[1].as_of or date.min
+    )
+    older = [f for _, f in older_pairs]
     classes = load_rbcs(rbcs_path)
+    for path, f in ((pfs_path, fee), *older_pairs):
+        if f.missing_columns:
+            raise DataError(
+                str(path),
+                [
+                    "a PFS layout this build does not know: missing the columns "
+                    + ", ".join(f.missing_columns)
+                    + (f" (unknown columns: {', '.join(f.unknown_columns)})" if f.unknown_columns else "")
+                ],
+            )
 
     # Every PFS release we hold, oldest first: what it lists and when it took effect.
     releases = [(f.as_of, set(f) | set(f.codes_with_modifier_rows), f) for f in (*older, fee)]
@@ -304,7 +317,7 @@ def build_files(
         if base.terminated is None:
             end = ended
             current = code in fee or rows or code in newest_hcpcs
-            if end is None and not current and code not in classes:
+            if end is None and not current and any(code in c for _, c, _ in releases):
                 # listed by an older PFS release only: it ended before the first later
                 # release we hold that does not list it (the latest date it can have ended)
                 last = max(i for i, (_, listed_in, _) in enumerate(releases) if code in listed_in)
@@ -372,7 +385,7 @@ def build_files(
                 "hcpcs-history", path, _hcpcs_release(path, year_catalog), year_catalog.as_of
             )
         )
-    for path, f in zip(history_paths, [load_pfs(p) for p in history_paths], strict=True):
+    for path, f in older_pairs:
         files.append(_source_file("pfs-history", path, f.label.removeprefix("CMS PFS "), f.as_of))
     for s in files:
         day = s.as_of.isoformat() if s.as_of else ""
