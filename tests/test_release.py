@@ -115,7 +115,8 @@ def test_the_acceptance_codes_resolve_with_dates():
     with pytest.raises(CodeNotActiveError, match="2016-12-31"):
         get("62311", on=date(2024, 1, 1))
     lab = get("86153")  # the PFS lists it with modifier 26 only
-    assert lab.effective is not None and lab.pfs_by_modifier
+    assert lab.effective is not None
+    assert lab.pfs_by_modifier
 
 
 @needs_shared
@@ -203,8 +204,11 @@ def _raw_pfs(path: Path) -> dict[tuple[str, str], list[str]]:
     """(code, modifier) -> the CSV row, read without the loader."""
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
-            name = next(n for n in archive.namelist() if n.upper().startswith("PPRRVU") and
-                        n.upper().endswith(".CSV"))
+            name = next(
+                n
+                for n in archive.namelist()
+                if n.upper().startswith("PPRRVU") and n.upper().endswith(".CSV")
+            )
             text = archive.read(name).decode("cp1252")
     else:
         text = path.read_bytes().decode("cp1252")
@@ -253,7 +257,7 @@ def test_use_data_in_process(release_25a):
     assert info().folder == os.path.realpath(release_25a)
     use_data(None)
     assert "RVU25D" in get("64635").pfs.release
-    with pytest.raises(DataError, match="no manifest.tsv"):
+    with pytest.raises(DataError, match=r"no manifest\.tsv"):
         use_data(ROOT / "docs")
 
 
@@ -294,7 +298,7 @@ def test_a_pfs_of_an_unknown_layout_names_the_missing_columns(tmp_path):
     bad = tmp_path / "PPRRVU_bad.csv"
     with open(bad, "w", newline="", encoding="cp1252") as stream:
         csv.writer(stream).writerows(cut)
-    with pytest.raises(DataError, match="missing the columns WORK RVU"):
+    with pytest.raises(DataError, match=r"missing the columns WORK RVU"):
         build_files(**{**EXCERPT, "pfs": bad})
 
 
@@ -417,11 +421,13 @@ def test_pfs_diff_matches_the_raw_files():
     assert {c.code for c in changes if c.kind == "added"} == new_codes - old_codes
     assert {c.code for c in changes if c.kind == "ended"} == old_codes - new_codes
     work_changed = sorted(
-        c for (c, m), row in new.items()
+        c
+        for (c, m), row in new.items()
         if not m and (c, "") in old and c[0] != "D" and float(old[(c, "")][5]) != float(row[5])
     )
     status_changed = sorted(
-        c for (c, m), row in new.items()
+        c
+        for (c, m), row in new.items()
         if not m and (c, "") in old and c[0] != "D" and old[(c, "")][3] != row[3]
     )
     assert work_changed or status_changed, "RVU25A and RVU25D differ"
@@ -432,7 +438,14 @@ def test_pfs_diff_matches_the_raw_files():
     for code in status_changed[:25]:
         change = by_key[("pfs", code, "status")]
         assert (change.old, change.new) == (old[(code, "")][3], new[(code, "")][3])
-    same = [c for (c, m) in new if not m and (c, "") in old and old[(c, "")][5:14] == new[(c, "")][5:14] and old[(c, "")][3] == new[(c, "")][3]]
+    same = [
+        c
+        for (c, m) in new
+        if not m
+        and (c, "") in old
+        and old[(c, "")][5:14] == new[(c, "")][5:14]
+        and old[(c, "")][3] == new[(c, "")][3]
+    ]
     for code in same[::500]:
         assert ("pfs", code, "work_rvu") not in by_key
         assert ("pfs", code, "status") not in by_key
@@ -489,7 +502,8 @@ def test_diff_cli_text_json_csv(tmp_path):
     as_csv = run("data", "diff", str(a), str(b), "--csv").stdout.splitlines()
     assert as_csv == ["kind,code,field,old,new", f"ended,{gone},not listed,,"]
     mixed = run("data", "diff", str(a), str(EXCERPT["pfs"]))
-    assert mixed.returncode == 2 and "cannot compare" in mixed.stderr
+    assert mixed.returncode == 2
+    assert "cannot compare" in mixed.stderr
 
 
 NCCI = DATA / "cms-ncci-samples"
@@ -535,6 +549,9 @@ def test_stale_data_is_said_out_loud():
     assert next_update(date(2025, 10, 1)) == date(2026, 1, 1)
     assert release_stale_on(date(2025, 12, 31)) is None
     notice = release_stale_on(date(2026, 1, 1))
-    assert notice is not None and "RVU25D" in notice and "2026-01-01" in notice
+    assert notice is not None
+    assert "RVU25D" in notice
+    assert "2026-01-01" in notice
     result = run("validate", "--on", "2026-07-01", "64635")
-    assert "out of date" in result.stderr and result.returncode == 0
+    assert "out of date" in result.stderr
+    assert result.returncode == 0

@@ -1125,7 +1125,9 @@ def _data_commands(command: Callable[..., Any]) -> None:
         help="a HCPCS Level II file (the zip or its text file); repeat for history, oldest "
         "first, the current one last",
     )
-    build.add_argument("--pfs", required=True, metavar="FILE", help="the PFS RVU zip or PPRRVU file")
+    build.add_argument(
+        "--pfs", required=True, metavar="FILE", help="the PFS RVU zip or PPRRVU file"
+    )
     build.add_argument(
         "--pfs-history",
         action="append",

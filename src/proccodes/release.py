@@ -186,12 +186,17 @@ def _source_file(kind: str, path: Path, release: str, as_of: date | None) -> Sou
             digest.update(chunk)
             size += len(chunk)
     return SourceFile(
-        kind=kind, name=path.name, size=size, sha256=digest.hexdigest(), release=release, as_of=as_of
+        kind=kind,
+        name=path.name,
+        size=size,
+        sha256=digest.hexdigest(),
+        release=release,
+        as_of=as_of,
     )
 
 
 def _hcpcs_release(path: Path, catalog: Any) -> str:
-    """"January 2026" from the file name's month and the newest year the file lists."""
+    """A release name such as "January 2026": the file name's month, the file's year."""
     name = path.name.lower()
     years = [h.year for r in catalog.values() for h in r.history[-1:]]
     year = max(years) if years else None
@@ -272,7 +277,7 @@ def build_files(
                 [
                     "a PFS layout this build does not know: missing the columns "
                     + ", ".join(f.missing_columns)
-                    + (f" (unknown columns: {', '.join(f.unknown_columns)})" if f.unknown_columns else "")
+                    + (f" (unknown: {', '.join(f.unknown_columns)})" if f.unknown_columns else "")
                 ],
             )
 
@@ -321,16 +326,17 @@ def build_files(
                 # listed by an older PFS release only: it ended before the first later
                 # release we hold that does not list it (the latest date it can have ended)
                 last = max(i for i, (_, listed_in, _) in enumerate(releases) if code in listed_in)
-                if last + 1 < len(releases) and releases[last + 1][0] is not None:
-                    end = releases[last + 1][0] - timedelta(days=1)
+                following = releases[last + 1][0] if last + 1 < len(releases) else None
+                if following is not None:
+                    end = following - timedelta(days=1)
             if end is not None:
                 dates["terminated"] = end
         if own is None and not rows and klass is None and base.file_facts is None:
             # no current file states anything: keep the rows of the newest release that does
             # (M1389 is in RVU25A only, with no description)
-            for _, listed_in, release in reversed(releases):
+            for _, listed_in, older_fee in reversed(releases):
                 if code in listed_in:
-                    own, rows = release.get(code), release.modifier_rows(code)
+                    own, rows = older_fee.get(code), older_fee.modifier_rows(code)
                     break
         record = attrs.evolve(base, pfs=own, pfs_by_modifier=rows, rbcs=klass, **dates)
         if kind.system is CodeSystem.CPT:
@@ -445,11 +451,10 @@ def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> Path:
     target = Path(out)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink() or target.exists():
-        if not (target / "manifest.tsv").is_file() and not (
-            target.is_dir() and not target.is_symlink() and not any(target.iterdir())
-        ):
-            raise DataError(str(target), ["not a data release folder (no manifest.tsv); kept"])
+    empty_folder = target.is_dir() and not target.is_symlink() and not any(target.iterdir())
+    exists = target.is_symlink() or target.exists()
+    if exists and not empty_folder and not (target / "manifest.tsv").is_file():
+        raise DataError(str(target), ["not a data release folder (no manifest.tsv); kept"])
     store = parent / f".{target.name}.releases"
     store.mkdir(exist_ok=True)
     digest = hashlib.sha256()
@@ -645,7 +650,7 @@ def load_release(folder: str | os.PathLike[str]) -> Any:
     except FileNotFoundError:
         raise DataError(str(path), ["not a data release folder (no manifest.tsv)"]) from None
     reader = Reader(manifest)
-    records = []
+    records: list[Procedure] = []
     for shard in manifest.shards:
         records.extend(reader.procedures((path / shard).read_text("utf-8").splitlines()))
     modifiers_path = path / MODIFIERS
@@ -774,8 +779,9 @@ def _catalog_changes(old: Any, new: Any) -> list[Change]:
     for code in sorted(set(old) | set(new)):
         a, b = old.get(code), new.get(code)
         if a is None:
-            changes.append(Change(kind="added", code=code, field="effective",
-                                  new=_day_text(b.effective)))
+            changes.append(
+                Change(kind="added", code=code, field="effective", new=_day_text(b.effective))
+            )
             continue
         if b is None:
             changes.append(Change(kind="ended", code=code, field="not listed"))
@@ -868,9 +874,8 @@ def _ptp_changes(old: Any, new: Any) -> list[Change]:
         code = "+".join(key)
         x, y = a.get(key), b.get(key)
         if x is None:
-            changes.append(
-                Change(kind="ptp-added", code=code, field="effective", new=_day_text(y.effective))
-            )
+            day = _day_text(y.effective) if y is not None else ""
+            changes.append(Change(kind="ptp-added", code=code, field="effective", new=day))
         elif y is None:
             changes.append(Change(kind="ptp-deleted", code=code, field="not listed"))
         elif x.deleted is None and y.deleted is not None:

@@ -93,6 +93,7 @@ class Rbcs(Mapping[str, RbcsClass]):
 
     _classes: dict[str, RbcsClass]
     _codes: tuple[str, ...]
+    _dates: dict[str, tuple[date | None, date | None]]
     release: str
     as_of: date | None
     warnings: tuple[str, ...]
