@@ -33,6 +33,7 @@ from proccodes.release import (
     load_release,
     load_titles,
     next_update,
+    read_manifest_files,
     release_stale_on,
     write_files,
 )
@@ -555,3 +556,20 @@ def test_stale_data_is_said_out_loud():
     result = run("validate", "--on", "2026-07-01", "64635")
     assert "out of date" in result.stderr
     assert result.returncode == 0
+
+
+def test_the_cms_sources_list_names_the_shipped_files_with_their_checksums():
+    import tomllib
+
+    listed = tomllib.loads((ROOT / "tools" / "cms_sources.toml").read_text("utf-8"))
+    shipped = {
+        (f["file"], f["size"], f["sha256"])
+        for kind in ("hcpcs", "pfs", "rbcs")
+        for f in listed[kind]["shipped"]
+    }
+    manifest = (DATA_DIR / "official" / "manifest.tsv").read_text("utf-8")
+    recorded = {(f.name, f.size, f.sha256) for f in read_manifest_files(manifest)}
+    assert shipped == recorded
+    for kind in listed.values():
+        assert "cms.gov/" in kind["page"]
+    assert (ROOT / "docs" / "maintaining.md").is_file()
