@@ -805,6 +805,16 @@ _FLAGS = {"": False, "1": True}
 # -- writing lines (tools/build_data.py) -------------------------------------------------------
 
 
+def _encode_row(row: PfsFacts, memo: dict[Any, Any]) -> str:
+    """One PFS row's text; rows are shared objects, each encoded once per build."""
+    key = ("pfs", id(row))
+    found = memo.get(key)
+    if found is None or found[0] is not row:
+        found = memo[key] = (row, _encode_fields(row, _PFS))
+    text: str = found[1]
+    return text
+
+
 def encode(
     record: Procedure | Modifier,
     *,
@@ -812,13 +822,18 @@ def encode(
     descriptor_sources: list[str],
     pfs_releases: list[str],
     rbcs_classes: list[RbcsClass],
+    memo: dict[Any, Any] | None = None,
 ) -> str:
     """The line of one record (the inverse of :meth:`Reader.procedure` / :meth:`Reader.modifier`).
 
     ``title`` is the title to write (empty: the long descriptor is the title). New descriptor
     sources, PFS releases and RBCS classes are appended to the lists given (CMS gives one RBCS
     id different family names on different codes, so a class is its whole text, not its id).
+    ``memo``, one dict kept over the lines of one build, remembers the positions in those
+    lists and the encoded PFS rows (shared objects), so a full build does not search them.
     """
+    if memo is None:
+        memo = {}
     short = record.descriptor(DescriptorUse.SHORT) or ""
     long = record.descriptor(DescriptorUse.LONG) or ""
     sources = {d.source for d in record.descriptors}
@@ -844,12 +859,16 @@ def encode(
                 pfs_releases.append(name)
             pfs_release = str(pfs_releases.index(name))
         if record.pfs is not None:
-            pfs = _encode_fields(record.pfs, _PFS)
-        pfs_rows = ";".join(_encode_fields(r, _PFS) for r in record.pfs_by_modifier)
+            pfs = _encode_row(record.pfs, memo)
+        pfs_rows = ";".join(_encode_row(r, memo) for r in record.pfs_by_modifier)
         if record.rbcs is not None:
-            if record.rbcs not in rbcs_classes:
-                rbcs_classes.append(record.rbcs)
-            rbcs = str(rbcs_classes.index(record.rbcs))
+            key = ("rbcs", id(record.rbcs))
+            found = memo.get(key)
+            if found is None or found[0] is not record.rbcs:
+                if record.rbcs not in rbcs_classes:
+                    rbcs_classes.append(record.rbcs)
+                found = memo[key] = (record.rbcs, str(rbcs_classes.index(record.rbcs)))
+            rbcs = found[1]
     facts = _encode_fields(record.file_facts, _HCPCS) if record.file_facts is not None else ""
     history = [
         SEP.join(

@@ -262,8 +262,16 @@ def build_files(
     if titles is None:
         titles = shipped_titles()
 
-    hcpcs_catalog = load_hcpcs_years(hcpcs_paths)
-    newest_hcpcs = load_hcpcs_years(hcpcs_paths[-1:]) if len(hcpcs_paths) > 1 else hcpcs_catalog
+    # each file once (load_hcpcs_years's merge, keeping each year's catalog for the manifest)
+    pairs = sorted(
+        ((p, load_hcpcs_years([p])) for p in hcpcs_paths), key=lambda pr: pr[1].as_of or date.min
+    )
+    hcpcs_paths = [p for p, _ in pairs]
+    by_file = [c for _, c in pairs]
+    newest_hcpcs = by_file[-1]
+    hcpcs_catalog = by_file[0]
+    for later in by_file[1:]:
+        hcpcs_catalog = hcpcs_catalog.merge(later)  # newer file facts win; histories combine
     fee = load_pfs(pfs_path)
     older_pairs = sorted(
         ((p, load_pfs(p)) for p in history_paths), key=lambda pair: pair[1].as_of or date.min
@@ -295,6 +303,7 @@ def build_files(
     descriptor_sources: list[str] = []
     pfs_releases: list[str] = []
     rbcs_classes: list[RbcsClass] = []
+    memo: dict[Any, Any] = {}
     shards: dict[str, list[str]] = defaultdict(list)
     reader_lines: list[tuple[Procedure, str]] = []
     for code in codes:
@@ -350,6 +359,7 @@ def build_files(
             descriptor_sources=descriptor_sources,
             pfs_releases=pfs_releases,
             rbcs_classes=rbcs_classes,
+            memo=memo,
         )
         shards[_official.shard_name(code)].append(line)
         reader_lines.append((record, line))
@@ -384,8 +394,7 @@ def build_files(
     files = [_source_file("hcpcs", hcpcs_paths[-1], current_hcpcs, newest_hcpcs.as_of)]
     files += [_source_file("pfs", pfs_path, fee.label.removeprefix("CMS PFS "), fee.as_of)]
     files += [_source_file("rbcs", rbcs_path, rbcs_release, classes.as_of)]
-    for path in hcpcs_paths[:-1]:
-        year_catalog = load_hcpcs_years([path])
+    for path, year_catalog in zip(hcpcs_paths[:-1], by_file, strict=False):
         files.append(
             _source_file(
                 "hcpcs-history", path, _hcpcs_release(path, year_catalog), year_catalog.as_of
