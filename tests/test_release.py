@@ -573,3 +573,52 @@ def test_the_cms_sources_list_names_the_shipped_files_with_their_checksums():
     for kind in listed.values():
         assert "cms.gov/" in kind["page"]
     assert (ROOT / "docs" / "maintaining.md").is_file()
+
+
+# -- quarterly history -------------------------------------------------------------------------
+
+
+def _quarterly_files(tmp_path: Path) -> tuple[Path, Path, str, str, str]:
+    """The January 2026 records file, and an April file made from it in which one code has
+    new words from 2026-04-01 (action C), as CMS's April file would state a change."""
+    with zipfile.ZipFile(HCPCS_2026) as archive:
+        name = next(n for n in archive.namelist() if "ANWEB" in n and n.endswith(".txt"))
+        text = archive.read(name).decode("cp1252")
+    lines = text.split("\n")
+    at = next(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("J1100") and line[10] == "3" and not lines[i + 1].startswith("J1100")
+    )
+    line = lines[at]
+    old = " ".join(line[11:91].split())
+    new = "Injection, dexamethasone sodium phosphate, 1 mg (april wording)"
+    changed = line[:11] + new.ljust(80) + line[91:276] + "20260401" + line[284:292] + "C"
+    changed += line[293:]
+    january = tmp_path / "HCPC2026_JAN_ANWEB.txt"
+    april = tmp_path / "HCPC2026_APR_ANWEB.txt"
+    january.write_bytes(text.encode("cp1252"))
+    lines[at] = changed
+    april.write_bytes("\n".join(lines).encode("cp1252"))
+    return january, april, "J1100", old, new
+
+
+@needs_shared
+def test_quarterly_files_merge_and_get_on_picks_the_meaning_of_that_day(tmp_path):
+    from proccodes.sources.hcpcs import load_hcpcs_years
+
+    january, april, code, old, new = _quarterly_files(tmp_path)
+    merged = load_hcpcs_years([january, april])
+    record = merged[code]
+    assert [(h.year, h.quarter) for h in record.history] == [(2026, 1), (2026, 2)]
+    assert record.descriptor("long") == new
+    with pytest.raises(DataError, match="a second file for 2026"):
+        load_hcpcs_years([january, january])
+    folder = tmp_path / "release"
+    files = build_files(hcpcs=[january, april], pfs=EXCERPT["pfs"], rbcs=EXCERPT["rbcs"])
+    write_files(files, folder)
+    assert "source\tCMS HCPCS Level II\tApril 2026\t" in files["manifest.tsv"]
+    use_data(folder)
+    assert get(code, on=date(2026, 2, 1)).title == old
+    assert get(code, on=date(2026, 5, 1)).title == new
+    assert get(code).title == new

@@ -22,8 +22,9 @@ A code's line holds these tab-separated columns (empty means none):
 10    PFS row of the code itself (``|``-separated, see ``_PFS``); 11 its release index
 12    PFS rows per modifier (``;``-separated rows)
 13    RBCS class: its index in the manifest's ``rbcs`` lines
-14+   history: one column per year, ``year|action|terminated|long descriptor`` (``=`` for
-      the descriptor when it is the current long descriptor)
+14+   history: one column per file, ``year|action|terminated|long descriptor`` (``=`` for
+      the descriptor when it is the current long descriptor; the year ``2026Q2`` for a
+      quarterly file after January's)
 ====  =============================================================================
 
 Tuples inside a field are ``~``-separated. The build step checks that every record written
@@ -334,17 +335,20 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], No
     return tuple(slots[name].__set__ for name in names)
 
 
-def _year_seen_maker() -> Callable[[int, str, str | None, date | None], YearSeen]:
-    set_year, set_descriptor, set_action, set_terminated = _setters(
-        YearSeen, ("year", "descriptor", "action", "terminated")
+def _year_seen_maker() -> Callable[[int, str, str | None, date | None, int], YearSeen]:
+    set_year, set_descriptor, set_action, set_terminated, set_quarter = _setters(
+        YearSeen, ("year", "descriptor", "action", "terminated", "quarter")
     )
 
-    def year_seen(year: int, descriptor: str, action: str | None, terminated: date | None) -> Any:
+    def year_seen(
+        year: int, descriptor: str, action: str | None, terminated: date | None, quarter: int
+    ) -> Any:
         record = _new(YearSeen)
         set_year(record, year)
         set_descriptor(record, descriptor)
         set_action(record, action)
         set_terminated(record, terminated)
+        set_quarter(record, quarter)
         return record
 
     return year_seen
@@ -559,6 +563,16 @@ _pfs_facts = _pfs_facts_maker()
 # -- reading lines -----------------------------------------------------------------------------
 
 
+def _parse_year(text: str) -> tuple[int, int]:
+    """A history column's year: ``2026`` (the January file) or ``2026Q2`` (a later quarter)."""
+    year, _, quarter = text.partition("Q")
+    return int(year), int(quarter) if quarter else 1
+
+
+def _year_text(seen: YearSeen) -> str:
+    return str(seen.year) if seen.quarter == 1 else f"{seen.year}Q{seen.quarter}"
+
+
 class _Table(dict[str, Any]):
     """Text -> value, each value made once, on first sight: dates, numbers and enum members
     repeat across thousands of lines, and a dict subscript is the cheapest way to turn them."""
@@ -606,7 +620,7 @@ class Reader:
         self._pfs: dict[str, PfsFacts] = {}
         self._days = _Table(date.fromisoformat, {"": None})
         self._floats = _Table(float, {"": None})
-        self._years = _Table(int, {})
+        self._years = _Table(_parse_year, {})
         sources = manifest.descriptor_sources
         self._short = [Descriptor(use=DescriptorUse.SHORT, text="", source=s) for s in sources]
         self._long = [Descriptor(use=DescriptorUse.LONG, text="", source=s) for s in sources]
@@ -678,12 +692,14 @@ class Reader:
         seen = []
         for column in columns:
             year, action, terminated, descriptor = column.split(SEP, 3)
+            number, quarter = years[year]
             seen.append(
                 _year_seen(
-                    years[year],
+                    number,
                     long if descriptor == "=" else descriptor,
                     action or None,
                     days[terminated],
+                    quarter,
                 )
             )
         return tuple(seen)
@@ -719,12 +735,14 @@ class Reader:
                 seen = []
                 for column in f[14:]:
                     year, action, terminated, text = column.split(SEP, 3)
+                    number, quarter = years[year]
                     seen.append(
                         year_seen(
-                            years[year],
+                            number,
                             long if text == "=" else text,
                             action or None,
                             days[terminated],
+                            quarter,
                         )
                     )
                 history = tuple(seen)
@@ -873,7 +891,7 @@ def encode(
     history = [
         SEP.join(
             (
-                str(h.year),
+                _year_text(h),
                 h.action or "",
                 _day(h.terminated),
                 "=" if h.descriptor == long and long else h.descriptor,

@@ -915,7 +915,9 @@ def record_on(record: Procedure, on: date) -> Procedure:
     date; before it, the descriptor of the newest HCPCS file of a year up to ``on``'s year is
     the answer. That record is a copy of this one with that year's long descriptor as title
     and descriptor, and without today's file, PFS and RBCS facts, which belong to today's
-    meaning. A curated record, or one whose text did not change, is returned as it is.
+    meaning. Quarterly files count by quarter: the newest file (year and
+    :attr:`~proccodes.YearSeen.quarter`) that took effect by ``on`` gives the words. A curated
+    record, or one whose text did not change, is returned as it is.
 
     >>> from datetime import date
     >>> record_on(get("M1009"), date(2019, 6, 1)).title
@@ -929,10 +931,10 @@ def record_on(record: Procedure, on: date) -> Procedure:
     changed = facts.action_effective if facts is not None else None
     if changed is not None and on >= changed:
         return record
-    years = [h for h in record.history if h.year <= on.year]
+    years = [h for h in record.history if h.starts <= on]
     if not years:
         return record
-    then = max(years, key=lambda h: h.year)
+    then = max(years, key=lambda h: (h.year, h.quarter))
     current = record.descriptor("long")
     if then.descriptor == current or not then.descriptor:
         return record
