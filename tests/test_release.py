@@ -264,12 +264,13 @@ def test_use_data_in_process(release_25a):
 
 def test_claims_use_the_release_in_use(release_25a, tmp_path):
     claims = tmp_path / "claims.csv"
-    claims.write_text("claim,date,code,modifiers,units\nc1,2025-03-01,64635,50,1\n")
-    result = run("claims", str(claims), "--json", env={"PROCCODES_DATA": str(release_25a)})
-    assert result.returncode in (0, 1), result.stderr
+    claims.write_text("claim,date,code,modifiers,units\nc1,2025-03-01,0001F,,1\n")
+    built = run("claims", str(claims), "--json", env={"PROCCODES_DATA": str(release_25a)})
     shipped = run("claims", str(claims), "--json")
-    assert "RVU25D" not in result.stdout or "RVU25A" in result.stdout
-    assert shipped.returncode == result.returncode
+    (finding,) = json.loads(built.stdout)
+    assert finding["rule"] == "pfs.not_payable"
+    assert finding["release"] == "CMS PFS RVU25A (January 2025)"
+    assert json.loads(shipped.stdout)[0]["release"] == "CMS PFS RVU25D (October 2025)"
 
 
 def test_a_built_release_ships_no_ama_text(release_25a):
