@@ -167,12 +167,14 @@ def shipped_titles() -> dict[str, str]:
     >>> isinstance(shipped_titles(), dict)
     True
     """
-    path = Path(__file__).parent / "data" / TITLES_NAME
+    from importlib import resources
+
+    path = resources.files("proccodes").joinpath("data", TITLES_NAME)
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         return {}
-    return load_titles(text, str(path))
+    return load_titles(text, f"proccodes/data/{TITLES_NAME}")
 
 
 # -- sources -----------------------------------------------------------------------------------
