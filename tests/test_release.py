@@ -627,3 +627,10 @@ def test_quarterly_files_merge_and_get_on_picks_the_meaning_of_that_day(tmp_path
     assert get(code, on=date(2026, 2, 1)).title == old
     assert get(code, on=date(2026, 5, 1)).title == new
     assert get(code).title == new
+
+
+def test_a_build_never_replaces_the_package_data():
+    with pytest.raises(DataError, match=r"tools/build_data\.py"):
+        write_files({"manifest.tsv": "#\n"}, DATA_DIR / "official")
+    assert (DATA_DIR / "official").is_dir()
+    assert not (DATA_DIR / "official").is_symlink()

@@ -460,6 +460,12 @@ def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> Path:
     '#\\n'
     """
     target = Path(out)
+    shipped = Path(__file__).resolve().parent / "data"
+    if Path(os.path.realpath(target)).is_relative_to(shipped):
+        raise DataError(
+            str(target),
+            ["the package's own data folder is written by tools/build_data.py, not replaced"],
+        )
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     empty_folder = target.is_dir() and not target.is_symlink() and not any(target.iterdir())
