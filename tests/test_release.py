@@ -634,3 +634,11 @@ def test_a_build_never_replaces_the_package_data():
         write_files({"manifest.tsv": "#\n"}, DATA_DIR / "official")
     assert (DATA_DIR / "official").is_dir()
     assert not (DATA_DIR / "official").is_symlink()
+
+
+def test_show_on_a_day_after_the_next_cms_update_warns():
+    later = run("show", "64635", "--on", "2026-05-01")
+    assert later.returncode == 0
+    assert "may be out of date for 2026-05-01" in later.stderr
+    assert "RVU25D" in later.stderr
+    assert run("show", "64635", "--on", "2025-11-01").stderr == ""

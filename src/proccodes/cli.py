@@ -465,6 +465,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     sources: Sequence[DataRelease]
+    if args.on is not None:
+        from .release import release_stale_on
+
+        notice = release_stale_on(args.on)
+        if notice:
+            _warn(notice)
     if _extra_paths(args.catalog):
         catalog = _catalog(args.catalog)
         record = catalog.lookup(args.code, on=args.on)
