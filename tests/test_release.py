@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import proccodes
 from proccodes import default_catalog, get
@@ -642,3 +644,15 @@ def test_show_on_a_day_after_the_next_cms_update_warns():
     assert "may be out of date for 2026-05-01" in later.stderr
     assert "RVU25D" in later.stderr
     assert run("show", "64635", "--on", "2025-11-01").stderr == ""
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789FTU\t\n#x "), max_size=200))
+def test_any_titles_text_gives_titles_or_a_data_error(text):
+    problems: tuple[str, ...] = ()
+    titles: dict[str, str] = {}
+    try:
+        titles = load_titles(text)
+    except DataError as exc:
+        problems = tuple(exc.problems)
+    assert all(p.startswith("line ") for p in problems)
+    assert all(len(t) <= 90 and "\t" not in t for t in titles.values())
