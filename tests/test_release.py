@@ -656,3 +656,10 @@ def test_any_titles_text_gives_titles_or_a_data_error(text):
         problems = tuple(exc.problems)
     assert all(p.startswith("line ") for p in problems)
     assert all(len(t) <= 90 and "\t" not in t for t in titles.values())
+
+
+def test_a_data_variable_that_names_no_release_is_a_clear_error():
+    result = run("show", "64635", env={"PROCCODES_DATA": str(ROOT / "docs")})
+    assert result.returncode == 2
+    assert "not a data release folder (no manifest.tsv)" in result.stderr
+    assert "Traceback" not in result.stderr
