@@ -663,3 +663,28 @@ def test_a_data_variable_that_names_no_release_is_a_clear_error():
     assert result.returncode == 2
     assert "not a data release folder (no manifest.tsv)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_diff_names_a_code_used_again(tmp_path):
+    files = build_files(**EXCERPT)
+    (name,) = [n for n in files if n.startswith("62")]
+    first = files[name].splitlines()[0].split("\t")
+    code = first[0]
+
+    def with_dates(effective: str, terminated: str) -> dict[str, str]:
+        lines = files[name].splitlines()
+        cells = lines[0].split("\t")
+        cells[5], cells[6] = effective, terminated
+        lines[0] = "\t".join(cells)
+        return {**files, name: "\n".join(lines) + "\n"}
+
+    write_files(with_dates("2000-01-01", "2016-12-31"), tmp_path / "ended")
+    write_files(with_dates("2000-01-01", ""), tmp_path / "open")
+    write_files(with_dates("2027-01-01", ""), tmp_path / "again")
+    assert [(c.kind, c.code, c.field) for c in diff(tmp_path / "ended", tmp_path / "open")] == [
+        ("reused", code, "terminated")
+    ]
+    (change,) = diff(tmp_path / "open", tmp_path / "again")
+    assert (change.kind, change.field, change.new) == ("reused", "effective", "2027-01-01")
+    (change,) = diff(tmp_path / "open", tmp_path / "ended")
+    assert (change.kind, change.new) == ("ended", "2016-12-31")

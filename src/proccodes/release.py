@@ -683,7 +683,7 @@ def load_release(folder: str | os.PathLike[str]) -> Any:
 CHANGE_KINDS = (
     "added",  # a code the new data lists and the old does not
     "ended",  # a code the old data has in effect and the new ends or no longer lists
-    "reused",  # a code ended in the old data and in effect again in the new
+    "reused",  # ended in the old data and in effect in the new, or added again from a later day
     "descriptor",  # a Level II descriptor (short or long) in new words
     "pfs",  # a PFS indicator or RVU of a code (field: the PfsFacts field; "26:" rows)
     "mue",  # an MUE value or indicator
@@ -800,6 +800,17 @@ def _catalog_changes(old: Any, new: Any) -> list[Change]:
         elif a.terminated is not None and b.terminated is None:
             changes.append(
                 Change(kind="reused", code=code, field="terminated", old=_day_text(a.terminated))
+            )
+        elif a.effective is not None and b.effective is not None and b.effective > a.effective:
+            # the number added again, from a later date: a new meaning for an old number
+            changes.append(
+                Change(
+                    kind="reused",
+                    code=code,
+                    field="effective",
+                    old=_day_text(a.effective),
+                    new=_day_text(b.effective),
+                )
             )
         if b.system is CodeSystem.HCPCS:
             for use in ("short", "long"):
