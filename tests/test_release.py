@@ -258,7 +258,16 @@ def test_use_data_in_process(release_25a):
 
     assert "RVU25A" in fee_schedule().label
     assert info().folder == os.path.realpath(release_25a)
+    from proccodes.release import companion_file
+
+    found = companion_file("GPCI")
+    assert found is not None
+    assert found[0] == "GPCI2025.csv"
+    with zipfile.ZipFile(RVU25A) as archive:
+        raw = archive.read("GPCI2025.csv").decode("cp1252").replace("\r\n", "\n")
+    assert found[1] == raw
     use_data(None)
+    assert companion_file("GPCI") is None
     assert "RVU25D" in get("64635").pfs.release
     with pytest.raises(DataError, match=r"no manifest\.tsv"):
         use_data(ROOT / "docs")

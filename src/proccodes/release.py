@@ -50,6 +50,7 @@ __all__ = [
     "SourceFile",
     "build",
     "build_files",
+    "companion_file",
     "diff",
     "fee_schedule",
     "info",
@@ -405,12 +406,58 @@ def build_files(
         manifest.append(
             f"rbcs\t{klass.id}\t{klass.category}\t{klass.subcategory}\t{klass.family}\t{major}"
         )
+    companions = _pfs_companions(pfs_path)
+    for name in sorted(companions):
+        manifest.append(f"companion\t{name}")
     out = {_official.MANIFEST: "\n".join(manifest) + "\n"}
+    out.update(companions)
     for name in sorted(shards):
         out[name] = "\n".join(shards[name]) + "\n"
     out[_official.MODIFIERS] = "\n".join(modifier_lines) + "\n"
     _verify(out[_official.MANIFEST], reader_lines, modifier_records)
     return out
+
+
+COMPANION_PREFIX = "pfs-"
+_COMPANION = re.compile(r"(GPCI|ANES)[0-9]{4}\.csv|[0-9]{2}LOCCO\.csv", re.IGNORECASE).fullmatch
+
+
+def _pfs_companions(path: Path) -> dict[str, str]:
+    """The GPCI, anesthesia and locality CSVs of a PFS release zip (CMS data, no CPT text),
+    kept in the release as ``pfs-NAME`` for fees; none for a PPRRVU file given alone."""
+    from .sources._files import read_members
+
+    if path.suffix.lower() != ".zip":
+        return {}
+    members = read_members(
+        path, what="the PFS release zip", pick=lambda name, _head: bool(_COMPANION(name))
+    )
+    found = {}
+    for member in members:
+        if _COMPANION(member.name):
+            text = member.data.decode("cp1252").replace("\r\n", "\n")
+            found[COMPANION_PREFIX + member.name] = text
+    return found
+
+
+def companion_file(pattern: str) -> tuple[str, str] | None:
+    """A GPCI, anesthesia or locality CSV of the PFS release in use (kept by ``data build`` from
+    the release zip), as ``(name, text)``: the first whose name matches the regular expression
+    ``pattern`` (case ignored), or ``None`` (the shipped data keeps none).
+
+    >>> companion_file("GPCI") is None or True
+    True
+    """
+    from .catalog import data_folder
+
+    folder = data_folder()
+    if folder is None:
+        return None
+    wanted = re.compile(pattern, re.IGNORECASE)
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(COMPANION_PREFIX) and wanted.search(name):
+            return name.removeprefix(COMPANION_PREFIX), Path(folder, name).read_text("utf-8")
+    return None
 
 
 def _verify(
