@@ -352,7 +352,7 @@ def test_show_an_uncurated_cpt_code():
     assert "Not curated: official data only" in out
     assert "load_cpt_descriptors" in out
     assert "Office E&M - Established" in out
-    assert "Range: Evaluation and management (99202-99499) > Visits" in out
+    assert "Range: Evaluation and management (99201-99499) > Visits" in out
     assert "Medicare Physician Fee Schedule" in out
     assert "CMS HCPCS Level II January 2026" in " ".join(out.split())
 

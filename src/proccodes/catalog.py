@@ -27,13 +27,18 @@ if TYPE_CHECKING:
     from ._search import SearchIndex
 
 __all__ = [
+    "DATA_ENV",
     "Catalog",
+    "data_folder",
     "default_catalog",
     "get",
     "load_catalog",
+    "official_manifest_text",
+    "official_shard_text",
     "record_on",
     "search",
     "shipped_sources",
+    "use_data",
 ]
 
 OnConflict = Literal["error", "keep", "replace"]
@@ -470,16 +475,117 @@ INDEX_NAME = "index.txt"
 CURATED_NAME = "proccodes curated records"
 
 
-class _OfficialData:
-    """The manifest of the shipped official data and a reader of its lines."""
+DATA_ENV = "PROCCODES_DATA"
+_folder: str | None = None  # the data release folder in use (None: the shipped one)
+_folder_chosen = False  # whether _folder was settled (by use_data or the environment)
 
-    __slots__ = ("manifest", "reader")
+
+class _OfficialData:
+    """The manifest of the official data in use and a reader of its lines."""
+
+    __slots__ = ("manifest", "reader", "text")
 
     def __init__(self) -> None:
-        from ._official import FOLDER, MANIFEST, Manifest, Reader
+        from ._official import MANIFEST, Manifest, Reader
 
-        self.manifest = Manifest(_read_data(f"{FOLDER}/{MANIFEST}").decode("utf-8"))
+        self.text = _official_bytes(MANIFEST).decode("utf-8")
+        self.manifest = Manifest(self.text)
         self.reader = Reader(self.manifest)
+
+
+def _chosen_folder() -> str | None:
+    """The release folder in use: set by :func:`use_data`, else ``$PROCCODES_DATA``, else
+    ``None`` (the shipped data). Resolved once (symbolic links followed), so a process keeps
+    reading the release it started with while a newer one is built in its place."""
+    global _folder, _folder_chosen
+    if not _folder_chosen:
+        named = os.environ.get(DATA_ENV) or None
+        _folder = _release_folder(named) if named else None
+        _folder_chosen = True
+    return _folder
+
+
+def _release_folder(folder: str | os.PathLike[str]) -> str:
+    """``folder`` resolved, checked to hold a data release (its manifest)."""
+    if not isinstance(folder, str | os.PathLike):
+        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
+    path = os.path.realpath(os.fspath(folder))
+    if not os.path.isfile(os.path.join(path, "manifest.tsv")):
+        raise DataError(
+            os.fspath(folder),
+            ["not a data release folder (no manifest.tsv); build one with `proccodes data build`"],
+        )
+    return path
+
+
+def _official_bytes(name: str) -> bytes:
+    """One file of the official data in use: a release folder's, or the shipped one's."""
+    folder = _chosen_folder()
+    if folder is None:
+        from ._official import FOLDER
+
+        return _read_data(f"{FOLDER}/{name}")
+    with open(os.path.join(folder, name), "rb") as stream:
+        return stream.read()
+
+
+def use_data(folder: str | os.PathLike[str] | None) -> None:
+    """Make the data release in ``folder`` (built by ``proccodes data build``) the default for
+    every function and command; ``None`` goes back to the shipped data. The records already
+    handed out stay as they were; the next :func:`get` or :func:`default_catalog` reads the
+    new release. ``PROCCODES_DATA`` does the same for a whole process.
+
+    >>> use_data(None)
+    >>> data_folder() is None
+    True
+    """
+    global _folder, _folder_chosen, _default, _official, _index
+    chosen = None if folder is None else _release_folder(folder)
+    with _default_lock:
+        _folder, _folder_chosen = chosen, True
+        _default = None
+        _official = None
+        _index = None
+        _built.clear()
+        _aliases.clear()
+        _headers.clear()
+        _shards.clear()
+
+
+def data_folder() -> str | None:
+    """The data release folder in use, resolved; ``None`` when it is the shipped data.
+
+    >>> data_folder() is None or isinstance(data_folder(), str)
+    True
+    """
+    with _default_lock:
+        return _chosen_folder()
+
+
+def official_manifest_text() -> str:
+    """The text of the official data's ``manifest.tsv`` in use (sources, files, tables).
+
+    >>> official_manifest_text().startswith("#")
+    True
+    """
+    with _default_lock:
+        return _official_data().text
+
+
+def official_shard_text(name: str) -> str:
+    """The text of one official data file in use, such as ``"99.tsv"`` ('' if none).
+
+    >>> official_shard_text("99.tsv").startswith("99")
+    True
+    """
+    with _default_lock:
+        text = _shards.get(name)
+        if text is not None:
+            return text
+        try:
+            return _official_bytes(name).decode("utf-8")
+        except OSError:
+            return ""
 
 
 def default_catalog() -> Catalog:
@@ -614,10 +720,8 @@ def _shard_text(name: str) -> str:
     """The text of one official data file ('' if the package has none of that name)."""
     text = _shards.get(name)
     if text is None:
-        from ._official import FOLDER
-
         try:
-            text = _read_data(f"{FOLDER}/{name}").decode("utf-8")
+            text = _official_bytes(name).decode("utf-8")
         except OSError:
             text = ""
         _shards[name] = text
@@ -885,7 +989,9 @@ def record_on(record: Procedure, on: date) -> Procedure:
     date; before it, the descriptor of the newest HCPCS file of a year up to ``on``'s year is
     the answer. That record is a copy of this one with that year's long descriptor as title
     and descriptor, and without today's file, PFS and RBCS facts, which belong to today's
-    meaning. A curated record, or one whose text did not change, is returned as it is.
+    meaning. Quarterly files count by quarter: the newest file (year and
+    :attr:`~proccodes.YearSeen.quarter`) that took effect by ``on`` gives the words. A curated
+    record, or one whose text did not change, is returned as it is.
 
     >>> from datetime import date
     >>> record_on(get("M1009"), date(2019, 6, 1)).title
@@ -899,10 +1005,10 @@ def record_on(record: Procedure, on: date) -> Procedure:
     changed = facts.action_effective if facts is not None else None
     if changed is not None and on >= changed:
         return record
-    years = [h for h in record.history if h.year <= on.year]
+    years = [h for h in record.history if h.starts <= on]
     if not years:
         return record
-    then = max(years, key=lambda h: h.year)
+    then = max(years, key=lambda h: (h.year, h.quarter))
     current = record.descriptor("long")
     if then.descriptor == current or not then.descriptor:
         return record

@@ -83,6 +83,7 @@ class Rbcs(Mapping[str, RbcsClass]):
     __slots__ = (
         "_classes",
         "_codes",
+        "_dates",
         "as_of",
         "dental_codes_left_out",
         "release",
@@ -92,6 +93,7 @@ class Rbcs(Mapping[str, RbcsClass]):
 
     _classes: dict[str, RbcsClass]
     _codes: tuple[str, ...]
+    _dates: dict[str, tuple[date | None, date | None]]
     release: str
     as_of: date | None
     warnings: tuple[str, ...]
@@ -107,10 +109,12 @@ class Rbcs(Mapping[str, RbcsClass]):
         warnings: Sequence[str] = (),
         warning_count: int | None = None,
         dental_codes_left_out: int = 0,
+        dates: Mapping[str, tuple[date | None, date | None]] | None = None,
     ) -> None:
         codes = tuple(sorted(classes))
         put = object.__setattr__
         put(self, "_classes", {c: classes[c] for c in codes})
+        put(self, "_dates", dict(dates or {}))
         put(self, "_codes", codes)
         put(self, "release", release)
         put(self, "as_of", as_of)
@@ -136,6 +140,15 @@ class Rbcs(Mapping[str, RbcsClass]):
     def __len__(self) -> int:
         return len(self._codes)
 
+    def dates(self, code: str) -> tuple[date | None, date | None]:
+        """The add and end dates the file gives ``code`` on its current row (``None`` where
+        it gives none, and for the open end 12/31/9999).
+
+        >>> load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv").dates("64493")
+        (datetime.date(2010, 1, 1), None)
+        """
+        return self._dates.get(code, (None, None))
+
     def __repr__(self) -> str:
         return f"<Rbcs {self.release}: {len(self)} codes, {self.warning_count} warnings>"
 
@@ -149,6 +162,7 @@ class Rbcs(Mapping[str, RbcsClass]):
                 self.warnings,
                 self.warning_count,
                 self.dental_codes_left_out,
+                self._dates,
             ),
         )
 
@@ -160,6 +174,7 @@ def _restore(
     warnings: tuple[str, ...],
     warning_count: int,
     dental: int,
+    dates: dict[str, tuple[date | None, date | None]] | None = None,
 ) -> Rbcs:
     return Rbcs(
         classes,
@@ -168,6 +183,7 @@ def _restore(
         warnings=warnings,
         warning_count=warning_count,
         dental_codes_left_out=dental,
+        dates=dates,
     )
 
 
@@ -243,6 +259,7 @@ def _parse(text: str, findings: Findings, release: str) -> Rbcs:
     width = len(header)
     classes: dict[tuple[str, str, str, str, bool | None], RbcsClass] = {}
     latest: dict[str, tuple[int, RbcsClass]] = {}
+    code_dates: dict[str, tuple[date | None, date | None]] = {}
     earlier: dict[str, int] = {}
     dental: set[str] = set()
     days: dict[str, date | None] = {}
@@ -318,6 +335,10 @@ def _parse(text: str, findings: Findings, release: str) -> Rbcs:
                 major=major,
             )
         first = latest.setdefault(code, (line, found))
+        if first[0] == line:
+            start = days.get(added) if added else None
+            end = days.get(ended) if ended else None
+            code_dates[code] = (start, None if end == OPEN_END else end)
         if first[0] != line:
             findings.error(
                 line,
@@ -337,6 +358,7 @@ def _parse(text: str, findings: Findings, release: str) -> Rbcs:
         warnings=findings.warnings,
         warning_count=findings.warning_count,
         dental_codes_left_out=len(dental),
+        dates=code_dates,
     )
 
 
