@@ -80,7 +80,7 @@ def test_dates_of_service(dated):
     with pytest.raises(CodeNotActiveError) as info:
         dated.lookup("62291", on=date(2017, 1, 1))
     assert info.value.replaced_by == ("62290",)
-    assert "terminated 2016-12-31; replaced by 62290" in str(info.value)
+    assert "ended on 2016-12-31; replaced by 62290" in str(info.value)
     assert list(dated.active_on(date(2010, 6, 1))) == ["62291"]
     assert list(dated.active_on(date(2020, 6, 1))) == ["62290"]
 

@@ -165,7 +165,7 @@ def test_show_on_a_date_the_code_was_not_in_effect_exits_1(tmp_path):
     after = run("show", "0999T", "--catalog", str(path), "--on", "2022-01-01")
     assert after.returncode == 1
     assert after.stderr == (
-        "proccodes: error: code 0999T was not in effect on 2022-01-01: terminated 2021-12-31;"
+        "proccodes: error: code 0999T was not in effect on 2022-01-01: ended on 2021-12-31;"
         " replaced by 62290\n"
     )
     assert run("show", "0999X", "--on", "2022-01-01").returncode == 2

@@ -634,7 +634,7 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
 
     if not record.curated:
         what = (
-            "The title is ours, from its code range and CMS's RBCS family"
+            "The title is ours, written from what the code covers, not the AMA's descriptor"
             if record.system.value == "CPT"
             else "The title is CMS's long descriptor"
         )
@@ -783,7 +783,7 @@ def _status(record: Procedure) -> str:
     since = f"since {record.effective.isoformat()}" if record.effective else "start not stated"
     if record.terminated is None:
         return f"In effect {since}"
-    status = f"Terminated {record.terminated.isoformat()} (in effect {since})"
+    status = f"Ended on {record.terminated.isoformat()} (in effect {since})"
     if record.replaced_by:
         status += "; replaced by " + ", ".join(record.replaced_by)
     return status
@@ -913,7 +913,7 @@ def _listing(result: dict[str, Any]) -> str:
     if result["terminated"] is None:
         return "in the catalog"
     replaced = result["replaced_by"]
-    return f"terminated {result['terminated']}" + (
+    return f"ended on {result['terminated']}" + (
         f", replaced by {', '.join(replaced)}" if replaced else ""
     )
 

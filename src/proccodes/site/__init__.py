@@ -500,7 +500,7 @@ class _Site:
     def status(record: Procedure) -> str:
         since = record.effective.isoformat() if record.effective else None
         if record.terminated is not None:
-            return f"terminated {record.terminated.isoformat()}" + (
+            return f"ended on {record.terminated.isoformat()}" + (
                 f" (in effect since {since})" if since else ""
             )
         return f"in effect since {since}" if since else "in effect (start date not stated)"
