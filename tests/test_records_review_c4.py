@@ -1,0 +1,97 @@
+"""Corrections of issue 20 in the stimulation, conservative care, imaging, myelography and
+discography records: each test holds one fact a record once got wrong or left out. Dates are
+read from CMS's RBCS file in ../shared (skipped when absent); no AMA descriptor is read."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import proccodes
+from proccodes import Procedure, default_catalog
+from proccodes.records import PayerRequirement, RequirementKind
+
+from .conftest import SHARED
+
+RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
+needs_rbcs = pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs the RBCS file in ../shared")
+DATA = Path(proccodes.__file__).parent / "data"
+MY_FILES = ["stimulation", "conservative", "imaging", "myelography", "discography"]
+
+
+def codes_in(name: str) -> list[str]:
+    import json
+
+    with (DATA / f"{name}.json").open(encoding="utf-8") as handle:
+        return [p["code"] for p in json.load(handle)["procedures"]]
+
+
+MY_CODES = [code for name in MY_FILES for code in codes_in(name)]
+
+
+def record(code: str) -> Procedure:
+    return default_catalog()[code]
+
+
+def requirements(code: str, kind: RequirementKind) -> list[PayerRequirement]:
+    billing = record(code).billing
+    assert billing is not None, code
+    return [r for r in billing.requirements if r.kind == kind]
+
+
+@cache
+def rbcs_added() -> dict[str, date]:
+    added: dict[str, date] = {}
+    with RBCS_FILE.open(newline="", encoding="latin-1") as handle:
+        for row in csv.DictReader(handle):
+            month, day, year = row["hcpcs_cd_add_dt"].split("/")
+            added.setdefault(row["hcpcs_cd"], date(int(year), int(month), int(day)))
+    return added
+
+
+# -- OPD prior authorization for implanted spinal neurostimulators -------------------------
+
+
+def test_63650_needs_opd_prior_authorization_from_july_2021() -> None:
+    (pa,) = requirements("63650", RequirementKind.PRIOR_AUTHORIZATION)
+    assert pa.payer == "Medicare"
+    assert pa.setting == "hospital outpatient department"
+    assert pa.effective == date(2021, 7, 1)
+    assert pa.in_force_on(date(2021, 7, 1)) and not pa.in_force_on(date(2021, 6, 30))
+    assert {"cfr-419-83", "cms-opd-pa"} <= set(pa.sources)
+    source = record("63650").source("cms-opd-pa")
+    assert source is not None and source.url is not None
+    assert source.url.startswith("https://www.cms.gov/")
+
+
+@pytest.mark.parametrize("code", ["63685", "63688"])
+def test_generator_codes_were_taken_off_the_opd_list(code: str) -> None:
+    # CMS update of 13 May 2021: 63685 and 63688 temporarily removed; 63650 is the only code.
+    assert requirements(code, RequirementKind.PRIOR_AUTHORIZATION) == []
+    billing = record(code).billing
+    assert billing is not None
+    assert any(
+        "63650" in n.text and "13 May 2021" in n.text and n.sources == ("cms-opd-pa",)
+        for n in billing.notes
+    )
+
+
+# -- effective dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", MY_CODES)
+def test_record_has_an_effective_date(code: str) -> None:
+    assert record(code).effective is not None
+
+
+@needs_rbcs
+@pytest.mark.parametrize("code", MY_CODES)
+def test_effective_date_is_cms_earliest_known_date(code: str) -> None:
+    added = rbcs_added().get(code)
+    if added is None:
+        pytest.skip(f"{code} is not in the RBCS file")
+    assert record(code).effective == added
