@@ -61,10 +61,12 @@ def test_63650_needs_opd_prior_authorization_from_july_2021() -> None:
     assert pa.payer == "Medicare"
     assert pa.setting == "hospital outpatient department"
     assert pa.effective == date(2021, 7, 1)
-    assert pa.in_force_on(date(2021, 7, 1)) and not pa.in_force_on(date(2021, 6, 30))
+    assert pa.in_force_on(date(2021, 7, 1))
+    assert not pa.in_force_on(date(2021, 6, 30))
     assert {"cfr-419-83", "cms-opd-pa"} <= set(pa.sources)
     source = record("63650").source("cms-opd-pa")
-    assert source is not None and source.url is not None
+    assert source is not None
+    assert source.url is not None
     assert source.url.startswith("https://www.cms.gov/")
 
 
