@@ -97,3 +97,33 @@ def test_effective_date_is_cms_earliest_known_date(code: str) -> None:
     if added is None:
         pytest.skip(f"{code} is not in the RBCS file")
     assert record(code).effective == added
+
+
+# -- primary sources only -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", MY_CODES)
+def test_record_cites_no_rejected_host(code: str) -> None:
+    from .test_sources import rejected
+
+    bad = [s.url for s in record(code).sources if s.url and rejected(s.url)]
+    assert not bad
+
+
+@pytest.mark.parametrize("code", ["62302", "62303", "62304", "62305"])
+def test_myelography_bundling_note_rests_on_the_pfs(code: str) -> None:
+    r = record(code)
+    assert r.pfs is not None
+    assert r.pfs.pc_tc is not None
+    assert r.pfs.pc_tc.value == "0"  # one service: no 26/TC split
+    billing = r.billing
+    assert billing is not None
+    (note,) = [n for n in billing.notes if "reports both the lumbar injection" in n.text]
+    assert note.sources == ("cms-pfs-rvu25d",)
+    ids = {s.id for s in r.sources}
+    assert not ids & {"chokshi2018", "myelo-coding-notes", "car-myelography", "burrows1985"}
+
+
+@pytest.mark.parametrize("code", ["63650", "63655", "63663", "63685", "63688"])
+def test_stimulator_records_no_longer_cite_the_policy_mirror(code: str) -> None:
+    assert record(code).source("floridablue-mp328") is None
