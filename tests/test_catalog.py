@@ -92,7 +92,7 @@ def test_duplicates_are_refused():
 
 
 def test_merge_fills_gaps_and_reports_conflicts(dated):
-    plain = Catalog.from_records([get("62290")], release="plain")
+    plain = Catalog.from_records([attrs.evolve(get("62290"), effective=None)], release="plain")
     merged = plain.merge(dated)
     assert merged["62290"].effective == date(2017, 1, 1)
     assert "62291" in merged

@@ -127,3 +127,30 @@ def test_myelography_bundling_note_rests_on_the_pfs(code: str) -> None:
 @pytest.mark.parametrize("code", ["63650", "63655", "63663", "63685", "63688"])
 def test_stimulator_records_no_longer_cite_the_policy_mirror(code: str) -> None:
     assert record(code).source("floridablue-mp328") is None
+
+
+# -- new records: lumbar spine X-rays ------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["72100", "72110"])
+def test_lumbar_xray_records_match_the_pfs(code: str) -> None:
+    r = record(code)
+    assert r.curated
+    assert r.effective == date(1984, 1, 1)
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.bilateral is not None
+    assert r.pfs.bilateral == billing.bilateral
+    assert r.pfs.pc_tc is not None
+    assert r.pfs.pc_tc.value == "1"
+    assert not billing.add_on
+    assert any("PC/TC indicator 1" in n.text for n in billing.notes)
+
+
+def test_lumbar_mri_no_longer_says_xray_codes_are_missing() -> None:
+    clinical = record("72148").clinical
+    assert clinical is not None
+    (xray,) = [a for a in clinical.alternatives if a.name == "Plain X-rays"]
+    assert "does not carry" not in xray.description
+    assert xray.codes == ("72100", "72110")
