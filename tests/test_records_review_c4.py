@@ -154,3 +154,46 @@ def test_lumbar_mri_no_longer_says_xray_codes_are_missing() -> None:
     (xray,) = [a for a in clinical.alternatives if a.name == "Plain X-rays"]
     assert "does not carry" not in xray.description
     assert xray.codes == ("72100", "72110")
+
+
+# -- new records: chiropractic manipulation --------------------------------------------------
+
+CHIRO = ["98940", "98941", "98942"]
+
+
+@pytest.mark.parametrize("code", CHIRO)
+def test_chiropractic_needs_the_at_modifier_from_october_2004(code: str) -> None:
+    (at,) = requirements(code, RequirementKind.MODIFIER)
+    assert at.modifier == "AT"
+    assert at.payer == "Medicare"
+    assert at.effective == date(2004, 10, 1)
+    assert not at.in_force_on(date(2004, 9, 30))
+    assert "maintenance" in at.text
+    assert set(at.sources) == {"cms-se1602", "cms-100-02-ch15"}
+    manual = record(code).source("cms-100-02-ch15")
+    assert manual is not None
+    assert manual.url is not None
+    assert manual.url.startswith("https://www.cms.gov/")
+
+
+@pytest.mark.parametrize("code", CHIRO)
+def test_chiropractic_records_match_the_pfs(code: str) -> None:
+    r = record(code)
+    assert r.effective == date(1997, 1, 1)
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.bilateral == r.pfs.bilateral
+    assert r.pfs.global_days is not None
+    assert r.pfs.global_days.value == "000"
+    assert not billing.add_on
+    others = {c.code for c in billing.companion_codes}
+    assert set(CHIRO) - {code} <= others
+
+
+def test_extraspinal_manipulation_is_not_covered_by_medicare() -> None:
+    # the chiropractic records say Medicare covers spinal manipulation only; the PFS agrees
+    pfs = record("98943").pfs
+    assert pfs is not None
+    assert pfs.status is not None
+    assert pfs.status.value == "N"
