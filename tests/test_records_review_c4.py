@@ -197,3 +197,30 @@ def test_extraspinal_manipulation_is_not_covered_by_medicare() -> None:
     assert pfs is not None
     assert pfs.status is not None
     assert pfs.status.value == "N"
+
+
+# -- new records: diagnostic lumbar puncture -------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "effective"), [("62270", date(1984, 1, 1)), ("62328", date(2020, 1, 1))])
+def test_lumbar_puncture_records_match_the_pfs(code: str, effective: date) -> None:
+    r = record(code)
+    assert r.curated
+    assert r.effective == effective
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.bilateral == r.pfs.bilateral
+    assert r.pfs.assistant is not None
+    assert r.pfs.assistant.value == "1"
+    assert any("assistant-at-surgery indicator 1" in n.text for n in billing.notes)
+
+
+def test_guided_lumbar_puncture_includes_its_guidance() -> None:
+    billing = record("62328").billing
+    assert billing is not None
+    assert "77003" in billing.unit_note
+    assert "not reported again" in billing.unit_note
+    other = record("62270").billing
+    assert other is not None
+    assert "62328" in other.unit_note
