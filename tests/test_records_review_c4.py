@@ -202,7 +202,9 @@ def test_extraspinal_manipulation_is_not_covered_by_medicare() -> None:
 # -- new records: diagnostic lumbar puncture -------------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "effective"), [("62270", date(1984, 1, 1)), ("62328", date(2020, 1, 1))])
+@pytest.mark.parametrize(
+    ("code", "effective"), [("62270", date(1984, 1, 1)), ("62328", date(2020, 1, 1))]
+)
 def test_lumbar_puncture_records_match_the_pfs(code: str, effective: date) -> None:
     r = record(code)
     assert r.curated
