@@ -226,3 +226,25 @@ def test_guided_lumbar_puncture_includes_its_guidance() -> None:
     other = record("62270").billing
     assert other is not None
     assert "62328" in other.unit_note
+
+
+# -- new records: therapeutic activities and neuromuscular re-education ---------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "effective"), [("97530", date(1985, 1, 1)), ("97112", date(1984, 1, 1))]
+)
+def test_timed_therapy_records_match_the_pfs(code: str, effective: date) -> None:
+    r = record(code)
+    assert r.curated
+    assert r.effective == effective
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.unit_of_service.value == "per 15 minutes"
+    assert billing.bilateral == r.pfs.bilateral
+    assert r.pfs.pc_tc is not None
+    assert r.pfs.pc_tc.value == "7"
+    assert r.pfs.multiple_procedure is not None
+    assert r.pfs.multiple_procedure.value == "5"
+    assert any("8-minute rule" in n.text and "cms-100-04-ch5" in n.sources for n in billing.notes)
