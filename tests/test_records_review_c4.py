@@ -248,3 +248,40 @@ def test_timed_therapy_records_match_the_pfs(code: str, effective: date) -> None
     assert r.pfs.multiple_procedure is not None
     assert r.pfs.multiple_procedure.value == "5"
     assert any("8-minute rule" in n.text and "cms-100-04-ch5" in n.sources for n in billing.notes)
+
+
+# -- new records: cervical and thoracic MRI ---------------------------------------------------
+
+MRI_EFFECTIVE = {
+    "72141": date(1987, 1, 1),
+    "72146": date(1990, 1, 1),
+    "72156": date(1992, 1, 1),
+    "72157": date(1992, 1, 1),
+}  # RBCS earliest-known dates
+
+
+@pytest.mark.parametrize(
+    ("code", "region"),
+    [("72141", "cervical"), ("72156", "cervical"), ("72146", "thoracic"), ("72157", "thoracic")],
+)
+def test_neck_and_mid_back_mri_records_match_the_pfs(code: str, region: str) -> None:
+    r = record(code)
+    assert r.curated
+    assert r.effective == MRI_EFFECTIVE[code]
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.body_region.value == region
+    assert billing.bilateral == r.pfs.bilateral
+    assert r.pfs.multiple_procedure is not None
+    assert r.pfs.multiple_procedure.value == "4"
+    assert any("multiple-procedure indicator 4" in n.text for n in billing.notes)
+
+
+@pytest.mark.parametrize("code", ["62291", "72285", "62302", "62303"])
+def test_neck_mri_alternative_points_to_the_mri_codes(code: str) -> None:
+    clinical = record(code).clinical
+    assert clinical is not None
+    mri = [a for a in clinical.alternatives if a.name.startswith("MRI of the neck")]
+    assert mri
+    assert all("72141" in a.codes for a in mri)
