@@ -285,3 +285,29 @@ def test_neck_mri_alternative_points_to_the_mri_codes(code: str) -> None:
     mri = [a for a in clinical.alternatives if a.name.startswith("MRI of the neck")]
     assert mri
     assert all("72141" in a.codes for a in mri)
+
+
+# -- new records: neck X-rays, neck and mid-back CT --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "region", "multiple"),
+    [
+        ("72040", "cervical", "0"),
+        ("72050", "cervical", "0"),
+        ("72125", "cervical", "4"),
+        ("72128", "thoracic", "4"),
+    ],
+)
+def test_neck_and_mid_back_xray_and_ct_match_the_pfs(code: str, region: str, multiple: str) -> None:
+    r = record(code)
+    assert r.curated
+    assert r.effective == date(1984, 1, 1)
+    assert r.pfs is not None
+    billing = r.billing
+    assert billing is not None
+    assert billing.body_region.value == region
+    assert billing.bilateral == r.pfs.bilateral
+    assert r.pfs.multiple_procedure is not None
+    assert r.pfs.multiple_procedure.value == multiple
+    assert any(f"multiple-procedure indicator {multiple}" in n.text for n in billing.notes)
