@@ -814,6 +814,7 @@ def expected(entry: dict, source: str) -> Procedure | Modifier:
     )
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(
     entries=st.lists(
@@ -838,7 +839,9 @@ def test_round_trip_through_the_record_layout(tmp_path, entries, header, end, tr
 
 # -- the whole 2019 file, when ../shared has it -----------------------------------------------
 
-needs_full_file = pytest.mark.skipif(not FULL_2019.exists(), reason="no ../shared 2019 file")
+needs_full_file = pytest.mark.skipif(
+    not FULL_2019.exists(), reason="needs ../shared (CMS files): HCPCS 2019"
+)
 
 
 @pytest.fixture(scope="module")
@@ -957,6 +960,7 @@ def test_cli_hcpcs_bad_input(tmp_path):
     assert "--year goes with one FILE" in both.stderr
 
 
+@pytest.mark.slow
 def test_cli_show_with_a_loaded_file():
     result = run("show", "S9090", "--catalog", str(EXCERPT))
     assert result.returncode == 0, result.stderr
@@ -972,6 +976,7 @@ def test_cli_show_with_a_loaded_file():
     )
 
 
+@pytest.mark.slow
 def test_cli_environment_variable(tmp_path):
     # a file of a year newer than the shipped data's (the year is read from the name)
     newer = tmp_path / "HCPC2027_ANWEB.txt"
@@ -986,6 +991,7 @@ def test_cli_environment_variable(tmp_path):
     assert {r["code"] for r in json.loads(found.stdout)} == {"J2274", "Q9974"}
 
 
+@pytest.mark.slow
 def test_cli_conflicts_are_warnings_and_the_shipped_value_stays(tmp_path):
     lines = excerpt_lines()
     i = line_of(lines, "S9090")
@@ -1006,6 +1012,7 @@ def test_cli_conflicts_are_warnings_and_the_shipped_value_stays(tmp_path):
     assert "decompr. X" not in shown
 
 
+@pytest.mark.slow
 def test_cli_validate_with_a_loaded_file():
     result = run("validate", "--catalog", str(EXCERPT), "Q9974", "J2650", "A9998", "6229O")
     assert result.returncode == 1

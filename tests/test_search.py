@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,13 +40,14 @@ def _rank(words, i):
         if best:
             matched += 1
             score += best
-    return (-matched, i in INDEX._add_ons, -score, i)
+    ended = i in INDEX._ended  # an ended code counts one word fewer, and after current ones
+    return (ended - matched, ended, i in INDEX._add_ons, -score, i)
 
 
 def _everything_scored(words, need, exclude=()):
     """The plain way: score every record, sort, cut."""
     keys = (_rank(words, i) for i in range(len(INDEX)) if i not in exclude)
-    return [key[-1] for key in sorted(k for k in keys if k[0] < 0)][:need]
+    return [key[-1] for key in sorted(k for k in keys if k[0] - k[1] < 0)][:need]
 
 
 def _typo(word, at):
@@ -202,3 +206,56 @@ def test_a_query_word_is_expanded_once_and_the_kept_words_are_bounded(monkeypatc
     monkeypatch.setattr(_search, "_MAX_CACHED_WORDS", len(index._expanded))
     assert index.search("kyfoplasty") == SearchIndex(CURATED.values()).search("kyfoplasty")
     assert "kyfoplasty" not in index._expanded  # full: the word is expanded, not kept
+
+
+def test_the_sites_index_is_byte_identical_from_one_build_to_the_next():
+    """Two builds in two processes (different string hash seeds, which once reordered the
+    index's words) give the same bytes: the export is in a stable order."""
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json; from proccodes import default_catalog;"
+        " from proccodes.site import search_data;"
+        " data = json.dumps(search_data(default_catalog()), separators=(',', ':'),"
+        " ensure_ascii=False); print(hashlib.sha256(data.encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,  # only to catch a hang
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
+
+
+def test_export_holds_the_ranking_parameters_and_the_index():
+    data = SearchIndex(CURATED.values()).export()
+    assert data["params"]["stop"] == sorted(data["params"]["stop"])
+    assert list(data["postings"]) == sorted(data["postings"])
+    assert len(data["codes"]) == len(CURATED)
+    i = data["codes"].index("62290")
+    assert i in data["names"]["discogram"]
+    assert str(i) in data["postings"]["discogram"]
+
+
+def test_the_cli_notes_a_modifier_and_an_ended_code():
+    from io import StringIO
+
+    from proccodes.cli import main
+
+    out = StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["search", "64483-RT", "x2"]) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("64483 ")
+    assert lines[-1] == "note: 64483: modifier RT; 2 units"
+    out = StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["search", "J1040", "--limit", "1"])
+    assert out.getvalue().splitlines()[-1] == "note: J1040: J1040 ended on 2024-03-31"

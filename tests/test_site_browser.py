@@ -29,8 +29,10 @@ from proccodes import search
 from proccodes.site import build_site
 
 from .conftest import ROOT
-from .test_search_quality import CASES
+from .test_search_quality import ALL_QUERIES, CASES
 from .test_site import SECTIONS
+
+pytestmark = pytest.mark.slow  # a browser, and a site build
 
 LAUNCH_ARGS = [
     "--headless",
@@ -140,6 +142,11 @@ class Watch:
         self.context.close()
 
 
+def _wait_for_index(page) -> None:
+    """The search script loads its index itself, after the page: wait until it has."""
+    page.wait_for_function("window.PROCCODES_INDEX !== undefined")
+
+
 def _screenshot_dir() -> Path:
     folder = Path(os.environ.get("PROCCODES_SCREENSHOTS") or ROOT / "site-screenshots")
     folder.mkdir(parents=True, exist_ok=True)
@@ -229,6 +236,7 @@ def test_the_sites_search_agrees_with_the_library_and_is_fast(browser, server):
     watch = Watch(browser, server)
     page = watch.page
     page.goto(server + "index.html")
+    _wait_for_index(page)
     queries = [q for q, _, _ in CASES]
     found = page.evaluate("qs => qs.map(q => window.proccodesSearch(q, 3))", queries)
     agree = [f == [p.code for p in search(q, limit=3)] for q, f in zip(queries, found, strict=True)]
@@ -278,6 +286,7 @@ def test_the_port_ranks_every_query_as_the_library_does(browser, server):
     watch = Watch(browser, server)
     page = watch.page
     page.goto(server + "index.html")
+    _wait_for_index(page)
     found = page.evaluate("qs => qs.map(q => window.proccodesSearch(q, 10))", queries)
     differ = [
         (q, f, lib)
@@ -286,4 +295,166 @@ def test_the_port_ranks_every_query_as_the_library_does(browser, server):
     ]
     assert len(queries) > 500
     assert differ == []
+    watch.check()
+
+
+# -- site search (issue 20.6) -------------------------------------------------------------------
+
+
+def _as_indexed():
+    """The catalog as the site indexes it (see test_the_port_ranks_every_query_as_the_library)."""
+    import attrs
+
+    from proccodes import Catalog, default_catalog
+
+    return Catalog(
+        r if r.curated else attrs.evolve(r, descriptors=(), billing=None)
+        for r in default_catalog().values()
+    )
+
+
+def test_the_port_ranks_the_quality_set_and_typed_codes_as_the_library_does(browser, server):
+    """Every query of the search-quality set (codes with modifiers, units, partial and ended
+    codes, doses, brand names...) ranks the same top 10 on the site as in the library."""
+    queries = [*ALL_QUERIES, "6449", "J10", "64483-RT-LT", "99 213", "j1040", "kenalog 10-mg"]
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    found = page.evaluate("qs => qs.map(q => window.proccodesSearch(q, 10))", queries)
+    as_indexed = _as_indexed()
+    differ = [
+        (q, f, lib)
+        for q, f in zip(queries, found, strict=True)
+        if f != (lib := [p.code for p in as_indexed.search(q, limit=10)])
+    ]
+    assert differ == []
+    watch.check()
+
+
+def test_a_query_typed_before_the_index_loads_runs_when_it_loads(browser, server):
+    watch = Watch(browser, server)
+    page = watch.page
+    held: list = []
+    page.route("**/assets/search-index.js", lambda route: held.append(route))
+    page.goto(server + "index.html", wait_until="domcontentloaded")
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    page.locator("#q").fill("discogram")
+    status = page.locator("#search-status")
+    assert status.inner_text() == "Loading search..."
+    assert page.locator("#results li").count() == 0
+    assert len(held) == 1  # the index was asked for and is held back until now
+    for route in held:
+        route.continue_()
+    page.locator("#results li a").first.wait_for()
+    assert page.locator("#results li a").first.inner_text().startswith("62290")
+    assert "match" in status.inner_text()
+    watch.check()
+
+
+def test_back_restores_the_search(browser, server):
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    page.locator("#q").fill("kyphoplasty")
+    page.wait_for_url("**/index.html?q=kyphoplasty")
+    page.locator("#results li a").first.click()
+    page.wait_for_url("**/codes/*.html")
+    page.go_back()
+    page.wait_for_url("**/index.html?q=kyphoplasty")
+    page.locator("#results li a").first.wait_for()
+    assert page.locator("#q").input_value() == "kyphoplasty"
+    assert page.locator("#results li a").first.inner_text()[:5] in {"22513", "22514", "22515"}
+    watch.check()
+
+
+def test_only_the_status_line_is_a_live_region(browser, server):
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    live = page.evaluate(
+        "Array.from(document.querySelectorAll('[aria-live], [role=status], [role=alert]'))"
+        ".map(e => e.id)"
+    )
+    assert live == ["search-status"]
+    watch.check()
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "note"),
+    [
+        ("64483-RT", "64483", "modifier RT"),
+        ("64635 50", "64635", "modifier 50"),
+        ("64483rt", "64483", "modifier RT"),
+        ("cpt 97110 x4", "97110", "4 units"),
+        ("6449", "64490", ""),
+    ],
+)
+def test_codes_with_modifiers_and_partial_codes_behave_as_in_the_library(
+    browser, server, query, first, note
+):
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    page.locator("#q").fill(query)
+    page.locator("#results li a").first.wait_for()
+    shown = [t[:5] for t in page.locator("#results li a").all_inner_texts()]
+    assert shown[0] == first
+    assert shown == [p.code for p in _as_indexed().search(query, limit=20)]
+    assert note in page.locator("#search-status").inner_text()
+    watch.check()
+
+
+def test_the_typo_tables_are_built_in_short_steps(browser, server):
+    """The one-edit and phonetic tables are built in the background as many short tasks (the
+    work is chunked), and a misspelling still finds its record. Long tasks at 4x CPU slowdown
+    (Chromium's CDP, PerformanceObserver 'longtask') are printed, not asserted."""
+    watch = Watch(browser, server)
+    page = watch.page
+    page.add_init_script(
+        "window.__longTasks = [];"
+        "new PerformanceObserver(l => l.getEntries().forEach(e => window.__longTasks.push("
+        "[e.startTime, e.duration]))).observe({type: 'longtask', buffered: true});"
+    )
+    cdp = watch.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    loaded = page.evaluate("performance.now()")
+    page.wait_for_function("window.proccodesSearchTablesReady === true", timeout=120_000)
+    steps = page.evaluate("window.proccodesSearchSteps")
+    assert steps > 10  # chunked: many tasks, not one
+    tasks = page.evaluate("window.__longTasks")
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    after = [round(d) for start, d in tasks if start >= loaded]
+    print(
+        f"\nsite search at 4x CPU slowdown: typo tables in {steps} steps; long tasks after the"
+        f" index loaded: {after or 'none'} ms; all long tasks: {[round(d) for _, d in tasks]} ms"
+    )
+    assert page.evaluate("window.proccodesSearch('dicsogram', 1)") == ["62290"]
+    watch.check()
+
+
+def test_range_pages_over_200_kb_are_split_and_the_search_links_to_the_part(browser, server, site):
+    from proccodes.site import RANGE_PAGE_LIMIT
+
+    pages = list((site / "ranges").glob("*.html"))
+    assert max(p.stat().st_size for p in pages) <= RANGE_PAGE_LIMIT
+    parts = [p for p in pages if "-part" in p.name]
+    assert parts
+    watch = Watch(browser, server)
+    page = watch.page
+    page.goto(server + "index.html")
+    _wait_for_index(page)
+    page.locator("#q").fill("J7325")  # a code in a later part of J0000-J7499
+    link = page.locator("#results li a").first
+    link.wait_for()
+    href = link.get_attribute("href")
+    assert "-part" in href
+    assert href.endswith("#J7325")
+    link.click()
+    page.wait_for_url("**/ranges/*-part*.html#J7325")
+    assert page.locator('section[id="J7325"]').count() == 1
     watch.check()

@@ -2,18 +2,30 @@
 
 Ranking, best first:
 
-1. the query is a code in the catalog (any spelling :func:`~proccodes.normalize_code` accepts);
-2. the query is a whole name of the record (title, a common name, a descriptor);
-3. a name starts with the query, or a code does (``"6229"``);
-4. word overlap: more of the query's words found beats fewer; then the weight of the words found
+1. the query is a code in the catalog, typed as coders type it (:func:`read_code_query`: any
+   case, a ``CPT`` or ``HCPCS`` prefix, spaces or dots inside, modifiers such as ``"64483-RT"``,
+   ``"64635 50"`` or ``"64483rt"``, a unit count ``"x4"``); if the code has ended, the codes
+   that replace it (``replaced_by``, where a CMS file states it) come next;
+2. the query is a whole name of a current record (title, a common name, a descriptor, or one
+   of the shipped synonyms: :func:`synonyms`, such as ``"ekg"`` or the brand ``"kenalog"``);
+3. a name of a current record starts with the query, or a code does (``"6229"``);
+4. word overlap: more of the query's words found beats fewer (an ended code counts one word
+   fewer, and after a current code that matches as many); then the weight of the words found
    (rare words weigh more; a word in a title or common name more than one in the summary; a
    shorter name more than a longer one; in a name with a comma, a word after the first comma
    less than one before it, since CMS names the item first: ``"Walker, folding"`` is a walker,
    ``"Seat attachment, walker"`` is not, while in ``"Injection, ketorolac"`` the drug is);
 5. within that, a word found as a prefix, or only through a misspelling (below), counts for
    less than the word itself: a prefix 0.7, one edit 0.6, the same sound 0.5, two edits 0.4;
-6. an add-on code (``64484``, each further level) comes after the primary codes that match as
-   many words, so a general query leads to the procedure, then to its add-ons.
+6. an add-on code (``64484``, each further level; a curated record says so, or the fee
+   schedule's global period is ZZZ) comes after the primary codes that match as many words, so
+   a general query leads to the procedure, then to its add-ons.
+
+A partial code (three or four characters that start a code: ``"6449"``, ``"J10"``) lists the
+codes that start so in code order, current primary codes first, then add-ons, then ended codes.
+A dose counts however it is typed (``"10mg"``, ``"10 mg"``, ``"10-mg"``); ``with`` and
+``without`` are stop words except before contrast or dye (``"CT head without contrast"``,
+``"w/o contrast"``).
 
 A misspelt query whose every misspelling stands for one index word reaches tiers 2 and 3 as its
 spelling would (``"vertabroplastry"`` is the common name ``"vertebroplasty"``). Ties break by
@@ -54,13 +66,23 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from itertools import chain, filterfalse, islice, repeat
-from operator import add, mul, neg
+from operator import add, mul, neg, sub
 from typing import Any
 
-from .codes import normalize_code
-from .records import BodyRegion, Procedure
+import attrs
 
-__all__ = ["SearchIndex", "sound_key", "tokenize"]
+from .codes import normalize_code
+from .records import BodyRegion, GlobalDays, Procedure
+
+__all__ = [
+    "CodeQuery",
+    "SearchIndex",
+    "name_key",
+    "read_code_query",
+    "sound_key",
+    "synonyms",
+    "tokenize",
+]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -115,17 +137,49 @@ def _stem(word: str) -> str:
 
 _STEMS: dict[str, str] = {}  # word -> its stem, for the words of the index (bounded below)
 
+# A dose typed without a space ("10mg") or with a hyphen ("10-mg") is the number and the unit.
+DOSE_UNITS = ("mg", "mcg", "ml", "gm", "g", "cc", "meq", "unit", "units", "iu", "mmol")
+"""Units that a number written against them ("10mg") is split from."""
+_DOSE = re.compile(r"([0-9])(" + "|".join(DOSE_UNITS) + r")(?![a-z])")
+# "with" and "without" are stop words, except before contrast or dye (within three words):
+# "MRI lumbar with and without contrast" differs from "... without contrast".
+CONTRAST_WORDS = frozenset({"contrast", "dye"})
+"""The words that make a "with" or "without" up to :data:`CONTRAST_REACH` words before count."""
+CONTRAST_REACH = 3
+_WITH = frozenset({"with", "without"})
+_W_SHORT = {"w": "with", "wo": "without"}  # "w/o contrast", "w contrast", "wo contrast"
+_STOP_OR_SHORT = _STOP | _W_SHORT.keys()
+_WITH_OR_SHORT = _WITH | _W_SHORT.keys()
+
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, singular words of ``text``, without stop words.
 
+    A number written against a unit is two words (``"10mg"`` is ``"10 mg"``); ``with`` and
+    ``without`` count only before contrast or dye.
+
     >>> tokenize("Injections of the Lumbar discs (L4-L5)")
     ['injection', 'lumbar', 'disc', 'l4', 'l5']
+    >>> tokenize("Kenalog 10mg"), tokenize("CT head w/o contrast")
+    (['kenalog', '10', 'mg'], ['ct', 'head', 'without', 'contrast'])
     """
     stems = _STEMS
+    lower = text.lower()
+    if _DOSE.search(lower):
+        lower = _DOSE.sub(r"\1 \2", lower)
+    words = _WORD.findall(lower)
     found = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP:
+    for n, word in enumerate(words):
+        if word in _STOP_OR_SHORT:
+            if word not in _WITH_OR_SHORT:
+                continue
+            if word == "w" and words[n + 1 : n + 2] == ["o"]:
+                word = "without"
+            else:
+                word = _W_SHORT.get(word, word)
+            if CONTRAST_WORDS.isdisjoint(words[n + 1 : n + 1 + CONTRAST_REACH]):
+                continue
+        elif word == "o" and n and words[n - 1] == "w":
             continue
         stem = stems.get(word)
         if stem is None:
@@ -216,8 +270,16 @@ def _split_name(text: str) -> tuple[set[str], set[str]]:
     return tokens, set(tokenize(rest)).difference(tokens)
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
+    """The form in which a name is looked up: its lower-case words, one space apart.
+
+    >>> name_key("SI-joint  Injection")
+    'si joint injection'
+    """
     return " ".join(_WORD.findall(text.lower()))
+
+
+_name_key = name_key
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -239,9 +301,177 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _is_add_on(record: Procedure) -> bool:
+    """An add-on code: so its curated record says, or its fee schedule's global period is ZZZ."""
+    if record.billing is not None:
+        return record.billing.add_on
+    return record.pfs is not None and record.pfs.global_days is GlobalDays.ADD_ON
+
+
 def _deletions(word: str) -> Iterator[str]:
     for i in range(len(word)):
         yield word[:i] + word[i + 1 :]
+
+
+SYNONYMS_FILE = "synonyms.tsv"
+"""The shipped synonyms, in the package's ``data`` folder (see :func:`synonyms`)."""
+
+
+@attrs.frozen
+class Synonym:
+    """One line of the synonyms file: ``phrases`` (lay words, abbreviations, brand names) that
+    name ``codes`` (kind ``"codes"``), or every record whose title holds all the words of
+    ``words`` (kind ``"words"``: a brand name and its generic drug, as HCPCS Level II names it;
+    kind ``"brand"`` is the same for a drug's brand name)."""
+
+    kind: str
+    phrases: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    words: str = ""
+    line: int = 0
+
+
+_SYNONYM_KINDS = ("codes", "words", "brand")
+_SYNONYMS: list[tuple[Synonym, ...]] = []
+
+
+def synonyms() -> tuple[Synonym, ...]:
+    """The shipped synonyms: our own words for codes and drugs, read once, on first use.
+
+    Each line of ``data/synonyms.tsv`` is ``kind<TAB>phrase|phrase...<TAB>target``: kind
+    ``codes`` with the codes the phrases name, kind ``words`` or ``brand`` with the words a
+    record's title must hold. A malformed line is a :class:`~proccodes.errors.DataError`
+    naming the file, the line and the field.
+
+    >>> ecg = next(s for s in synonyms() if "ekg" in s.phrases)
+    >>> ecg.kind, "93000" in ecg.codes
+    ('codes', True)
+    >>> next(s.words for s in synonyms() if "kenalog" in s.phrases)
+    'triamcinolone acetonide'
+    """
+    if not _SYNONYMS:
+        from importlib import resources
+
+        text = resources.files("proccodes").joinpath("data", SYNONYMS_FILE).read_text("utf-8")
+        _SYNONYMS[:] = [parse_synonyms(text, SYNONYMS_FILE)]
+    return _SYNONYMS[0]
+
+
+def parse_synonyms(text: str, source: str = SYNONYMS_FILE) -> tuple[Synonym, ...]:
+    r"""The synonyms of a file's ``text`` (the format of :func:`synonyms`).
+
+    >>> parse_synonyms("codes\tekg|ecg\t93000 93005\n")[0].codes
+    ('93000', '93005')
+    >>> parse_synonyms("code\tekg\t93000\n", "s.tsv")
+    Traceback (most recent call last):
+    ...
+    proccodes.errors.DataError: s.tsv: 1 problem
+      line 1: field kind: 'code' is not one of codes, words, brand
+    """
+    from .errors import DataError
+
+    found: list[Synonym] = []
+    problems: list[str] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            problems.append(
+                f"line {n}: expected 3 fields (kind, phrases, target), got {len(fields)}"
+            )
+            continue
+        kind, phrases_text, target = (f.strip() for f in fields)
+        phrases = tuple(p.strip().lower() for p in phrases_text.split("|"))
+        if kind not in _SYNONYM_KINDS:
+            problems.append(f"line {n}: field kind: {kind!r} is not one of codes, words, brand")
+        elif not all(tokenize(p) for p in phrases):
+            problems.append(f"line {n}: field phrases: an empty phrase in {phrases_text!r}")
+        elif not tokenize(target):
+            problems.append(f"line {n}: field target: empty")
+        elif kind == "codes":
+            codes = tuple(target.upper().split())
+            bad = [c for c in codes if not _CODE.fullmatch(c)]
+            if bad:
+                problems.append(f"line {n}: field target: not a code: {', '.join(bad)}")
+            else:
+                found.append(Synonym(kind, phrases, codes=codes, line=n))
+        else:
+            found.append(Synonym(kind, phrases, words=target.lower(), line=n))
+    if problems:
+        raise DataError(source, problems)
+    return tuple(found)
+
+
+_CODE = re.compile(r"[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4}")
+_DIGIT = re.compile(r"[0-9]")
+_CODE_START = re.compile(r"[0-9]{3,4}|[A-Z][0-9]{2,3}")
+_QUERY_PREFIX = re.compile(r"(?:(?:CPT|HCPCS)(?:\s*CODE)?|CODE)\b\s*[:#]?\s*")
+_QUERY_SEPARATORS = " .-"
+_UNITS = re.compile(r"X\s*([0-9]{1,3})|([0-9]{1,3})\s*UNITS?")
+_MODIFIERS = re.compile(r"(?:[\s,-]*([A-Z0-9]{2})(?![A-Z0-9]))*")
+
+
+@attrs.frozen
+class CodeQuery:
+    """A query that is a code as coders type it: the code, the modifiers noted, a unit count,
+    and whether it is the start of a code only (``"6449"``)."""
+
+    code: str
+    modifiers: tuple[str, ...] = ()
+    units: int | None = None
+    partial: bool = False
+
+
+def read_code_query(text: str) -> CodeQuery | None:
+    """``text`` read as a code typed the way coders type it, or ``None`` if it is not one.
+
+    Accepted: any case, a ``CPT`` or ``HCPCS`` prefix, spaces or dots inside the code, a
+    trailing dot, modifiers after a hyphen, a space or nothing (``"64483-RT"``, ``"64635 50"``,
+    ``"64483rt"``) and a unit count (``"x4"``, ``"4 units"``). Three or four characters that
+    start a code are a partial code.
+
+    >>> read_code_query("64483rt")
+    CodeQuery(code='64483', modifiers=('RT',), units=None, partial=False)
+    >>> read_code_query("CPT 99 213-25 x2")
+    CodeQuery(code='99213', modifiers=('25',), units=2, partial=False)
+    >>> read_code_query("6449").partial, read_code_query("lipid panel")
+    (True, None)
+    """
+    if not isinstance(text, str):
+        return None
+    rest = normalize_code(text).rstrip(".")
+    if len(rest) > 64:
+        return None
+    prefix = _QUERY_PREFIX.match(rest)
+    if prefix is not None:
+        rest = rest[prefix.end() :]
+    code = ""
+    at = 0
+    # the code's characters, with separators between them
+    while at < len(rest) and len(code) < 5:
+        char = rest[at]
+        if char.isascii() and char.isalnum():
+            code += char
+        elif char not in _QUERY_SEPARATORS or not code:
+            break
+        at += 1
+    rest = rest[at:]
+    if len(code) < 5:
+        if not rest.strip() and _CODE_START.fullmatch(code):
+            return CodeQuery(code, partial=True)
+        return None
+    if not _CODE.fullmatch(code):
+        return None
+    units = None
+    found = _UNITS.search(rest)
+    if found is not None:
+        units = int(found.group(1) or found.group(2))
+        rest = rest[: found.start()] + rest[found.end() :]
+    modifiers = _MODIFIERS.fullmatch(rest.rstrip(" ,-"))
+    if modifiers is None:
+        return None
+    return CodeQuery(code, tuple(re.findall(r"[A-Z0-9]{2}", rest)), units)
 
 
 class SearchIndex:
@@ -259,6 +489,7 @@ class SearchIndex:
         "_code_list",
         "_codes",
         "_deletes",
+        "_ended",
         "_expanded",
         "_idf",
         "_name_ids",
@@ -267,6 +498,7 @@ class SearchIndex:
         "_postings",
         "_records",
         "_sounds",
+        "_successors",
         "_vocab",
     )
 
@@ -274,9 +506,14 @@ class SearchIndex:
         self._records: list[Procedure] = sorted(records, key=lambda r: r.code)
         self._code_list = [r.code for r in self._records]
         self._codes: dict[str, int] = {c: i for i, c in enumerate(self._code_list)}
-        self._add_ons = frozenset(
-            i for i, r in enumerate(self._records) if r.billing is not None and r.billing.add_on
-        )
+        self._add_ons = frozenset(i for i, r in enumerate(self._records) if _is_add_on(r))
+        # ended codes rank as if they matched one word fewer (and after current ones)
+        self._ended = frozenset(i for i, r in enumerate(self._records) if r.terminated)
+        self._successors = {
+            i: tuple(self._codes[c] for c in r.replaced_by if c in self._codes)
+            for i, r in enumerate(self._records)
+            if r.replaced_by
+        }
         names: dict[str, set[int]] = {}
         postings: dict[str, dict[int, float]] = {}
         # Texts repeat (a range's name, an RBCS family, a title that is also a descriptor):
@@ -312,6 +549,7 @@ class SearchIndex:
                         weights[token] = weight
             for token, weight in weights.items():
                 postings.setdefault(token, {})[i] = weight
+        self._add_synonyms(names, postings)
         total = max(len(self._records), 1)
         self._idf = {t: math.log(1.0 + total / len(p)) for t, p in postings.items()}
         self._postings = postings
@@ -333,15 +571,54 @@ class SearchIndex:
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
 
+    def _add_synonyms(
+        self, names: dict[str, set[int]], postings: dict[str, dict[int, float]]
+    ) -> None:
+        """Give each record the shipped synonyms that name it (:func:`synonyms`), as names:
+        a phrase of kind ``codes`` names its codes; one of kind ``words`` or ``brand`` names
+        every record whose title holds all the target's words (only those whose title holds
+        the phrase itself, if any do: CMS names some brands, "(inflectra)")."""
+        for synonym in synonyms():
+            if synonym.kind == "codes":
+                ids = [self._codes[c] for c in synonym.codes if c in self._codes]
+            else:
+                wanted = set(tokenize(synonym.words))
+                found = [postings.get(t, {}).keys() for t in wanted]
+                if not all(found):
+                    continue
+                smallest = min(found, key=len)
+                ids = [
+                    i
+                    for i in sorted(smallest)
+                    if all(i in f for f in found)
+                    and wanted.issubset(tokenize(self._records[i].title))
+                ]
+            for phrase in synonym.phrases:
+                tokens = set(tokenize(phrase))
+                named = ids
+                if synonym.kind != "codes":
+                    tokens = {t for t in tokens if not t.isdigit()} or tokens  # "dhe 45"
+                    # a brand that CMS's own texts name ("(inflectra)") names those codes only
+                    own = [i for i in ids if tokens.issubset(tokenize(self._records[i].title))]
+                    named = own or ids
+                weight = _NAME_WEIGHT / (1.0 + 0.1 * len(tokens))
+                key = _name_key(phrase)
+                for i in named:
+                    names.setdefault(key, set()).add(i)
+                    for token in tokens:
+                        found_in = postings.setdefault(token, {})
+                        if weight > found_in.get(i, 0.0):
+                            found_in[i] = weight
+
     @staticmethod
     def _sound_index(
-        postings: dict[str, dict[int, float]],
+        postings: dict[str, dict[int, float]], vocab: list[str]
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
         """Phonetic key -> the index words with that key (at most :data:`_MAX_SOUNDALIKES`,
         the most common when there are more), and a key of a long enough word with one letter
         deleted -> the keys it comes from."""
         alike: dict[str, list[str]] = {}
-        for token in postings:
+        for token in vocab:  # in sorted order: the same tables from one run to the next
             if len(token) >= 4 and token.isalpha():
                 alike.setdefault(sound_key(token), []).append(token)
         sounds = {
@@ -388,6 +665,58 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._records)
 
+    def export(self) -> dict[str, Any]:
+        """The index and its ranking parameters as plain JSON-ready data, for another
+        implementation of the same ranking (the static site's ``search.js`` reads it, so the
+        two cannot drift). Everything is in a stable order: the same catalog gives the same
+        data, from one run to the next.
+
+        ``codes[i]`` is record ``i`` (code order); ``postings[token]`` maps a record number
+        (as text) to the word's weight in it and ``idf[token]`` is the word's rarity;
+        ``names[name]`` lists the records of a whole name; ``add_ons`` and ``ended`` list
+        record numbers; ``successors`` maps an ended record to the records that replace it;
+        ``params`` holds the rules' constants (stop words, factors, limits, dose units,
+        contrast words, tiers).
+
+        >>> from proccodes import default_catalog
+        >>> data = SearchIndex(default_catalog().values()).export()
+        >>> data["params"]["prefix_factor"], data["codes"][data["names"]["discogram"][0]]
+        (0.7, '62290')
+        """
+        return {
+            "params": {
+                "stop": sorted(_STOP),
+                "with_words": sorted(_WITH),
+                "with_short": dict(sorted(_W_SHORT.items())),
+                "contrast_words": sorted(CONTRAST_WORDS),
+                "contrast_reach": CONTRAST_REACH,
+                "dose_units": list(DOSE_UNITS),
+                "prefix_factor": _PREFIX_FACTOR,
+                "typo_factor": _TYPO_FACTOR,
+                "sound_factor": _SOUND_FACTOR,
+                "two_typo_factor": _TWO_TYPO_FACTOR,
+                "max_expansions": _MAX_EXPANSIONS,
+                "max_soundalikes": _MAX_SOUNDALIKES,
+                "max_two_typo_checks": _MAX_TWO_TYPO_CHECKS,
+                "long_word": LONG_WORD,
+                "rare_word": _RARE_WORD,
+                "common_factor": _COMMON_FACTOR,
+                "max_word_length": MAX_WORD_LENGTH,
+                "max_query_words": MAX_QUERY_WORDS,
+                "tiers": {"code": 4, "successor": 3.5, "name": 3, "prefix": 2},
+            },
+            "codes": list(self._code_list),
+            "titles": [r.title for r in self._records],
+            "add_ons": sorted(self._add_ons),
+            "ended": sorted(self._ended),
+            "successors": {str(i): list(s) for i, s in sorted(self._successors.items()) if s},
+            "idf": {t: self._idf[t] for t in self._vocab},
+            "postings": {
+                t: {str(i): w for i, w in sorted(self._postings[t].items())} for t in self._vocab
+            },
+            "names": {name: list(self._names[name]) for name in self._name_keys},
+        }
+
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
         """Up to ``limit`` records for ``text``, best first; ``[]`` when nothing matches.
 
@@ -400,25 +729,34 @@ class SearchIndex:
         key = _name_key(text)
         if not key:
             return []
-        # tiers above word overlap: 4 the code itself, 3 a whole name, 2 a name or code prefix
-        # (built lowest tier first, so that a higher tier overwrites a lower one)
-        code = normalize_code(text)
-        tiers = dict.fromkeys(self._names_starting(key), 2)
+        # every code has a digit: a text without one is words only (the common case, fast)
+        typed = read_code_query(text) if _DIGIT.search(text) else None
+        if typed is not None and typed.partial:  # the codes that start so, in code order
+            return [self._records[i] for i in self._code_listing(typed.code, limit)]
+        # tiers above word overlap: 4 the code itself, 3.5 its successors if it ended, 3 a
+        # whole name, 2 a name or code prefix (built lowest tier first, so that a higher tier
+        # overwrites a lower one)
+        code = normalize_code(text) if typed is None else typed.code
+        tiers: dict[int, float] = dict.fromkeys(self._current(self._names_starting(key)), 2)
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
         if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             tiers.update(dict.fromkeys(self._codes_starting(code), 2))
-        tiers.update(dict.fromkeys(self._names.get(key, ()), 3))
+        tiers.update(dict.fromkeys(self._current(self._names.get(key, ())), 3))
         exact = self._codes.get(code)
         if exact is not None:
+            tiers.update(dict.fromkeys(self._successors.get(exact, ()), 3.5))
             tiers[exact] = 4
-        distinct = islice(dict.fromkeys(tokenize(text)), MAX_QUERY_WORDS)
+        # a code with modifiers or units is the code (and its successors), not words
+        distinct = islice(dict.fromkeys(tokenize(text) if typed is None else ()), MAX_QUERY_WORDS)
         expanded = {w: self._expansions(w) for w in distinct}
         words = [found for found in expanded.values() if found]
         misspelt = any(found[0][1] < _PREFIX_FACTOR for found in words)
         spelt = self._respelt(key, expanded) if misspelt else None
         if spelt is not None:  # a misspelt name reaches the tier its spelling would
-            tiers.update((i, 2) for i in self._names_starting(spelt) if i not in tiers)
-            tiers.update((i, 3) for i in self._names.get(spelt, ()) if tiers[i] < 3)
+            tiers.update(
+                (i, 2) for i in self._current(self._names_starting(spelt)) if i not in tiers
+            )
+            tiers.update((i, 3) for i in self._current(self._names.get(spelt, ())) if tiers[i] < 3)
         ranked: list[int] = []
         if tiers:
             order = list(tiers)
@@ -449,11 +787,12 @@ class SearchIndex:
         self,
         words: list[list[tuple[str, float]]],
         candidates: list[int],
-        lead: list[int] | None = None,
+        lead: list[float] | None = None,
     ) -> list[tuple[Any, ...]]:
-        """Each candidate's sort key by the query's words: (-words matched, is an add-on,
-        -score, record), after ``lead`` (a column to sort by first) if given; smaller is
-        better. A word's score is its best expansion's weight.
+        """Each candidate's sort key by the query's words: (-words matched, has ended, is an
+        add-on, -score, record), after ``lead`` (a column to sort by first) if given; smaller
+        is better. A word's score is its best expansion's weight; an ended code counts one word
+        fewer.
 
         Computed a column at a time with ``map`` and ``zip``, not a record at a time.
         """
@@ -480,8 +819,14 @@ class SearchIndex:
                 best = columns[0] if len(columns) == 1 else list(map(max, *columns))
                 score = list(map(add, score, best))
                 matched = list(map(add, matched, map(bool, best)))
+        ended = self._ended
+        if ended:
+            matched = map(sub, map(ended.__contains__, candidates), matched)
+        else:
+            matched = map(neg, matched)
         key_columns = (
-            map(neg, matched),
+            matched,
+            map(ended.__contains__, candidates),
             map(self._add_ons.__contains__, candidates),
             map(neg, score),
             candidates,
@@ -539,18 +884,23 @@ class SearchIndex:
         for other in matches:
             full = set(filter(other.__contains__, full))
         full.difference_update(exclude)
-        if len(full) >= need:
+        ended = self._ended
+        if len(full) >= need and len(full) - len(ended.intersection(full)) >= need:
             return full
         counts = Counter(chain.from_iterable(smaller))
         counts.update(list(filter(largest.__contains__, counts)))
         for i in exclude:
             counts.pop(i, None)
         more = [(n, i) for i, n in counts.items() if n > 1]
-        if len(more) >= need:
-            floor = sorted(more, reverse=True)[need - 1][0]
-            return {i for n, i in more if n >= floor}
-        # the rest match one word each and rank by that word alone: the best of them lead
-        # that word's records, best first
+        ranking = more
+        if ended.isdisjoint(i for _, i in more) is False:  # an ended code counts one word fewer
+            ranking = [(n - (i in ended), i) for n, i in more]
+            ranking = [(n, i) for n, i in ranking if n > 1]
+        if len(ranking) >= need:
+            floor = sorted(ranking, reverse=True)[need - 1][0]
+            return {i for n, i in ranking if n >= floor}
+        # the rest match one word each (as ranked) and rank by that word alone: the best of
+        # them lead that word's records, best first
         candidates = {i for _, i in more}
         taken = candidates.union(exclude).__contains__  # the others match one word alone
 
@@ -561,11 +911,12 @@ class SearchIndex:
                 candidates.update(islice(filterfalse(taken, self._best_first(expansions)), need))
         return candidates
 
-    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, float, int]]:
+    def _order(self, token: str, factor: float) -> Callable[[int], tuple[bool, bool, float, int]]:
         """A record's sort key among those holding ``token``, as a one-word query ranks them
         when ``token`` counts ``factor`` (smaller is better)."""
         weight, add_ons, found = self._idf[token] * factor, self._add_ons, self._postings[token]
-        return lambda i: (i in add_ons, -(found[i] * weight), i)
+        ended = self._ended
+        return lambda i: (i in ended, i in add_ons, -(found[i] * weight), i)
 
     def _ranked(self, token: str) -> list[int]:
         """The records holding ``token``, best first as a one-word query ranks them; sorted on
@@ -594,6 +945,19 @@ class SearchIndex:
             if i not in seen:
                 seen.add(i)
                 yield i
+
+    def _current(self, found: Iterable[int]) -> Iterable[int]:
+        """``found`` less the ended codes: those rank by their words, after current ones."""
+        return filterfalse(self._ended.__contains__, found) if self._ended else found
+
+    def _code_listing(self, start: str, limit: int) -> list[int]:
+        """The first ``limit`` codes that start with ``start``: current primary codes in code
+        order, then current add-on codes, then ended codes."""
+        codes = self._code_list
+        at = bisect_left(codes, start)
+        end = bisect_left(codes, start + "~", at)  # "~" sorts after every code character
+        add_ons, ended = self._add_ons, self._ended
+        return sorted(range(at, end), key=lambda i: (i in ended, i in add_ons, i))[:limit]
 
     def _names_starting(self, key: str) -> Iterator[int]:
         if len(key) < 3:
@@ -674,7 +1038,7 @@ class SearchIndex:
         if len(key) < 3:
             return []
         if self._sounds is None:  # one assignment: a race only builds it twice
-            self._sounds = self._sound_index(self._postings)
+            self._sounds = self._sound_index(self._postings, self._vocab)
         sounds, sound_deletes = self._sounds
         found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
         if found or known or len(word) < LONG_WORD:

@@ -12,8 +12,9 @@ starts with fresh locks (:func:`os.register_at_fork`), so the child never deadlo
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -287,7 +288,7 @@ class Catalog(Mapping[str, Procedure]):
         ['62200', '62201', '62269', '62290', '69209']
         """
         check_type("code", code, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         code = normalize_code(code)
         scored: list[tuple[int, str]] = []
         for other in self._records:
@@ -376,7 +377,7 @@ class Catalog(Mapping[str, Procedure]):
         ['62290', '62291']
         """
         check_type("text", text, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         index = self._index
         if index is None:
             with _index_lock:
@@ -519,14 +520,87 @@ def _data_names() -> list[str]:
 
 
 def _read_index() -> dict[str, str]:
-    """Which data file holds each code; empty if the index is missing (everything still works,
-    the first lookup just reads every file)."""
+    """Which data file holds each code, from data/index.txt (written by tools/regenerate.py).
+
+    The index is required and checked against the data files it describes (their names, sizes
+    and how many codes each holds): a missing or stale index is a :class:`DataError`, never a
+    silent fallback to a record without its curated content.
+    """
+    source = f"proccodes data/{INDEX_NAME}"
     try:
         text = _read_data(INDEX_NAME).decode("utf-8")
-    except OSError:
-        return {}
-    pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
-    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2}
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
+        raise DataError(
+            source,
+            [
+                f"cannot read the index of the curated data ({reason}): the installed package "
+                "is incomplete; reinstall it (in a source tree: python tools/regenerate.py)"
+            ],
+        ) from None
+    index: dict[str, str] = {}
+    files: dict[str, tuple[int, int, int]] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if line.startswith(INDEX_FILE_LINE) and len(fields) == 6:
+            counts = fields[3:]
+            if all(c.isdigit() for c in counts):
+                files[fields[2]] = (int(counts[0]), int(counts[1]), int(counts[2]))
+        elif line and not line.startswith("#") and len(fields) == 2:
+            index[fields[0]] = fields[1]
+    problems = index_problems(index, files, _data_names(), _data_size)
+    if problems:
+        raise DataError(source, [*problems, "the index is stale: run python tools/regenerate.py"])
+    return index
+
+
+INDEX_FILE_LINE = "# file "
+"""The index line that describes one data file: ``# file NAME BYTES LINES CODES``."""
+
+
+def _data_size(name: str) -> int | None:
+    """The size in bytes of one curated data file; None where the package is not a folder."""
+    try:
+        return os.path.getsize(os.path.join(_DATA, name))
+    except OSError:  # pragma: no cover - a zipped package: names and counts are still checked
+        return None
+
+
+def index_problems(
+    index: Mapping[str, str],
+    files: Mapping[str, tuple[int, int, int]],
+    names: Iterable[str],
+    size_of: Callable[[str], int | None],
+) -> list[str]:
+    """What makes an index disagree with the data files ``names``: a file it does not
+    describe, or describes but is gone, a size that changed (a file written with CRLF line
+    ends may be ``LINES`` bytes longer), or a file whose code count differs from its lines.
+
+    >>> index_problems({"62290": "a.json"}, {"a.json": (10, 2, 1)}, ["a.json"], lambda n: 12)
+    []
+    >>> for problem in index_problems({}, {"a.json": (10, 2, 1)}, ["a.json", "b.json"], len):
+    ...     print(problem)
+    b.json: a data file the index does not describe
+    a.json: 6 bytes, the index says 10
+    a.json: the index lists 0 of its 1 codes
+    """
+    problems: list[str] = []
+    names = list(names)
+    problems += [f"{n}: a data file the index does not describe" for n in names if n not in files]
+    problems += [f"{n}: in the index but not shipped" for n in files if n not in names]
+    counts: dict[str, int] = {}
+    for name in index.values():
+        counts[name] = counts.get(name, 0) + 1
+    for name, (size, lines, codes) in files.items():
+        if name not in names:
+            continue
+        actual = size_of(name)
+        if actual is not None and actual not in (size, size + lines):
+            problems.append(f"{name}: {actual} bytes, the index says {size}")
+        if counts.get(name, 0) != codes:
+            problems.append(f"{name}: the index lists {counts.get(name, 0)} of its {codes} codes")
+    problems += [f"{n}: named by codes, not described" for n in counts if n not in files]
+    return problems
 
 
 def _official_data() -> _OfficialData:
@@ -864,7 +938,7 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     []
     """
     check_type("text", text, str, "text (str)")
-    check_int("limit", limit, minimum=0)
+    check_int("limit", limit, minimum=0, maximum=sys.maxsize)
     return default_catalog().search(text, limit=limit)
 
 

@@ -192,6 +192,50 @@ def _printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def _printable_lines(text: str) -> str:
+    r"""``text`` made safe as :func:`_printable` makes it, its line ends kept.
+
+    >>> _printable_lines("a\x1b[2J\nb\u202e\n")
+    'a\\x1b[2J\nb\\u202e\n'
+    """
+    return "\n".join(_printable(line) for line in text.split("\n"))
+
+
+def _json_safe(text: str) -> str:
+    r"""JSON text with the characters a terminal would act on written as JSON escapes (JSON
+    itself escapes only C0 controls inside strings; C1 controls, line separators and bidi
+    controls stay raw, as do lone surrogates). Still valid JSON, with the same value.
+
+    >>> _json_safe('["a\u009b1m\u202e"]')
+    '["a\\u009b1m\\u202e"]'
+    """
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+class _SafeOutput:
+    """A text stream whose written text passes through ``escape`` (whole lines at a time)."""
+
+    def __init__(self, out: TextIO, escape: Callable[[str], str]) -> None:
+        self._out = out
+        self._escape = escape
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        head, sep, self._pending = self._pending.rpartition("\n")
+        if sep:
+            self._out.write(self._escape(head + sep))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out.write(self._escape(self._pending))
+            self._pending = ""
+        self._out.flush()
+
+
 def _shown(text: str) -> str:
     """An input as the text output shows it: escaped, and shortened when long."""
     if len(text) > _SHOWN:
@@ -297,7 +341,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     hcpcs.add_argument(
         "--year",
-        type=_positive_int,
+        type=_year_arg,
         metavar="YEAR",
         help="the year of the file (default: from its name, else its latest date); one FILE only",
     )
@@ -383,8 +427,25 @@ def _positive_int(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {_quote(text)}")
+    if not 0 < value <= sys.maxsize:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {sys.maxsize}, got {_shown(text)}"
+        )
+    return value
+
+
+def _year_arg(text: str) -> int:
+    from .sources.hcpcs import YEARS
+
+    first, last = YEARS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not first <= value <= last:
+        raise argparse.ArgumentTypeError(
+            f"expected a year from {first} to {last}, got {_shown(text)}"
+        )
     return value
 
 
@@ -461,7 +522,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(record_json(record, sources), out)
     else:
-        out.write(render(record, sources=sources))
+        out.write(_printable_lines(render(record, sources=sources)))  # a catalog's own text
     return 0
 
 
@@ -715,8 +776,31 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
         _dump([{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results], out)
     else:
         for record in results:
-            out.write("\n".join(_wrap(f"{record.code:<7}{record.title}", " " * 7, "")) + "\n")
+            line = f"{record.code:<7}{_printable(record.title)}"
+            out.write("\n".join(_wrap(line, " " * 7, "")) + "\n")
+        out.write(_search_note(" ".join(args.text), results))
     return 0 if results else 1
+
+
+def _search_note(text: str, results: Sequence[Procedure]) -> str:
+    """What a code typed as coders type it notes besides the code (modifiers, units), and that
+    an ended code has ended: a line for the terminal, or nothing."""
+    from ._search import read_code_query
+
+    typed = read_code_query(text)
+    if typed is None or typed.partial:
+        return ""
+    notes = []
+    if typed.modifiers:
+        notes.append(
+            ("modifiers " if len(typed.modifiers) > 1 else "modifier ") + ", ".join(typed.modifiers)
+        )
+    if typed.units is not None:
+        notes.append(f"{typed.units} unit{'s' if typed.units != 1 else ''}")
+    first = results[0] if results else None
+    if first is not None and first.code == typed.code and first.terminated is not None:
+        notes.append(f"{first.code} ended on {first.terminated.isoformat()}")
+    return f"note: {typed.code}: {'; '.join(notes)}\n" if notes else ""
 
 
 # -- validate -----------------------------------------------------------------------------------
@@ -867,9 +951,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         for p in problems:
-            out.write(str(p) + "\n")
+            out.write(_printable(str(p)) + "\n")
         count = len(problems)
-        out.write(f"{name}: {len(catalog)} records, {count} problem{'s' if count != 1 else ''}\n")
+        plural = "s" if count != 1 else ""
+        out.write(f"{_printable(name)}: {len(catalog)} records, {count} problem{plural}\n")
     return 1 if problems else 0
 
 
@@ -934,7 +1019,7 @@ def _site(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"wrote {summary.pages} pages ({summary.curated} curated records, {summary.uncurated} "
         f"other codes; {summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s; "
-        f"open {summary.outdir / 'index.html'}\n"
+        f"open {_printable(str(summary.outdir / 'index.html'))}\n"
     )
     return 0
 
@@ -952,7 +1037,7 @@ def _pfs(args: argparse.Namespace, out: TextIO) -> int:
         _dump([_pfs_json(fs) for _, fs in loaded], out)
         return 0
     for path, fs in loaded:
-        out.write(_pfs_summary(path, fs))
+        out.write(_printable_lines(_pfs_summary(path, fs)))
     return 0
 
 
@@ -1066,13 +1151,16 @@ def _claims(args: argparse.Namespace, out: TextIO) -> int:
             _show_warnings(table.warnings, "the loaded table's .warnings lists them")
     catalog = _catalog(args.catalog)
     found = report.check_file(lines, ptp=ptp, mue=mue, catalog=catalog, progress=sys.stderr)
+    # file names and table texts (a PTP rationale) are echoed: made safe for a terminal
+    safe = _SafeOutput(out, _json_safe if args.json else _printable_lines)
     if args.json:
-        report.write_json(found, numbers, out)
+        report.write_json(found, numbers, cast(TextIO, safe))
     elif args.csv:
-        report.write_csv(found, numbers, out)
+        report.write_csv(found, numbers, cast(TextIO, safe))
     else:
         claims = len({line.claim for line in lines})
-        report.write_summary(found, numbers, out, source=args.file, claims=claims)
+        report.write_summary(found, numbers, cast(TextIO, safe), source=args.file, claims=claims)
+    safe.flush()
     return 1 if any(f.severity is Severity.ERROR for f in found) else 0
 
 

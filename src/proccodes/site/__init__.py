@@ -14,6 +14,7 @@ next):
 ``families.html``         every RBCS class (CMS's category, subcategory and family)
 ``codes/CODE.html``       a curated record, its sections in reading order
 ``ranges/ID.html#CODE``   every code of one range; an uncurated code has its anchor here
+                          (a range over 200 KB is split: ``ID-part2.html``...)
 ``families/ID.html``      every code of one RBCS class, linked to its record or anchor
 ``assets/``               the style sheet, the search script and its index
 ========================  ===============================================================
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -48,6 +50,7 @@ import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
 from ..catalog import Catalog, default_catalog
+from ..errors import DataError
 from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
@@ -128,7 +131,7 @@ def _digits(number: int) -> str:
     return "".join(reversed(out))
 
 
-def search_data(catalog: Catalog) -> dict[str, Any]:
+def search_data(catalog: Catalog, *, pages: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The search index the site's script reads: the library's index, in compact JSON form.
 
     Curated records are indexed as :func:`proccodes.search` indexes them; the others by code
@@ -141,7 +144,14 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
       weight... in :func:`_digits` form, each record number after the first a difference from
       the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
-      record by themselves.
+      record by themselves;
+    - ``params`` are the ranking's constants, ``ended`` and ``successors`` the ended codes
+      and what replaces them, all from :meth:`proccodes._search.SearchIndex.export`, so
+      that the script and the library cannot drift.
+
+    ``pages`` maps a code to the range page it is listed on when that is not its range's own
+    (a range page over :data:`RANGE_PAGE_LIMIT` bytes is split: ``ID-part2``...); ``ranges``
+    then lists those pages.
 
     >>> from proccodes import default_catalog
     >>> data = search_data(default_catalog())
@@ -150,42 +160,47 @@ def search_data(catalog: Catalog) -> dict[str, Any]:
     """
     if not isinstance(catalog, Catalog):
         raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
-    from .._search import SearchIndex, _name_key, tokenize
+    from .._search import SearchIndex, name_key, tokenize
 
     records = [
         r if r.curated else attrs.evolve(r, descriptors=(), billing=None) for r in catalog.values()
     ]
-    index = SearchIndex(records)
-    ordered = index._records
+    exported = SearchIndex(records).export()
+    ordered = [catalog[code] for code in exported["codes"]]
     # weights by how often they occur, so the common ones take one digit
-    uses = Counter(w for found in index._postings.values() for w in found.values())
+    uses = Counter(w for found in exported["postings"].values() for w in found.values())
     weights = {w: n for n, (w, _) in enumerate(sorted(uses.items(), key=lambda x: (-x[1], x[0])))}
     postings: dict[str, list[float | str]] = {}
-    for token, found in index._postings.items():
+    for token, found in exported["postings"].items():
         digits: list[str] = []
         last = 0
-        for i, weight in sorted(found.items()):
+        for i, weight in sorted((int(i), w) for i, w in found.items()):
             digits += (_digits(i - last), _digits(weights[weight]))
             last = i
-        postings[token] = [index._idf[token], "".join(digits)]
-    by_title = [_name_key(r.title) if tokenize(r.title) else "" for r in ordered]
+        postings[token] = [exported["idf"][token], "".join(digits)]
+    by_title = [name_key(r.title) if tokenize(r.title) else "" for r in ordered]
     names: dict[str, list[int]] = {}
-    for name, ids in index._names.items():
+    for name, ids in exported["names"].items():
         rest = [i for i in ids if by_title[i] != name]
         if rest:
             names[name] = rest
     titles: dict[str, int] = {}
     ranges: dict[str, int] = {}
     return {
-        "codes": [r.code for r in ordered],
+        "params": exported["params"],
+        "codes": exported["codes"],
         "title": [titles.setdefault(r.title, len(titles)) for r in ordered],
         "titles": list(titles),
         "where": [
-            -1 if r.curated else ranges.setdefault(range_of(r.code)[0], len(ranges))
+            -1
+            if r.curated
+            else ranges.setdefault((pages or {}).get(r.code) or range_of(r.code)[0], len(ranges))
             for r in ordered
         ],
         "ranges": list(ranges),
-        "addons": sorted(index._add_ons),
+        "addons": exported["add_ons"],
+        "ended": exported["ended"],
+        "successors": exported["successors"],
         "weights": list(weights),
         "postings": postings,
         "names": names,
@@ -205,7 +220,6 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
     (True, True)
     """
-    from ..ranges import path_of
 
     started = time.perf_counter()
     if not isinstance(outdir, str | os.PathLike):
@@ -219,6 +233,9 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     except ImportError:
         raise ModuleNotFoundError(EXTRA_HINT, name="jinja2") from None
     out = Path(outdir)
+    site = _Site(catalog)
+    families = site.rbcs_families()
+    _check_page_names(site, families)  # before anything is removed or written
     _prepare(out)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("proccodes.site", "templates"),
@@ -227,7 +244,6 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    site = _Site(catalog)
     env.globals.update(
         trademark=TRADEMARK,
         release=catalog.release,
@@ -241,7 +257,10 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         written.write(
             f"assets/{name}", resources.files(__name__).joinpath("static", name).read_text("utf-8")
         )
-    data = json.dumps(search_data(catalog), separators=(",", ":"), ensure_ascii=False)
+    range_pages = _range_pages(env.get_template("range.html"), site)
+    data = json.dumps(
+        search_data(catalog, pages=site.page_of), separators=(",", ":"), ensure_ascii=False
+    )
     index_text = f"window.PROCCODES_INDEX = {data};\n"
     written.write("assets/search-index.js", index_text)
 
@@ -251,20 +270,8 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
             f"codes/{record.code}.html",
             record_page.render(root="../", r=record, s=site, page_title=record.title),
         )
-    range_page = env.get_template("range.html")
-    for key, (title, records) in site.ranges.items():
-        written.page(
-            f"ranges/{key}.html",
-            range_page.render(
-                root="../",
-                key=key,
-                records=records,
-                s=site,
-                page_title=title,
-                path=path_of(records[0].code),
-            ),
-        )
-    families = site.rbcs_families()
+    for name, text in range_pages:
+        written.page(name, text)
     family_page = env.get_template("family.html")
     for category, classes in families:
         for class_id, title, records in classes:
@@ -302,6 +309,56 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     )
 
 
+RANGE_PAGE_LIMIT = 200_000
+"""A range page larger than this (in bytes) is split: ``ID.html``, ``ID-part2.html``..."""
+
+
+def _range_pages(template: Any, site: _Site) -> list[tuple[str, str]]:
+    """Every range page's file name and text; a range over :data:`RANGE_PAGE_LIMIT` bytes is
+    split into as few parts of consecutive codes as keep each under it (the first keeps the
+    range's own name). Fills ``site.page_of`` for the codes of later parts."""
+    from ..ranges import path_of
+
+    written: list[tuple[str, str]] = []
+    for key, (title, records) in site.ranges.items():
+        path = path_of(records[0].code)
+        count = 1
+        while True:
+            size = -(-len(records) // count)
+            chunks = [records[at : at + size] for at in range(0, len(records), size)]
+            names = [key] + [f"{key}-part{n}" for n in range(2, len(chunks) + 1)]
+            for name, chunk in zip(names, chunks, strict=True):
+                for record in chunk:
+                    if name != key:
+                        site.page_of[record.code] = name
+                    else:
+                        site.page_of.pop(record.code, None)
+            parts = [
+                (name, f"{chunk[0].code}-{chunk[-1].code}")
+                for name, chunk in zip(names, chunks, strict=True)
+            ]
+            texts = [
+                template.render(
+                    root="../",
+                    key=name,
+                    records=chunk,
+                    s=site,
+                    page_title=title if len(chunks) == 1 else f"{title} ({label})",
+                    path=path,
+                    parts=parts if len(chunks) > 1 else [],
+                )
+                for (name, label), chunk in zip(parts, chunks, strict=True)
+            ]
+            if len(chunks) == len(records) or all(
+                len(t.encode("utf-8")) <= RANGE_PAGE_LIMIT for t in texts
+            ):
+                break
+            largest = max(len(t.encode("utf-8")) for t in texts)
+            count = max(count + 1, count * largest // RANGE_PAGE_LIMIT)
+        written += [(f"ranges/{name}.html", text) for name, text in zip(names, texts, strict=True)]
+    return written
+
+
 def _prepare(out: Path) -> None:
     """Make ``out`` ready: new, empty, or an earlier build (whose files are removed)."""
     if out.exists() and not out.is_dir():
@@ -312,22 +369,83 @@ def _prepare(out: Path) -> None:
                 f"{out}: the folder is not empty and holds no earlier proccodes site; "
                 "give a new or empty folder"
             )
-        for sub in ("codes", "ranges", "families", "assets"):
-            if (out / sub).is_dir():
-                shutil.rmtree(out / sub)
-    for sub in ("codes", "ranges", "families", "assets"):
+        for sub in _SUBFOLDERS:
+            folder = out / sub
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()  # the link only: never what it points to
+            elif folder.is_dir():
+                shutil.rmtree(folder)
+    for sub in _SUBFOLDERS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("a site written by `proccodes site`; rebuilt in place\n", "utf-8")
+
+
+_SUBFOLDERS = ("codes", "ranges", "families", "assets")
+# A page's file name comes from an identifier of the catalog (a code, a range or RBCS id): a
+# user's catalog may hold any text there, so only these spellings name a file.
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:[.][A-Za-z0-9_-]+)*")
+
+
+def _name_problem(identifier: object) -> str | None:
+    """Why ``identifier`` cannot name a file of the site (a path, a parent folder, an absolute
+    path, a control character, too long), or None when it can.
+
+    >>> _name_problem("PM007O") is None, _name_problem("62290-62292") is None
+    (True, True)
+    >>> _name_problem("../../owned")
+    "'../../owned' cannot name a page of the site: expected letters, digits, '-', '_' and single dots (no path, no '..'), at most 64 characters"
+    """  # noqa: E501
+    if isinstance(identifier, str) and len(identifier) <= 64 and _FILE_NAME.fullmatch(identifier):
+        return None
+    shown = repr(identifier[:60] if isinstance(identifier, str) else identifier)
+    return (
+        f"{shown} cannot name a page of the site: expected letters, digits, '-', '_' and single "
+        "dots (no path, no '..'), at most 64 characters"
+    )
+
+
+def _check_page_names(
+    site: _Site, families: list[tuple[str, list[tuple[str, str, list[Procedure]]]]]
+) -> None:
+    """DataError naming every record whose code, range or RBCS class cannot name a page."""
+    problems = []
+    for record in site.curated:
+        problem = _name_problem(record.code)
+        if problem:
+            problems.append(f"record {record.code[:60]!r}: code {problem} @ code")
+    for key, (_, records) in site.ranges.items():
+        problem = _name_problem(key)
+        if problem:
+            problems.append(f"record {records[0].code}: range {problem}")
+    for _, classes in families:
+        for class_id, _, records in classes:
+            problem = _name_problem(class_id)
+            if problem:
+                code = records[0].code
+                problems.append(f"record {code}: RBCS class {problem} @ {code}.rbcs.id")
+    if problems:
+        raise DataError("catalog", problems)
+
+
+def _inside(out: Path, name: str, root: Path | None = None) -> Path:
+    """``out / name``, checked to stay inside ``out`` (resolved: ``root``) after any symbolic
+    link; a link in place of the file is refused too."""
+    target = out / name
+    root = out.resolve() if root is None else root
+    if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
+        raise ValueError(f"{name!r}: would be written outside the site folder {out}")
+    return target
 
 
 class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
+        self.root = out.resolve()
         self.pages = self.files = self.bytes = 0
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        (self.out / name).write_bytes(data)
+        _inside(self.out, name, self.root).write_bytes(data)
         self.files += 1
         self.bytes += len(data)
 
@@ -347,6 +465,8 @@ class _Site:
             key, label = range_of(record.code)
             ranges.setdefault(key, (label, []))[1].append(record)
         self.ranges = ranges
+        # code -> its range page when not its range's own (a large range is split in parts)
+        self.page_of: dict[str, str] = {}
         self.range_kinds = {
             key: sorted({r.kind.value for r in records}) for key, (_, records) in ranges.items()
         }
@@ -371,7 +491,7 @@ class _Site:
     )
 
     def range_url(self, code: str) -> str:
-        return f"ranges/{range_of(code)[0]}.html#{code}"
+        return f"ranges/{self.page_of.get(code) or range_of(code)[0]}.html#{code}"
 
     def range_title(self, code: str) -> str:
         return range_of(code)[1]
@@ -411,7 +531,7 @@ class _Site:
             return None
         if record.curated:
             return f"codes/{record.code}.html"
-        return f"ranges/{range_of(record.code)[0]}.html#{record.code}"
+        return self.range_url(record.code)
 
     def families(self) -> list[tuple[str, list[Procedure]]]:
         """Curated records by family: the shipped data file, else the RBCS family."""

@@ -45,7 +45,7 @@ from datetime import date
 from typing import Any, NoReturn
 
 from ..records import RbcsClass
-from ._files import Findings, read_input
+from ._files import CsvReader, Findings, read_input
 
 __all__ = ["Rbcs", "load_rbcs"]
 
@@ -171,11 +171,16 @@ def _restore(
     )
 
 
-def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
+def load_rbcs(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int | None = None
+) -> Rbcs:
     """CMS's RBCS classification file (CSV, or a zip holding it): each code's latest class.
 
     Classes are shared: codes of one family get the same :class:`~proccodes.RbcsClass`.
-    The release year is read from the file's name (``RBCS_RY_2025.csv``).
+    The release year is read from the file's name (``RBCS_RY_2025.csv``). The header is found
+    by its content; every line after it is one row (a quoted field that runs past its line
+    end is an error naming the line); a file without rows is an error. ``max_bytes`` bounds the
+    file or zip member read (default 256 MiB).
 
     >>> load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv")["99213"].family
     'Office E&M - Established'
@@ -187,7 +192,7 @@ def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
-    found = read_input(path, what=_WHAT, pick=_is_rbcs_member)
+    found = read_input(path, what=_WHAT, pick=_is_rbcs_member, max_bytes=max_bytes)
     findings = Findings(found.source, strict=strict)
     data = found.data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -209,24 +214,31 @@ def _is_rbcs_member(name: str, head: bytes) -> bool:
     return name.lower().endswith(".csv") and b"rbcs_id" in head[:2000].lower()
 
 
-def _parse(text: str, findings: Findings, release: str) -> Rbcs:
-    import csv
-    import io
+def _is_header(cells: list[str]) -> bool:
+    names = {c.lower() for c in cells}
+    return all(n in names for n in _REQUIRED)
 
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, [])
-    except csv.Error:
-        header = []
-    names = [h.strip().lower() for h in header]
-    where = {n: i for i, n in reversed(list(enumerate(names)))}
-    if not all(n in where for n in _REQUIRED):
+
+def _parse(text: str, findings: Findings, release: str) -> Rbcs:
+    reader = CsvReader(text, findings, is_header=_is_header)
+    header = reader.header
+    if header is None:
         findings.error(
             1,
             "no header with the columns hcpcs_cd, rbcs_id and rbcs_latest_assignment; "
             f"is this {_WHAT}?",
         )
         findings.raise_if_errors()
+        raise AssertionError("unreachable")  # pragma: no cover
+    names = [h.strip().lower() for h in header]
+    where: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in where and name in _COLUMNS:
+            findings.error(
+                reader.header_line,
+                f"two columns are {name} (columns {where[name] + 1} and {i + 1})",
+            )
+        where.setdefault(name, i)
     index = [where.get(n, -1) for n in _COLUMNS]
     width = len(header)
     classes: dict[tuple[str, str, str, str, bool | None], RbcsClass] = {}
@@ -236,83 +248,84 @@ def _parse(text: str, findings: Findings, release: str) -> Rbcs:
     days: dict[str, date | None] = {}
     newest = date(1, 1, 1)
     intern = sys.intern
-    try:
-        for row in reader:
-            line = reader.line_num
-            if len(row) < width:
-                if not "".join(row).strip(" \x1a\t"):
-                    continue
-                findings.error(line, f"{len(row)} cells; the header has {width} (truncated?)")
+    rows = 0
+    line = reader.header_line
+    for line, row in reader.rows():
+        if len(row) < width:
+            if not "".join(row).strip(" \x1a\t"):
                 continue
-            code, rid, flag, cat, sub, fam, major_text, added, ended = (
-                row[i].strip() if i >= 0 else "" for i in index
+            findings.error(line, f"{len(row)} cells; the header has {width} (truncated?)")
+            continue
+        rows += 1
+        code, rid, flag, cat, sub, fam, major_text, added, ended = (
+            row[i].strip() if i >= 0 else "" for i in index
+        )
+        if _CODE(code) is None:
+            findings.error(line, f"hcpcs_cd {code!r} is not a code @ hcpcs_cd")
+            continue
+        if _ID(rid) is None:
+            findings.error(
+                line,
+                f"rbcs_id {rid!r} is not a class id (two letters, three digits, M, O or N) "
+                "@ rbcs_id",
             )
-            if _CODE(code) is None:
-                findings.error(line, f"hcpcs_cd {code!r} is not a code @ hcpcs_cd")
+            continue
+        if flag not in ("0", "1"):
+            findings.error(
+                line, f"rbcs_latest_assignment {flag!r} is not 0 or 1 @ rbcs_latest_assignment"
+            )
+            continue
+        if code[0] == "D":
+            dental.add(code)
+            continue
+        for column, value in (("hcpcs_cd_add_dt", added), ("hcpcs_cd_end_dt", ended)):
+            if not value:
                 continue
-            if _ID(rid) is None:
-                findings.error(
-                    line,
-                    f"rbcs_id {rid!r} is not a class id (two letters, three digits, M, O or N) "
-                    "@ rbcs_id",
-                )
-                continue
-            if flag not in ("0", "1"):
-                findings.error(
-                    line, f"rbcs_latest_assignment {flag!r} is not 0 or 1 @ rbcs_latest_assignment"
-                )
-                continue
-            if code[0] == "D":
-                dental.add(code)
-                continue
-            for column, value in (("hcpcs_cd_add_dt", added), ("hcpcs_cd_end_dt", ended)):
-                if not value:
-                    continue
-                day = days.get(value)
-                if day is None and value not in days:
-                    day = days[value] = _day(value)
-                if day is None:
-                    findings.warn(line, column, value, "not a date as MM/DD/YYYY")
-                elif day != OPEN_END and day > newest:
-                    newest = day
-            if flag == "0":
-                earlier.setdefault(code, line)
-                continue
-            major = _MAJOR.get(major_text)
-            if major_text not in _MAJOR or (major_text and major_text != rid[-1]):
-                why = (
-                    "not M, O or N"
-                    if major_text not in _MAJOR
-                    else f"the class id {rid} says {rid[-1]}"
-                )
-                findings.warn(line, "rbcs_major_ind", major_text, why)
-                major = _MAJOR[rid[-1]]  # the id carries the flag too
-            for column, value in (
-                ("rbcs_cat_desc", cat),
-                ("rbcs_subcat_desc", sub),
-                ("rbcs_family_desc", fam),
-            ):
-                if not value:
-                    findings.warn(line, column, value, "blank")
-            key = (rid, cat, sub, fam, major)
-            found = classes.get(key)
-            if found is None:
-                found = classes[key] = RbcsClass(
-                    id=intern(rid),
-                    category=intern(cat),
-                    subcategory=intern(sub),
-                    family=intern(fam),
-                    major=major,
-                )
-            first = latest.setdefault(code, (line, found))
-            if first[0] != line:
-                findings.error(
-                    line,
-                    f"a second current class for {code} (rbcs_latest_assignment 1; the first is "
-                    f"on line {first[0]})",
-                )
-    except csv.Error as exc:
-        findings.error(reader.line_num, f"not readable as CSV: {exc}")
+            day = days.get(value)
+            if day is None and value not in days:
+                day = days[value] = _day(value)
+            if day is None:
+                findings.warn(line, column, value, "not a date as MM/DD/YYYY")
+            elif day != OPEN_END and day > newest:
+                newest = day
+        if flag == "0":
+            earlier.setdefault(code, line)
+            continue
+        major = _MAJOR.get(major_text)
+        if major_text not in _MAJOR or (major_text and major_text != rid[-1]):
+            why = (
+                "not M, O or N"
+                if major_text not in _MAJOR
+                else f"the class id {rid} says {rid[-1]}"
+            )
+            findings.warn(line, "rbcs_major_ind", major_text, why)
+            major = _MAJOR[rid[-1]]  # the id carries the flag too
+        for column, value in (
+            ("rbcs_cat_desc", cat),
+            ("rbcs_subcat_desc", sub),
+            ("rbcs_family_desc", fam),
+        ):
+            if not value:
+                findings.warn(line, column, value, "blank")
+        key = (rid, cat, sub, fam, major)
+        found = classes.get(key)
+        if found is None:
+            found = classes[key] = RbcsClass(
+                id=intern(rid),
+                category=intern(cat),
+                subcategory=intern(sub),
+                family=intern(fam),
+                major=major,
+            )
+        first = latest.setdefault(code, (line, found))
+        if first[0] != line:
+            findings.error(
+                line,
+                f"a second current class for {code} (rbcs_latest_assignment 1; the first is "
+                f"on line {first[0]})",
+            )
+    if not rows and not findings.has_errors:
+        findings.error(line, f"the file has a header but no rows; expected {_WHAT}")
     for code, line in earlier.items():
         if code not in latest:
             findings.warn(line, "rbcs_latest_assignment", "0", f"{code} has no current class")

@@ -1,33 +1,50 @@
 /* proccodes site search: the ranking of proccodes/_search.py, ported line for line.
  *
- * Reads window.PROCCODES_INDEX (assets/search-index.js, written by `proccodes site`): the
- * library's token index with its weights. Works from the files alone: no request, no library.
- * Ranking, best first: the code itself; a whole name; a name or code that starts with the
- * query (a misspelt name as its spelling would); then more of the query's words found, add-on
- * codes after primary ones, a higher score (rare words, words of names, a word itself over a
- * prefix 0.7, one edit 0.6, the same sound 0.5, two edits in a long word 0.4).
+ * Reads window.PROCCODES_INDEX (assets/search-index.js, written by `proccodes site` from
+ * SearchIndex.export()): the library's token index with its weights, and the ranking's
+ * constants (`params`), so that this script and the library cannot drift. Works from the files
+ * alone: no request, no library. Ranking, best first: the code itself (typed as coders type it:
+ * modifiers, units, prefixes, spaces), then the codes that replace it if it ended; a whole
+ * name; a name or code that starts with the query (a misspelt name as its spelling would); then
+ * more of the query's words found (an ended code counts one fewer, and after current ones),
+ * add-on codes after primary ones, a higher score. A partial code lists the codes that start
+ * so, primary codes first.
  */
 (function () {
   "use strict";
 
-  var STOP = new Set(("a an and are as at by for from in into is it of on or the to with " +
-    "without").split(" "));
-  var PREFIX_FACTOR = 0.7;
-  var TYPO_FACTOR = 0.6;
-  var SOUND_FACTOR = 0.5;
-  var TWO_TYPO_FACTOR = 0.4;
-  var MAX_EXPANSIONS = 24;
-  var MAX_SOUNDALIKES = 8;
-  var MAX_TWO_TYPO_CHECKS = 64;
-  var LONG_WORD = 8;
-  var RARE_WORD = 2;
-  var COMMON_FACTOR = 5;
-  var MAX_WORD_LENGTH = 40;
-  var MAX_QUERY_WORDS = 32;
+  // The ranking's constants, set from the index's params when it loads (see configure).
+  var STOP, WITH_WORDS, WITH_SHORT, CONTRAST_WORDS, CONTRAST_REACH, DOSE, TIERS;
+  var PREFIX_FACTOR, TYPO_FACTOR, SOUND_FACTOR, TWO_TYPO_FACTOR, MAX_EXPANSIONS;
+  var MAX_SOUNDALIKES, MAX_TWO_TYPO_CHECKS, LONG_WORD, RARE_WORD, COMMON_FACTOR;
+  var MAX_WORD_LENGTH, MAX_QUERY_WORDS;
   var WORD = /[a-z0-9]+/g;
   var DIGITS = /^[0-9]+$/;
   var LETTERS = /^[a-z]+$/;
   var EDGES = /^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$/g;
+  var CHUNK = 500;  // index words per step of a typo table's build (each step a short task)
+
+  function configure(params) {
+    STOP = new Set(params.stop);
+    WITH_WORDS = new Set(params.with_words);
+    WITH_SHORT = params.with_short;
+    CONTRAST_WORDS = new Set(params.contrast_words);
+    CONTRAST_REACH = params.contrast_reach;
+    DOSE = new RegExp("([0-9])(" + params.dose_units.join("|") + ")(?![a-z])", "g");
+    TIERS = params.tiers;
+    PREFIX_FACTOR = params.prefix_factor;
+    TYPO_FACTOR = params.typo_factor;
+    SOUND_FACTOR = params.sound_factor;
+    TWO_TYPO_FACTOR = params.two_typo_factor;
+    MAX_EXPANSIONS = params.max_expansions;
+    MAX_SOUNDALIKES = params.max_soundalikes;
+    MAX_TWO_TYPO_CHECKS = params.max_two_typo_checks;
+    LONG_WORD = params.long_word;
+    RARE_WORD = params.rare_word;
+    COMMON_FACTOR = params.common_factor;
+    MAX_WORD_LENGTH = params.max_word_length;
+    MAX_QUERY_WORDS = params.max_query_words;
+  }
 
   function stem(word) {
     if (word.length > 3 && word.charAt(word.length - 1) === "s" &&
@@ -41,8 +58,74 @@
     return text.toLowerCase().match(WORD) || [];
   }
 
+  function hasOwn(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key);
+  }
+
+  // Lower-cased singular words without stop words; "10mg" is "10 mg"; "with" and "without"
+  // (or "w", "w/o", "wo") count only before contrast or dye (see _search.tokenize).
   function tokenize(text) {
-    return words(text).filter(function (w) { return !STOP.has(w); }).map(stem);
+    var lower = text.toLowerCase();
+    DOSE.lastIndex = 0;
+    if (DOSE.test(lower)) { lower = lower.replace(DOSE, "$1 $2"); }
+    var all = lower.match(WORD) || [], found = [];
+    for (var n = 0; n < all.length; n++) {
+      var word = all[n];
+      if (STOP.has(word) || hasOwn(WITH_SHORT, word)) {
+        if (!WITH_WORDS.has(word) && !hasOwn(WITH_SHORT, word)) { continue; }
+        if (word === "w" && all[n + 1] === "o") {
+          word = "without";
+        } else if (hasOwn(WITH_SHORT, word)) {
+          word = WITH_SHORT[word];
+        }
+        var near = all.slice(n + 1, n + 1 + CONTRAST_REACH);
+        if (!near.some(function (w) { return CONTRAST_WORDS.has(w); })) { continue; }
+      } else if (word === "o" && n && all[n - 1] === "w") {
+        continue;
+      }
+      found.push(stem(word));
+    }
+    return found;
+  }
+
+  // A code typed as coders type it (see _search.read_code_query): null if the text is not one.
+  var CODE = /^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$/;
+  var CODE_START = /^(?:[0-9]{3,4}|[A-Z][0-9]{2,3})$/;
+  var QUERY_PREFIX = /^(?:(?:CPT|HCPCS)(?:\s*CODE)?|CODE)\b\s*[:#]?\s*/;
+  var UNITS = /X\s*([0-9]{1,3})|([0-9]{1,3})\s*UNITS?/;
+  var MODIFIERS = /^(?:[\s,-]*[A-Z0-9]{2}(?![A-Z0-9]))*$/;
+  var ALNUM = /^[A-Za-z0-9]$/;
+  function readCodeQuery(text) {
+    var rest = normalizeCode(text).replace(/\.+$/, "");
+    if (rest.length > 64) { return null; }
+    var prefix = QUERY_PREFIX.exec(rest);
+    if (prefix) { rest = rest.slice(prefix[0].length); }
+    var code = "", at = 0;
+    while (at < rest.length && code.length < 5) {
+      var ch = rest.charAt(at);
+      if (ALNUM.test(ch)) {
+        code += ch;
+      } else if (" .-".indexOf(ch) < 0 || !code) {
+        break;
+      }
+      at++;
+    }
+    rest = rest.slice(at);
+    if (code.length < 5) {
+      if (!rest.trim() && CODE_START.test(code)) {
+        return { code: code, modifiers: [], units: null, partial: true };
+      }
+      return null;
+    }
+    if (!CODE.test(code)) { return null; }
+    var units = null, found = UNITS.exec(rest);
+    if (found) {
+      units = parseInt(found[1] || found[2], 10);
+      rest = rest.slice(0, found.index) + rest.slice(found.index + found[0].length);
+    }
+    if (!MODIFIERS.test(rest.replace(/[ ,-]+$/, ""))) { return null; }
+    return { code: code, modifiers: rest.match(/[A-Z0-9]{2}/g) || [], units: units,
+      partial: false };
   }
 
   function nameKey(text) {
@@ -132,20 +215,30 @@
     this.codeIds = new Map();
     for (var i = 0; i < data.codes.length; i++) { this.codeIds.set(data.codes[i], i); }
     this.addOns = new Set(data.addons);
+    this.ended = new Set(data.ended);
+    this.successors = data.successors;
     this.raw = data.postings;
     this.cache = new Map();
     this.counts = new Map();
-    this.tokens = Object.keys(data.postings);  // the library's order, for the phonetic table
-    this.vocab = this.tokens.slice().sort();
+    // the index words in the library's (sorted) order; sorted again only if they are not
+    var vocab = Object.keys(data.postings);
+    for (i = 1; i < vocab.length; i++) {
+      if (vocab[i - 1] > vocab[i]) { vocab.sort(); break; }
+    }
+    this.vocab = vocab;
     // a title's words make a name of its record; `names` adds the other names
     var names = new Map();
     var add = function (key, i) {
       var ids = names.get(key);
       if (ids === undefined) { names.set(key, [i]); } else if (ids.indexOf(i) < 0) { ids.push(i); }
     };
+    // each distinct title's name key once ("" if the title has no word that counts)
+    var titleKeys = data.titles.map(function (title) {
+      return tokenize(title).length ? nameKey(title) : "";
+    });
     for (i = 0; i < data.codes.length; i++) {
-      var title = data.titles[data.title[i]];
-      if (tokenize(title).length) { add(nameKey(title), i); }
+      var titleKey = titleKeys[data.title[i]];
+      if (titleKey) { add(titleKey, i); }
     }
     Object.keys(data.names).forEach(function (key) {
       data.names[key].forEach(function (i) { add(key, i); });
@@ -207,41 +300,89 @@
     return found;
   };
 
-  Index.prototype.buildDeletes = function () {
-    var deletes = new Map();
-    for (var i = 0; i < this.vocab.length; i++) {
-      var token = this.vocab[i];
-      if (token.length >= 4 && !DIGITS.test(token)) {
-        var ds = deletions(token);
-        for (var j = 0; j < ds.length; j++) { pushTo(deletes, ds[j], token); }
+  // The one-edit table: an index word with one letter deleted -> the words. Built in steps of
+  // CHUNK words (step() does one and says whether more remain), so that building it in the
+  // background is a row of short tasks; a query that needs it first finishes it at once.
+  Index.prototype.deletesBuilder = function () {
+    var deletes = new Map(), vocab = this.vocab, at = 0, self = this;
+    return function step() {
+      var stop = Math.min(at + CHUNK, vocab.length);
+      for (; at < stop; at++) {
+        var token = vocab[at];
+        if (token.length >= 4 && !DIGITS.test(token)) {
+          var ds = deletions(token);
+          for (var j = 0; j < ds.length; j++) { pushTo(deletes, ds[j], token); }
+        }
       }
-    }
-    this.deletes = deletes;
+      if (at < vocab.length) { return true; }
+      self.deletes = deletes;
+      return false;
+    };
+  };
+
+  Index.prototype.buildDeletes = function () {
+    var step = this.deletesBuilder();
+    while (step()) { /* all steps at once */ }
   };
 
   // Phonetic key -> its index words (the most common MAX_SOUNDALIKES), and a key's one-letter
-  // deletions -> the keys (see _search.SearchIndex._sound_index).
+  // deletions -> the keys (see _search.SearchIndex._sound_index); in steps, as above.
+  Index.prototype.soundsBuilder = function () {
+    var alike = new Map(), self = this, vocab = this.vocab, at = 0, keys = null, k = 0;
+    var sounds = new Map(), deletes = new Map();
+    return function step() {
+      var stop;
+      if (at < vocab.length) {
+        stop = Math.min(at + CHUNK, vocab.length);
+        for (; at < stop; at++) {
+          var token = vocab[at];
+          if (token.length >= 4 && LETTERS.test(token)) { pushTo(alike, soundKey(token), token); }
+        }
+        if (at < vocab.length) { return true; }
+        keys = Array.from(alike.keys());
+        return true;
+      }
+      stop = Math.min(k + CHUNK, keys.length);
+      for (; k < stop; k++) {
+        var key = keys[k], tokens = alike.get(key);
+        if (key.length < 3) { continue; }
+        if (tokens.length > MAX_SOUNDALIKES) {
+          tokens = tokens.map(function (t) { return [-self.count(t), t]; }).sort(compareKeys)
+            .slice(0, MAX_SOUNDALIKES).map(function (p) { return p[1]; });
+        }
+        sounds.set(key, tokens);
+        if (key.length >= 4 && tokens.some(function (t) { return t.length >= LONG_WORD - 2; })) {
+          new Set(deletions(key)).forEach(function (d) { pushTo(deletes, d, key); });
+        }
+      }
+      if (k < keys.length) { return true; }
+      self.sounds = { sounds: sounds, deletes: deletes };
+      return false;
+    };
+  };
+
   Index.prototype.buildSounds = function () {
-    var alike = new Map(), self = this;
-    this.tokens.forEach(function (token) {
-      if (token.length >= 4 && LETTERS.test(token)) { pushTo(alike, soundKey(token), token); }
-    });
-    var sounds = new Map();
-    alike.forEach(function (tokens, key) {
-      if (key.length < 3) { return; }
-      if (tokens.length > MAX_SOUNDALIKES) {
-        tokens = tokens.map(function (t) { return [-self.count(t), t]; }).sort(compareKeys)
-          .slice(0, MAX_SOUNDALIKES).map(function (p) { return p[1]; });
+    var step = this.soundsBuilder();
+    while (step()) { /* all steps at once */ }
+  };
+
+  // Build both typo tables in the background, one short task per step, then call `done`. A
+  // table a query built at once meanwhile is not built again.
+  Index.prototype.buildTablesInSteps = function (done) {
+    var self = this, steps = [];
+    if (this.deletes === null) { steps.push(["deletes", this.deletesBuilder()]); }
+    if (this.sounds === null) { steps.push(["sounds", this.soundsBuilder()]); }
+    function next() {
+      while (steps.length && self[steps[0][0]] !== null) { steps.shift(); }
+      if (!steps.length) {
+        if (done) { done(); }
+        return;
       }
-      sounds.set(key, tokens);
-    });
-    var deletes = new Map();
-    sounds.forEach(function (tokens, key) {
-      if (key.length >= 4 && tokens.some(function (t) { return t.length >= LONG_WORD - 2; })) {
-        new Set(deletions(key)).forEach(function (d) { pushTo(deletes, d, key); });
-      }
-    });
-    this.sounds = { sounds: sounds, deletes: deletes };
+      window.proccodesSearchSteps = (window.proccodesSearchSteps || 0) + 1;
+      if (!steps[0][1]()) { steps.shift(); }
+      window.setTimeout(next, 0);
+    }
+    window.setTimeout(next, 0);
   };
 
   // The index words a query word stands for, each with how much a match counts.
@@ -352,7 +493,8 @@
     return text !== key ? text : null;
   }
 
-  // Sort keys as _search.SearchIndex._rank_keys makes them: [lead, -matched, add-on, -score, i].
+  // Sort keys as _search.SearchIndex._rank_keys makes them:
+  // [lead, ended - matched, ended, add-on, -score, i].
   Index.prototype.rankKeys = function (expanded, candidates, lead) {
     var cols = expanded.map(function (expansions) {
       return expansions.map(function (e) {
@@ -360,7 +502,7 @@
         return { w: p.w, weight: p.idf * e[1] };
       }, this);
     }, this);
-    var addOns = this.addOns;
+    var addOns = this.addOns, self = this;
     return candidates.map(function (i, n) {
       var matched = 0, score = 0.0;
       for (var a = 0; a < cols.length; a++) {
@@ -373,7 +515,9 @@
         score = score + best;
         if (best) { matched += 1; }
       }
-      return [lead === null ? 0 : lead[n], -matched, addOns.has(i) ? 1 : 0, -score, i];
+      var ended = self.ended.has(i) ? 1 : 0;  // an ended code counts one word fewer
+      return [lead === null ? 0 : lead[n], ended - matched, ended, addOns.has(i) ? 1 : 0,
+        -score, i];
     });
   };
 
@@ -385,22 +529,45 @@
     return 0;
   }
 
+  // The codes that start with `start`, current primary codes first, in code order, then
+  // add-on codes, then ended codes (see _search.SearchIndex._code_listing).
+  Index.prototype.codeListing = function (start, limit) {
+    var codes = this.codes, at = bisectLeft(codes, start), end = bisectLeft(codes, start + "~");
+    var found = [];
+    for (var k = at; k < end; k++) {
+      found.push([this.ended.has(k) ? 1 : 0, this.addOns.has(k) ? 1 : 0, k]);
+    }
+    return found.sort(compareKeys).slice(0, limit).map(function (x) { return x[2]; });
+  };
+
+  Index.prototype.current = function (ids) {
+    var ended = this.ended;
+    return ids.filter(function (i) { return !ended.has(i); });
+  };
+
   // Up to `limit` record numbers for `text`, best first; [] when nothing matches.
   Index.prototype.search = function (text, limit) {
     if (typeof text !== "string" || !(limit > 0)) { return []; }
     var key = nameKey(text);
     if (!key) { return []; }
-    var code = normalizeCode(text);
+    var typed = readCodeQuery(text);
+    if (typed !== null && typed.partial) { return this.codeListing(typed.code, limit); }
+    var code = typed === null ? normalizeCode(text) : typed.code;
     var tiers = new Map();
-    this.namesStarting(key).forEach(function (i) { tiers.set(i, 2); });
+    this.current(this.namesStarting(key)).forEach(function (i) { tiers.set(i, TIERS.prefix); });
     if (code.length >= 3 && (DIGITS.test(code.slice(1)) || DIGITS.test(code.slice(0, -1)))) {
       this.codesStarting(code, tiers);
     }
-    (this.names.get(key) || []).forEach(function (i) { tiers.set(i, 3); });
+    this.current(this.names.get(key) || []).forEach(function (i) { tiers.set(i, TIERS.name); });
     var exact = this.codeIds.get(code);
-    if (exact !== undefined) { tiers.set(exact, 4); }
+    if (exact !== undefined) {
+      (this.successors[String(exact)] || []).forEach(function (i) {
+        tiers.set(i, TIERS.successor);
+      });
+      tiers.set(exact, TIERS.code);
+    }
     var byWord = new Map(), expanded = [];
-    tokenize(text).forEach(function (w) {
+    (typed === null ? tokenize(text) : []).forEach(function (w) {
       if (byWord.has(w) || byWord.size >= MAX_QUERY_WORDS) { return; }
       var found = this.expand(w);
       byWord.set(w, found);
@@ -409,16 +576,18 @@
     var misspelt = expanded.some(function (found) { return found[0][1] < PREFIX_FACTOR; });
     var spelt = misspelt ? respelt(key, byWord) : null;
     if (spelt !== null) {  // a misspelt name reaches the tier its spelling would
-      this.namesStarting(spelt).forEach(function (i) { if (!tiers.has(i)) { tiers.set(i, 2); } });
-      (this.names.get(spelt) || []).forEach(function (i) {
-        if (tiers.get(i) < 3) { tiers.set(i, 3); }
+      this.current(this.namesStarting(spelt)).forEach(function (i) {
+        if (!tiers.has(i)) { tiers.set(i, TIERS.prefix); }
+      });
+      this.current(this.names.get(spelt) || []).forEach(function (i) {
+        if (tiers.get(i) < TIERS.name) { tiers.set(i, TIERS.name); }
       });
     }
     var ranked = [];
     if (tiers.size) {
       var order = Array.from(tiers.keys());
       ranked = this.rankKeys(expanded, order, order.map(function (i) { return -tiers.get(i); }))
-        .sort(compareKeys).map(function (k) { return k[4]; });
+        .sort(compareKeys).map(function (k) { return k[5]; });
     }
     if (ranked.length < limit && expanded.length) {
       var candidates = new Set();
@@ -430,7 +599,7 @@
         }, this);
       }, this);
       var keys = this.rankKeys(expanded, Array.from(candidates), null).sort(compareKeys);
-      for (var k = 0; k < keys.length && ranked.length < limit; k++) { ranked.push(keys[k][4]); }
+      for (var k = 0; k < keys.length && ranked.length < limit; k++) { ranked.push(keys[k][5]); }
     }
     return ranked.slice(0, limit);
   };
@@ -447,7 +616,10 @@
 
   var index = null;
   function getIndex() {
-    if (index === null && window.PROCCODES_INDEX) { index = new Index(window.PROCCODES_INDEX); }
+    if (index === null && window.PROCCODES_INDEX) {
+      configure(window.PROCCODES_INDEX.params);
+      index = new Index(window.PROCCODES_INDEX);
+    }
     return index;
   }
 
@@ -457,6 +629,19 @@
     if (idx === null) { return []; }
     return idx.search(text, limit || 10).map(function (i) { return idx.codes[i]; });
   };
+
+  // What a typed code notes besides the code: "modifier RT", "4 units".
+  function noted(text) {
+    var typed = readCodeQuery(text);
+    if (typed === null || typed.partial) { return ""; }
+    var parts = [];
+    if (typed.modifiers.length) {
+      parts.push((typed.modifiers.length === 1 ? "modifier " : "modifiers ") +
+        typed.modifiers.join(", "));
+    }
+    if (typed.units !== null) { parts.push(typed.units + (typed.units === 1 ? " unit" : " units")); }
+    return parts.length ? " (code " + typed.code + ", " + parts.join(", ") + " noted)" : "";
+  }
 
   function show(input, list, status) {
     var idx = getIndex();
@@ -470,7 +655,7 @@
     var found = idx.search(text, 20);
     status.textContent = found.length ?
       found.length + (found.length === 20 ? "+" : "") + " match" +
-        (found.length === 1 ? "" : "es") + " for \u201c" + text.trim() + "\u201d" :
+        (found.length === 1 ? "" : "es") + " for \u201c" + text.trim() + "\u201d" + noted(text) :
       "Nothing matches \u201c" + text.trim() + "\u201d. Try other words or a code.";
     found.forEach(function (i) {
       var li = document.createElement("li");
@@ -482,14 +667,43 @@
       a.appendChild(codeSpan);
       a.appendChild(document.createTextNode(" " + idx.title(i)));
       li.appendChild(a);
-      if (idx.data.where[i] >= 0) {
+      var notes = [];
+      if (idx.ended.has(i)) { notes.push("ended"); }
+      if (idx.data.where[i] >= 0) { notes.push("not curated: official data only"); }
+      if (notes.length) {
         var note = document.createElement("span");
         note.className = "kind";
-        note.textContent = "not curated: official data only";
+        note.textContent = notes.join("; ");
         li.appendChild(note);
       }
       list.appendChild(li);
     });
+  }
+
+  // The page's address says the query (?q=...), so Back and a shared link show it again.
+  function remember(text) {
+    try {
+      var url = new URL(window.location.href);
+      if (text.trim()) { url.searchParams.set("q", text); } else { url.searchParams.delete("q"); }
+      if (url.href !== window.location.href) { window.history.replaceState(null, "", url.href); }
+    } catch (e) { /* an address that cannot change (some file: pages): the search still works */ }
+  }
+
+  // The index file's address: next to this script.
+  function indexSource() {
+    var script = document.currentScript;
+    var src = script && script.src ? script.src : "assets/search.js";
+    return src.replace(/search\.js([?#].*)?$/, "search-index.js");
+  }
+  var INDEX_SOURCE = indexSource();
+
+  function loadIndex(ready, failed) {
+    if (window.PROCCODES_INDEX) { window.setTimeout(ready, 0); return; }
+    var script = document.createElement("script");
+    script.src = INDEX_SOURCE;
+    script.onload = function () { if (window.PROCCODES_INDEX) { ready(); } else { failed(); } };
+    script.onerror = failed;
+    document.head.appendChild(script);
   }
 
   function start() {
@@ -498,25 +712,37 @@
     var list = document.getElementById("results");
     var status = document.getElementById("search-status");
     if (!form || !input || !list || !status) { return; }
-    var run = function () { show(input, list, status); };
-    input.addEventListener("input", run);
+    var loaded = false;
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query && !input.value) { input.value = query; }
+    var run = function () {
+      if (!loaded) { status.textContent = "Loading search..."; return; }
+      show(input, list, status);
+    };
+    input.addEventListener("input", function () {
+      run();
+      remember(input.value);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       run();
+      remember(input.value);
       var first = list.querySelector("a");
       if (first) { first.focus(); }
     });
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) {
-      input.value = query;
-      run();
-    }
-    // Build the index and its typo tables before the first keystroke, not on it.
-    window.setTimeout(function () {
+    status.textContent = "Loading search...";
+    loadIndex(function () {
+      loaded = true;
       var idx = getIndex();
-      if (idx !== null && idx.deletes === null) { idx.buildDeletes(); }
-      if (idx !== null && idx.sounds === null) { idx.buildSounds(); }
-    }, 0);
+      // the text typed while the index loaded (or given as ?q=) runs now
+      if (nameKey(input.value)) { run(); } else { status.textContent = ""; }
+      // the typo tables, in short steps, before the first misspelling needs them
+      if (idx !== null) {
+        idx.buildTablesInSteps(function () { window.proccodesSearchTablesReady = true; });
+      }
+    }, function () {
+      status.textContent = "The search index did not load.";
+    });
   }
 
   if (document.readyState === "loading") {
