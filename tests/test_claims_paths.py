@@ -120,7 +120,8 @@ def test_frame_input_forms() -> None:
     )
     assert [(f.rule, f.lines) for f in found] == [("addon.no_primary", (10,))]
     assert list(check_frame(frame.iloc[:0], catalog=cat, columns=names).columns) == [
-        "line", "rule", "severity", "lines", "message", "release",
+        "line", "rule", "severity", "lines", "message", "release", "claim", "date", "codes",
+        "modifiers", "fix",
     ]  # fmt: skip
 
 
@@ -139,7 +140,7 @@ def test_frame_bad_input() -> None:
         check_frame(pd.DataFrame({**good, "date": ["03/02/2026"]}))
     with pytest.raises(ValueError, match="line 0: the claim is missing"):
         check_frame(pd.DataFrame({**good, "claim": [None]}))
-    with pytest.raises(ValueError, match="line 0: units must be a whole number"):
+    with pytest.raises(TypeError, match="line 0: units must be a whole number"):
         check_frame(pd.DataFrame({**good, "units": [1.5]}))
     with pytest.raises(ValueError, match="unknown column name"):
         check_frame(pd.DataFrame(good), columns={"cpt": "code"})

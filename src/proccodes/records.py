@@ -111,6 +111,7 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # for a person to know (e.g. where Medicare pays a code from); never a defect
 
 
 # -- Medicare Physician Fee Schedule indicators (values are CMS's codes in the PPRRVU file; the

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import DataError
 from ..records import Severity
+from .engine import check
 from .lines import ClaimLine, Finding
-from .rules import check
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
