@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -30,6 +31,7 @@ from .rules import (
     bilateral_50_forbidden,
     configure,
     different_sites,
+    facts_for,
     msg_bilateral,
     msg_bilateral_side,
     msg_global_em,
@@ -119,11 +121,13 @@ class Batch:
 
 
 @attrs.define(slots=True)
-class _KeyFacts:
+class _LineFacts:
+    """What the rules know of a (code, modifiers) as billed under one PFS release: shared by
+    every key with that code and those modifiers, whatever the date and provider."""
+
     code: CodeFacts
     mods: tuple[str, ...]
-    day: date
-    provider: str | None
+    shown_mods: str
     singles: list[tuple[str, str, str, str]]  # rule, message, release, fix
     cap: int  # units above this are a finding
     em: bool
@@ -132,25 +136,29 @@ class _KeyFacts:
     sites: frozenset[str]
     marked: bool  # 50, RT or LT
     sides: bool  # RT or LT
-    claim_rules: bool  # the claim rules must look at a claim holding only this line
+    per_date: bool  # an MUE per date of service
+    solo: bool  # the claim rules must look at a claim holding only this line
     ok: bool
+    dated: bool  # the record has dates: code.inactive depends on the day
+    ptp: int  # the PTP number, -1 if none
+    canon: str  # the canonical code
+    add_on: bool
+    surgery: bool  # a global period of 000, 010 or 090 (and not an E/M or add-on)
+    exits_em: bool  # 24, 25 or 57
+    exits_procedure: bool  # 58, 78 or 79
 
 
-def _key_facts(key: Key, facts: Facts, quarter: tuple[date, date] | None) -> _KeyFacts:
-    raw, mods, day, provider = key
+def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _LineFacts:
     f = facts.code(raw, day)
     singles: list[tuple[str, str, str, str]] = []
     cat = facts.catalog_release
     ok = f.malformed is None
+    record = f.record
     if not ok:
         singles.append(("code.malformed", msg_malformed(f), cat, ""))
     else:
-        record = f.record
         if record is None:
             singles.append(("code.unknown", msg_unknown(f.code, cat), cat, ""))
-        elif not record.is_active_on(day):
-            fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
-            singles.append(("code.inactive", msg_inactive(record, day), cat, fix))
         status = status_finding(f)
         if status is not None:
             singles.append((status[0], status[1], f.pfs_release, status[2]))
@@ -180,24 +188,31 @@ def _key_facts(key: Key, facts: Facts, quarter: tuple[date, date] | None) -> _Ke
         cap = min(cap, edit.max_units)
     mod_set = frozenset(mods)
     em = f.em
-    wrong = tuple(m for m in mods if m in DISTINCT)
     per_date = edit is not None and edit.indicator.value != "1"
-    out_of_quarter = quarter is not None and not (quarter[0] <= day <= quarter[1])
-    return _KeyFacts(
+    return _LineFacts(
         code=f,
         mods=mods,
-        day=day,
-        provider=provider,
+        shown_mods=" ".join(mods),
         singles=singles,
         cap=cap,
         em=em,
         bypass=bool(mod_set & (EM_BYPASS if em else PROCEDURE_BYPASS)),
-        wrong_em=wrong if em else (),
+        wrong_em=tuple(m for m in mods if m in DISTINCT) if em else (),
         sites=mod_set & ANATOMIC_MODIFIERS,
         marked=bool(mod_set & {"50", "RT", "LT"}),
         sides=bool(side),
-        claim_rules=ok and (f.add_on or per_date or out_of_quarter),
+        per_date=per_date,
+        solo=ok and (f.add_on or per_date),
         ok=ok,
+        dated=ok
+        and record is not None
+        and (record.effective is not None or record.terminated is not None),
+        ptp=f.ptp_number if ok else -1,
+        canon=f.code,
+        add_on=f.add_on,
+        surgery=ok and f.global_days in _GLOBAL and not em and not f.add_on,
+        exits_em=bool(mod_set & _EXITS_EM),
+        exits_procedure=bool(mod_set & _EXITS_PROCEDURE),
     )
 
 
@@ -209,7 +224,15 @@ class _Run:
         self.out: list[Finding] = []
         ptp = facts.ptp
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
-        self.kfs = [_key_facts(k, facts, self.quarter) for k in batch.keys]
+        memo = facts.memo
+        kfs: list[_LineFacts] = []
+        for raw, mods, day, _ in batch.keys:
+            rel = facts.release_index(day)
+            kf = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
+            kfs.append(cast(_LineFacts, kf))
+        self.kfs = kfs
+        self.days = [k[2] for k in batch.keys]
+        self.providers = [k[3] for k in batch.keys]
 
     # -- emitting ------------------------------------------------------------------------------
     def emit(
@@ -226,9 +249,12 @@ class _Run:
             return
         b, kfs = self.batch, self.kfs
         ids = b.line_ids
-        pairs = sorted((ids[p], p) for p in positions)
-        first = pairs[0][1]
         key_of = b.key_of
+        if len(positions) == 1:
+            pairs = [(ids[positions[0]], positions[0])]
+        else:
+            pairs = sorted((ids[p], p) for p in positions)
+        first = pairs[0][1]
         self.out.append(
             Finding(
                 rule=rule,
@@ -237,42 +263,54 @@ class _Run:
                 message=message,
                 release=release,
                 claim=b.claims[b.claim_of[first]],
-                date=day if day is not None else kfs[key_of[first]].day,
+                date=day if day is not None else self.days[key_of[first]],
                 codes=tuple(kfs[key_of[p]].code.shown for _, p in pairs),
-                modifiers=tuple(" ".join(kfs[key_of[p]].mods) for _, p in pairs),
+                modifiers=tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
                 fix=fix,
             )
         )
 
     # -- the rules -----------------------------------------------------------------------------
     def run(self) -> list[Finding]:
-        b, kfs = self.batch, self.kfs
-        flagged = [bool(k.singles) for k in kfs]
+        b, kfs, days = self.batch, self.kfs, self.days
+        quarter = self.quarter
+        flagged = []
+        solo = []
+        for k, kf in enumerate(kfs):
+            day = days[k]
+            dated = kf.dated and not kf.code.record.is_active_on(day)  # type: ignore[union-attr]
+            flagged.append(bool(kf.singles) or dated)
+            out_of_quarter = quarter is not None and not (quarter[0] <= day <= quarter[1])
+            solo.append(kf.solo or (kf.ok and out_of_quarter))
         caps = [k.cap for k in kfs]
+        ok = [k.ok for k in kfs]
         key_of, units = b.key_of, b.units
         members: list[list[int]] = [[] for _ in b.claims]
+        line = self._line
         for p, (k, u, c) in enumerate(zip(key_of, units, b.claim_of, strict=True)):
             if flagged[k] or u < 1 or u > caps[k]:
-                self._line(p, kfs[k], u)
-            if kfs[k].ok:
+                line(p, k, u)
+            if ok[k]:
                 members[c].append(p)
+        claim = self._claim
         for m in members:
-            if len(m) > 1 or (m and kfs[key_of[m[0]]].claim_rules):
-                self._claim(m)
+            if len(m) > 1 or (m and solo[key_of[m[0]]]):
+                claim(m)
         self.out.sort(key=Finding.sort_key)
         return self.out
 
-    def _line(self, p: int, kf: _KeyFacts, units: int) -> None:
+    def _line(self, p: int, k: int, units: int) -> None:
+        kf = self.kfs[k]
+        cat = self.facts.catalog_release
         for rule, message, release, fix in kf.singles:
             self.emit(rule, (p,), message, release, fix)
+        record = kf.code.record
+        day = self.days[k]
+        if kf.dated and record is not None and not record.is_active_on(day):
+            fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
+            self.emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
         if units < 1 or units > MAX_UNITS:
-            self.emit(
-                "units.invalid",
-                (p,),
-                msg_units(units),
-                self.facts.catalog_release,
-                "bill 1 or more",
-            )
+            self.emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
         elif units > kf.cap:
             edit = kf.code.mue
             assert edit is not None
@@ -285,16 +323,23 @@ class _Run:
             )
 
     def _claim(self, m: list[int]) -> None:
-        kfs, key_of = self.kfs, self.batch.key_of
-        by_day: dict[date, list[int]] = {}
+        kfs, key_of, days = self.kfs, self.batch.key_of, self.days
+        first_day = days[key_of[m[0]]]
         surgery = False
+        by_day: dict[date, list[int]] | None = None
         for p in m:
-            kf = kfs[key_of[p]]
-            by_day.setdefault(kf.day, []).append(p)
-            if kf.code.global_days in _GLOBAL and not kf.em:
+            k = key_of[p]
+            if days[k] != first_day and by_day is None:
+                by_day = {}
+                for q in m:
+                    by_day.setdefault(days[key_of[q]], []).append(q)
+            if kfs[k].surgery:
                 surgery = True
-        for day, ps in by_day.items():
-            self._day(day, ps)
+        if by_day is None:
+            self._day(first_day, m)
+        else:
+            for day, ps in by_day.items():
+                self._day(day, ps)
         if surgery and len(m) > 1:
             self._global(m)
 
@@ -304,14 +349,14 @@ class _Run:
         facts = self.facts
         by_code: dict[str, list[int]] = {}
         for p in ps:
-            by_code.setdefault(kfs[key_of[p]].code.code, []).append(p)
-        present = set(by_code)
-        eligible = any(not kfs[key_of[p]].code.add_on for p in ps)
+            by_code.setdefault(kfs[key_of[p]].canon, []).append(p)
+        eligible = None
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
             f = kf.code
-            edit = f.mue
-            if edit is not None and edit.indicator.value != "1":
+            if kf.per_date:
+                edit = f.mue
+                assert edit is not None
                 total = sum(units[p] for p in where)
                 if total > edit.max_units:
                     fix = f"report at most {edit.max_units} units of {code} on this date"
@@ -326,10 +371,11 @@ class _Run:
                         "mue.units", where, msg_mue_date(edit, total, day), facts.mue_release, fix
                     )
             if (
-                f.bilateral == Bilateral.ADJUSTMENT_150
-                and len(where) >= 2
+                len(where) >= 2
+                and f.bilateral == Bilateral.ADJUSTMENT_150
                 and not any(kfs[key_of[p]].marked for p in where)
             ):
+                edit = f.mue
                 fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
                 self.emit(
                     "bilateral.unmarked",
@@ -338,9 +384,14 @@ class _Run:
                     f.pfs_release,
                     f"report one line of {code} with modifier 50 and 1 unit",
                 )
-            if f.add_on:
-                ok = bool(present.intersection(f.primaries)) if f.primaries else eligible
-                if not ok:
+            if kf.add_on:
+                if f.primaries:
+                    found = any(c in by_code for c in f.primaries)
+                else:
+                    if eligible is None:
+                        eligible = any(not kfs[key_of[p]].add_on for p in ps)
+                    found = eligible
+                if not found:
                     message = msg_no_primary(code, f.primaries, day)
                     fix = f"add the primary procedure ({', '.join(f.primaries or ('?',))})"
                     for p in where:
@@ -365,7 +416,7 @@ class _Run:
         assert ptp is not None
         numbers = {}
         for code, where in by_code.items():
-            n = kfs[key_of[where[0]]].code.ptp_number
+            n = kfs[key_of[where[0]]].ptp
             if n >= 0:
                 numbers[n] = code
         if len(numbers) < 2:
@@ -384,7 +435,7 @@ class _Run:
                 for p in by_code[column2]:
                     y = kfs[key_of[p]]
                     if indicator == 1:
-                        if any(self._bypass(kfs[key_of[q]], y) for q in first_lines):
+                        if any(_bypass(kfs[key_of[q]], y) for q in first_lines):
                             continue
                         advice, fix = ptp_advice(
                             (x.em, y.em),
@@ -396,57 +447,47 @@ class _Run:
                         self.emit("ptp.modifier", (first, p), message, ptp.release, fix)
                     else:
                         message = msg_ptp(column1, column2, 0, edit.rationale)
-                        self.emit("ptp.pair", (first, p), message, ptp.release, f"remove {column2}")
-
-    @staticmethod
-    def _bypass(x: _KeyFacts, y: _KeyFacts) -> bool:
-        """Whether an indicator-1 edit between lines x and y is bypassed by their modifiers
-        (NCCI policy manual ch. I and XI; DOMAIN.md §5c-5e)."""
-        if x.bypass or y.bypass:
-            return True
-        return different_sites(x.sites, y.sites)
+                        fix = f"remove {column2}"
+                        self.emit("ptp.pair", (first, p), message, ptp.release, fix)
 
     def _global(self, m: list[int]) -> None:
-        kfs, b = self.kfs, self.batch
+        kfs, b, days, providers = self.kfs, self.batch, self.days, self.providers
         key_of, ids = b.key_of, b.line_ids
-        release = ""
-        surgeries = sorted(
-            (kfs[key_of[p]].day, ids[p], p)
-            for p in m
-            if kfs[key_of[p]].code.global_days in _GLOBAL
-            and not kfs[key_of[p]].em
-            and not kfs[key_of[p]].code.add_on
-        )
+        surgeries = sorted((days[key_of[p]], ids[p], p) for p in m if kfs[key_of[p]].surgery)
         for p in m:
-            kf = kfs[key_of[p]]
-            if kf.code.add_on:
+            k = key_of[p]
+            kf = kfs[k]
+            if kf.add_on:
                 continue
+            day, provider = days[k], providers[k]
             for d0, _, p0 in surgeries:
-                if p0 == p:
+                k0 = key_of[p0]
+                if p0 == p or providers[k0] != provider:
                     continue
-                k0 = kfs[key_of[p0]]
-                if k0.provider != kf.provider:
-                    continue
-                days = k0.code.global_days
-                assert days is not None
-                delta = (kf.day - d0).days
-                release = k0.code.pfs_release
+                s = kfs[k0].code
+                period = s.global_days
+                assert period is not None
+                delta = (day - d0).days
                 if kf.em:
-                    lo, hi = GLOBAL_WINDOWS[days]
-                    if lo <= delta <= hi and not (_EXITS_EM & set(kf.mods)):
-                        message, fix = msg_global_em(
-                            k0.code.code, kf.code.code, days, delta, kf.day
-                        )
-                        self.emit("global.em", (p0, p), message, release, fix, kf.day)
+                    lo, hi = GLOBAL_WINDOWS[period]
+                    if lo <= delta <= hi and not kf.exits_em:
+                        message, fix = msg_global_em(s.code, kf.canon, period, delta, day)
+                        self.emit("global.em", (p0, p), message, s.pfs_release, fix, day)
                         break
-                elif (
-                    days == GlobalDays.DAYS_90
-                    and 1 <= delta <= 90
-                    and not (_EXITS_PROCEDURE & set(kf.mods))
-                ):
-                    message, fix = msg_global_procedure(k0.code.code, kf.code.code, delta, kf.day)
-                    self.emit("global.procedure", (p0, p), message, release, fix, kf.day)
+                elif period == GlobalDays.DAYS_90 and 1 <= delta <= 90 and not kf.exits_procedure:
+                    message, fix = msg_global_procedure(s.code, kf.canon, delta, day)
+                    self.emit("global.procedure", (p0, p), message, s.pfs_release, fix, day)
                     break
+
+
+def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
+    """Whether an indicator-1 edit between lines x and y is bypassed by their modifiers
+    (NCCI policy manual ch. I and XI; DOMAIN.md §5c-5e): a fitting NCCI-associated modifier
+    on either line (25/57/24/27 on an E/M line, 59/X{EPSU}/58/78/79/91 on another), or
+    anatomic modifiers naming different sites."""
+    if x.bypass or y.bypass:
+        return True
+    return different_sites(x.sites, y.sites)
 
 
 def run(batch: Batch, facts: Facts, rules: Rules | None = None) -> list[Finding]:
@@ -490,5 +531,5 @@ def check(
         if not isinstance(line, ClaimLine):
             raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
     severity = configure(rules)
-    facts = Facts(catalog, ptp, mue, pfs)
+    facts = facts_for(catalog, ptp, mue, pfs)
     return _Run(Batch.of_lines(items), facts, severity).run()

@@ -9,8 +9,6 @@ are exactly :func:`proccodes.claims.check`'s.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,7 +24,7 @@ from .lines import (
     split_modifiers,
     units_value,
 )
-from .rules import Facts
+from .rules import facts_for
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -112,50 +110,9 @@ def check_frame(
         else:
             raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
-    facts = _facts(catalog, ptp, mue, pfs)
+    facts = facts_for(catalog, ptp, mue, pfs)
     batch = _Reader(pd, frame, names, line_column).batch()
     return _frame(pd, run(batch, facts, rules))
-
-
-_FACTS: dict[tuple[int, ...], tuple[Any, Facts]] = {}
-_FACTS_LOCK = threading.Lock()
-MAX_KEPT_FACTS = 4
-"""Sets of tables whose per-code facts :func:`check_frame` keeps for the next call."""
-
-
-def _facts(
-    catalog: Catalog | None,
-    ptp: PtpTable | None,
-    mue: MueTable | None,
-    pfs: FeeSchedule | Sequence[FeeSchedule] | None,
-) -> Facts:
-    """The per-code facts of these tables, kept for the next frame checked with the same ones
-    (the partitions of one Dask worker, the batches of one service): the last
-    :data:`MAX_KEPT_FACTS` are kept, with the tables they belong to (each bounded by
-    :data:`~proccodes.claims.rules.MAX_CACHED_CODES`)."""
-    pfs_ids = tuple(id(p) for p in pfs) if isinstance(pfs, list | tuple) else (id(pfs),)
-    key = (id(catalog), id(ptp), id(mue), *pfs_ids)
-    with _FACTS_LOCK:
-        found = _FACTS.get(key)
-    if found is not None:
-        return found[1]
-    facts = Facts(catalog, ptp, mue, pfs)
-    with _FACTS_LOCK:
-        while len(_FACTS) >= MAX_KEPT_FACTS:
-            _FACTS.pop(next(iter(_FACTS)))
-        _FACTS[key] = ((catalog, ptp, mue, pfs), facts)  # the tables stay alive with their ids
-    return facts
-
-
-def reset_after_fork() -> None:
-    """Forget the kept facts and renew the lock (a child process after ``fork``)."""
-    global _FACTS_LOCK
-    _FACTS.clear()
-    _FACTS_LOCK = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
-    os.register_at_fork(after_in_child=reset_after_fork)
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:

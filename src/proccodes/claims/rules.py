@@ -11,8 +11,9 @@ in :mod:`proccodes.claims.engine`, for every path.
 from __future__ import annotations
 
 import bisect
+import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ __all__ = [
     "CodeFacts",
     "Facts",
     "configure",
+    "facts_for",
 ]
 
 RULES: Mapping[str, str] = {
@@ -334,8 +336,23 @@ class Facts:
         self.modifiers_listed = bool(listed)
         self.known_modifiers = frozenset(CPT_MODIFIERS | _LEVEL_II_NAMED | listed)
         self._codes: dict[tuple[str, int], CodeFacts] = {}
+        self._memo: dict[object, object] = {}
+        self._partners: dict[int, frozenset[int]] = {}
+        self._edits: dict[tuple[str, str, date], PtpEdit | None] = {}
         self._lock = threading.Lock()
         self._ptp_keys = ptp.keys if ptp is not None else None
+
+    def memo(self, key: object, make: Callable[[], object]) -> object:
+        """``make()``, kept under ``key`` for the next call (at most
+        :data:`MAX_CACHED_CODES` values; the cache is emptied when full)."""
+        found = self._memo.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                if len(self._memo) >= MAX_CACHED_CODES:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
 
     def release_index(self, day: date) -> int:
         """Which of the PFS releases given is in effect on ``day`` (the latest to take effect
@@ -402,33 +419,94 @@ class Facts:
                 bad.append(m)
         return tuple(bad)
 
+    def ptp_column2(self, number: int) -> frozenset[int]:
+        """The column-2 codes (PTP numbers) of the rows whose column 1 is ``number``: a range
+        of the table's sorted keys, found by bisection and kept (bounded) per code."""
+        found = self._partners.get(number)
+        if found is None:
+            keys = self._ptp_keys
+            found = frozenset()
+            if keys is not None:
+                lo = bisect.bisect_left(keys, number << 26)
+                hi = bisect.bisect_left(keys, (number + 1) << 26, lo)
+                mask = (1 << 26) - 1
+                found = frozenset(k & mask for k in keys[lo:hi])
+            with self._lock:
+                if len(self._partners) >= MAX_CACHED_CODES:
+                    self._partners.clear()
+                self._partners[number] = found
+        return found
+
     def ptp_partners(self, number: int, among: Mapping[int, str]) -> list[int]:
-        """The codes of ``among`` (by PTP number) that have a PTP row with ``number`` as
-        column 1: through the table's sorted keys, in O(min(partners, len(among)) · log)."""
-        keys = self._ptp_keys
-        if keys is None:
+        """The codes of ``among`` (by PTP number) with a PTP row that has ``number`` as
+        column 1: O(min(partners, len(among))) through the table's index, never all pairs.
+
+        >>> Facts(None, None, None).ptp_partners(1, {2: "00002"})
+        []
+        """
+        partners = self.ptp_column2(number)
+        if not partners:
             return []
-        lo = bisect.bisect_left(keys, number << 26)
-        hi = bisect.bisect_left(keys, (number + 1) << 26, lo)
-        if lo == hi:
-            return []
-        mask = (1 << 26) - 1
-        if hi - lo <= len(among):
-            found = {keys[i] & mask for i in range(lo, hi)}
-            return [n for n in found if n in among and n != number]
-        out = []
-        for n in among:
-            if n == number:
-                continue
-            i = bisect.bisect_left(keys, (number << 26) | n, lo, hi)
-            if i < hi and keys[i] == (number << 26) | n:
-                out.append(n)
-        return out
+        if len(among) <= len(partners):
+            return [n for n in among if n in partners and n != number]
+        return [n for n in partners if n in among and n != number]
 
     def ptp_edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
-        """The PTP edit of the pair in effect on ``day``, or None."""
+        """The PTP edit of the pair in effect on ``day``, or None (kept, bounded)."""
         assert self.ptp is not None
-        return self.ptp.edit_on(column1, column2, day)
+        key = (column1, column2, day)
+        if key in self._edits:
+            return self._edits[key]
+        found = self.ptp.edit_on(column1, column2, day)
+        with self._lock:
+            if len(self._edits) >= MAX_CACHED_CODES:
+                self._edits.clear()
+            self._edits[key] = found
+        return found
+
+
+_KEPT: dict[tuple[int, ...], tuple[object, Facts]] = {}
+_KEPT_LOCK = threading.Lock()
+MAX_KEPT_FACTS = 4
+"""Sets of tables whose :class:`Facts` :func:`facts_for` keeps for the next check."""
+
+
+def facts_for(
+    catalog: Catalog | None,
+    ptp: PtpTable | None,
+    mue: MueTable | None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+) -> Facts:
+    """The :class:`Facts` of these tables, kept for the next check with the same ones (the
+    batches of one service, the partitions of one Dask worker): the last
+    :data:`MAX_KEPT_FACTS` sets are kept, with the tables they belong to.
+
+    >>> facts_for(None, None, None) is facts_for(None, None, None)
+    True
+    """
+    pfs_ids = tuple(id(p) for p in pfs) if isinstance(pfs, list | tuple) else (id(pfs),)
+    key = (id(catalog), id(ptp), id(mue), *pfs_ids)
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+    if found is not None:
+        return found[1]
+    facts = Facts(catalog, ptp, mue, pfs)
+    with _KEPT_LOCK:
+        while len(_KEPT) >= MAX_KEPT_FACTS:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = ((catalog, ptp, mue, pfs), facts)  # the tables stay alive with their ids
+    return facts
+
+
+def reset_after_fork() -> None:
+    """Forget the kept facts and renew the lock (a child process after ``fork``)."""
+    global _KEPT_LOCK
+    _KEPT.clear()
+    _KEPT_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=reset_after_fork)
 
 
 def quarter_of(as_of: date | None) -> tuple[date, date] | None:
