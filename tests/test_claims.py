@@ -43,6 +43,8 @@ def _frame_check(lines: list[ClaimLine], **kw: Any) -> list[Finding]:
             "units": [x.units for x in lines],
         }
     )
+    if any(x.provider is not None for x in lines):
+        frame["provider"] = [x.provider for x in lines]
     return findings_from_frame(check_frame(frame, **kw))
 
 
