@@ -319,7 +319,7 @@ class _Run:
                 (p,),
                 msg_mue_line(edit, units),
                 self.facts.mue_release,
-                f"report at most {edit.max_units} units on this line",
+                f"report at most {_units(edit.max_units)} on this line",
             )
 
     def _claim(self, m: list[int]) -> None:
@@ -359,7 +359,7 @@ class _Run:
                 assert edit is not None
                 total = sum(units[p] for p in where)
                 if total > edit.max_units:
-                    fix = f"report at most {edit.max_units} units of {code} on this date"
+                    fix = f"report at most {_units(edit.max_units)} of {code} on this date"
                     if f.bilateral == Bilateral.ADJUSTMENT_150 and any(
                         kfs[key_of[p]].sides for p in where
                     ):
@@ -478,6 +478,10 @@ class _Run:
                     message, fix = msg_global_procedure(s.code, kf.canon, delta, day)
                     self.emit("global.procedure", (p0, p), message, s.pfs_release, fix, day)
                     break
+
+
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
 
 
 def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
