@@ -11,7 +11,7 @@ on every path by construction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
-__all__ = ["Batch", "Key", "Rules", "check", "run"]
+__all__ = ["Batch", "Key", "KeyTable", "Rules", "Selector", "check", "run"]
 
 Key = tuple[str, tuple[str, ...], date, "str | None"]
 """A distinct (code as billed, modifiers, date of service, provider) of the input."""
@@ -118,6 +118,34 @@ class Batch:
             units=units,
             line_ids=range(len(key_of)),
         )
+
+
+@attrs.frozen(kw_only=True)
+class KeyTable:
+    """Per distinct key of a batch (lists indexed by key), what decides whether a rule can
+    fire: ``flagged`` (a single-line rule fires whatever the units), ``cap`` (units above it
+    are a finding), ``ok`` (a valid code: the line takes part in claim rules), ``solo`` (the
+    claim rules look at a claim of this line alone), ``canon`` (a number per canonical code),
+    ``ptp`` (the code's PTP number, -1 without one or without a PTP table), ``bilateral``
+    (bilateral indicator 1), ``per_date_max`` (the MUE per date, -1 if none), ``add_on``,
+    ``surgery`` (a global period of 000/010/090), ``em`` and ``out_of_quarter``."""
+
+    flagged: list[bool]
+    cap: list[int]
+    ok: list[bool]
+    solo: list[bool]
+    canon: list[int]
+    ptp: list[int]
+    bilateral: list[bool]
+    per_date_max: list[int]
+    add_on: list[bool]
+    surgery: list[bool]
+    em: list[bool]
+    out_of_quarter: list[bool]
+
+
+Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
+"""Picks the lines and claims to look at (see :func:`run`)."""
 
 
 @attrs.define(slots=True)
@@ -271,31 +299,62 @@ class _Run:
         )
 
     # -- the rules -----------------------------------------------------------------------------
-    def run(self) -> list[Finding]:
-        b, kfs, days = self.batch, self.kfs, self.days
+    def key_table(self) -> KeyTable:
+        """What a selector needs to know of each distinct key (see :class:`KeyTable`)."""
+        kfs, days = self.kfs, self.days
         quarter = self.quarter
-        flagged = []
-        solo = []
+        flagged: list[bool] = []
+        solo: list[bool] = []
+        out_of_quarter: list[bool] = []
         for k, kf in enumerate(kfs):
             day = days[k]
             dated = kf.dated and not kf.code.record.is_active_on(day)  # type: ignore[union-attr]
             flagged.append(bool(kf.singles) or dated)
-            out_of_quarter = quarter is not None and not (quarter[0] <= day <= quarter[1])
-            solo.append(kf.solo or (kf.ok and out_of_quarter))
-        caps = [k.cap for k in kfs]
-        ok = [k.ok for k in kfs]
+            out = kf.ok and quarter is not None and not (quarter[0] <= day <= quarter[1])
+            out_of_quarter.append(out)
+            solo.append(kf.solo or out)
+        canon: dict[str, int] = {}
+        return KeyTable(
+            flagged=flagged,
+            cap=[k.cap for k in kfs],
+            ok=[k.ok for k in kfs],
+            solo=solo,
+            canon=[canon.setdefault(k.canon, len(canon)) for k in kfs],
+            ptp=[k.ptp if self.facts.ptp is not None else -1 for k in kfs],
+            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in kfs],
+            per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in kfs],
+            add_on=[k.add_on for k in kfs],
+            surgery=[k.surgery for k in kfs],
+            em=[k.em for k in kfs],
+            out_of_quarter=out_of_quarter,
+        )
+
+    def run(self, select: Selector | None = None) -> list[Finding]:
+        b = self.batch
+        table = self.key_table()
         key_of, units = b.key_of, b.units
-        members: list[list[int]] = [[] for _ in b.claims]
+        if select is None:
+            flagged, caps, ok, solo = table.flagged, table.cap, table.ok, table.solo
+            positions: Iterable[int] = []
+            hits: list[int] = []
+            members: list[list[int]] = [[] for _ in b.claims]
+            for p, (k, u, c) in enumerate(zip(key_of, units, b.claim_of, strict=True)):
+                if flagged[k] or u < 1 or u > caps[k]:
+                    hits.append(p)
+                if ok[k]:
+                    members[c].append(p)
+            positions = hits
+            claims: Iterable[list[int]] = (
+                m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
+            )
+        else:
+            positions, claims = select(table)
         line = self._line
-        for p, (k, u, c) in enumerate(zip(key_of, units, b.claim_of, strict=True)):
-            if flagged[k] or u < 1 or u > caps[k]:
-                line(p, k, u)
-            if ok[k]:
-                members[c].append(p)
+        for p in positions:
+            line(p, key_of[p], units[p])
         claim = self._claim
-        for m in members:
-            if len(m) > 1 or (m and solo[key_of[m[0]]]):
-                claim(m)
+        for m in claims:
+            claim(m)
         self.out.sort(key=Finding.sort_key)
         return self.out
 
@@ -494,15 +553,22 @@ def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
     return different_sites(x.sites, y.sites)
 
 
-def run(batch: Batch, facts: Facts, rules: Rules | None = None) -> list[Finding]:
+def run(
+    batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
+) -> list[Finding]:
     """The findings on ``batch``, sorted by first line, then rule (every path's engine).
+
+    ``select`` (the frame path's, vectorized) picks from the :class:`KeyTable` of the batch
+    the lines whose single-line rules may fire and the claims (their valid lines, in input
+    order) whose claim rules may fire; it may pick more than needed, never fewer. Without it
+    every line and claim is looked at.
 
     >>> from proccodes.claims.rules import Facts
     >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
     >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
-    return _Run(batch, facts, configure(rules)).run()
+    return _Run(batch, facts, configure(rules)).run(select)
 
 
 def check(

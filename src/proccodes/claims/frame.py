@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, Rules, run
+from .engine import Batch, Key, KeyTable, Rules, run
 from .lines import (
     Finding,
     claim_value,
@@ -111,8 +111,9 @@ def check_frame(
             raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     facts = facts_for(catalog, ptp, mue, pfs)
-    batch = _Reader(pd, frame, names, line_column).batch()
-    return _frame(pd, run(batch, facts, rules))
+    reader = _Reader(pd, frame, names, line_column, ptp)
+    batch = reader.batch()
+    return _frame(pd, run(batch, facts, rules, reader.select))
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -200,11 +201,35 @@ def _frame(pd: Any, found: list[Finding]) -> Any:
     )
 
 
+_TABLE_FIELDS = (
+    "flagged",
+    "ok",
+    "canon",
+    "bilateral",
+    "per_date_max",
+    "add_on",
+    "surgery",
+    "em",
+    "out_of_quarter",
+)
+_MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
+
+
 class _Reader:
     """The columns of one frame in the engine's form, each distinct value checked once."""
 
-    def __init__(self, pd: Any, frame: Any, names: dict[str, str], line_column: str | None):
+    def __init__(
+        self,
+        pd: Any,
+        frame: Any,
+        names: dict[str, str],
+        line_column: str | None,
+        ptp: PtpTable | None = None,
+    ):
         self.pd = pd
+        self.ptp_keys = (
+            None if ptp is None else frames_library("numpy").frombuffer(ptp.keys, dtype="int64")
+        )
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -370,11 +395,98 @@ class _Reader:
             packed, uniq = pd.factorize(np.asarray(packed, dtype=np.int64) * width + idx)
             combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
         keys: list[Key] = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
+        self.key_idx = np.asarray(packed, dtype=np.int64)
+        self.claim_idx = claim_idx
+        self.date_idx = date_idx
+        self.units_f = np.asarray(units, dtype=np.float64) if n else np.zeros(0)
         return Batch(
             keys=keys,
-            key_of=np.asarray(packed, dtype=np.int64).tolist() if n else [],
+            key_of=self.key_idx.tolist() if n else [],
             claims=claims,
             claim_of=claim_idx.tolist(),
             units=units,
             line_ids=self.line_ids,
         )
+
+    def select(self, table: KeyTable) -> tuple[Any, list[list[int]]]:
+        """The engine's :data:`~proccodes.claims.engine.Selector`, vectorized: the lines whose
+        single-line rules may fire, and the claims where some claim rule may fire (a
+        necessary condition of each rule, so nothing is missed; the engine decides)."""
+        np, pd = self.np, self.pd
+        n = self.n
+        if not n:
+            return [], []
+        key, claim, units = self.key_idx, self.claim_idx, self.units_f
+        arr = {name: np.asarray(getattr(table, name)) for name in _TABLE_FIELDS}
+        cap = np.asarray(table.cap, dtype=np.float64)
+        line_hit = arr["flagged"][key] | (units < 1) | (units > cap[key])
+        positions = np.flatnonzero(line_hit).tolist()
+        ok = np.flatnonzero(arr["ok"][key])
+        if not len(ok):
+            return positions, []
+        k, c = key[ok], claim[ok]
+        n_claims = int(claim.max()) + 1
+        flag = np.zeros(n_claims, dtype=bool)
+        # groups: (claim, date) and (claim, date, canonical code)
+        g, _ = pd.factorize(c * (int(self.date_idx.max()) + 1) + self.date_idx[ok])
+        g = np.asarray(g, dtype=np.int64)
+        canon = arr["canon"][k]
+        gc, _ = pd.factorize(g * (int(canon.max()) + 1) + canon)
+        gc = np.asarray(gc, dtype=np.int64)
+        count = np.bincount(gc)
+        total = np.bincount(gc, weights=units[ok])
+        first_line = np.zeros(len(count), dtype=np.int64)
+        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
+        gk = k[first_line]
+        gclaim = c[first_line]
+        per_date = arr["per_date_max"][gk]
+        hot = (count >= 2) & arr["bilateral"][gk]
+        hot |= (per_date >= 0) & (total > per_date)
+        flag[gclaim[hot]] = True
+        flag[c[arr["add_on"][k] | arr["out_of_quarter"][k]]] = True
+        # global periods: a surgery, and an E/M or a second date, on the claim
+        size = np.bincount(c, minlength=n_claims)
+        surgery = np.bincount(c, weights=arr["surgery"][k], minlength=n_claims) > 0
+        em = np.bincount(c, weights=arr["em"][k], minlength=n_claims) > 0
+        claim_of_group = np.zeros(int(g.max()) + 1, dtype=np.int64)
+        claim_of_group[g] = c
+        dates = np.bincount(claim_of_group, minlength=n_claims)
+        flag |= surgery & (size >= 2) & (em | (dates >= 2))
+        self._ptp_pairs(table, gk, g[first_line], gclaim, flag)
+        # the valid lines of each flagged claim, in input order
+        chosen = ok[flag[c]]
+        if not len(chosen):
+            return positions, []
+        order = chosen[np.argsort(claim[chosen], kind="stable")]
+        cuts = np.flatnonzero(np.diff(claim[order])) + 1
+        return positions, [part.tolist() for part in np.split(order, cuts)]
+
+    def _ptp_pairs(self, table: KeyTable, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
+        """Flag the claims with two codes on one date that form a pair of the PTP table."""
+        np = self.np
+        ptp = np.asarray(table.ptp, dtype=np.int64)[gk]
+        use = np.flatnonzero(ptp >= 0)
+        if len(use) < 2 or self.ptp_keys is None:
+            return
+        items = use[np.argsort(gg[use], kind="stable")]
+        group = gg[items]
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1])
+        sizes = np.diff(np.concatenate([starts, [len(items)]]))
+        big = sizes > _MAX_JOIN
+        flag[gclaim[items[starts[big]]]] = True  # many codes: the engine probes the index
+        small = np.repeat(~big, sizes)
+        items, group = items[small], group[small]
+        sizes = sizes[~big]
+        if not len(items):
+            return
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        per_item = np.repeat(sizes, sizes)
+        first = np.repeat(np.arange(len(items)), per_item)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
+        second = np.repeat(np.repeat(starts, sizes), per_item) + offset
+        pairs = (ptp[items[first]] << 26) | ptp[items[second]]
+        keys = self.ptp_keys
+        where = np.searchsorted(keys, pairs)
+        where[where >= len(keys)] = 0
+        hit = keys[where] == pairs
+        flag[gclaim[items[first[hit]]]] = True
