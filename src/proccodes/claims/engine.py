@@ -383,32 +383,33 @@ class _Run:
 
     def _claim(self, m: list[int]) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
-        first_day = days[key_of[m[0]]]
-        surgery = False
-        by_day: dict[date, list[int]] | None = None
-        for p in m:
-            k = key_of[p]
-            if days[k] != first_day and by_day is None:
-                by_day = {}
-                for q in m:
-                    by_day.setdefault(days[key_of[q]], []).append(q)
-            if kfs[k].surgery:
-                surgery = True
-        if by_day is None:
-            self._day(first_day, m)
+        keys = [key_of[p] for p in m]
+        first_day = days[keys[0]]
+        if all(days[k] == first_day for k in keys):
+            self._day(first_day, m, keys)
         else:
-            for day, ps in by_day.items():
-                self._day(day, ps)
-        if surgery and len(m) > 1:
+            by_day: dict[date, tuple[list[int], list[int]]] = {}
+            for p, k in zip(m, keys, strict=True):
+                ps, ks = by_day.setdefault(days[k], ([], []))
+                ps.append(p)
+                ks.append(k)
+            for day, (ps, ks) in by_day.items():
+                self._day(day, ps, ks)
+        if len(m) > 1 and any(kfs[k].surgery for k in keys):
             self._global(m)
 
-    def _day(self, day: date, ps: list[int]) -> None:
-        kfs, b = self.kfs, self.batch
-        key_of, units = b.key_of, b.units
+    def _day(self, day: date, ps: list[int], keys: list[int]) -> None:
+        kfs, units = self.kfs, self.batch.units
+        key_of = self.batch.key_of
         facts = self.facts
         by_code: dict[str, list[int]] = {}
-        for p in ps:
-            by_code.setdefault(kfs[key_of[p]].canon, []).append(p)
+        for p, k in zip(ps, keys, strict=True):
+            code = kfs[k].canon
+            where = by_code.get(code)
+            if where is None:
+                by_code[code] = [p]
+            else:
+                where.append(p)
         eligible = None
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
@@ -416,7 +417,7 @@ class _Run:
             if kf.per_date:
                 edit = f.mue
                 assert edit is not None
-                total = sum(units[p] for p in where)
+                total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
                 if total > edit.max_units:
                     fix = f"report at most {_units(edit.max_units)} of {code} on this date"
                     if f.bilateral == Bilateral.ADJUSTMENT_150 and any(
@@ -448,7 +449,7 @@ class _Run:
                     found = any(c in by_code for c in f.primaries)
                 else:
                     if eligible is None:
-                        eligible = any(not kfs[key_of[p]].add_on for p in ps)
+                        eligible = any(not kfs[k].add_on for k in keys)
                     found = eligible
                 if not found:
                     message = msg_no_primary(code, f.primaries, day)
@@ -481,8 +482,9 @@ class _Run:
         if len(numbers) < 2:
             return
         ids = self.batch.line_ids
+        partners_of = facts.ptp_partners
         for n1, column1 in numbers.items():
-            for n2 in facts.ptp_partners(n1, numbers):
+            for n2 in partners_of(n1, numbers):
                 column2 = numbers[n2]
                 edit = facts.ptp_edit(column1, column2, day)
                 if edit is None or edit.modifier.value == "9":
