@@ -385,7 +385,8 @@ class _Run:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
         keys = [key_of[p] for p in m]
         first_day = days[keys[0]]
-        if all(days[k] == first_day for k in keys):
+        one_day = all(days[k] == first_day for k in keys)
+        if one_day:
             self._day(first_day, m, keys)
         else:
             by_day: dict[date, tuple[list[int], list[int]]] = {}
@@ -395,7 +396,12 @@ class _Run:
                 ks.append(k)
             for day, (ps, ks) in by_day.items():
                 self._day(day, ps, ks)
-        if len(m) > 1 and any(kfs[k].surgery for k in keys):
+        # the global rules need a surgery and an E/M, or a 90-day surgery and a later date
+        if (
+            len(m) > 1
+            and any(kfs[k].surgery for k in keys)
+            and (not one_day or any(kfs[k].em for k in keys))
+        ):
             self._global(m)
 
     def _day(self, day: date, ps: list[int], keys: list[int]) -> None:

@@ -9,6 +9,8 @@ are exactly :func:`proccodes.claims.check`'s.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -385,16 +387,34 @@ class _Reader:
         units: Sequence[int] = [1] * n
         if names["units"] in frame.columns:
             units = self._units(self._column(names["units"], "units"))
-        # one key per distinct (code, modifiers, date, provider), by successive factorizing
+        # one key per distinct (code, modifiers, date, provider): the four numbers packed in
+        # one integer (successively factorized if their product could overflow), then decoded
         parts = [(code_idx, len(codes)), (mod_idx, len(mods)), (date_idx, len(days))]
         parts.append((prov_idx, len(provs)))
-        packed, uniq = pd.factorize(code_idx)
-        combos: list[tuple[int, ...]] = [(int(u),) for u in uniq]
-        for idx, _ in parts[1:]:
-            width = int(idx.max()) + 1 if n else 1
-            packed, uniq = pd.factorize(np.asarray(packed, dtype=np.int64) * width + idx)
-            combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
-        keys: list[Key] = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
+        widths = [max(w, 1) for _, w in parts]
+        if math.prod(widths) < 2**62:
+            packed = np.zeros(n, dtype=np.int64)
+            for idx, width in zip((p for p, _ in parts), widths, strict=True):
+                packed = packed * width + idx
+            packed, uniq = pd.factorize(packed)
+            rest = np.asarray(uniq, dtype=np.int64)
+            columns: list[Any] = []
+            for width in reversed(widths):
+                rest, part = np.divmod(rest, width)
+                columns.append(part.tolist())
+            c_, m_, d_, p_ = reversed(columns)
+            keys: list[Key] = [
+                (codes[c], mods[m], days[d], provs[p])
+                for c, m, d, p in zip(c_, m_, d_, p_, strict=True)
+            ]
+        else:  # pragma: no cover - billions of distinct values
+            packed, uniq = pd.factorize(code_idx)
+            combos: list[tuple[int, ...]] = [(int(u),) for u in uniq]
+            for idx, _ in parts[1:]:
+                width = int(idx.max()) + 1 if n else 1
+                packed, uniq = pd.factorize(np.asarray(packed, dtype=np.int64) * width + idx)
+                combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
+            keys = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
         self.key_idx = np.asarray(packed, dtype=np.int64)
         self.claim_idx = claim_idx
         self.date_idx = date_idx
@@ -458,8 +478,9 @@ class _Reader:
         if not len(chosen):
             return positions, []
         order = chosen[np.argsort(claim[chosen], kind="stable")]
-        cuts = np.flatnonzero(np.diff(claim[order])) + 1
-        return positions, [part.tolist() for part in np.split(order, cuts)]
+        cuts = [0, *(np.flatnonzero(np.diff(claim[order])) + 1).tolist(), len(order)]
+        ordered = order.tolist()
+        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
 
     def _ptp_pairs(self, table: KeyTable, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
         """Flag the claims with two codes on one date that form a pair of the PTP table."""
