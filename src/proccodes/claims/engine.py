@@ -168,6 +168,8 @@ class _LineFacts:
     solo: bool  # the claim rules must look at a claim holding only this line
     ok: bool
     dated: bool  # the record has dates: code.inactive depends on the day
+    start: date | None  # the record's dates (Procedure.is_active_on's bounds)
+    end: date | None
     ptp: int  # the PTP number, -1 if none
     canon: str  # the canonical code
     add_on: bool
@@ -235,6 +237,8 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         dated=ok
         and record is not None
         and (record.effective is not None or record.terminated is not None),
+        start=record.effective if record is not None else None,
+        end=record.terminated if record is not None else None,
         ptp=f.ptp_number if ok else -1,
         canon=f.code,
         add_on=f.add_on,
@@ -254,10 +258,15 @@ class _Run:
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
         memo = facts.memo
         kfs: list[_LineFacts] = []
+        local: dict[tuple[str, tuple[str, ...], int], _LineFacts] = {}
+        dated_pfs = bool(facts.pfs)
         for raw, mods, day, _ in batch.keys:
-            rel = facts.release_index(day)
-            kf = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
-            kfs.append(cast(_LineFacts, kf))
+            rel = facts.release_index(day) if dated_pfs else -1
+            kf = local.get((raw, mods, rel))
+            if kf is None:
+                made = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
+                kf = local[raw, mods, rel] = cast(_LineFacts, made)
+            kfs.append(kf)
         self.kfs = kfs
         self.days = [k[2] for k in batch.keys]
         self.providers = [k[3] for k in batch.keys]
@@ -306,11 +315,13 @@ class _Run:
         flagged: list[bool] = []
         solo: list[bool] = []
         out_of_quarter: list[bool] = []
-        for k, kf in enumerate(kfs):
-            day = days[k]
-            dated = kf.dated and not kf.code.record.is_active_on(day)  # type: ignore[union-attr]
-            flagged.append(bool(kf.singles) or dated)
-            out = kf.ok and quarter is not None and not (quarter[0] <= day <= quarter[1])
+        first, last = quarter if quarter is not None else (date.min, date.max)
+        for kf, day in zip(kfs, days, strict=True):
+            inactive = kf.dated and (
+                (kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end)
+            )
+            flagged.append(bool(kf.singles) or inactive)
+            out = kf.ok and not (first <= day <= last)
             out_of_quarter.append(out)
             solo.append(kf.solo or out)
         canon: dict[str, int] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -215,6 +216,23 @@ _TABLE_FIELDS = (
     "out_of_quarter",
 )
 _MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
+_HASH = 0x9E3779B97F4A7C15
+_BITS = 26  # 2**26 bits (8 MiB): a few % of the pairs without an edit pass the first test
+_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _ptp_index(ptp: PtpTable) -> tuple[Any, Any]:
+    """A PTP table's sorted pair keys as an array, and a bitmap of their hashes; built once
+    per table (kept while the table lives)."""
+    found = _INDEXES.get(ptp)
+    if found is None:
+        np = frames_library("numpy")
+        keys = np.frombuffer(ptp.keys, dtype=np.int64)
+        h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
+        flags = np.zeros(1 << _BITS, dtype=bool)
+        flags[h.astype(np.int64)] = True
+        found = _INDEXES[ptp] = (keys, np.packbits(flags, bitorder="little"))
+    return found
 
 
 class _Reader:
@@ -229,9 +247,10 @@ class _Reader:
         ptp: PtpTable | None = None,
     ):
         self.pd = pd
-        self.ptp_keys = (
-            None if ptp is None else frames_library("numpy").frombuffer(ptp.keys, dtype="int64")
-        )
+        self.ptp_keys: Any = None
+        self.ptp_bits: Any = None
+        if ptp is not None:
+            self.ptp_keys, self.ptp_bits = _ptp_index(ptp)
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -292,7 +311,8 @@ class _Reader:
                             f"line {self._row(i)}: the {name} must be text, not {type(v).__name__}"
                         ) from None
                 raise
-        return np.asarray(codes, dtype=np.int64), list(uniques)
+        values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+        return np.asarray(codes, dtype=np.int64), values
 
     def _values(
         self, column: Any, name: str, check: Callable[[Any], Any], missing: Any = ...
@@ -344,7 +364,7 @@ class _Reader:
             bad = int(np.flatnonzero(column.isna().to_numpy())[0])
             raise ValueError(f"line {self._row(bad)}: the units are missing")
         if kind in "iu":
-            return [int(v) for v in column.tolist()]
+            return list(column.tolist())  # Python ints, exact at any size
         if kind == "f":
             raise TypeError(f"line {self._row(0)}: units must be a whole number, not float")
         if kind == "b":
@@ -506,7 +526,11 @@ class _Reader:
         offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
         second = np.repeat(np.repeat(starts, sizes), per_item) + offset
         pairs = (ptp[items[first]] << 26) | ptp[items[second]]
-        keys = self.ptp_keys
+        keys, bits = self.ptp_keys, self.ptp_bits
+        # a bit per hashed key first: most pairs of codes have no edit, and drop out here
+        h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
+        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
+        pairs, first = pairs[maybe], first[maybe]
         where = np.searchsorted(keys, pairs)
         where[where >= len(keys)] = 0
         hit = keys[where] == pairs
