@@ -128,7 +128,8 @@ class KeyTable:
     claim rules look at a claim of this line alone), ``canon`` (a number per canonical code),
     ``ptp`` (the code's PTP number, -1 without one or without a PTP table), ``bilateral``
     (bilateral indicator 1), ``per_date_max`` (the MUE per date, -1 if none), ``add_on``,
-    ``surgery`` (a global period of 000/010/090), ``em`` and ``out_of_quarter``."""
+    ``surgery`` (a global period of 000/010/090), ``surgery_90`` (090), ``em``,
+    ``out_of_quarter`` and ``primaries_known`` (an add-on whose primary codes are listed)."""
 
     flagged: list[bool]
     cap: list[int]
@@ -140,8 +141,10 @@ class KeyTable:
     per_date_max: list[int]
     add_on: list[bool]
     surgery: list[bool]
+    surgery_90: list[bool]
     em: list[bool]
     out_of_quarter: list[bool]
+    primaries_known: list[bool]
 
 
 Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
@@ -336,8 +339,10 @@ class _Run:
             per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in kfs],
             add_on=[k.add_on for k in kfs],
             surgery=[k.surgery for k in kfs],
+            surgery_90=[k.surgery and k.code.global_days == GlobalDays.DAYS_90 for k in kfs],
             em=[k.em for k in kfs],
             out_of_quarter=out_of_quarter,
+            primaries_known=[bool(k.code.primaries) for k in kfs],
         )
 
     def run(self, select: Selector | None = None) -> list[Finding]:

@@ -214,6 +214,8 @@ _TABLE_FIELDS = (
     "surgery",
     "em",
     "out_of_quarter",
+    "surgery_90",
+    "primaries_known",
 )
 _MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
 _HASH = 0x9E3779B97F4A7C15
@@ -483,15 +485,22 @@ class _Reader:
         hot = (count >= 2) & arr["bilateral"][gk]
         hot |= (per_date >= 0) & (total > per_date)
         flag[gclaim[hot]] = True
-        flag[c[arr["add_on"][k] | arr["out_of_quarter"][k]]] = True
-        # global periods: a surgery, and an E/M or a second date, on the claim
+        flag[c[arr["out_of_quarter"][k]]] = True
+        # an add-on: its primaries listed, or a date whose lines are all add-ons
+        add_on = arr["add_on"][k]
+        if add_on.any():
+            n_groups = int(g.max()) + 1
+            others = np.bincount(g, weights=~add_on, minlength=n_groups) > 0
+            flag[c[add_on & (arr["primaries_known"][k] | ~others[g])]] = True
+        # global periods: a surgery and an E/M, or a 90-day surgery and a second date
         size = np.bincount(c, minlength=n_claims)
         surgery = np.bincount(c, weights=arr["surgery"][k], minlength=n_claims) > 0
+        surgery_90 = np.bincount(c, weights=arr["surgery_90"][k], minlength=n_claims) > 0
         em = np.bincount(c, weights=arr["em"][k], minlength=n_claims) > 0
         claim_of_group = np.zeros(int(g.max()) + 1, dtype=np.int64)
         claim_of_group[g] = c
         dates = np.bincount(claim_of_group, minlength=n_claims)
-        flag |= surgery & (size >= 2) & (em | (dates >= 2))
+        flag |= (size >= 2) & ((surgery & em) | (surgery_90 & (dates >= 2)))
         self._ptp_pairs(table, gk, g[first_line], gclaim, flag)
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
