@@ -291,9 +291,25 @@ class _Run:
         ids = b.line_ids
         key_of = b.key_of
         if len(positions) == 1:
-            pairs = [(ids[positions[0]], positions[0])]
-        else:
-            pairs = sorted((ids[p], p) for p in positions)
+            p = positions[0]
+            k = key_of[p]
+            kf = kfs[k]
+            self.out.append(
+                Finding(
+                    rule=rule,
+                    severity=severity,
+                    lines=(ids[p],),
+                    message=message,
+                    release=release,
+                    claim=b.claims[b.claim_of[p]],
+                    date=day if day is not None else self.days[k],
+                    codes=(kf.code.shown,),
+                    modifiers=(kf.shown_mods,),
+                    fix=fix,
+                )
+            )
+            return
+        pairs = sorted((ids[p], p) for p in positions)
         first = pairs[0][1]
         self.out.append(
             Finding(
