@@ -122,14 +122,17 @@ class Batch:
 
 @attrs.frozen(kw_only=True)
 class KeyTable:
-    """Per distinct key of a batch (lists indexed by key), what decides whether a rule can
-    fire: ``flagged`` (a single-line rule fires whatever the units), ``cap`` (units above it
-    are a finding), ``ok`` (a valid code: the line takes part in claim rules), ``solo`` (the
-    claim rules look at a claim of this line alone), ``canon`` (a number per canonical code),
-    ``ptp`` (the code's PTP number, -1 without one or without a PTP table), ``bilateral``
-    (bilateral indicator 1), ``per_date_max`` (the MUE per date, -1 if none), ``add_on``,
-    ``surgery`` (a global period of 000/010/090), ``surgery_90`` (090), ``em``,
-    ``out_of_quarter`` and ``primaries_known`` (an add-on whose primary codes are listed)."""
+    """What decides whether a rule can fire, for a selector. Per distinct (code, modifiers,
+    PFS release) of the batch (lists indexed by that number): ``flagged`` (a single-line rule
+    fires whatever the units and date), ``cap`` (units above it are a finding), ``ok`` (a valid
+    code: the line takes part in claim rules), ``solo`` (the claim rules look at a claim of this
+    line alone), ``canon`` (a number per canonical code), ``ptp`` (the code's PTP number, -1
+    without one or without a PTP table), ``bilateral`` (bilateral indicator 1),
+    ``per_date_max`` (the MUE per date, -1 if none), ``add_on``, ``primaries_known`` (an add-on
+    whose primary codes are listed), ``surgery`` (a global period of 000/010/090),
+    ``surgery_90`` (090), ``em``, ``start`` and ``end`` (the ordinals of the code's first and
+    last day, -1 and 10**7 if open). Per key: ``facts_of_key`` (that number) and ``day`` (the
+    date's ordinal). ``quarter``: the ordinals of the PTP table's quarter, or None."""
 
     flagged: list[bool]
     cap: list[int]
@@ -140,11 +143,15 @@ class KeyTable:
     bilateral: list[bool]
     per_date_max: list[int]
     add_on: list[bool]
+    primaries_known: list[bool]
     surgery: list[bool]
     surgery_90: list[bool]
     em: list[bool]
-    out_of_quarter: list[bool]
-    primaries_known: list[bool]
+    start: list[int]
+    end: list[int]
+    facts_of_key: list[int]
+    day: list[int]
+    quarter: tuple[int, int] | None
 
 
 Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
@@ -260,17 +267,21 @@ class _Run:
         ptp = facts.ptp
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
         memo = facts.memo
-        kfs: list[_LineFacts] = []
-        local: dict[tuple[str, tuple[str, ...], int], _LineFacts] = {}
+        lfs: list[_LineFacts] = []
+        lf_of_key: list[int] = []
+        local: dict[tuple[str, tuple[str, ...], int], int] = {}
         dated_pfs = bool(facts.pfs)
         for raw, mods, day, _ in batch.keys:
             rel = facts.release_index(day) if dated_pfs else -1
-            kf = local.get((raw, mods, rel))
-            if kf is None:
+            i = local.get((raw, mods, rel))
+            if i is None:
                 made = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
-                kf = local[raw, mods, rel] = cast(_LineFacts, made)
-            kfs.append(kf)
-        self.kfs = kfs
+                i = local[raw, mods, rel] = len(lfs)
+                lfs.append(cast(_LineFacts, made))
+            lf_of_key.append(i)
+        self.lfs = lfs
+        self.lf_of_key = lf_of_key
+        self.kfs = [lfs[i] for i in lf_of_key]
         self.days = [k[2] for k in batch.keys]
         self.providers = [k[3] for k in batch.keys]
 
@@ -328,45 +339,50 @@ class _Run:
 
     # -- the rules -----------------------------------------------------------------------------
     def key_table(self) -> KeyTable:
-        """What a selector needs to know of each distinct key (see :class:`KeyTable`)."""
-        kfs, days = self.kfs, self.days
+        """What a selector needs to know of the keys (see :class:`KeyTable`)."""
+        lfs = self.lfs
+        canon: dict[str, int] = {}
         quarter = self.quarter
+        return KeyTable(
+            flagged=[bool(k.singles) for k in lfs],
+            cap=[k.cap for k in lfs],
+            ok=[k.ok for k in lfs],
+            solo=[k.solo for k in lfs],
+            canon=[canon.setdefault(k.canon, len(canon)) for k in lfs],
+            ptp=[k.ptp if self.facts.ptp is not None else -1 for k in lfs],
+            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in lfs],
+            per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in lfs],
+            add_on=[k.add_on for k in lfs],
+            primaries_known=[bool(k.code.primaries) for k in lfs],
+            surgery=[k.surgery for k in lfs],
+            surgery_90=[k.surgery and k.code.global_days == GlobalDays.DAYS_90 for k in lfs],
+            em=[k.em for k in lfs],
+            start=[k.start.toordinal() if k.dated and k.start else -1 for k in lfs],
+            end=[k.end.toordinal() if k.dated and k.end else 10**7 for k in lfs],
+            facts_of_key=self.lf_of_key,
+            day=[d.toordinal() for d in self.days],
+            quarter=None if quarter is None else (quarter[0].toordinal(), quarter[1].toordinal()),
+        )
+
+    def _per_key(self) -> tuple[list[bool], list[int], list[bool], list[bool]]:
+        """flagged, cap, ok and solo per key (the line path's selection)."""
+        kfs, days = self.kfs, self.days
+        first, last = self.quarter if self.quarter is not None else (date.min, date.max)
         flagged: list[bool] = []
         solo: list[bool] = []
-        out_of_quarter: list[bool] = []
-        first, last = quarter if quarter is not None else (date.min, date.max)
         for kf, day in zip(kfs, days, strict=True):
             inactive = kf.dated and (
                 (kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end)
             )
             flagged.append(bool(kf.singles) or inactive)
-            out = kf.ok and not (first <= day <= last)
-            out_of_quarter.append(out)
-            solo.append(kf.solo or out)
-        canon: dict[str, int] = {}
-        return KeyTable(
-            flagged=flagged,
-            cap=[k.cap for k in kfs],
-            ok=[k.ok for k in kfs],
-            solo=solo,
-            canon=[canon.setdefault(k.canon, len(canon)) for k in kfs],
-            ptp=[k.ptp if self.facts.ptp is not None else -1 for k in kfs],
-            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in kfs],
-            per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in kfs],
-            add_on=[k.add_on for k in kfs],
-            surgery=[k.surgery for k in kfs],
-            surgery_90=[k.surgery and k.code.global_days == GlobalDays.DAYS_90 for k in kfs],
-            em=[k.em for k in kfs],
-            out_of_quarter=out_of_quarter,
-            primaries_known=[bool(k.code.primaries) for k in kfs],
-        )
+            solo.append(kf.solo or (kf.ok and not (first <= day <= last)))
+        return flagged, [k.cap for k in kfs], [k.ok for k in kfs], solo
 
     def run(self, select: Selector | None = None) -> list[Finding]:
         b = self.batch
-        table = self.key_table()
         key_of, units = b.key_of, b.units
         if select is None:
-            flagged, caps, ok, solo = table.flagged, table.cap, table.ok, table.solo
+            flagged, caps, ok, solo = self._per_key()
             positions: Iterable[int] = []
             hits: list[int] = []
             members: list[list[int]] = [[] for _ in b.claims]
@@ -380,7 +396,7 @@ class _Run:
                 m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
             )
         else:
-            positions, claims = select(table)
+            positions, claims = select(self.key_table())
         line = self._line
         for p in positions:
             line(p, key_of[p], units[p])

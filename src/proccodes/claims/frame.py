@@ -213,7 +213,6 @@ _TABLE_FIELDS = (
     "add_on",
     "surgery",
     "em",
-    "out_of_quarter",
     "surgery_90",
     "primaries_known",
 )
@@ -459,9 +458,17 @@ class _Reader:
         if not n:
             return [], []
         key, claim, units = self.key_idx, self.claim_idx, self.units_f
-        arr = {name: np.asarray(getattr(table, name)) for name in _TABLE_FIELDS}
-        cap = np.asarray(table.cap, dtype=np.float64)
-        line_hit = arr["flagged"][key] | (units < 1) | (units > cap[key])
+        lf = np.asarray(table.facts_of_key, dtype=np.int64)
+        day = np.asarray(table.day, dtype=np.int64)
+        # per key: the facts of its (code, modifiers, release), and what its date decides
+        arr = {name: np.asarray(getattr(table, name))[lf] for name in _TABLE_FIELDS}
+        inactive = (day < np.asarray(table.start)[lf]) | (day > np.asarray(table.end)[lf])
+        out_of_quarter = np.zeros(len(lf), dtype=bool)
+        if table.quarter is not None:
+            out_of_quarter = arr["ok"] & ((day < table.quarter[0]) | (day > table.quarter[1]))
+        arr["out_of_quarter"] = out_of_quarter
+        cap = np.asarray(table.cap, dtype=np.float64)[lf]
+        line_hit = (arr["flagged"] | inactive)[key] | (units < 1) | (units > cap[key])
         positions = np.flatnonzero(line_hit).tolist()
         ok = np.flatnonzero(arr["ok"][key])
         if not len(ok):
@@ -501,7 +508,7 @@ class _Reader:
         claim_of_group[g] = c
         dates = np.bincount(claim_of_group, minlength=n_claims)
         flag |= (size >= 2) & ((surgery & em) | (surgery_90 & (dates >= 2)))
-        self._ptp_pairs(table, gk, g[first_line], gclaim, flag)
+        self._ptp_pairs(np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag)
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
         if not len(chosen):
@@ -511,10 +518,10 @@ class _Reader:
         ordered = order.tolist()
         return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
 
-    def _ptp_pairs(self, table: KeyTable, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
+    def _ptp_pairs(self, ptp_of_key: Any, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
         """Flag the claims with two codes on one date that form a pair of the PTP table."""
         np = self.np
-        ptp = np.asarray(table.ptp, dtype=np.int64)[gk]
+        ptp = ptp_of_key[gk]
         use = np.flatnonzero(ptp >= 0)
         if len(use) < 2 or self.ptp_keys is None:
             return
