@@ -84,7 +84,9 @@ MAX_LOADED = 4
 
 
 def reset_after_fork() -> None:
-    """Forget the loaded tables and renew the lock (a child process after ``fork``)."""
+    """Forget the loaded tables and renew the lock (a child process after ``fork``).
+
+    >>> reset_after_fork()"""
     global _LOCK
     _LOADED.clear()
     _LOCK = threading.Lock()

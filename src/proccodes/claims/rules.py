@@ -344,7 +344,10 @@ class Facts:
 
     def memo(self, key: object, make: Callable[[], object]) -> object:
         """``make()``, kept under ``key`` for the next call (at most
-        :data:`MAX_CACHED_CODES` values; the cache is emptied when full)."""
+        :data:`MAX_CACHED_CODES` values; the cache is emptied when full).
+
+        >>> Facts(None, None, None).memo("k", lambda: 42)
+        42"""
         found = self._memo.get(key)
         if found is None:
             found = make()
@@ -356,13 +359,19 @@ class Facts:
 
     def release_index(self, day: date) -> int:
         """Which of the PFS releases given is in effect on ``day`` (the latest to take effect
-        on or before it; the earliest for a day before all); -1 without releases."""
+        on or before it; the earliest for a day before all); -1 without releases.
+
+        >>> Facts(None, None, None).release_index(date(2026, 3, 2))
+        -1"""
         if not self.pfs:
             return -1
         return max(bisect.bisect_right(self._starts, day.toordinal()) - 1, 0)
 
     def code(self, raw: str, day: date | None = None) -> CodeFacts:
-        """The facts of ``raw`` as billed on ``day`` (the day picks the PFS release)."""
+        """The facts of ``raw`` as billed on ``day`` (the day picks the PFS release).
+
+        >>> Facts(None, None, None).code(" 6449").malformed is not None
+        True"""
         key = (raw, -1 if day is None else self.release_index(day))
         found = self._codes.get(key)
         if found is None:
@@ -410,7 +419,10 @@ class Facts:
         )
 
     def unknown_modifiers(self, modifiers: tuple[str, ...]) -> tuple[str, ...]:
-        """The modifiers of a line that are not known, each once, in the order given."""
+        """The modifiers of a line that are not known, each once, in the order given.
+
+        >>> Facts(None, None, None).unknown_modifiers(("59", "ZZZ", "ZZZ"))
+        ('ZZZ',)"""
         bad: list[str] = []
         for m in modifiers:
             shaped = len(m) == 2 and m.isalnum() and m.isascii()
@@ -421,7 +433,10 @@ class Facts:
 
     def ptp_column2(self, number: int) -> frozenset[int]:
         """The column-2 codes (PTP numbers) of the rows whose column 1 is ``number``: a range
-        of the table's sorted keys, found by bisection and kept (bounded) per code."""
+        of the table's sorted keys, found by bisection and kept (bounded) per code.
+
+        >>> Facts(None, None, None).ptp_column2(1)
+        frozenset()"""
         found = self._partners.get(number)
         if found is None:
             keys = self._ptp_keys
@@ -452,7 +467,12 @@ class Facts:
         return [n for n in partners if n in among and n != number]
 
     def ptp_edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
-        """The PTP edit of the pair in effect on ``day``, or None (kept, bounded)."""
+        """The PTP edit of the pair in effect on ``day``, or None (kept, bounded).
+
+        >>> from proccodes.sources.ncci import _example_files, load_ptp
+        >>> facts = Facts(None, load_ptp(_example_files()[0]), None)
+        >>> facts.ptp_edit("0001U", "0029U", date(2026, 7, 1)) is None
+        True"""
         assert self.ptp is not None
         key = (column1, column2, day)
         if key in self._edits:
@@ -499,7 +519,9 @@ def facts_for(
 
 
 def reset_after_fork() -> None:
-    """Forget the kept facts and renew the lock (a child process after ``fork``)."""
+    """Forget the kept facts and renew the lock (a child process after ``fork``).
+
+    >>> reset_after_fork()"""
     global _KEPT_LOCK
     _KEPT.clear()
     _KEPT_LOCK = threading.Lock()
@@ -550,6 +572,11 @@ def msg_inactive(record: Procedure, day: date) -> str:
 
 
 def msg_units(units: int) -> str:
+    """The message of ``units.invalid``.
+
+    >>> msg_units(0)
+    '0 units: a line bills at least 1 unit'
+    """
     from .lines import MAX_UNITS
 
     if units <= 0:
@@ -558,7 +585,11 @@ def msg_units(units: int) -> str:
 
 
 def status_finding(facts: CodeFacts) -> tuple[str, str, str] | None:
-    """The rule, message and fix for a code's PFS status, or None (status A, C, R, T, M...)."""
+    """The rule, message and fix for a code's PFS status, or None (status A, C, R, T, M...).
+    >>> status_finding(CodeFacts(raw="J3301", code="J3301", status=PfsStatus.EXCLUDED,
+    ...                          pricing=("51",)))[1]  # doctest: +ELLIPSIS
+    'J3301 is not priced ... Medicare pays it from ASP drug pricing (Part B drugs) (HCPCS ...)'
+    """
     status = facts.status
     if status in _NOT_PAYABLE:
         text = _NOT_PAYABLE[status]
@@ -610,11 +641,19 @@ def msg_bilateral(facts: CodeFacts) -> str:
 
 
 def bilateral_50_forbidden(facts: CodeFacts) -> bool:
-    """Whether the code's bilateral indicator forbids modifier 50 (0, 2, 3, 9)."""
+    """Whether the code's bilateral indicator forbids modifier 50 (0, 2, 3, 9).
+
+    >>> bilateral_50_forbidden(CodeFacts(raw="x", code="x", bilateral=Bilateral.NO_ADJUSTMENT))
+    True"""
     return facts.bilateral in _BILATERAL_50
 
 
 def msg_bilateral_side(code: str, sides: tuple[str, ...]) -> str:
+    """The message of ``modifier.bilateral_side``.
+
+    >>> msg_bilateral_side("64493", ("RT",))[:36]
+    'modifier 50 and RT on one line of 64'
+    """
     return (
         f"modifier 50 and {' and '.join(sides)} on one line of {code}: 50 already means both "
         "sides; report one line with 50 alone, or one line per side with RT and LT"
@@ -622,7 +661,10 @@ def msg_bilateral_side(code: str, sides: tuple[str, ...]) -> str:
 
 
 def pctc_forbidden(facts: CodeFacts, mods: tuple[str, ...]) -> tuple[str, ...]:
-    """The modifiers 26/TC of ``mods`` that the code's PC/TC indicator forbids."""
+    """The modifiers 26/TC of ``mods`` that the code's PC/TC indicator forbids.
+
+    >>> pctc_forbidden(CodeFacts(raw="x", code="x", pc_tc=PcTc.PHYSICIAN_SERVICE), ("26",))
+    ('26',)"""
     if facts.pc_tc is None:
         return ()
     return tuple(
@@ -712,6 +754,9 @@ def ptp_advice(
 
     ``em``: whether each line is an E/M; ``wrong``: 59/X{EPSU} found on the E/M line;
     ``same_site``: the anatomic modifiers both lines share.
+
+    >>> ptp_advice((False, True), ("20552", "99213"), ("59",), ())[1]
+    'append 25 to 99213 if the visit was significant and separately identifiable'
     """
     if em[0] != em[1]:
         visit = codes[0] if em[0] else codes[1]
@@ -740,7 +785,10 @@ def ptp_advice(
 def msg_global_em(
     code: str, em_code: str, days: GlobalDays, delta: int, day: date
 ) -> tuple[str, str]:
-    """The message and fix for an E/M visit inside a procedure's global period."""
+    """The message and fix for an E/M visit inside a procedure's global period.
+
+    >>> msg_global_em("64635", "99213", GlobalDays.DAYS_10, 3, date(2026, 3, 5))[1]
+    'append 24 to 99213 if the visit was unrelated'"""
     if delta > 0:
         fit, why = "24", "an unrelated E/M in the postoperative period takes 24"
     elif days == GlobalDays.DAYS_90:
@@ -756,6 +804,11 @@ def msg_global_em(
 
 
 def msg_global_procedure(code: str, later: str, delta: int, day: date) -> tuple[str, str]:
+    """The message and fix of ``global.procedure``.
+
+    >>> msg_global_procedure("63047", "22612", 45, date(2026, 8, 15))[1]
+    'append 58, 78 or 79 to 22612, as fits'
+    """
     return (
         f"{later} on {day.isoformat()} is {delta} days after {code}, inside its 90-day global "
         "period: a staged or related procedure takes 58, a return to the operating room for a "
@@ -765,6 +818,11 @@ def msg_global_procedure(code: str, later: str, delta: int, day: date) -> tuple[
 
 
 def msg_quarter(release: str, first: date, last: date, day: date) -> str:
+    """The message of ``ncci.quarter``.
+
+    >>> msg_quarter("v32.2", date(2026, 7, 1), date(2026, 9, 30), date(2026, 3, 2))[:28]
+    'the NCCI table v32.2 is for '
+    """
     return (
         f"the NCCI table {release} is for {first.isoformat()} to {last.isoformat()}, not for "
         f"the date of service {day.isoformat()}: check with the table of that quarter"
