@@ -586,6 +586,7 @@ def msg_units(units: int) -> str:
 
 def status_finding(facts: CodeFacts) -> tuple[str, str, str] | None:
     """The rule, message and fix for a code's PFS status, or None (status A, C, R, T, M...).
+
     >>> status_finding(CodeFacts(raw="J3301", code="J3301", status=PfsStatus.EXCLUDED,
     ...                          pricing=("51",)))[1]  # doctest: +ELLIPSIS
     'J3301 is not priced ... Medicare pays it from ASP drug pricing (Part B drugs) (HCPCS ...)'
