@@ -531,9 +531,10 @@ class _Reader:
         sizes = np.diff(np.concatenate([starts, [len(items)]]))
         big = sizes > _MAX_JOIN
         flag[gclaim[items[starts[big]]]] = True  # many codes: the engine probes the index
-        small = np.repeat(~big, sizes)
+        joined = (sizes >= 2) & ~big  # one code on a date makes no pair
+        small = np.repeat(joined, sizes)
         items, group = items[small], group[small]
-        sizes = sizes[~big]
+        sizes = sizes[joined]
         if not len(items):
             return
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -541,6 +542,8 @@ class _Reader:
         first = np.repeat(np.arange(len(items)), per_item)
         offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
         second = np.repeat(np.repeat(starts, sizes), per_item) + offset
+        other = first != second
+        first, second = first[other], second[other]
         pairs = (ptp[items[first]] << 26) | ptp[items[second]]
         keys, bits = self.ptp_keys, self.ptp_bits
         # a bit per hashed key first: most pairs of codes have no edit, and drop out here
