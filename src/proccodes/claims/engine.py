@@ -59,7 +59,18 @@ if TYPE_CHECKING:
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
-__all__ = ["Batch", "Key", "KeyTable", "Rules", "Selector", "check", "run"]
+__all__ = [
+    "Batch",
+    "Key",
+    "KeyTable",
+    "Row",
+    "Rules",
+    "Selector",
+    "check",
+    "finding_of",
+    "run",
+    "run_rows",
+]
 
 Key = tuple[str, tuple[str, ...], date, "str | None"]
 """A distinct (code as billed, modifiers, date of service, provider) of the input."""
@@ -263,7 +274,7 @@ class _Run:
         self.batch = batch
         self.facts = facts
         self.severity = severity
-        self.out: list[Finding] = []
+        self.out: list[Row] = []
         ptp = facts.ptp
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
         memo = facts.memo
@@ -305,35 +316,38 @@ class _Run:
             p = positions[0]
             k = key_of[p]
             kf = kfs[k]
+            line = ids[p]
             self.out.append(
-                Finding(
-                    rule=rule,
-                    severity=severity,
-                    lines=(ids[p],),
-                    message=message,
-                    release=release,
-                    claim=b.claims[b.claim_of[p]],
-                    date=day if day is not None else self.days[k],
-                    codes=(kf.code.shown,),
-                    modifiers=(kf.shown_mods,),
-                    fix=fix,
+                (
+                    line,
+                    rule,
+                    (line,),
+                    message,
+                    release,
+                    b.claims[b.claim_of[p]],
+                    day if day is not None else self.days[k],
+                    (kf.code.shown,),
+                    (kf.shown_mods,),
+                    fix,
+                    severity,
                 )
             )
             return
         pairs = sorted((ids[p], p) for p in positions)
         first = pairs[0][1]
         self.out.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                lines=tuple(i for i, _ in pairs),
-                message=message,
-                release=release,
-                claim=b.claims[b.claim_of[first]],
-                date=day if day is not None else self.days[key_of[first]],
-                codes=tuple(kfs[key_of[p]].code.shown for _, p in pairs),
-                modifiers=tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
-                fix=fix,
+            (
+                pairs[0][0],
+                rule,
+                tuple(i for i, _ in pairs),
+                message,
+                release,
+                b.claims[b.claim_of[first]],
+                day if day is not None else self.days[key_of[first]],
+                tuple(kfs[key_of[p]].code.shown for _, p in pairs),
+                tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
+                fix,
+                severity,
             )
         )
 
@@ -378,7 +392,7 @@ class _Run:
             solo.append(kf.solo or (kf.ok and not (first <= day <= last)))
         return flagged, [k.cap for k in kfs], [k.ok for k in kfs], solo
 
-    def run(self, select: Selector | None = None) -> list[Finding]:
+    def run(self, select: Selector | None = None) -> list[Row]:
         b = self.batch
         key_of, units = b.key_of, b.units
         if select is None:
@@ -403,7 +417,7 @@ class _Run:
         claim = self._claim
         for m in claims:
             claim(m)
-        self.out.sort(key=Finding.sort_key)
+        self.out.sort(key=_row_order)
         return self.out
 
     def _line(self, p: int, k: int, units: int) -> None:
@@ -595,6 +609,39 @@ class _Run:
                     break
 
 
+Row = tuple[
+    int, str, tuple[int, ...], str, str, str, date, tuple[str, ...], tuple[str, ...], str, Severity
+]
+"""A finding as the engine keeps it: first line, rule, lines, message, release, claim, date,
+codes, modifiers, fix, severity (:func:`finding_of` makes the :class:`Finding`)."""
+
+
+def _row_order(row: Row) -> tuple[int, str, tuple[int, ...], str]:
+    return row[0], row[1], row[2], row[3]
+
+
+def finding_of(row: Row) -> Finding:
+    """The :class:`Finding` of an engine row.
+
+    >>> from proccodes.claims.rules import Facts
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> finding_of(run_rows(Batch.of_lines(lines), Facts(None, None, None))[0]).rule
+    'code.malformed'
+    """
+    return Finding(
+        rule=row[1],
+        severity=row[10],
+        lines=row[2],
+        message=row[3],
+        release=row[4],
+        claim=row[5],
+        date=row[6],
+        codes=row[7],
+        modifiers=row[8],
+        fix=row[9],
+    )
+
+
 def _units(n: int) -> str:
     return f"{n} unit" if n == 1 else f"{n} units"
 
@@ -609,10 +656,11 @@ def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
     return different_sites(x.sites, y.sites)
 
 
-def run(
+def run_rows(
     batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
-) -> list[Finding]:
-    """The findings on ``batch``, sorted by first line, then rule (every path's engine).
+) -> list[Row]:
+    """The findings on ``batch`` as engine rows (:data:`Row`), sorted by first line, then
+    rule: every path's engine.
 
     ``select`` (the frame path's, vectorized) picks from the :class:`KeyTable` of the batch
     the lines whose single-line rules may fire and the claims (their valid lines, in input
@@ -621,10 +669,23 @@ def run(
 
     >>> from proccodes.claims.rules import Facts
     >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
-    >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
+    >>> [r[1] for r in run_rows(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
     return _Run(batch, facts, configure(rules)).run(select)
+
+
+def run(
+    batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
+) -> list[Finding]:
+    """:func:`run_rows` as :class:`Finding` objects.
+
+    >>> from proccodes.claims.rules import Facts
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
+    ['code.malformed']
+    """
+    return [finding_of(r) for r in run_rows(batch, facts, rules, select)]
 
 
 def check(
@@ -658,4 +719,4 @@ def check(
             raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
     severity = configure(rules)
     facts = facts_for(catalog, ptp, mue, pfs)
-    return _Run(Batch.of_lines(items), facts, severity).run()
+    return [finding_of(r) for r in _Run(Batch.of_lines(items), facts, severity).run()]

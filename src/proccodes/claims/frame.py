@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, KeyTable, Rules, run
+from .engine import Batch, Key, KeyTable, Row, Rules, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -116,7 +116,7 @@ def check_frame(
     facts = facts_for(catalog, ptp, mue, pfs)
     reader = _Reader(pd, frame, names, line_column, ptp)
     batch = reader.batch()
-    return _frame(pd, run(batch, facts, rules, reader.select))
+    return _frame(pd, run_rows(batch, facts, rules, reader.select))
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -183,25 +183,16 @@ def findings_from_frame(frame: Any) -> list[Finding]:
     return out
 
 
-def _frame(pd: Any, found: list[Finding]) -> Any:
-    def column(get: Callable[[Finding], Any]) -> Any:
-        return pd.Series([get(f) for f in found], dtype=object)
-
-    return pd.DataFrame(
-        {
-            "line": pd.Series([f.lines[0] for f in found], dtype="int64"),
-            "rule": column(lambda f: f.rule),
-            "severity": column(lambda f: f.severity.value),
-            "lines": column(lambda f: f.lines),
-            "message": column(lambda f: f.message),
-            "release": column(lambda f: f.release),
-            "claim": column(lambda f: f.claim),
-            "date": column(lambda f: f.date.isoformat() if f.date else ""),
-            "codes": column(lambda f: f.codes),
-            "modifiers": column(lambda f: f.modifiers),
-            "fix": column(lambda f: f.fix),
-        }
-    )
+def _frame(pd: Any, rows: list[Row]) -> Any:
+    names = ("line", "rule", "lines", "message", "release", "claim", "date", "codes")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
+    data = {
+        name: pd.Series(column, dtype="int64" if name == "line" else object)
+        for name, column in zip((*names, "modifiers", "fix", "severity"), columns, strict=True)
+    }
+    data["severity"] = pd.Series([s.value for s in columns[10]], dtype=object)
+    data["date"] = pd.Series([d.isoformat() for d in columns[6]], dtype=object)
+    return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
 
 
 _TABLE_FIELDS = (
