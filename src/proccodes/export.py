@@ -4,7 +4,7 @@ the record types, so other systems can validate what proccodes writes without re
 >>> from proccodes import default_catalog
 >>> doc = catalog_json(default_catalog())
 >>> doc["schema_version"], doc["procedures"][0]["code"]
-(1, '0001F')
+(1, '0001A')
 >>> record_schema()["$defs"]["Procedure"]["additionalProperties"]
 False
 """
