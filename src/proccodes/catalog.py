@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Catalog",
+    "curated_families",
     "default_catalog",
     "get",
     "load_catalog",
@@ -527,6 +528,19 @@ def _read_index() -> dict[str, str]:
         return {}
     pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
     return {fields[0]: fields[1] for fields in pairs if len(fields) == 2}
+
+
+def curated_families() -> dict[str, tuple[str, ...]]:
+    """The shipped curated records by family: each data file's name (without ``.json``) to the
+    codes it holds, in code order.
+
+    >>> "62290" in curated_families()["discography"]
+    True
+    """
+    families: dict[str, list[str]] = {}
+    for code, name in _read_index().items():
+        families.setdefault(name.removesuffix(".json"), []).append(code)
+    return {name: tuple(sorted(codes)) for name, codes in sorted(families.items())}
 
 
 def _official_data() -> _OfficialData:

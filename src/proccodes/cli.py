@@ -466,40 +466,17 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
-    """``show --json``: the record's JSON form (the data-file format) and, beside it, what
-    describes it: ``curated``, its ``range`` in proccodes' range hierarchy (widest first), a
-    ``notice`` where the record lacks official text, and the ``data_releases`` it comes from.
+    """``show --json``: :func:`proccodes.export.record_json`, the one public JSON form of a
+    record (kept here for callers that imported it from the CLI).
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
     >>> found["curated"], found["notice"][:32]
     (False, 'Not curated: official data only.')
     """
-    from ._convert import unstructure_procedure
-    from ._describe import NOT_CURATED, cpt_text_notice
+    from .export import record_json as public_record_json
 
-    data = unstructure_procedure(record)
-    data["curated"] = record.curated
-    from .ranges import path_of
-
-    data["range"] = [
-        {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
-    ]
-    notices = [] if record.curated else [NOT_CURATED]
-    cpt = cpt_text_notice(record)
-    if cpt is not None:
-        notices.append(cpt)
-    if notices:
-        data["notice"] = ". ".join(notices) + "."
-    data["data_releases"] = [
-        {
-            "name": s.name,
-            "release": s.release,
-            "as_of": s.as_of.isoformat() if s.as_of else None,
-        }
-        for s in sources
-    ]
-    return data
+    return public_record_json(record, sources=sources)
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
