@@ -357,6 +357,7 @@ def _parser() -> argparse.ArgumentParser:
     claims_out.add_argument("--csv", action="store_true", help="print the findings as CSV")
     claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     _fee_parser(command("fee", _fee, "what Medicare pays for a code in a locality (PFS)"))
+    _serve_parser(command("serve", _serve, "serve the catalog over HTTP: REST and FHIR R4"))
     return parser
 
 
@@ -1113,3 +1114,40 @@ def _fee(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write("".join(_printable(line) + "\n" for line in fee.arithmetic().splitlines()))
     return 0
+
+
+# -- serve --------------------------------------------------------------------------------------
+
+
+def _serve_parser(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", metavar="FOLDER", help="serve this data release (from `proccodes data build`)"
+    )
+    serve.add_argument(
+        "--cors-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="allow browser calls from this origin (repeatable; default none)",
+    )
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    """``proccodes serve``: see :mod:`proccodes.serve` and docs/service.md."""
+    if not 0 <= args.port <= 65535:
+        raise _UsageError(f"--port must be 0-65535, not {args.port}")
+    if args.data:
+        import proccodes
+
+        use_data = getattr(proccodes, "use_data", None)
+        if use_data is None:  # pragma: no cover - present once data releases are merged
+            raise _UsageError("--data needs data releases (proccodes.use_data), not in this build")
+        use_data(args.data)
+    from .serve import ServeExtraMissing, run
+
+    try:
+        return run(host=args.host, port=args.port, cors_origins=args.cors_origin)
+    except ServeExtraMissing as exc:
+        raise _UsageError(str(exc)) from None
