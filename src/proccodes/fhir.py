@@ -18,6 +18,7 @@ is the AMA long descriptor when the user overlaid licensed descriptors
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -326,10 +327,7 @@ def validate_code(
         # R4: ``result`` is "True if the concept details supplied are valid"; a display that
         # is not one of the code's is a detail that is not valid, so the answer is false.
         result = False
-        message = (
-            f"the display {_quote(display)} is not a display of code {record.code}; "
-            f"the display is {_quote(_display(record))}"
-        )
+        message = f"The display {json.dumps(display[:200], ensure_ascii=False)} is incorrect for code {record.code}"
     parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
     if message is not None:
         parameters.append({"name": "message", "valueString": message})
