@@ -12,10 +12,10 @@ from proccodes import default_catalog, get
 from proccodes import fhir as pfhir
 
 pytest.importorskip("fhir.resources.R4B")
-from fhir.resources.R4B.operationoutcome import OperationOutcome  # noqa: E402
-from fhir.resources.R4B.parameters import Parameters  # noqa: E402
-from fhir.resources.R4B.terminologycapabilities import TerminologyCapabilities  # noqa: E402
-from fhir.resources.R4B.valueset import ValueSet  # noqa: E402
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.parameters import Parameters
+from fhir.resources.R4B.terminologycapabilities import TerminologyCapabilities
+from fhir.resources.R4B.valueset import ValueSet
 
 # The out parameters of CodeSystem-lookup (hl7.org/fhir/R4/codesystem-operation-lookup.html):
 # name -> (min, max, the value[x] keys or parts allowed)

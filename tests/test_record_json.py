@@ -83,7 +83,7 @@ def test_record_json_is_the_record_plus_the_wrapper_fields():
     assert doc["curated"] is False
     assert doc["notice"].startswith("Not curated")
     assert doc["data_releases"] == [{"name": "n", "release": "r", "as_of": None}]
-    assert [r["id"] for r in doc["range"]][0] == "evaluation-and-management"
+    assert doc["range"][0]["id"] == "evaluation-and-management"
     from proccodes._convert import unstructure_procedure
 
     assert {k: v for k, v in doc.items() if k not in WRAPPER} == unstructure_procedure(record)
