@@ -128,6 +128,35 @@ def run(
         timeout_graceful_shutdown=30,
         lifespan="off",
     )
-    server = uvicorn.Server(config)
+    server = _graceful_server_class()(config)
     server.run()
     return 0 if server.started else 2
+
+
+def _graceful_server_class() -> type:
+    import contextlib
+    import signal
+    import threading
+    from collections.abc import Iterator
+
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """uvicorn's server, but SIGINT and SIGTERM end it with exit code 0 once the requests
+        in flight are answered (uvicorn re-raises the signal after its graceful shutdown, so
+        the process would die of it)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield  # pragma: no cover - signals are only for the main thread
+                return
+            handled = (signal.SIGINT, signal.SIGTERM)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return GracefulServer

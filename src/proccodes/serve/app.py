@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
@@ -219,11 +219,14 @@ async def _body(request: Request, limit: int) -> bytes:
         raise ApiError(413, "too_large", f"the request body is over {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "too_large", f"the request body is over {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "too_large", f"the request body is over {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # nobody to answer: end the request quietly
+        raise ApiError(400, "client_disconnected", "the client went away") from None
     return b"".join(chunks)
 
 
