@@ -327,7 +327,8 @@ def validate_code(
         # R4: ``result`` is "True if the concept details supplied are valid"; a display that
         # is not one of the code's is a detail that is not valid, so the answer is false.
         result = False
-        message = f"The display {json.dumps(display[:200], ensure_ascii=False)} is incorrect for code {record.code}"
+        shown = json.dumps(display[:200], ensure_ascii=False)
+        message = f"The display {shown} is incorrect for code {record.code}"
     parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
     if message is not None:
         parameters.append({"name": "message", "valueString": message})
