@@ -579,8 +579,9 @@ def _routes(state: _State, max_body: int) -> list[Route]:
 
     get = ["GET"]
     op = ["GET", "POST"]
-    return [
+    return [  # the most used first: routes are tried in order
         Route("/codes/{code}", code, methods=get),
+        Route("/fhir/CodeSystem/$lookup", lookup, methods=op),
         Route("/search", search, methods=get),
         Route("/validate", validate, methods=get),
         Route("/ranges", all_ranges, methods=get),
@@ -591,7 +592,6 @@ def _routes(state: _State, max_body: int) -> list[Route]:
         Route("/openapi.json", openapi_json, methods=get),
         Route("/docs", docs, methods=get),
         Route("/fhir/metadata", metadata, methods=get),
-        Route("/fhir/CodeSystem/$lookup", lookup, methods=op),
         Route("/fhir/CodeSystem/$validate-code", validate_code_op, methods=op),
         Route("/fhir/ValueSet/$expand", expand, methods=op),
     ]
