@@ -467,3 +467,48 @@ def test_sigterm_during_load_finishes_in_flight_requests_and_exits_0():
     assert "Traceback" not in err
     assert set(outcomes) <= {"status 200", "refused"}, set(outcomes)
     assert "status 200" in outcomes
+
+
+def test_an_internal_error_is_a_500_without_a_traceback():
+    """A fault inside the library (here a catalog whose lookup fails) answers 500 with a plain
+    message: the exception's text and traceback stay in the server's log."""
+    import uvicorn
+
+    from proccodes.serve import create_app
+
+    class Broken:
+        sources = ()
+        release = "broken"
+
+        def lookup(self, code, *, on=None):
+            raise RuntimeError("secret internals at /srv/proccodes/x.py line 1")
+
+    app = create_app(Broken())  # type: ignore[arg-type]
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + HANG
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for path in ("/codes/62290", "/fhir/CodeSystem/$lookup?code=62290"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HANG)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            assert response.status == 500
+            assert b"secret" not in body
+            assert b"Traceback" not in body
+            doc = json.loads(body)
+            if path.startswith("/fhir"):
+                assert response.getheader("content-type") == "application/fhir+json"
+                assert doc["issue"][0]["code"] == "exception"
+            else:
+                assert doc == {"error": "internal", "message": "internal error"}
+            conn.close()
+    finally:
+        server.should_exit = True
+        thread.join(HANG)
