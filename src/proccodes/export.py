@@ -33,6 +33,7 @@ __all__ = [
     "record_json_schema",
     "record_schema",
     "releases_json",
+    "validation_json",
 ]
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -301,3 +302,41 @@ def record_json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": builder.defs,
     }
+
+
+def validation_json(text: str, catalog: Mapping[str, Procedure] | None = None) -> dict[str, Any]:
+    """What ``validate --json`` and the service's ``GET /validate`` say about ``text``: ``valid``
+    and the ``reason`` when it is not (with the ``code`` and ``modifiers`` when the text was a
+    code with modifiers); the ``code``, ``system``, ``kind`` and ``section`` when it is; and with
+    a ``catalog``, whether it lists the code (``listed``, ``terminated``, ``replaced_by``).
+
+    >>> validation_json("6229o")["reason"]
+    "found the letter 'O' at position 5 where a digit belongs; did you mean '62290'?"
+    >>> validation_json("62290", {})["listed"]
+    False
+    """
+    from .codes import validate_code
+    from .errors import InvalidCodeError
+
+    try:
+        code = validate_code(text)
+    except InvalidCodeError as exc:
+        item: dict[str, Any] = {"input": text, "valid": False, "reason": exc.reason}
+        if exc.modifiers:
+            item.update(code=exc.code, modifiers=list(exc.modifiers))
+        return item
+    item = {
+        "input": text,
+        "valid": True,
+        "code": code.code,
+        "system": code.system.value,
+        "kind": code.kind.value,
+        "section": code.section.value if code.section else None,
+    }
+    if catalog is not None:
+        record = catalog.get(code.code)
+        item["listed"] = record is not None
+        if record is not None:
+            item["terminated"] = record.terminated.isoformat() if record.terminated else None
+            item["replaced_by"] = list(record.replaced_by)
+    return item

@@ -33,7 +33,7 @@ from .. import fhir
 from ..catalog import Catalog, default_catalog
 from ..codes import CodeSystem, validate_code
 from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, UnknownCodeError
-from ..export import record_json
+from ..export import record_json, validation_json
 from . import RELEASE_HEADER, data_release
 
 __all__ = ["CACHE_SIZE", "build", "openapi"]
@@ -313,27 +313,6 @@ def _search_answer(state: _State, text: str, limit: int) -> bytes:
     return cache.put(key, _dumps({"query": text, "results": items}))
 
 
-def _validation(catalog: Catalog, text: str) -> dict[str, Any]:
-    try:
-        code = validate_code(text)
-    except InvalidCodeError as exc:
-        return {"input": text, "valid": False, "reason": exc.reason}
-    item: dict[str, Any] = {
-        "input": text,
-        "valid": True,
-        "code": code.code,
-        "system": code.system.value,
-        "kind": code.kind.value,
-        "section": code.section.value if code.section else None,
-    }
-    record = catalog.get(code.code)
-    item["listed"] = record is not None
-    if record is not None:
-        item["terminated"] = record.terminated.isoformat() if record.terminated else None
-        item["replaced_by"] = list(record.replaced_by)
-    return item
-
-
 def _range_json(node: Any) -> dict[str, Any]:
     return {
         "id": node.id,
@@ -405,7 +384,7 @@ def _routes(state: _State, max_body: int) -> list[Route]:
 
     async def validate(request: Request) -> Response:
         text = _one(_query(request), "code", required=True) or ""
-        return ok(_dumps(_validation(state.catalog(), text)))
+        return ok(_dumps(validation_json(text, state.catalog())))
 
     async def all_ranges(request: Request) -> Response:
         from ..ranges import ranges
