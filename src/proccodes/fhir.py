@@ -246,7 +246,7 @@ def lookup(
     for prop in _properties(record, on):
         if wanted is not None and prop["code"] not in wanted:
             continue
-        value_key = next(k for k in prop if k.startswith("value"))
+        _, value_key = prop  # each property is {"code": ..., "value<Type>": ...}
         # R4 CodeSystem-lookup: a property is parts "code" and "value" (value[x])
         parameters.append(
             {

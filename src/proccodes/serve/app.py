@@ -1,9 +1,11 @@
 """The Starlette application behind ``proccodes serve`` (see :mod:`proccodes.serve`).
 
 Handlers are thin: each parses and bounds its parameters, calls the library and encodes the
-answer. Answers that depend only on the catalog and the request (records, searches, lookups,
-expansions) are kept in a bounded cache per catalog (:data:`CACHE_SIZE` entries per endpoint,
-least recently used dropped first), so memory does not grow with traffic.
+answer. Successful GET answers that depend only on the catalog and the request (records,
+searches, lookups, expansions, ranges) are kept in one bounded cache in front of the framework,
+keyed by path and query: at most :data:`CACHE_SIZE` answers and :data:`CACHE_BYTES` bytes,
+least recently used dropped first, emptied when the catalog in use changes. So memory does not
+grow with traffic, and a repeated request costs little more than the HTTP itself.
 
 >>> sorted(route.path for route in build(None).routes)[-2:]
 ['/search', '/validate']
@@ -36,11 +38,17 @@ from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, Unkno
 from ..export import record_json, validation_json
 from . import RELEASE_HEADER, data_release
 
-__all__ = ["CACHE_SIZE", "build", "openapi"]
+__all__ = ["CACHE_BYTES", "CACHE_SIZE", "build", "openapi"]
 
 CACHE_SIZE = 4096
-"""Entries kept per endpoint in the answer cache (per catalog in use)."""
+"""Answers kept in the answer cache (for the catalog in use)."""
 
+CACHE_BYTES = 32 * 1024 * 1024
+"""Bytes of answers kept in the answer cache, at most."""
+
+CACHED_PATHS = ("/codes/", "/search", "/ranges", "/fhir/CodeSystem/$lookup", "/fhir/ValueSet/$")
+
+RELEASE_HEADER_BYTES = RELEASE_HEADER.lower().encode("ascii")
 JSON = "application/json"
 FHIR_JSON = "application/fhir+json"
 MAX_SEARCH_LIMIT = 100
@@ -90,35 +98,44 @@ def _error_body(path: str, status: int, code: str, message: str, fhir_code: str)
 
 
 class _Cache:
-    """A bounded LRU of encoded answers, emptied when the catalog in use changes."""
+    """A bounded LRU of answers (content type, body), emptied when the catalog changes."""
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int = CACHE_SIZE, max_bytes: int = CACHE_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.catalog: Catalog | None = None
-        self.items: OrderedDict[Any, bytes] = OrderedDict()
+        self.items: OrderedDict[Any, tuple[bytes, bytes]] = OrderedDict()
 
-    def get(self, catalog: Catalog, key: Any) -> bytes | None:
+    def get(self, catalog: Catalog, key: Any) -> tuple[bytes, bytes] | None:
         if catalog is not self.catalog:
             self.catalog = catalog
             self.items.clear()
+            self.bytes = 0
             return None
         hit = self.items.get(key)
         if hit is not None:
             self.items.move_to_end(key)
         return hit
 
-    def put(self, key: Any, value: bytes) -> bytes:
+    def put(self, catalog: Catalog, key: Any, value: tuple[bytes, bytes]) -> None:
+        if catalog is not self.catalog or key in self.items:
+            return
+        size = len(value[1]) + len(value[0]) + 64
+        if size > self.max_bytes // 16:
+            return  # a huge answer (a long expansion) is not worth the room
         self.items[key] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
+        self.bytes += size
+        while len(self.items) > self.size or self.bytes > self.max_bytes:
+            _, (kind, body) = self.items.popitem(last=False)
+            self.bytes -= len(body) + len(kind) + 64
 
 
 class _State:
     def __init__(self, catalog: Catalog | None) -> None:
         self.fixed = catalog
         self.release_of: tuple[Catalog | None, bytes] = (None, b"")
-        self.caches: dict[str, _Cache] = {}
+        self.answers = _Cache()
 
     def catalog(self) -> Catalog:
         return self.fixed if self.fixed is not None else default_catalog()
@@ -131,16 +148,10 @@ class _State:
             self.release_of = (catalog, header)
         return header
 
-    def cache(self, name: str) -> _Cache:
-        cache = self.caches.get(name)
-        if cache is None:
-            cache = self.caches[name] = _Cache()
-        return cache
-
 
 class _Guard:
-    """Pure ASGI middleware: refuses overlong paths and query strings (414) and adds the data
-    release header to every response."""
+    """Pure ASGI middleware, outermost: refuses overlong paths and query strings (414), adds
+    the data release header to every response, and answers repeated GETs from the cache."""
 
     def __init__(self, app: ASGIApp, state: _State, max_query_chars: int) -> None:
         self.app = app
@@ -151,22 +162,61 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        release = self.state.release()
-        header = (RELEASE_HEADER.lower().encode("ascii"), release)
+        state = self.state
+        release = state.release()
+        header = (RELEASE_HEADER_BYTES, release)
+        path: str = scope.get("path", "")
+        query: bytes = scope.get("query_string", b"")
 
         async def send_with_release(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
-        path = scope.get("path", "")
-        if len(scope.get("query_string", b"")) > self.max_query or len(path) > self.max_query:
+        if len(query) > self.max_query or len(path) > self.max_query:
             response = _error_body(
                 path, 414, "too_long", f"the path or query is over {self.max_query} characters", ""
             )
             await response(scope, receive, send_with_release)
             return
-        await self.app(scope, receive, send_with_release)
+        if (
+            scope["method"] != "GET"
+            or not path.startswith(CACHED_PATHS)
+            or any(name == b"origin" for name, _ in scope.get("headers", ()))  # CORS varies
+        ):
+            await self.app(scope, receive, send_with_release)
+            return
+        catalog = state.catalog()
+        key = (path, query)
+        hit = state.answers.get(catalog, key)
+        if hit is not None:
+            kind, body = hit
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", kind),
+                        (b"content-length", str(len(body)).encode("ascii")),
+                        header,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        seen: dict[str, Any] = {}
+
+        async def send_and_keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                seen["kind"] = next(
+                    (v for k, v in message.get("headers", ()) if k == b"content-type"), b""
+                )
+            elif seen.get("status") == 200 and not message.get("more_body", False):
+                state.answers.put(catalog, key, (seen["kind"], message.get("body", b"")))
+            await send_with_release(message)
+
+        await self.app(scope, receive, send_and_keep)
 
 
 # -- parameters ----------------------------------------------------------------------------------
@@ -285,11 +335,6 @@ async def _fhir_params(request: Request, limit: int) -> dict[str, list[str]]:
 
 def _record_answer(state: _State, code: str, on: date | None) -> bytes:
     catalog = state.catalog()
-    cache = state.cache("codes")
-    key = (code, on)
-    hit = cache.get(catalog, key)
-    if hit is not None:
-        return hit
     try:
         record = catalog.lookup(code, on=on)
     except InvalidCodeError as exc:
@@ -298,19 +343,13 @@ def _record_answer(state: _State, code: str, on: date | None) -> bytes:
         raise ApiError(404, "unknown_code", str(exc)) from None
     except CodeNotActiveError as exc:
         raise ApiError(404, "code_not_active", str(exc)) from None
-    return cache.put(key, _dumps(record_json(record, sources=catalog.sources)))
+    return _dumps(record_json(record, sources=catalog.sources))
 
 
 def _search_answer(state: _State, text: str, limit: int) -> bytes:
-    catalog = state.catalog()
-    cache = state.cache("search")
-    key = (text, limit)
-    hit = cache.get(catalog, key)
-    if hit is not None:
-        return hit
-    results = catalog.search(text, limit=limit)
+    results = state.catalog().search(text, limit=limit)
     items = [{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results]
-    return cache.put(key, _dumps({"query": text, "results": items}))
+    return _dumps({"query": text, "results": items})
 
 
 def _range_json(node: Any) -> dict[str, Any]:
@@ -500,15 +539,10 @@ def _routes(state: _State, max_body: int) -> list[Route]:
             raise ApiError(
                 404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}"
             )
-        cache = state.cache("lookup")
-        key = (canonical.code, on, tuple(wanted) if wanted else None)
-        hit = cache.get(catalog, key)
-        if hit is None:
-            answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
-            if answer["resourceType"] == "OperationOutcome":
-                return Response(_dumps(answer), 404, media_type=FHIR_JSON)
-            hit = cache.put(key, _dumps(answer))
-        return fhir_ok(hit)
+        answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
+        if answer["resourceType"] == "OperationOutcome":
+            return Response(_dumps(answer), 404, media_type=FHIR_JSON)
+        return fhir_ok(_dumps(answer))
 
     async def validate_code_op(request: Request) -> Response:
         params = await _fhir_params(request, max_body)
@@ -545,16 +579,10 @@ def _routes(state: _State, max_body: int) -> list[Route]:
         text = _one(params, "filter")
         offset = _int(params, "offset", 0, 0, 10_000_000)
         count = _int(params, "count", 1000, 0, MAX_EXPAND_COUNT)
-        catalog = state.catalog()
-        cache = state.cache("expand")
-        key = (url, text, offset, count)
-        hit = cache.get(catalog, key)
-        if hit is None:
-            answer = fhir.expand(catalog, url, text_filter=text, offset=offset, count=count)
-            if answer["resourceType"] == "OperationOutcome":
-                return Response(_dumps(answer), 404, media_type=FHIR_JSON)
-            hit = cache.put(key, _dumps(answer))
-        return fhir_ok(hit)
+        answer = fhir.expand(state.catalog(), url, text_filter=text, offset=offset, count=count)
+        if answer["resourceType"] == "OperationOutcome":
+            return Response(_dumps(answer), 404, media_type=FHIR_JSON)
+        return fhir_ok(_dumps(answer))
 
     get = ["GET"]
     op = ["GET", "POST"]
