@@ -512,3 +512,33 @@ def test_an_internal_error_is_a_500_without_a_traceback():
     finally:
         server.should_exit = True
         thread.join(HANG)
+
+
+def test_a_repeated_request_is_answered_alike(server):
+    first = server.request("GET", "/fhir/CodeSystem/$lookup?code=64493")
+    second = server.request("GET", "/fhir/CodeSystem/$lookup?code=64493")
+    assert first[0] == second[0] == 200
+    assert first[2] == second[2]
+    for key in ("content-type", "content-length", RELEASE_HEADER.lower()):
+        assert first[1][key] == second[1][key]
+
+
+def test_the_answer_cache_is_bounded_in_entries_and_bytes():
+    from proccodes.serve.app import CACHE_BYTES, CACHE_SIZE, _Cache
+
+    assert CACHE_SIZE > 0
+    assert CACHE_BYTES > 0
+    catalog, other = default_catalog(), object()
+    cache = _Cache(size=3, max_bytes=16 * 1000)
+    assert cache.get(catalog, "a") is None
+    for key in "abcd":
+        cache.put(catalog, key, (b"t", b"x" * 100))
+    assert [k for k in "abcd" if cache.get(catalog, k)] == ["b", "c", "d"]
+    cache.put(catalog, "big", (b"t", b"x" * 990))  # over max_bytes / 16: not kept
+    assert cache.get(catalog, "big") is None
+    for n in range(50):
+        cache.put(catalog, n, (b"t", b"x" * 900))
+        assert cache.bytes <= cache.max_bytes
+        assert len(cache.items) <= cache.size
+    assert cache.get(other, 49) is None  # another catalog: emptied
+    assert cache.items == {}
