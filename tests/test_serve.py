@@ -542,3 +542,15 @@ def test_the_answer_cache_is_bounded_in_entries_and_bytes():
         assert len(cache.items) <= cache.size
     assert cache.get(other, 49) is None  # another catalog: emptied
     assert cache.items == {}
+
+
+def test_a_taken_port_is_a_one_line_error_exit_2(server):
+    result = subprocess.run(
+        [sys.executable, "-m", "proccodes", "serve", "--port", str(server.port)],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+    )
+    assert result.returncode == 2
+    assert f"proccodes: error: cannot serve on 127.0.0.1:{server.port}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1145,9 +1145,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         if use_data is None:  # pragma: no cover - present once data releases are merged
             raise _UsageError("--data needs data releases (proccodes.use_data), not in this build")
         use_data(args.data)
-    from .serve import ServeExtraMissing, run
+    from .serve import ServeError, run
 
     try:
         return run(host=args.host, port=args.port, cors_origins=args.cors_origin)
-    except ServeExtraMissing as exc:
+    except ServeError as exc:
         raise _UsageError(str(exc)) from None

@@ -31,6 +31,7 @@ unless origins are given.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_QUERY_CHARS",
     "RELEASE_HEADER",
+    "ServeError",
     "ServeExtraMissing",
     "create_app",
     "data_release",
@@ -62,7 +64,11 @@ MAX_QUERY_CHARS = 2048
 EXTRA_HINT = "proccodes serve needs the serve extra: pip install 'proccodes[serve]'"
 
 
-class ServeExtraMissing(ProcCodesError):
+class ServeError(ProcCodesError):
+    """The service cannot start: the address is taken, or the extra is missing."""
+
+
+class ServeExtraMissing(ServeError):
     """Starlette or uvicorn is not installed (``pip install 'proccodes[serve]'``)."""
 
 
@@ -111,6 +117,7 @@ def run(
 ) -> int:
     """Serve the default catalog until SIGINT or SIGTERM (which finish the requests in flight
     and return 0). The catalog is loaded before the port opens, so the first request is fast.
+    Raises :class:`ServeError` when it cannot listen (the address is taken).
     """
     try:
         import uvicorn
@@ -129,12 +136,14 @@ def run(
         lifespan="off",
     )
     server = _graceful_server_class()(config)
-    server.run()
-    return 0 if server.started else 2
+    with contextlib.suppress(SystemExit):  # uvicorn exits when it cannot bind; it logged why
+        server.run()
+    if not server.started:
+        raise ServeError(f"cannot serve on {host}:{port}")
+    return 0
 
 
 def _graceful_server_class() -> type:
-    import contextlib
     import signal
     import threading
     from collections.abc import Iterator
