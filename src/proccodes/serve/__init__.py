@@ -95,6 +95,11 @@ def create_app(
     """The ASGI application (Starlette). ``catalog`` is fixed if given; by default each request
     uses :func:`proccodes.default_catalog`, so the server follows the data release made the
     default. ``cors_origins``: the origins allowed to call it from a browser (none by default).
+    Any ASGI server runs it, e.g. ``uvicorn --factory proccodes.serve:create_app``.
+
+    >>> app = create_app(cors_origins=["https://app.example.org"], max_body_bytes=10_000)
+    >>> type(app).__name__
+    'Starlette'
     """
     try:
         from .app import build
@@ -118,6 +123,9 @@ def run(
     """Serve the default catalog until SIGINT or SIGTERM (which finish the requests in flight
     and return 0). The catalog is loaded before the port opens, so the first request is fast.
     Raises :class:`ServeError` when it cannot listen (the address is taken).
+
+    >>> run(host="127.0.0.1", port=8000)  # doctest: +SKIP
+    0
     """
     try:
         import uvicorn

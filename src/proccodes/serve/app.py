@@ -611,7 +611,11 @@ def build(
     max_body_bytes: int = 1_000_000,
     max_query_chars: int = 2048,
 ) -> Starlette:
-    """The application; see :func:`proccodes.serve.create_app`."""
+    """The application; see :func:`proccodes.serve.create_app`.
+
+    >>> [r.path for r in build(None).routes][:2]
+    ['/codes/{code}', '/fhir/CodeSystem/$lookup']
+    """
     state = _State(catalog)
 
     async def api_error(request: Request, exc: Exception) -> Response:
