@@ -122,10 +122,9 @@ def run(
 ) -> int:
     """Serve the default catalog until SIGINT or SIGTERM (which finish the requests in flight
     and return 0). The catalog is loaded before the port opens, so the first request is fast.
-    Raises :class:`ServeError` when it cannot listen (the address is taken).
-
-    >>> run(host="127.0.0.1", port=8000)  # doctest: +SKIP
-    0
+    Raises :class:`ServeError` when it cannot listen (the address is taken). For example,
+    ``run(port=8080)`` serves http://127.0.0.1:8080 (``proccodes serve --port 8080``), and
+    tests/test_serve.py runs it as a separate process.
     """
     try:
         import uvicorn
