@@ -554,3 +554,138 @@ def test_a_taken_port_is_a_one_line_error_exit_2(server):
     assert result.returncode == 2
     assert f"proccodes: error: cannot serve on 127.0.0.1:{server.port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- any input: a 2xx or a 4xx answer, never a 500 (in-process, through the ASGI interface) ------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_APP = None
+
+
+def _asgi(method: str, path: str, query: bytes = b"", body: bytes = b"") -> tuple[int, bytes]:
+    import asyncio
+
+    from proccodes.serve import create_app
+
+    global _APP
+    if _APP is None:
+        _APP = create_app()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogateescape"),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"t"), (b"content-length", str(len(body)).encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(_APP(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+ROUTES = [
+    "/codes/{}",
+    "/search",
+    "/validate",
+    "/ranges/{}",
+    "/fees/{}",
+    "/fhir/CodeSystem/$lookup",
+    "/fhir/CodeSystem/$validate-code",
+    "/fhir/ValueSet/$expand",
+]
+PARAMS = [
+    "q",
+    "code",
+    "on",
+    "limit",
+    "system",
+    "url",
+    "display",
+    "date",
+    "count",
+    "offset",
+    "filter",
+    "property",
+    "locality",
+    "pos",
+    "modifier",
+    "units",
+    "version",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    route=st.sampled_from(ROUTES),
+    segment=st.text(max_size=12),
+    params=st.lists(st.tuples(st.sampled_from(PARAMS), st.text(max_size=12)), max_size=4),
+)
+def test_any_get_is_answered_without_a_server_error(route, segment, params):
+    import urllib.parse
+
+    path = route.format(urllib.parse.quote(segment, safe="") or "x")
+    query = urllib.parse.urlencode(params).encode()
+    status, body = _asgi("GET", urllib.parse.unquote(path), query)
+    assert status < 500, (path, query, body[:300])
+    json.loads(body)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    route=st.sampled_from(["/claims/check", "/fhir/CodeSystem/$lookup", "/fhir/ValueSet/$expand"]),
+    body=st.one_of(
+        st.binary(max_size=40),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+            ),
+            max_leaves=8,
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+)
+def test_any_post_body_is_answered_without_a_server_error(route, body):
+    status, answer = _asgi("POST", route, b"", body)
+    assert status < 500, (route, body[:200], answer[:300])
+    json.loads(answer)
+
+
+_VALUE = st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=12)
+_LINE = st.fixed_dictionaries(
+    {
+        "claim": _VALUE,
+        "date": st.sampled_from(["2026-03-02", "2026-02-30", "x"]) | _VALUE,
+        "code": st.sampled_from(["64493", "6449", "62290", "A0425"]) | _VALUE,
+    },
+    optional={
+        "modifiers": _VALUE | st.lists(_VALUE, max_size=3),
+        "units": _VALUE,
+        "place_of_service": _VALUE,
+    },
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines=st.lists(_LINE, max_size=4))
+def test_any_claim_lines_are_answered_without_a_server_error(lines):
+    status, answer = _asgi("POST", "/claims/check", b"", json.dumps({"lines": lines}).encode())
+    assert status in (200, 400), (lines, answer[:300])
+    doc = json.loads(answer)
+    assert ("findings" in doc) == (status == 200)
