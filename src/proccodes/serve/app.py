@@ -153,10 +153,11 @@ class _Guard:
     """Pure ASGI middleware, outermost: refuses overlong paths and query strings (414), adds
     the data release header to every response, and answers repeated GETs from the cache."""
 
-    def __init__(self, app: ASGIApp, state: _State, max_query_chars: int) -> None:
+    def __init__(self, app: ASGIApp, state: _State, max_query_chars: int, cors: bool) -> None:
         self.app = app
         self.state = state
         self.max_query = max_query_chars
+        self.cors = cors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -182,7 +183,7 @@ class _Guard:
         if (
             scope["method"] != "GET"
             or not path.startswith(CACHED_PATHS)
-            or any(name == b"origin" for name, _ in scope.get("headers", ()))  # CORS varies
+            or (self.cors and any(name == b"origin" for name, _ in scope.get("headers", ())))
         ):
             await self.app(scope, receive, send_with_release)
             return
@@ -657,7 +658,10 @@ def build(
             Exception: server_error,
         },
     )
-    app.add_middleware(_Guard, state=state, max_query_chars=max_query_chars)
+    # CORS answers vary with the Origin header: with CORS on, such requests bypass the cache
+    app.add_middleware(
+        _Guard, state=state, max_query_chars=max_query_chars, cors=bool(cors_origins)
+    )
     return app
 
 
