@@ -689,3 +689,15 @@ def test_any_claim_lines_are_answered_without_a_server_error(lines):
     assert status in (200, 400), (lines, answer[:300])
     doc = json.loads(answer)
     assert ("findings" in doc) == (status == 200)
+
+
+def test_text_that_is_not_unicode_is_answered_as_valid_json():
+    body = '{"lines": [{"claim": "\\ud800", "date": "2026-03-02", "code": "6449\\udc80"}]}'
+    status, answer = _asgi("POST", "/claims/check", b"", body.encode())
+    assert status == 200
+    doc = json.loads(answer)
+    assert doc["findings"][0]["rule"] == "code.malformed"
+    lookup = {"resourceType": "Parameters", "parameter": [{"name": "code", "valueCode": "\ud800"}]}
+    status, answer = _asgi("POST", "/fhir/CodeSystem/$lookup", b"", json.dumps(lookup).encode())
+    assert status == 400
+    json.loads(answer)

@@ -38,6 +38,12 @@ from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, Unkno
 from ..export import record_json, validation_json
 from . import RELEASE_HEADER, data_release
 
+try:
+    import orjson as _found_orjson
+except ImportError:  # pragma: no cover - the serve extra installs it
+    _found_orjson = None  # type: ignore[assignment]
+_orjson: Any = _found_orjson
+
 __all__ = ["CACHE_BYTES", "CACHE_SIZE", "build", "openapi"]
 
 CACHE_SIZE = 4096
@@ -86,7 +92,18 @@ _FHIR_ISSUE = {
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON: with orjson when installed (the ``serve`` extra has it; several times
+    faster), else the standard library; text that is not valid Unicode (a lone surrogate from
+    a JSON escape) is written escaped, as valid JSON."""
+    if _orjson is not None:
+        try:
+            return bytes(_orjson.dumps(value))
+        except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
+            pass
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 def _error_body(path: str, status: int, code: str, message: str, fhir_code: str) -> Response:
