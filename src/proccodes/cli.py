@@ -452,6 +452,7 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     _fee_parser(command("fee", _fee, "what Medicare pays for a code in a locality (PFS)"))
     _data_commands(command)
+    _serve_parser(command("serve", _serve, "serve the catalog over HTTP: REST and FHIR R4"))
     return parser
 
 
@@ -584,40 +585,17 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
-    """``show --json``: the record's JSON form (the data-file format) and, beside it, what
-    describes it: ``curated``, its ``range`` in proccodes' range hierarchy (widest first), a
-    ``notice`` where the record lacks official text, and the ``data_releases`` it comes from.
+    """``show --json``: :func:`proccodes.export.record_json`, the one public JSON form of a
+    record (kept here for callers that imported it from the CLI).
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
     >>> found["curated"], found["notice"][:32]
     (False, 'Not curated: official data only.')
     """
-    from ._convert import unstructure_procedure
-    from ._describe import NOT_CURATED, cpt_text_notice
+    from .export import record_json as public_record_json
 
-    data = unstructure_procedure(record)
-    data["curated"] = record.curated
-    from .ranges import path_of
-
-    data["range"] = [
-        {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
-    ]
-    notices = [] if record.curated else [NOT_CURATED]
-    cpt = cpt_text_notice(record)
-    if cpt is not None:
-        notices.append(cpt)
-    if notices:
-        data["notice"] = ". ".join(notices) + "."
-    data["data_releases"] = [
-        {
-            "name": s.name,
-            "release": s.release,
-            "as_of": s.as_of.isoformat() if s.as_of else None,
-        }
-        for s in sources
-    ]
-    return data
+    return public_record_json(record, sources=sources)
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
@@ -1502,3 +1480,40 @@ def _data_diff(args: argparse.Namespace, out: TextIO) -> int:
         for c in changes:
             out.write(_printable(str(c)) + "\n")
     return 0
+
+
+# -- serve --------------------------------------------------------------------------------------
+
+
+def _serve_parser(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", metavar="FOLDER", help="serve this data release (from `proccodes data build`)"
+    )
+    serve.add_argument(
+        "--cors-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="allow browser calls from this origin (repeatable; default none)",
+    )
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    """``proccodes serve``: see :mod:`proccodes.serve` and docs/service.md."""
+    if not 0 <= args.port <= 65535:
+        raise _UsageError(f"--port must be 0-65535, not {args.port}")
+    if args.data:
+        import proccodes
+
+        use_data = getattr(proccodes, "use_data", None)
+        if use_data is None:  # pragma: no cover - present once data releases are merged
+            raise _UsageError("--data needs data releases (proccodes.use_data), not in this build")
+        use_data(args.data)
+    from .serve import ServeError, run
+
+    try:
+        return run(host=args.host, port=args.port, cors_origins=args.cors_origin)
+    except ServeError as exc:
+        raise _UsageError(str(exc)) from None
