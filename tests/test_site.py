@@ -23,6 +23,7 @@ from .conftest import ROOT, SHARED, TEST_DATA
 pytest.importorskip("jinja2")
 
 SECTIONS = [
+    "At a glance",
     "Also called",
     "What it is for",
     "How to prepare",
@@ -257,10 +258,10 @@ def test_fee_schedule_facts_read_in_words_on_curated_and_other_codes(site, mixed
     out, _ = site
     record = (out / "codes" / "62290.html").read_text(encoding="utf-8")
     assert (
-        "<dt>Global period</dt><dd>000, 0 days: same-day care after the procedure is included"
-        in record
+        '<th scope="row">Global period</th><td>000, 0 days: same-day care after the procedure'
+        " is included" in record
     )
-    assert "<dt>Bilateral</dt><dd>0, no bilateral payment adjustment" in record
+    assert '<th scope="row">Bilateral</th><td>0, no bilateral payment adjustment' in record
     entries = _entries(out)
     shown = 0
     for code, r in mixed_catalog.items():
@@ -439,8 +440,118 @@ def test_fee_schedule_facts_and_the_rbcs_class_show_on_the_record(tmp_path):
     build_site(tmp_path, Catalog.from_records([record], release="test"))
     text = (tmp_path / "codes" / "62290.html").read_text(encoding="utf-8")
     assert "<caption>CMS PFS RVU25D (October 2025)</caption>" in text
-    assert '<th scope="row">Global surgery days</th><td>days 0 (000)</td>' in text
+    assert '<th scope="row">Global period</th><td>000, 0 days: same-day care' in text
     assert '<th scope="row">Work RVU</th><td>1.5</td>' in text
-    assert "With modifier 26: total RVU not stated non-facility, 1.75 facility." in text
+    assert (
+        '<th scope="row">Total RVU with modifier 26</th><td>not stated non-facility, 1.75 facility'
+        in text
+    )
     assert "Procedure › Musculoskeletal › F (PM007O)" in text
     assert "Medicare fee-schedule facts: CMS PFS RVU25D (October 2025)." in text
+
+
+# -- the record page (issue 20.5) ---------------------------------------------------------------
+
+
+def _glance(text: str) -> str:
+    return text.split('<section class="glance"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_code_comes_first_in_the_title_and_a_not_medical_advice_line_is_near_the_top(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
+        assert title.startswith(f"{record.code} {record.title}"), record.code
+        top = text.split('<p class="lead">', 1)[0]
+        assert "not medical advice" in top, record.code
+
+
+def test_an_at_a_glance_box_under_the_summary_serves_patients_and_coders(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        assert text.index('<p class="lead">') < text.index('<section class="glance"'), record.code
+        assert text.index('<section class="glance"') < text.index('<nav class="toc"')
+        box = _glance(text)
+        c, b, pfs = record.clinical, record.billing, record.pfs
+        assert "<h3>For patients</h3>" in box
+        assert "<h3>For coders</h3>" in box
+        assert f"Usually {c.duration.minutes_min}" in box
+        for title, present in (
+            ("What happens", c.steps),
+            ("Recovery", c.recovery),
+            ("Main risks", c.risks),
+            ("Unit", b),
+            ("Companions", b and b.companion_codes),
+        ):
+            assert (f"<dt>{title}</dt>" in box) == bool(present), (record.code, title)
+        if b is not None:
+            assert b.unit_of_service.value in box
+            linked = [*(b.primary_codes if b.add_on else b.add_on_codes)]
+            for code in linked + [ref.code for ref in b.companion_codes]:
+                assert code in box, (record.code, code)
+            for req in b.requirements:
+                assert f"<dt>{req.kind.value.capitalize()}</dt>" in box, record.code
+                if req.effective:
+                    assert req.effective.isoformat() in box
+        if pfs is not None and pfs.global_days is not None:
+            assert f"<dt>Global days</dt><dd>{pfs.global_days.value}, " in box, record.code
+        if pfs is not None and pfs.multiple_procedure is not None:
+            assert f"<dt>Multiple procedures</dt><dd>{pfs.multiple_procedure.value}, " in box
+        if pfs is not None and pfs.bilateral is not None:
+            assert f"<dt>Bilateral</dt><dd>{pfs.bilateral.value}, " in box
+        if pfs is not None and pfs.non_facility_total is not None:
+            assert f"<dt>Total RVUs</dt><dd>{pfs.non_facility_total:g} non-facility" in box
+
+
+def test_prior_authorization_is_at_a_glance(site):
+    out, _ = site
+    text = (out / "codes" / "64633.html").read_text(encoding="utf-8")
+    box = _glance(text)
+    assert "<dt>Prior authorization</dt><dd>Medicare, hospital outpatient department, from" in box
+    assert 'id="requirements"' in text
+
+
+def test_the_medicare_facts_are_shown_once_in_one_table(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated or record.pfs is None:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        body = text.split('<section class="glance"', 1)[1].split("</section>", 1)[1]
+        assert body.count('<table class="pfs">') == 1, record.code
+        assert 'class="facts-list pfs-words"' not in body
+        if record.pfs.status is not None:
+            assert body.count(f">{record.pfs.status.value}, ") == 1, record.code
+        if record.pfs.work_rvu is not None:
+            assert body.count("Work RVU") == 1, record.code
+
+
+def test_family_headings_are_words_ordered_head_to_foot(site):
+    out, _ = site
+    text = (out / "index.html").read_text(encoding="utf-8")
+    part = text.split('id="families"', 1)[1].split('id="all-codes"', 1)[0]
+    headings = [html.unescape(h) for h in re.findall(r"<h3>(.*?)</h3>", part)]
+    files = {p.stem for p in (ROOT / "src" / "proccodes" / "data").glob("*.json")}
+    assert len(headings) >= len(files) - 1
+    for heading in headings:
+        assert "_" not in heading, heading
+        assert ".json" not in heading, heading
+        assert heading not in files, heading
+    # head and neck first, then the spine, the lower back, the sacrum, elsewhere, therapy
+    order = [
+        "Botulinum toxin injections for migraine",
+        "Neck fusion",
+        "Spinal fusion",
+        "Treatments inside the disc",
+        "Sacroiliac joint",
+        "Joint injections",
+        "Conservative care and drugs",
+    ]
+    places = [headings.index(h) for h in order]
+    assert places == sorted(places)

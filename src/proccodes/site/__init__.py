@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
 from importlib import resources
@@ -60,18 +61,50 @@ TRADEMARK = (
 )
 EXTRA_HINT = "the site needs Jinja2: pip install 'proccodes[site]'"
 
-# Friendlier names for the shipped curated data files (the record families).
+# The shipped curated data files (the record families): each family's heading in words and
+# its place in the body, head to foot (a file not listed here gets its name in words and the
+# place of its records' most common body region).
 _FAMILY_NAMES = {
-    "ablation": "Nerve ablation",
-    "augmentation": "Vertebral augmentation",
-    "conservative": "Conservative care and drugs",
-    "decompression": "Decompression surgery",
-    "discography": "Discography",
-    "epidural": "Epidural and nerve-root injections",
-    "facet": "Facet joints and their nerves",
-    "fusion": "Spinal fusion",
-    "imaging": "Imaging",
-    "intradiscal": "Treatments inside the disc",
+    "chemodenervation": ("Botulinum toxin injections for migraine", 0),
+    "sympathetic": ("Head, neck and sympathetic nerve blocks", 0),
+    "cervical_fusion": ("Neck fusion", 1),
+    "disc_replacement": ("Artificial disc replacement", 1),
+    "myelography": ("Myelography", 2),
+    "epidural": ("Epidural and nerve-root injections", 2),
+    "epidural_catheter": ("Epidural catheters and blood patches", 2),
+    "facet": ("Facet joints and their nerves", 2),
+    "ablation": ("Nerve ablation", 2),
+    "discography": ("Discography", 2),
+    "augmentation": ("Vertebral augmentation", 2),
+    "decompression": ("Decompression surgery", 2),
+    "fusion": ("Spinal fusion", 2),
+    "instrumentation": ("Spinal implants and bone grafts", 2),
+    "stimulation": ("Spinal cord and nerve stimulation", 2),
+    "intrathecal_pump": ("Spinal drug pumps", 2),
+    "imaging_guidance": ("Imaging guidance for injections", 2),
+    "decompression_minimal": ("Minimally invasive lower-back decompression", 3),
+    "interspinous": ("Interspinous spacers", 3),
+    "intradiscal": ("Treatments inside the disc", 3),
+    "imaging": ("Imaging", 3),
+    "sacroiliac": ("Sacroiliac joint", 4),
+    "sacroplasty": ("Sacroplasty", 4),
+    "joint_injection": ("Joint injections", 5),
+    "peripheral_nerve": ("Peripheral nerve blocks and ablation", 5),
+    "trigger_point": ("Trigger point injections", 5),
+    "conservative": ("Conservative care and drugs", 6),
+}
+# A body region's place, head to foot, for a family the table above does not list.
+_REGION_PLACE = {
+    "cervical": 1,
+    "cervical or thoracic": 2,
+    "thoracic": 2,
+    "thoracic or lumbar": 2,
+    "spine": 2,
+    "lumbar": 3,
+    "lumbar or sacral": 3,
+    "sacral": 4,
+    "any": 5,
+    "not applicable": 5,
 }
 
 
@@ -264,7 +297,9 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     for record in site.curated:
         written.page(
             f"codes/{record.code}.html",
-            record_page.render(root="../", r=record, s=site, page_title=record.title),
+            record_page.render(
+                root="../", r=record, s=site, page_title=f"{record.code} {record.title}"
+            ),
         )
     for name, text in range_pages:
         written.page(name, text)
@@ -470,22 +505,33 @@ class _Site:
         return self.range_url(record.code)
 
     def families(self) -> list[tuple[str, list[Procedure]]]:
-        """Curated records by family: the shipped data file, else the RBCS family."""
+        """Curated records by family (the shipped data file, else the RBCS family), each
+        family's heading in words, the families ordered by body region, head to foot."""
         from ..catalog import _read_index
 
         shipped = _read_index()
         groups: dict[str, list[Procedure]] = defaultdict(list)
+        places: dict[str, int] = {}
         for record in self.curated:
             name = shipped.get(record.code, "").removesuffix(".json")
             rbcs = getattr(record, "rbcs", None)
-            if name:
-                family = _FAMILY_NAMES.get(name, name.capitalize())
+            if name in _FAMILY_NAMES:
+                family, places[family] = _FAMILY_NAMES[name]
+            elif name:
+                family = name.replace("_", " ").replace("-", " ").strip().capitalize()
             elif rbcs is not None:
                 family = rbcs.family
             else:
                 family = "Other curated records"
             groups[family].append(record)
-        return sorted(groups.items())
+        for family, records in groups.items():
+            if family not in places:
+                regions = Counter(
+                    _REGION_PLACE.get(r.billing.body_region.value, 6) if r.billing else 6
+                    for r in records
+                )
+                places[family] = min(regions, key=lambda place: (-regions[place], place))
+        return sorted(groups.items(), key=lambda item: (places[item[0]], item[0]))
 
     def range_tree(self) -> list[tuple[str, list[tuple[str, list[tuple[str, str, int, int]]]]]]:
         """The range pages under the hierarchy of :mod:`proccodes.ranges`: (section name,
@@ -543,6 +589,18 @@ class _Site:
 
         return [(what, meaning) for what, _, meaning in (x.partition(": ") for x in pfs_lines(pfs))]
 
+    @staticmethod
+    def sentence(text: str) -> str:
+        """The first sentence of a text (it ends at . ! or ? before a capital letter)."""
+        return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+    @staticmethod
+    def pfs_fact(record: Procedure, name: str) -> str:
+        """One PFS fact of a record in words ('' when the record has no PFS row or fact)."""
+        pfs = getattr(record, "pfs", None)
+        value = getattr(pfs, name, None) if pfs is not None else None
+        return "" if value is None else _pfs_words(name, value)
+
     def numbers(self, record: Procedure) -> dict[str, int]:
         """Each source id of a record to its number in the record's list of sources."""
         return {s.id: n for n, s in enumerate(record.sources, 1)}
@@ -571,6 +629,9 @@ class _Site:
         return list(found)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _label(value: Any) -> str:
     """An enum's meaning in words, with CMS's own code: ``days 90 (090)``."""
     if isinstance(value, Enum):
@@ -589,10 +650,10 @@ def _number(value: float | None) -> str:
 
 _PFS_FIELDS: Mapping[str, str] = {
     "status": "Status",
-    "global_days": "Global surgery days",
-    "pc_tc": "Professional/technical split",
+    "global_days": "Global period",
+    "bilateral": "Bilateral",
     "multiple_procedure": "Multiple procedures",
-    "bilateral": "Bilateral surgery",
+    "pc_tc": "Components",
     "assistant": "Assistant at surgery",
     "co_surgeons": "Co-surgeons",
     "team_surgeons": "Team surgeons",
@@ -607,15 +668,38 @@ _PFS_FIELDS: Mapping[str, str] = {
 }
 
 
+def _pfs_words(name: str, value: Any) -> str:
+    """One PFS fact in words, with CMS's code first where it has one: ``010, 10 days: ...``
+    (the words ``proccodes show`` uses)."""
+    from .._describe import ASSISTANT, BILATERAL, GLOBAL_DAYS, MULTIPLE, PC_TC, STATUS, SURGEONS
+
+    if isinstance(value, float):
+        return _number(value)
+    tables: dict[str, Mapping[Any, str]] = {
+        "status": STATUS,
+        "global_days": GLOBAL_DAYS,
+        "bilateral": BILATERAL,
+        "multiple_procedure": MULTIPLE,
+        "pc_tc": PC_TC,
+        "assistant": ASSISTANT,
+    }
+    words = tables.get(name, {})
+    if value in words:
+        return f"{value.value}, {words[value]}"
+    if name in ("co_surgeons", "team_surgeons") and isinstance(value, Enum):
+        return f"{value.value}, {SURGEONS.get(str(value.value), _label(value))}"
+    return _label(value)
+
+
 def _pfs_rows(record: Procedure) -> list[tuple[str, str]]:
+    """A record's Medicare fee-schedule facts, one (title, value in words) row each."""
     pfs = getattr(record, "pfs", None)
     if pfs is None:
         return []
-    show: Callable[[Any], str] = _label
     rows = []
     for name, title in _PFS_FIELDS.items():
         value = getattr(pfs, name, None)
         if value is None:
             continue
-        rows.append((title, _number(value) if isinstance(value, float) else show(value)))
+        rows.append((title, _pfs_words(name, value)))
     return rows
