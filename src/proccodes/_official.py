@@ -792,7 +792,7 @@ def encode(
     pfs_releases: list[str],
     rbcs_classes: list[RbcsClass],
 ) -> str:
-    """The line of one record (the inverse of :meth:`Reader.procedure` / :meth:`Reader.modifier`).
+    """The line of one record (the inverse of `Reader.procedure` / `Reader.modifier`).
 
     ``title`` is the title to write (empty: the long descriptor is the title). New descriptor
     sources, PFS releases and RBCS classes are appended to the lists given (CMS gives one RBCS

@@ -1,12 +1,12 @@
 """The catalog: an immutable ``Mapping[str, Procedure]`` with lookup, dates, search and merge.
 
 The default catalog (the package's curated records) loads once, lazily and thread-safely, on
-first use, through :mod:`importlib.resources` so that it works from a zip too.
+first use, through `importlib.resources` so that it works from a zip too.
 
 A catalog pickles (and deep-copies) as its records, modifiers, release, date and warnings; its
 search index is rebuilt on first use after unpickling, so a catalog can be sent to a worker
 process or returned from one. A process forked while another thread loads the default catalog
-starts with fresh locks (:func:`os.register_at_fork`), so the child never deadlocks.
+starts with fresh locks (`os.register_at_fork`), so the child never deadlocks.
 """
 
 from __future__ import annotations
@@ -256,11 +256,11 @@ class Catalog(Mapping[str, Procedure]):
             return default
 
     def lookup(self, code: str, *, on: date | None = None) -> Procedure:
-        """The record for ``code``, checked: the raising counterpart of :meth:`get`.
+        """The record for ``code``, checked: the raising counterpart of [`get`][proccodes.catalog.get].
 
-        Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` (with close
+        Raises [`InvalidCodeError`][proccodes.catalog.InvalidCodeError] for malformed text, [`UnknownCodeError`][proccodes.catalog.UnknownCodeError] (with close
         codes) for a well-formed code not in the catalog and, with ``on``,
-        :class:`CodeNotActiveError` when the code was not in effect that day.
+        [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] when the code was not in effect that day.
 
         >>> default_catalog().lookup("62292x")
         Traceback (most recent call last):
@@ -320,11 +320,13 @@ class Catalog(Mapping[str, Procedure]):
 
         For a code in both, each field that one side leaves empty is taken from the other; the
         curated side's clinical details and title stay. Where both state a field and disagree,
-        that is a conflict: ``on_conflict="error"`` (the default) raises :class:`DataError`
+        that is a conflict: ``on_conflict="error"`` (the default) raises
+        [`DataError`][proccodes.catalog.DataError]
         listing every one; ``"keep"`` keeps this catalog's value, ``"replace"`` takes
         ``other``'s. Nothing is resolved silently. Records of two different years of the CMS
         HCPCS file do not conflict: the newer year's file fields win and their ``history``
-        lists both years (see :func:`proccodes.load_hcpcs_years`). Modifiers merge the same way.
+        lists both years (see [`proccodes.load_hcpcs_years`][proccodes.load_hcpcs_years]). Modifiers
+        merge the same way.
 
         >>> cat = default_catalog()
         >>> cat.merge(cat) == cat
@@ -342,7 +344,7 @@ class Catalog(Mapping[str, Procedure]):
     def merge_report(
         self, other: Catalog, *, on_conflict: OnConflict = "keep"
     ) -> tuple[Catalog, list[str]]:
-        """:meth:`merge` that returns the conflicts instead of raising: the catalog and one
+        """`merge` that returns the conflicts instead of raising: the catalog and one
         message per conflict (empty when the two agree), resolved as ``on_conflict`` says.
 
         >>> merged, conflicts = default_catalog().merge_report(default_catalog())
@@ -370,7 +372,8 @@ class Catalog(Mapping[str, Procedure]):
         return catalog, conflicts
 
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
-        """Ranked matches for ``text``; ``[]`` when nothing matches. See :func:`proccodes.search`.
+        """Ranked matches for ``text``; ``[]`` when nothing matches. See
+        [`proccodes.search`][proccodes.search].
 
         >>> [p.code for p in default_catalog().search("discogram", limit=2)]
         ['62290', '62291']
@@ -679,7 +682,8 @@ def _official_sources(official: _OfficialData) -> list[DataRelease]:
 
 
 def _load_default_without_gc() -> Catalog:
-    """:func:`_load_default` with the cyclic garbage collector paused: the load makes some
+    """[`_load_default`][proccodes.catalog._load_default] with the cyclic garbage collector paused:
+    the load makes some
     80,000 objects, none of them garbage and none in a cycle, and the collections their
     allocation would trigger (each walking every object made so far) cost a quarter of the load.
     Part of that is only deferred: the first collections after the load walk the new objects
@@ -737,10 +741,13 @@ def _load_default() -> Catalog:
 def get(code: str, *, on: date | None = None) -> Procedure:
     """The record for ``code`` from the default catalog.
 
-    Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` for a code the
-    catalog does not hold and, with ``on=date``, :class:`CodeNotActiveError` if the code was not
+    Raises [`InvalidCodeError`][proccodes.catalog.InvalidCodeError] for malformed text,
+    [`UnknownCodeError`][proccodes.catalog.UnknownCodeError] for a code the
+    catalog does not hold and, with ``on=date``,
+    [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] if the code was not
     in effect that day. With ``on``, a code whose CMS descriptor changed answers with the
-    descriptor the HCPCS file of that date's year gave (see :func:`record_on`). The first call
+    descriptor the HCPCS file of that date's year gave (see
+    [`record_on`][proccodes.catalog.record_on]). The first call
     reads only the data the code needs.
 
     >>> get("62290").title
@@ -789,7 +796,8 @@ def _get_untidy(code: str) -> Procedure:
 
 
 def _in_effect(record: Procedure, on: date) -> Procedure:
-    """The record as it stood on ``on``; :class:`CodeNotActiveError` if not in effect then."""
+    """The record as it stood on ``on``;
+    [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] if not in effect then."""
     on = as_day(on)
     if not record.is_active_on(on):
         raise CodeNotActiveError(
@@ -871,9 +879,10 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
 def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Catalog:
     """A catalog from the project's JSON format: one file, or a folder of ``*.json`` files.
 
-    Every file is checked strictly; a malformed one raises :class:`DataError` naming the file,
+    Every file is checked strictly; a malformed one raises
+    [`DataError`][proccodes.catalog.DataError] naming the file,
     the record and the field path of every problem. Files are read as every loader reads
-    (:func:`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
+    (`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
     each (default 256 MiB).
 
     >>> import tempfile, pathlib

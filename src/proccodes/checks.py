@@ -1,9 +1,10 @@
 """Completeness and integrity checks for records and catalogs.
 
-:func:`check_record` looks at one record alone; :func:`check_catalog` checks every record and
+[`check_record`][proccodes.checks.check_record] looks at one record alone;
+[`check_catalog`][proccodes.checks.check_catalog] checks every record and
 then what only the whole catalog can show: that every code a record points to exists, and that
 add-on codes and their primary codes name each other. Both return a list of
-:class:`~proccodes.Problem` and never raise for a record; an empty list means clean.
+[`Problem`][proccodes.Problem] and never raise for a record; an empty list means clean.
 """
 
 from __future__ import annotations

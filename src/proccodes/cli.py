@@ -61,7 +61,7 @@ class _OutputError(Exception):
 
 
 class _Output:
-    """stdout for the commands: a failed write or flush becomes one :class:`_OutputError`."""
+    """stdout for the commands: a failed write or flush becomes one `_OutputError`."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream

@@ -2,11 +2,14 @@
 
 Pure functions over text: nothing here knows which codes exist, only which are well formed.
 
-- :func:`normalize_code` strips surrounding white space (non-breaking too) and upper-cases the
+- [`normalize_code`][proccodes.codes.normalize_code] strips surrounding white space (non-breaking
+too) and upper-cases the
   ASCII letters a-z (only those: ``"ſ".upper()`` is ``"S"``, and ``"ſ9090"`` is not a code).
-- :func:`validate_code` returns the canonical :class:`Code` or raises
-  :class:`~proccodes.InvalidCodeError` with a specific reason.
-- :func:`is_valid_code` never raises; :func:`is_valid_codes` does a whole column at once.
+- [`validate_code`][proccodes.codes.validate_code] returns the canonical
+[`Code`][proccodes.codes.Code] or raises
+  [`InvalidCodeError`][proccodes.InvalidCodeError] with a specific reason.
+- [`is_valid_code`][proccodes.codes.is_valid_code] never raises;
+[`is_valid_codes`][proccodes.codes.is_valid_codes] does a whole column at once.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ def normalize_code(text: str) -> str:
     """Strip surrounding white space (also non-breaking and zero-width) and upper-case.
 
     Nothing else is guessed: dots, modifiers and missing zeros are left for
-    :func:`validate_code` to report.
+    [`validate_code`][proccodes.codes.validate_code] to report.
 
     >>> normalize_code(" 62290\\u00a0")
     '62290'
@@ -163,7 +166,7 @@ def normalize_code(text: str) -> str:
 
 
 def validate_code(text: str) -> Code:
-    """Return the canonical :class:`Code` for ``text`` or raise :class:`InvalidCodeError`.
+    """Return the canonical [`Code`][proccodes.codes.Code] for ``text`` or raise [`InvalidCodeError`][proccodes.codes.InvalidCodeError].
 
     The error's ``reason`` says what is wrong: empty input, the wrong length, a character no code
     has, a letter O where a zero belongs, a letter HCPCS does not use, a dental (CDT) code, a
@@ -188,7 +191,8 @@ def validate_code(text: str) -> Code:
 
 
 def is_valid_code(obj: object) -> bool:
-    """Tell whether ``obj`` is text that :func:`validate_code` accepts; never raises.
+    """Tell whether ``obj`` is text that [`validate_code`][proccodes.codes.validate_code] accepts;
+    never raises.
 
     >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
     [True, True, False, False, False]
@@ -211,7 +215,7 @@ def is_valid_code(obj: object) -> bool:
 _VERDICTS: dict[str, bool] = {}
 _MAX_VERDICTS = 1 << 16
 MAX_CACHED_TEXT = 32
-"""The longest untidy spelling a cache keeps (here and in :func:`proccodes.get`)."""
+"""The longest untidy spelling a cache keeps (here and in [`proccodes.get`][proccodes.get])."""
 
 
 def _is_valid_text(text: str) -> bool:
@@ -224,7 +228,8 @@ def _is_valid_text(text: str) -> bool:
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
-    """:func:`is_valid_code` for a whole column at once, one bool per item, in order.
+    """[`is_valid_code`][proccodes.codes.is_valid_code] for a whole column at once, one bool per
+    item, in order.
 
     Each distinct value is checked once, so a claim file's column of a few thousand distinct
     codes over millions of lines costs little more than a dictionary look-up per line.
@@ -233,7 +238,7 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
     [True, True, False, False, True]
 
     ``codes`` is a column (list, tuple, any iterable); one string is refused with a
-    :class:`TypeError` rather than checked a character at a time.
+    `TypeError` rather than checked a character at a time.
     """
     if type(codes) is list or type(codes) is tuple:
         items: list[object] | tuple[object, ...] = codes

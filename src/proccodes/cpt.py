@@ -1,6 +1,7 @@
 """Official CPT descriptors from the AMA data files a licensee receives, overlaid on a catalog.
 
-proccodes ships no AMA text. A user with a CPT license points :func:`load_cpt_descriptors` at the
+proccodes ships no AMA text. A user with a CPT license points
+[`load_cpt_descriptors`][proccodes.cpt.load_cpt_descriptors] at the
 files of their release, and overlays the descriptors on a catalog; records gain official
 descriptors (``Descriptor`` with use short, medium, long, consumer or clinician), and every code in
 the files that the catalog lacks is reported, not dropped.
@@ -23,7 +24,7 @@ cp1252 (the AMA's own loader does the same), through the safe reader every loade
 files only, at most ``max_bytes`` each). A code that is not a valid CPT code (``00000``), a code
 listed twice in one file (other than the clinician file, which has several rows per code) and
 control characters in a descriptor are errors, all reported together in one
-:class:`~proccodes.DataError`.
+[`DataError`][proccodes.DataError].
 """
 
 from __future__ import annotations

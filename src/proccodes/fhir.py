@@ -4,7 +4,7 @@ answers as ``Parameters`` resources, all as plain JSON-ready dicts (no FHIR libr
 CPT concepts use the system ``http://www.ama-assn.org/go/cpt`` with ``content`` ``fragment``:
 proccodes holds a part of the code system and none of its official text. A concept's ``display``
 is the AMA long descriptor when the user overlaid licensed descriptors
-(:mod:`proccodes.cpt`), else proccodes' own title. HCPCS Level II concepts use
+([`proccodes.cpt`][proccodes.cpt]), else proccodes' own title. HCPCS Level II concepts use
 ``http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets``, whose texts are public domain.
 
 >>> from proccodes import default_catalog
@@ -144,7 +144,7 @@ def code_system(
 ) -> dict[str, Any]:
     """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict).
 
-    ``system`` is :class:`~proccodes.CodeSystem` ``CPT`` or ``HCPCS`` (or its value as text).
+    ``system`` is [`CodeSystem`][proccodes.CodeSystem] ``CPT`` or ``HCPCS`` (or its value as text).
     """
     check_mapping_of_records("catalog", catalog)
     system = CodeSystem(check_choice("system", system, tuple(CodeSystem)))

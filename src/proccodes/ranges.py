@@ -425,7 +425,8 @@ def range_of(code: str) -> CodeRange | None:
 
 
 def path_of(code: str) -> tuple[CodeRange, ...]:
-    """The chain from the top to :func:`range_of` ``code``: section, subsection, range.
+    """The chain from the top to [`range_of`][proccodes.ranges.range_of] ``code``: section,
+    subsection, range.
 
     Empty when no range holds the code; shorter for Level II (letter group, range).
 
@@ -546,7 +547,7 @@ def letter_group(code: str) -> CodeRange | None:
 def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     """A plain-language title for a CPT code that has no curated record; never AMA text.
 
-    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"`` (see :attr:`CodeRange.label`), the family being CMS's own
+    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"`` (see [`CodeRange.label`][proccodes.ranges.CodeRange.label]), the family being CMS's own
     (public-domain) family name in sentence case with " - " read as ", ", and the range being the
     narrowest of our ranges that holds the code. Without an RBCS class (or with RBCS's "No RBCS
     Family") the title is the range label alone. When the whole passes about 90 characters, the bounds go first, then the family.

@@ -1,7 +1,8 @@
 """Claim-line checks for billing tools: one claim, a DataFrame, or a cluster, same findings.
 
-:func:`check` takes :class:`ClaimLine` objects; :func:`check_frame` a pandas DataFrame
-(``pip install 'proccodes[frames]'``); :func:`check_dask` a Dask DataFrame
+[`check`][proccodes.claims.check] takes [`ClaimLine`][proccodes.claims.ClaimLine] objects;
+[`check_frame`][proccodes.claims.check_frame] a pandas DataFrame
+(``pip install 'proccodes[frames]'``); [`check_dask`][proccodes.claims.check_dask] a Dask DataFrame
 (``proccodes[dask]``). Each returns the same findings: a rule id, a severity, the lines, a
 message and the data release (docs/claims.md lists every rule, with an example).
 

@@ -1,9 +1,10 @@
-"""The claim rules on a pandas DataFrame, vectorized: :func:`check_frame`.
+"""The claim rules on a pandas DataFrame, vectorized:
+[`check_frame`][proccodes.claims.frame.check_frame].
 
 Needs pandas and numpy (``pip install 'proccodes[frames]'``). Every fact is worked out once per
 distinct value (code, modifiers, date) with the line path's own code, and joined to the lines
 with array operations; the messages come from the same functions, so the findings are exactly
-:func:`proccodes.claims.check`'s.
+[`proccodes.claims.check`][proccodes.claims.check]'s.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ COLUMNS = ("claim", "date", "code", "modifiers", "units")
 first three are required; ``modifiers`` is text (``"59 LT"``), ``units`` defaults to 1."""
 
 FINDING_COLUMNS = ("line", "rule", "severity", "lines", "message", "release")
-"""The columns of the findings frame: the first line concerned, then a :class:`Finding`'s fields."""
+"""The columns of the findings frame: the first line concerned, then a
+[`Finding`][proccodes.claims.frame.Finding]'s fields."""
 
 _ERROR, _WARNING = Severity.ERROR.value, Severity.WARNING.value
 _DAY0 = date(1970, 1, 1).toordinal()
@@ -76,11 +78,11 @@ def check_frame(
     columns: Mapping[str, str] | None = None,
     line_column: str | None = None,
 ) -> Any:
-    """The findings on the lines of ``frame`` as a DataFrame (columns :data:`FINDING_COLUMNS`),
-    sorted as :func:`~proccodes.claims.check` sorts them.
+    """The findings on the lines of ``frame`` as a DataFrame (columns `FINDING_COLUMNS`),
+    sorted as [`check`][proccodes.claims.check] sorts them.
 
     ``frame`` is a pandas DataFrame, or anything with ``to_pandas()`` (a pyarrow Table).
-    ``columns`` maps our names (:data:`COLUMNS`) to the frame's, e.g. ``{"claim": "encounter"}``.
+    ``columns`` maps our names (`COLUMNS`) to the frame's, e.g. ``{"claim": "encounter"}``.
     Lines are numbered by position from 0, or by the integers of ``line_column``.
 
     >>> import pandas as pd
@@ -142,7 +144,8 @@ def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def findings_from_frame(frame: Any) -> list[Finding]:
-    """The findings frame of :func:`check_frame` as :class:`~proccodes.claims.Finding` objects.
+    """The findings frame of [`check_frame`][proccodes.claims.frame.check_frame] as
+    [`Finding`][proccodes.claims.Finding] objects.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2026-03-02"], "code": ["6449"]})

@@ -1,4 +1,4 @@
-"""Claim lines in, findings out: the two record types of :mod:`proccodes.claims`."""
+"""Claim lines in, findings out: the two record types of [`proccodes.claims`][proccodes.claims]."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""The claim-line rules, applied line by line: :func:`check`.
+"""The claim-line rules, applied line by line: [`check`][proccodes.claims.rules.check].
 
 Each rule has a stable id, documented with an example in docs/claims.md. What a rule needs to
 know about a code (is it well formed, listed, in effect, an add-on, its PFS indicators, its MUE)
-is worked out once per distinct code by :class:`Facts`, and every message is written by one
-function here, so that :func:`proccodes.claims.check_frame` (vectorized) gives exactly these
+is worked out once per distinct code by [`Facts`][proccodes.claims.rules.Facts], and every message
+is written by one
+function here, so that [`proccodes.claims.check_frame`][proccodes.claims.check_frame] (vectorized)
+gives exactly these
 findings.
 """
 
@@ -327,9 +329,9 @@ def check(
 ) -> list[Finding]:
     """The findings on ``lines``, sorted by first line, then rule.
 
-    ``ptp`` and ``mue`` are tables from :func:`~proccodes.sources.ncci.load_ptp` and
-    :func:`~proccodes.sources.ncci.load_mue` (their rules are skipped without them);
-    ``catalog`` defaults to :func:`~proccodes.default_catalog`.
+    ``ptp`` and ``mue`` are tables from [`load_ptp`][proccodes.sources.ncci.load_ptp] and
+    [`load_mue`][proccodes.sources.ncci.load_mue] (their rules are skipped without them);
+    ``catalog`` defaults to [`default_catalog`][proccodes.default_catalog].
 
     >>> from proccodes.claims import ClaimLine, check
     >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]

@@ -1,6 +1,7 @@
 """A static reference site of a catalog: a page per curated record, every code reachable.
 
-:func:`build_site` writes plain HTML and CSS (Jinja2 templates, from the ``proccodes[site]``
+[`build_site`][proccodes.site.build_site] writes plain HTML and CSS (Jinja2 templates, from the
+``proccodes[site]``
 extra) that read on a phone, on a desktop and on paper, and a search box that works offline
 from the files alone, opened from disk or served by any static host.
 
@@ -19,13 +20,16 @@ next):
 ``assets/``               the style sheet, the search script and its index
 ========================  ===============================================================
 
-A range page is a leaf of :mod:`proccodes.ranges` (a CPT range, a Level II range or letter
-group: :func:`range_of`), its file named by the range's id, so a code's URL depends only on the
+A range page is a leaf of [`proccodes.ranges`][proccodes.ranges] (a CPT range, a Level II range or
+letter
+group: [`range_of`][proccodes.site.range_of]), its file named by the range's id, so a code's URL
+depends only on the
 code and the shipped range table, not on what else the catalog holds. Each not-curated code
 says so on its anchor, with its official texts, its Medicare fee-schedule facts in words and
 its RBCS class.
 
-The search script ranks as :func:`proccodes.search` does (the same index, the same rules,
+The search script ranks as [`proccodes.search`][proccodes.search] does (the same index, the same
+rules,
 ported to JavaScript). Curated records are indexed as the library indexes them; a record
 that is not curated is indexed without its official descriptors (by its code, title, RBCS
 family and range names), which keeps the index small.
@@ -110,7 +114,7 @@ _REGION_PLACE = {
 
 @attrs.frozen(kw_only=True)
 class SiteSummary:
-    """What :func:`build_site` wrote: counts, sizes and how long it took."""
+    """What [`build_site`][proccodes.site.build_site] wrote: counts, sizes and how long it took."""
 
     outdir: Path
     curated: int
@@ -125,7 +129,8 @@ class SiteSummary:
 def range_of(code: str) -> tuple[str, str]:
     """The page a code is listed on: a stable key (its file name) and the page's title.
 
-    The key is the id of the narrowest range of :mod:`proccodes.ranges` that holds the code
+    The key is the id of the narrowest range of [`proccodes.ranges`][proccodes.ranges] that holds
+    the code
     (a CPT range, a Level II range or letter group), the title that range's label. A code no
     range holds (a user's catalog may have any text) groups by its first three characters.
 
@@ -165,23 +170,25 @@ def _digits(number: int) -> str:
 def search_data(catalog: Catalog, *, pages: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The search index the site's script reads: the library's index, in compact JSON form.
 
-    Curated records are indexed as :func:`proccodes.search` indexes them; the others by code
+    Curated records are indexed as [`proccodes.search`][proccodes.search] indexes them; the others
+    by code
     and title only (their official descriptors are left out to keep the file small). Record
     ``i`` is the ``i``-th code in code order. Compact forms, which ``search.js`` expands:
 
     - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
     - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
     - ``postings[token]`` is ``[idf, text]``, the text the numbers record, weight, record,
-      weight... in :func:`_digits` form, each record number after the first a difference from
+      weight... in `_digits` form, each record number after the first a difference from
       the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
       record by themselves;
     - ``params`` are the ranking's constants, ``ended`` and ``successors`` the ended codes
-      and what replaces them, all from :meth:`proccodes._search.SearchIndex.export`, so
+      and what replaces them, all from `proccodes._search.SearchIndex.export`, so
       that the script and the library cannot drift.
 
     ``pages`` maps a code to the range page it is listed on when that is not its range's own
-    (a range page over :data:`RANGE_PAGE_LIMIT` bytes is split: ``ID-part2``...); ``ranges``
+    (a range page over [`RANGE_PAGE_LIMIT`][proccodes.site.RANGE_PAGE_LIMIT] bytes is split:
+    ``ID-part2``...); ``ranges``
     then lists those pages.
 
     >>> from proccodes import default_catalog
@@ -346,7 +353,8 @@ RANGE_PAGE_LIMIT = 200_000
 
 
 def _range_pages(template: Any, site: _Site) -> list[tuple[str, str]]:
-    """Every range page's file name and text; a range over :data:`RANGE_PAGE_LIMIT` bytes is
+    """Every range page's file name and text; a range over
+    [`RANGE_PAGE_LIMIT`][proccodes.site.RANGE_PAGE_LIMIT] bytes is
     split into as few parts of consecutive codes as keep each under it (the first keeps the
     range's own name). Fills ``site.page_of`` for the codes of later parts."""
     from ..ranges import path_of
@@ -534,7 +542,8 @@ class _Site:
         return sorted(groups.items(), key=lambda item: (places[item[0]], item[0]))
 
     def range_tree(self) -> list[tuple[str, list[tuple[str, list[tuple[str, str, int, int]]]]]]:
-        """The range pages under the hierarchy of :mod:`proccodes.ranges`: (section name,
+        """The range pages under the hierarchy of [`proccodes.ranges`][proccodes.ranges]: (section
+        name,
         [(subsection name or "", [(key, title, curated, all)])]), in code order."""
         from ..ranges import get_range, path_of, ranges
 

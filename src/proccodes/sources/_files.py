@@ -1,18 +1,18 @@
 """Reading an official data file safely: the one way every loader gets its bytes.
 
 Every loader (HCPCS, PFS, RBCS, NCCI, the licensed CPT overlay, the JSON catalog) reads its input
-through :func:`read_input`, so the limits hold for all of them alike:
+through `read_input`, so the limits hold for all of them alike:
 
 - only regular files are read: a folder, a device (``/dev/zero``), a FIFO or a socket is refused
   before a byte is read, so nothing hangs or reads forever;
-- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 256 MiB, far
+- a file, or a zip member, larger than ``max_bytes`` (default `MAX_BYTES`, 256 MiB, far
   above any CMS file; settable per call, and each loader's ``max_bytes``) is refused; a zip member
   is read in bounded chunks, so a zip whose header lies about a member's size cannot unpack past
   the limit either (a 1.3 MB zip of a 1 GB member costs one limit's worth of memory, then stops);
 - the bytes are gathered in one growing buffer, not a list of chunks joined at the end, so a
   read holds about one copy of the data;
 - a zip is opened from the path (not copied into memory first) and only the chosen member is read;
-- every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
+- every failure is a `DataError` naming the file; an error never quotes the
   file's content.
 
 >>> import tempfile, pathlib
@@ -69,7 +69,7 @@ def read_input(
     ``what`` says what the file should be, for error messages ("the CMS HCPCS Level II file").
     ``pick(member_name, first_64k_bytes)`` chooses a zip member; members are tried in name
     order, and by default the only member must be the one. ``max_bytes`` bounds the file and the
-    member read (default :data:`MAX_BYTES`).
+    member read (default `MAX_BYTES`).
 
     >>> read_input("no/such/file", what="a test file")
     Traceback (most recent call last):
@@ -129,7 +129,7 @@ def read_members(
     max_bytes: int | None = None,
     unzip: bool = True,
 ) -> list[Input]:
-    """Like :func:`read_input`, but every zip member that ``pick`` accepts, in name order (a
+    """Like `read_input`, but every zip member that ``pick`` accepts, in name order (a
     publisher's zip of several parts); a file that is not a zip is the one input. With
     ``unzip=False`` a zip is returned whole (a spreadsheet is a zip). Same limits per member.
 
@@ -227,8 +227,8 @@ def _read_member(
 
 
 def path_kind(path: str | os.PathLike[str]) -> str:
-    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever :func:`read_input` will
-    judge); a path the system cannot even look up (too long, a NUL) is a :class:`DataError`.
+    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever `read_input` will
+    judge); a path the system cannot even look up (too long, a NUL) is a `DataError`.
 
     >>> path_kind("src"), path_kind("no/such/file"), path_kind("pyproject.toml")
     ('folder', 'missing', 'other')
@@ -245,7 +245,7 @@ def path_kind(path: str | os.PathLike[str]) -> str:
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
     """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed).
 
-    The chunks go into one :class:`io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
+    The chunks go into one `io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
     about one copy of the data at any time, never a list of chunks and their join.
     """
     import io
@@ -278,13 +278,13 @@ def _why(exc: BaseException) -> str:
 
 
 MAX_LISTED = 50
-"""How many problems a :class:`~proccodes.DataError` (or a warning list) spells out; the rest are
+"""How many problems a `DataError` (or a warning list) spells out; the rest are
 counted in one last line."""
 
 
 class Findings:
     """What a loader found wrong in one file: errors (structural damage, raised together as one
-    :class:`~proccodes.DataError`) and warnings (a defect in a non-key field: the record is kept
+    `DataError`) and warnings (a defect in a non-key field: the record is kept
     with that field empty). With ``strict=True`` every warning is an error.
 
     >>> f = Findings("f.txt")
@@ -350,7 +350,7 @@ class Findings:
         return self._n_warnings
 
     def raise_if_errors(self) -> None:
-        """Raise one :class:`~proccodes.DataError` listing the errors, if there are any."""
+        """Raise one `DataError` listing the errors, if there are any."""
         if self._n_errors:
             more = self._n_errors - len(self._errors)
             tail = [f"... and {more} more problem{'s' if more != 1 else ''}"] if more else []

@@ -115,7 +115,8 @@ def code_number(code: str) -> int:
 
 
 def code_of_number(number: int) -> str:
-    """The code stored as ``number`` (inverse of :func:`code_number`).
+    """The code stored as ``number`` (inverse of
+    [`code_number`][proccodes.sources.ncci.code_number]).
 
     >>> code_of_number(10173924)
     '62290'
@@ -128,7 +129,8 @@ def code_of_number(number: int) -> str:
 
 
 def pair_key(column1: str, column2: str) -> int:
-    """The integer key of a code pair in a :class:`PtpTable`: column 1's number, 26 bits up,
+    """The integer key of a code pair in a [`PtpTable`][proccodes.sources.ncci.PtpTable]: column 1's
+    number, 26 bits up,
     then column 2's.
 
     >>> pair_key("0001A", "36591") >> 26 == code_number("0001A")
@@ -163,10 +165,12 @@ class PtpEdit:
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class PtpTable:
-    """A table of PTP edits: immutable, picklable, compact. Build it with :func:`load_ptp`.
+    """A table of PTP edits: immutable, picklable, compact. Build it with
+    [`load_ptp`][proccodes.sources.ncci.load_ptp].
 
     Rows are sorted by pair key (``pair_key``), then effective date. ``keys``, ``effective``,
-    ``deleted`` (ordinals; :data:`NO_DELETION` for none), ``modifier`` (0, 1, 9) and
+    ``deleted`` (ordinals; [`NO_DELETION`][proccodes.sources.ncci.NO_DELETION] for none),
+    ``modifier`` (0, 1, 9) and
     ``rationale_ids`` (into ``rationales``) are the columns, for vectorized use.
     """
 
@@ -275,7 +279,8 @@ class MueEdit:
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class MueTable:
-    """A table of MUEs by code: immutable, picklable. Build it with :func:`load_mue`.
+    """A table of MUEs by code: immutable, picklable. Build it with
+    [`load_mue`][proccodes.sources.ncci.load_mue].
 
     >>> table = load_mue(_example_files()[1])
     >>> table["0009U"].max_units, table["0009U"].indicator.name, "62290" in table
@@ -322,7 +327,7 @@ def load_ptp(
     member is read). All parts must be of one table (practitioner or outpatient hospital).
 
     Defects in non-key fields (the 1996 mark) are warnings in ``.warnings``; structural damage
-    and key defects (codes, dates, modifier indicator) raise one :class:`~proccodes.DataError`
+    and key defects (codes, dates, modifier indicator) raise one [`DataError`][proccodes.DataError]
     per file naming each line. ``strict=True`` makes warnings errors too.
 
     >>> table = load_ptp([_example_files()[0]])
