@@ -489,6 +489,9 @@ def default_catalog() -> Catalog:
 
     >>> default_catalog() is default_catalog()
     True
+
+    Returns:
+        The catalog shipped with the package, the same object on every call.
     """
     catalog = _default
     if catalog is None:
@@ -756,6 +759,18 @@ def get(code: str, *, on: date | None = None) -> Procedure:
     '62290'
     >>> get("J1100").descriptor("short")
     'Dexamethasone sodium phos'
+
+    Args:
+        code: the code, as text (surrounding white space and lower case are accepted).
+        on: a date of service; the record is checked to be in effect that day.
+
+    Returns:
+        The code's record.
+
+    Raises:
+        InvalidCodeError: ``code`` is not the text of a well-formed code.
+        UnknownCodeError: the default catalog does not hold the code.
+        CodeNotActiveError: with ``on``, the code was not in effect that day.
     """
     try:
         record = _built.get(code) or _aliases.get(code)
@@ -870,6 +885,17 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     ['62290']
     >>> search("zzzzqqq")
     []
+
+    Args:
+        text: the query: a code, a name, everyday words, with typos.
+        limit: the most records returned.
+
+    Returns:
+        The matching records, best first.
+
+    Raises:
+        TypeError: ``text`` is not a str or ``limit`` not an int.
+        ValueError: ``limit`` is negative.
     """
     check_type("text", text, str, "text (str)")
     check_int("limit", limit, minimum=0)
@@ -891,6 +917,18 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
     ...     '"as_of": "2026-01-01", "procedures": []}')
     >>> load_catalog(folder)
     <Catalog release='r1' as_of=2026-01-01 records=0>
+
+    Args:
+        path: one JSON file, or a folder of ``*.json`` files.
+        max_bytes: the largest file read; default 256 MiB.
+
+    Returns:
+        The records of the files.
+
+    Raises:
+        DataError: a file cannot be read or does not match the format; it names the file, the
+            record and the field path of every problem.
+        TypeError: ``path`` is not a path.
     """
     from pathlib import Path
 

@@ -66,6 +66,16 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     >>> broken = attrs.evolve(get("62290"), title=" ")
     >>> [str(p) for p in check_record(broken)]
     ['error 62290 title: is empty']
+
+    Args:
+        procedure: the record to check.
+        today: the day the date rules are checked against; default, today.
+
+    Returns:
+        Every problem found; empty when the record is clean.
+
+    Raises:
+        TypeError: ``procedure`` is not a record, or ``today`` not a date.
     """
     from ._args import as_day, check_type
 
@@ -82,6 +92,16 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
     >>> from proccodes import default_catalog
     >>> check_catalog(default_catalog())
     []
+
+    Args:
+        catalog: the records, keyed by code (a [`Catalog`][proccodes.Catalog] or any mapping).
+        today: the day the date rules are checked against; default, today.
+
+    Returns:
+        Every problem found; empty when the catalog is clean.
+
+    Raises:
+        TypeError: ``catalog`` is not a mapping of records, or ``today`` not a date.
     """
     from ._args import as_day, check_mapping_of_records, check_type
 

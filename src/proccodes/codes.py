@@ -156,6 +156,15 @@ def normalize_code(text: str) -> str:
     'J2650'
     >>> normalize_code("ſ9090")  # only ASCII letters are upper-cased
     'ſ9090'
+
+    Args:
+        text: the code as typed.
+
+    Returns:
+        The text stripped and upper-cased.
+
+    Raises:
+        InvalidCodeError: ``text`` is not a str.
     """
     if not isinstance(text, str):
         raise InvalidCodeError(text, _not_text(text))
@@ -182,6 +191,15 @@ def validate_code(text: str) -> Code:
     Traceback (most recent call last):
     ...
     proccodes.errors.InvalidCodeError: '62290-50' is not a valid code: modifier 50 is attached; pass the code '62290' and report the modifier separately
+
+    Args:
+        text: the code as typed.
+
+    Returns:
+        The code, its system and kind.
+
+    Raises:
+        InvalidCodeError: ``text`` is not a well-formed code; its ``reason`` says why.
     """  # noqa: E501
     code = normalize_code(text)
     found = _classify(code)
@@ -196,6 +214,12 @@ def is_valid_code(obj: object) -> bool:
 
     >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
     [True, True, False, False, False]
+
+    Args:
+        obj: anything.
+
+    Returns:
+        Whether ``obj`` is the text of a well-formed code.
     """
     if type(obj) is str:
         verdict = _VERDICTS.get(obj)
@@ -239,6 +263,15 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
 
     ``codes`` is a column (list, tuple, any iterable); one string is refused with a
     `TypeError` rather than checked a character at a time.
+
+    Args:
+        codes: the values to check (a list, a pandas column...).
+
+    Returns:
+        One bool per value, in order.
+
+    Raises:
+        TypeError: ``codes`` is not iterable, or is one string.
     """
     if type(codes) is list or type(codes) is tuple:
         items: list[object] | tuple[object, ...] = codes

@@ -212,6 +212,19 @@ def load_cpt_descriptors(
     >>> found = load_cpt_descriptors(folder)
     >>> found.by_code["99499"][0].use.value, len(found)
     ('short', 1)
+
+    Args:
+        path: one AMA descriptor file, or a folder holding several.
+        max_bytes: the largest file read; default 256 MiB.
+
+    Returns:
+        The descriptors by code, to overlay on a catalog.
+
+    Raises:
+        DataError: the file cannot be read, is not a known AMA descriptor file, or the folder
+            holds none.
+        TypeError: ``path`` is not a path.
+        ValueError: ``max_bytes`` is below 1.
     """
     from .sources._files import path_kind, read_input
 

@@ -140,6 +140,12 @@ def range_of(code: str) -> tuple[str, str]:
     ('J0000-J7499', 'hcpcs-G')
     >>> range_of("ABCDE")
     ('ABC', 'Other codes ABC')
+
+    Args:
+        code: the code, as text.
+
+    Returns:
+        The page's key (its file name without ``.html``) and its title.
     """
     from ..ranges import range_of as narrowest
 
@@ -195,6 +201,16 @@ def search_data(catalog: Catalog, *, pages: Mapping[str, str] | None = None) -> 
     >>> data = search_data(default_catalog())
     >>> [data["codes"][i] for i in data["names"]["discogram"]]
     ['62290', '62291']
+
+    Args:
+        catalog: the records to index.
+        pages: each code listed on a part of a split range page, to that page's name.
+
+    Returns:
+        The index, ready for ``json.dumps``.
+
+    Raises:
+        TypeError: ``catalog`` is not a Catalog.
     """
     if not isinstance(catalog, Catalog):
         raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
@@ -257,6 +273,19 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     ...     page = (summary.outdir / "codes" / "62290.html").read_text(encoding="utf-8")
     >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
     (True, True)
+
+    Args:
+        outdir: the folder to write; new, empty, or an earlier build.
+        catalog: the records to publish; default, the shipped catalog.
+
+    Returns:
+        What was written: counts, sizes and the time it took.
+
+    Raises:
+        ModuleNotFoundError: Jinja2 is not installed (``pip install 'proccodes[site]'``).
+        TypeError: ``outdir`` is not a path or ``catalog`` not a Catalog.
+        ValueError: ``outdir`` is a file, or a folder that is not empty and holds no earlier
+            build.
     """
 
     started = time.perf_counter()

@@ -114,6 +114,21 @@ def load_hcpcs(
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1 is not an HCPCS record, nor is any line after it (a record starts with a five-character code, a five-digit sequence number and record id 3, 4, 7 or 8); is this the CMS HCPCS Level II file?
+
+    Args:
+        path: the fixed-width text file, or the zip CMS publishes it in.
+        year: the year the file is for; default, read from the file's name or dates.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        The file's procedures and modifiers, with the file's warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: ``year`` or ``max_bytes`` out of range.
     """  # noqa: E501
     source = _check_path(path)
     if year is not None:
@@ -155,6 +170,20 @@ def load_hcpcs_years(
     >>> catalog = load_hcpcs_years(["tests/data/hcpcs2019_excerpt.txt"])
     >>> catalog["S9090"].first_seen, catalog["S9090"].last_seen
     (2019, 2019)
+
+    Args:
+        paths: the files (or zips), one per year, in any order.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        One catalog, each code with its history of the years given.
+
+    Raises:
+        DataError: a file cannot be read or is damaged, no file is given, or two files are of
+            the same year.
+        TypeError: ``paths`` is one path rather than a list of paths, or another argument is of
+            the wrong type.
     """
     if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
         raise TypeError(

@@ -333,6 +333,19 @@ def load_ptp(
     >>> table = load_ptp([_example_files()[0]])
     >>> table.release, table.as_of, len(table)
     ('CMS NCCI PTP practitioner v32.2r0', datetime.date(2026, 7, 1), 3)
+
+    Args:
+        paths: one part (a text file or a zip) or several parts of one table.
+        strict: make a defect in a non-key field an error instead of a warning.
+
+    Returns:
+        The edit pairs of all the parts, with the table's release and warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: no file given.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -806,6 +819,18 @@ def load_mue(path: str | os.PathLike[str], *, strict: bool = False) -> MueTable:
     >>> table = load_mue(_example_files()[1])
     >>> table.release, table.as_of, len(table)
     ('CMS NCCI MUE practitioner, effective 2026-07-01', datetime.date(2026, 7, 1), 2)
+
+    Args:
+        path: the CSV, a zip holding it, or the ``.xlsx`` spreadsheet.
+        strict: make a defect in a non-key field an error instead of a warning.
+
+    Returns:
+        The table's edits, one per code, with its release and warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
     """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")

@@ -580,6 +580,18 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1: no line of the file is the PFS column header (a row whose first column is HCPCS) nor a fixed-width record; is this the CMS PFS relative value file (PPRRVU)?
+
+    Args:
+        path: the CSV, the fixed-width TXT, or the zip CMS publishes.
+        strict: make a defect in a non-key field an error instead of a warning.
+
+    Returns:
+        Each code's row of facts, its modifier rows, the release and its effective date.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")

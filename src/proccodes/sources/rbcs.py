@@ -184,6 +184,18 @@ def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1: no header with the columns hcpcs_cd, rbcs_id and rbcs_latest_assignment; is this the CMS RBCS classification file?
+
+    Args:
+        path: the CSV, or a zip holding it.
+        strict: make a defect in a non-key field an error instead of a warning.
+
+    Returns:
+        Each code's class, with the release and the file's warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
