@@ -555,3 +555,73 @@ def test_family_headings_are_words_ordered_head_to_foot(site):
     ]
     places = [headings.index(h) for h in order]
     assert places == sorted(places)
+
+
+# -- the documentation site (issue 20.7) --------------------------------------------------------
+
+
+def test_docstrings_use_mkdocstrings_cross_references_not_sphinx_roles():
+    role = re.compile(r":(func|class|meth|attr|mod|data|exc|obj):`")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "src" / "proccodes").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if role.search(line)
+    ]
+    assert found == []
+
+
+def test_the_api_reference_shows_typed_signatures_and_google_style_sections():
+    import inspect
+
+    import proccodes
+    import proccodes.site
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for option in (
+        "docstring_style: google",
+        "show_signature_annotations: true",
+        "separate_signature: true",
+        "signature_crossrefs: true",
+        "  - offline",
+    ):
+        assert option in config, option
+    public = [getattr(proccodes, n) for n in proccodes.__all__]
+    public += [proccodes.site.build_site, proccodes.site.search_data, proccodes.site.range_of]
+    for function in (f for f in public if inspect.isfunction(f)):
+        doc = inspect.getdoc(function) or ""
+        assert "\nReturns:\n" in doc, function.__name__
+        if inspect.signature(function).parameters:
+            assert "\nArgs:\n" in doc, function.__name__
+            for name in inspect.signature(function).parameters:
+                assert f"\n    {name}: " in doc, (function.__name__, name)
+
+
+def test_the_docs_home_page_gives_the_install_command():
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("```sh\n", 1)[1].splitlines()[0]
+    assert "pip install" in install
+    assert install in home
+
+
+def test_the_docs_theme_colours_meet_wcag_aa_and_links_are_underlined():
+    css = (ROOT / "docs" / "extra.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--(md-[a-z-]+):\s*(#[0-9a-f]{6})", css))
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def ratio(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    tokens = [name for name in colours if name.startswith("md-code-hl-")]
+    assert len(tokens) >= 10
+    for name in [*tokens, "md-code-fg-color", "md-typeset-a-color"]:
+        for background in ("#ffffff", colours["md-code-bg-color"]):
+            assert ratio(colours[name], background) >= 4.5, (name, background)
+    assert ratio(colours["md-footer-fg-color--lighter"], "#171717") >= 4.5
+    assert re.search(r"\.md-typeset a \{[^}]*text-decoration: underline", css)

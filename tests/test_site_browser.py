@@ -633,3 +633,34 @@ def test_axe_core_finds_no_violations(browser, server, site, axe_core):
                 found[f"{viewport['width']}px {name}"] = violations
         watch.check()
     assert found == {}
+
+
+# -- the documentation site (issue 20.7) --------------------------------------------------------
+
+
+def test_the_docs_search_works_opened_from_disk(browser, tmp_path):
+    """The MkDocs site built strictly, opened from file://: its search finds an API entry, and
+    no request leaves the folder (the offline plugin's Worker shim is the docs' own)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("material")
+    out = tmp_path / "docs"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    base = out.resolve().as_uri() + "/"
+    watch = Watch(browser, base)
+    page = watch.page
+    page.goto(base + "index.html")
+    page.locator("input.md-search__input").fill("check_catalog")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert page.locator(".md-search-result__item").count() >= 1
+    assert "api.html" in page.locator(".md-search-result__item a").first.get_attribute("href")
+    watch.check()
