@@ -163,6 +163,17 @@ class Catalog(Mapping[str, Procedure]):
         >>> cat = Catalog.from_records([default_catalog()["62290"]], release="mine")
         >>> list(cat), cat.release
         (['62290'], 'mine')
+
+        Args:
+            records: the records, each of a different code.
+            release: the name of the data release, printed with the data.
+            as_of: the day the data is current as of.
+
+        Returns:
+            The new catalog.
+
+        Raises:
+            DataError: two records share a code.
         """
         return cls(records, release=release, as_of=as_of)
 
@@ -241,6 +252,13 @@ class Catalog(Mapping[str, Procedure]):
         '62290'
         >>> default_catalog().get("not a code", "none")
         'none'
+
+        Args:
+            code: the code, as text.
+            default: what to return when the catalog does not hold the code.
+
+        Returns:
+            The record, or ``default``.
         """
         try:
             found = self._records.get(code)
@@ -256,7 +274,7 @@ class Catalog(Mapping[str, Procedure]):
             return default
 
     def lookup(self, code: str, *, on: date | None = None) -> Procedure:
-        """The record for ``code``, checked: the raising counterpart of [`get`][proccodes.catalog.get].
+        """The record for ``code``, checked: the raising counterpart of [`get`][proccodes.catalog.Catalog.get].
 
         Raises [`InvalidCodeError`][proccodes.catalog.InvalidCodeError] for malformed text, [`UnknownCodeError`][proccodes.catalog.UnknownCodeError] (with close
         codes) for a well-formed code not in the catalog and, with ``on``,
@@ -266,6 +284,18 @@ class Catalog(Mapping[str, Procedure]):
         Traceback (most recent call last):
         ...
         proccodes.errors.InvalidCodeError: '62292x' is not a valid code: has 6 characters; codes have five, such as '62290' or 'J2650'
+
+        Args:
+            code: the code, as text.
+            on: a date of service; the record is checked to be in effect that day.
+
+        Returns:
+            The code's record.
+
+        Raises:
+            InvalidCodeError: ``code`` is not the text of a well-formed code.
+            UnknownCodeError: the catalog does not hold the code.
+            CodeNotActiveError: with ``on``, the code was not in effect that day.
         """  # noqa: E501
         try:
             record = self._records.get(code)
@@ -285,6 +315,17 @@ class Catalog(Mapping[str, Procedure]):
 
         >>> default_catalog().suggest("62209")
         ['62200', '62201', '62269', '62290', '69209']
+
+        Args:
+            code: the code, as text.
+            limit: the most codes returned.
+
+        Returns:
+            The close codes, closest first.
+
+        Raises:
+            TypeError: ``code`` is not a str or ``limit`` not an int.
+            ValueError: ``limit`` is negative.
         """
         check_type("code", code, str, "text (str)")
         check_int("limit", limit, minimum=0)
@@ -304,6 +345,15 @@ class Catalog(Mapping[str, Procedure]):
         >>> from datetime import date
         >>> "62290" in default_catalog().active_on(date(2024, 1, 1))
         True
+
+        Args:
+            day: the date of service.
+
+        Returns:
+            A catalog of the records in effect that day.
+
+        Raises:
+            TypeError: ``day`` is not a date.
         """
         day = as_day(day, "day")
         return Catalog(
@@ -331,6 +381,18 @@ class Catalog(Mapping[str, Procedure]):
         >>> cat = default_catalog()
         >>> cat.merge(cat) == cat
         True
+
+        Args:
+            other: the catalog laid over this one.
+            on_conflict: ``"error"``, ``"keep"`` or ``"replace"``.
+
+        Returns:
+            The merged catalog.
+
+        Raises:
+            DataError: with ``on_conflict="error"``, the two disagree on a field.
+            TypeError: ``other`` is not a Catalog.
+            ValueError: ``on_conflict`` is not one of the three choices.
         """
         on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
         merged, conflicts = self.merge_report(other, on_conflict=on_conflict)
@@ -350,6 +412,17 @@ class Catalog(Mapping[str, Procedure]):
         >>> merged, conflicts = default_catalog().merge_report(default_catalog())
         >>> conflicts
         []
+
+        Args:
+            other: the catalog laid over this one.
+            on_conflict: ``"error"``, ``"keep"`` or ``"replace"``.
+
+        Returns:
+            The merged catalog, and one message per conflict.
+
+        Raises:
+            TypeError: ``other`` is not a Catalog.
+            ValueError: ``on_conflict`` is not one of the three choices.
         """
         from ._merge import merge_mappings
 
@@ -377,6 +450,17 @@ class Catalog(Mapping[str, Procedure]):
 
         >>> [p.code for p in default_catalog().search("discogram", limit=2)]
         ['62290', '62291']
+
+        Args:
+            text: the query: a code, a name, everyday words, with typos.
+            limit: the most records returned.
+
+        Returns:
+            The matching records, best first.
+
+        Raises:
+            TypeError: ``text`` is not a str or ``limit`` not an int.
+            ValueError: ``limit`` is negative.
         """
         check_type("text", text, str, "text (str)")
         check_int("limit", limit, minimum=0)
