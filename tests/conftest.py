@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -20,6 +22,35 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The CMS files and seeds beside the repository; PROCCODES_SHARED points elsewhere (a folder that
+# does not exist shows what a clone without them runs: those tests skip, saying so).
+SHARED = Path(os.environ.get("PROCCODES_SHARED") or ROOT.parent / "shared")
+NEEDS_SHARED = "needs ../shared"  # how every skip for want of ../shared begins
 DATA_DIR = ROOT / "src" / "proccodes" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+# Doctests that build the whole site (seconds each): left out of the fast subset, -m "not slow".
+SLOW_DOCTESTS = {"site.md", "proccodes.site.build_site", "proccodes.site.search_data"}
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Mark the slow doctests slow (a test function carries its own marker)."""
+    for item in items:
+        if type(item).__name__ == "DoctestItem" and item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line counting the tests skipped for want of ../shared, and how to run them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    wanting = 0
+    for report in skipped:
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        wanting += NEEDS_SHARED in str(reason)
+    if wanting:
+        terminalreporter.write_line(
+            f"{wanting} tests skipped: they need ../shared (the CMS files and seeds beside the "
+            f"repository, {SHARED}); without it the rest of the suite still runs"
+        )

@@ -80,7 +80,7 @@ def test_dates_of_service(dated):
     with pytest.raises(CodeNotActiveError) as info:
         dated.lookup("62291", on=date(2017, 1, 1))
     assert info.value.replaced_by == ("62290",)
-    assert "terminated 2016-12-31; replaced by 62290" in str(info.value)
+    assert "ended on 2016-12-31; replaced by 62290" in str(info.value)
     assert list(dated.active_on(date(2010, 6, 1))) == ["62291"]
     assert list(dated.active_on(date(2020, 6, 1))) == ["62290"]
 
@@ -92,7 +92,8 @@ def test_duplicates_are_refused():
 
 
 def test_merge_fills_gaps_and_reports_conflicts(dated):
-    plain = Catalog.from_records([get("62290")], release="plain")
+    # every CPT code now has an effective date (RBCS): take it away to test filling a gap
+    plain = Catalog.from_records([attrs.evolve(get("62290"), effective=None)], release="plain")
     merged = plain.merge(dated)
     assert merged["62290"].effective == date(2017, 1, 1)
     assert "62291" in merged

@@ -15,6 +15,7 @@ from . import claims_data
 from .test_claims_paths import generated_lines
 
 pd = pytest.importorskip("pandas")
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, a Spark session
 
 
 def _frame(lines: list) -> object:  # type: ignore[type-arg]
@@ -98,7 +99,7 @@ def test_dask_rejects_a_pandas_frame() -> None:
 def test_spark_apply_in_pandas(
     reference_files: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("pyspark")
+    pytest.importorskip("pyspark", reason="needs pyspark: pip install 'proccodes[spark]'")
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     from pyspark.sql import SparkSession
 

@@ -68,6 +68,7 @@ def test_show_bad_codes_exit_2_with_one_line(code, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_search():
     result = run("search", "disc", "dye", "test")
     assert result.returncode == 0
@@ -93,6 +94,7 @@ def test_validate_lines_and_exit_codes():
     assert rows[1]["code"] == "64483"
 
 
+@pytest.mark.slow
 def test_check_shipped_catalog_is_clean():
     result = run("check")
     assert result.returncode == 0, result.stdout
@@ -115,6 +117,7 @@ def test_check_reports_problems_and_data_errors(tmp_path):
     assert f"proccodes: error: {path}: record 62290: expected a string" in broken.stderr
 
 
+@pytest.mark.slow
 def test_extra_catalog_by_option_and_environment(tmp_path):
     doc = json.loads((DATA_DIR / "discography.json").read_text())
     record = doc["procedures"][0]
@@ -148,6 +151,7 @@ def test_python_dash_m_and_version():
     assert version.stdout.startswith("proccodes ")
 
 
+@pytest.mark.slow
 def test_show_on_a_date_the_code_was_not_in_effect_exits_1(tmp_path):
     doc = json.loads((DATA_DIR / "discography.json").read_text())
     record = doc["procedures"][0]
@@ -161,7 +165,7 @@ def test_show_on_a_date_the_code_was_not_in_effect_exits_1(tmp_path):
     after = run("show", "0999T", "--catalog", str(path), "--on", "2022-01-01")
     assert after.returncode == 1
     assert after.stderr == (
-        "proccodes: error: code 0999T was not in effect on 2022-01-01: terminated 2021-12-31;"
+        "proccodes: error: code 0999T was not in effect on 2022-01-01: ended on 2021-12-31;"
         " replaced by 62290\n"
     )
     assert run("show", "0999X", "--on", "2022-01-01").returncode == 2

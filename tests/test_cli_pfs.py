@@ -72,7 +72,7 @@ def test_damage_and_usage_errors_exit_2(tmp_path):
     assert run("pfs").returncode == 2
 
 
-@pytest.mark.skipif(not RVU25A.exists(), reason="../shared/data/cms-pfs-rvu absent")
+@pytest.mark.skipif(not RVU25A.exists(), reason="needs ../shared (CMS files): cms-pfs-rvu")
 def test_several_files_and_the_zip(tmp_path):
     result = run("pfs", str(RVU25A), str(EXCERPT))
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,7 @@ from proccodes.testing import procedures
 from .conftest import DATA_DIR
 
 
+@pytest.mark.slow
 @given(procedures())
 def test_structure_unstructure_round_trip(record):
     raw = unstructure_procedure(record)

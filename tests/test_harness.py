@@ -3,16 +3,17 @@
 Every public function and command gets arbitrary text, bytes, numbers, None, dates, containers
 and huge strings in each argument. The answer must be a result or a documented error
 (:class:`proccodes.ProcCodesError`, or :class:`TypeError` / :class:`ValueError` for a wrong
-argument; argparse's exit 2 for bad command-line syntax), within a time bound: never another
-exception, a hang or unbounded memory. The "quick" profile (the default, tests/conftest.py) keeps
-the whole harness within CI's budget; ``HYPOTHESIS_PROFILE=deep`` runs many more examples.
+argument; argparse's exit 2 for bad command-line syntax): never another exception or unbounded
+memory. No clock decides a result here (a busy machine made a 5 s bound fail): inputs are bounded
+in size, and the time of the slow calls is measured in benchmarks/worst_inputs.py. The "quick"
+profile (the default, tests/conftest.py) keeps the whole harness within CI's budget;
+``HYPOTHESIS_PROFILE=deep`` runs many more examples.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date, datetime
@@ -35,7 +36,13 @@ from .conftest import TEST_DATA
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 DOCUMENTED = (ProcCodesError, TypeError, ValueError)
-SECONDS = 5.0  # per call; the slowest real call (a huge query, a CMS file) takes well under 1 s
+
+
+def _slow_marked(names: list[str], slow: set[str]) -> list[Any]:
+    """The parameters, those in ``slow`` marked slow (left out of ``-m "not slow"``)."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in slow else n for n in names]
+
+
 HUGE = 200_000
 
 _text = st.text(max_size=40)
@@ -140,14 +147,13 @@ TARGETS: dict[str, Callable[[Any], object]] = {
 
 
 def _call(target: Callable[[Any], object], value: object) -> None:
-    start = time.perf_counter()
     with contextlib.suppress(*DOCUMENTED):
         target(value)
-    elapsed = time.perf_counter() - start
-    assert elapsed < SECONDS, f"took {elapsed:.1f} s"
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
+@pytest.mark.parametrize(
+    "name", _slow_marked(sorted(TARGETS), {"Catalog.search", "Catalog.suggest"})
+)
 def test_every_public_function_answers_junk_with_a_result_or_a_documented_error(name):
     target = TARGETS[name]
 
@@ -163,6 +169,10 @@ def test_is_valid_code_never_raises(value):
     assert proccodes.is_valid_code(value) in (True, False)
 
 
+def _official(kind: str) -> Callable[[Path], object]:
+    return lambda path: _load_official(kind, path)
+
+
 @settings(max_examples=15)
 @given(data=st.binary(max_size=2000) | st.binary(max_size=40).map(lambda b: b * 2000))
 def test_every_loader_answers_junk_bytes_with_a_catalog_or_a_data_error(tmp_path_factory, data):
@@ -172,13 +182,16 @@ def test_every_loader_answers_junk_bytes_with_a_catalog_or_a_data_error(tmp_path
         ("HCPC2019_JUNK.txt", proccodes.load_hcpcs),
         ("SHORTU.txt", load_cpt_descriptors),
         ("junk.zip", proccodes.load_hcpcs),
+        ("ccipra-v322r0-f1.txt", _official("ptp")),
+        ("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", _official("mue")),
+        ("PPRRVU2025_Oct.csv", _official("pfs")),
+        ("RBCS_RY_2025.csv", _official("rbcs")),
+        ("parts.zip", _official("ptp")),
     ):
         path = folder / name
         path.write_bytes((b"PK\x03\x04" + data) if name.endswith(".zip") else data)
-        start = time.perf_counter()
         with contextlib.suppress(ProcCodesError):
             load(path)
-        assert time.perf_counter() - start < SECONDS
 
 
 # -- the command line ---------------------------------------------------------------------------
@@ -195,18 +208,16 @@ COMMANDS = ["show", "search", "validate", "check", "hcpcs", "export"]
 
 def _run_cli(argv: list[str]) -> int:
     out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse: --help, --version, a usage error
             code = exc.code if isinstance(exc.code, int) else 2
-    assert time.perf_counter() - start < SECONDS
     assert "Traceback" not in err.getvalue()
     return code
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", _slow_marked(COMMANDS, {"export", "check", "search"}))
 def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("62290\n\x1b\n"))
 
@@ -218,6 +229,7 @@ def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeyp
     run()
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded_for_huge_inputs():
     # A few calls with a 1 MB input: the peak memory is a small multiple of the input.
     huge = "62290 " * 200_000
@@ -243,3 +255,69 @@ def test_memory_stays_bounded_for_huge_inputs():
 def test_dates_and_datetimes_are_the_only_days():
     assert proccodes.get("62290", on=datetime(2024, 1, 1, 23, 59)).code == "62290"
     assert proccodes.get("62290", on=date(2024, 1, 1)).code == "62290"
+
+
+# -- the official-file loaders: one changed character never loses a record silently ------------
+
+_EXCERPTS = {
+    "ccipra-v322r0-f1.txt": "ptp",
+    "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv": "mue",
+    "PPRRVU2025_Oct.csv": "pfs",
+    "RBCS_RY_2025.csv": "rbcs",
+}
+
+
+def _load_official(kind: str, path: Path) -> set[Any]:
+    """The keys a loader read from ``path``."""
+    from proccodes.sources.ncci import load_mue, load_ptp
+    from proccodes.sources.pfs import load_pfs
+    from proccodes.sources.rbcs import load_rbcs
+
+    if kind == "ptp":
+        return {(e.column1, e.column2, e.effective) for e in load_ptp(path)}
+    if kind == "mue":
+        return set(load_mue(path))
+    if kind == "pfs":
+        fs = load_pfs(path)
+        return set(fs) | {
+            (c, r.modifier) for c in fs.codes_with_modifier_rows for r in fs.modifier_rows(c)
+        }
+    return set(load_rbcs(path))
+
+
+def _excerpt_bytes(name: str) -> bytes:
+    from .conftest import SHARED
+
+    if name.startswith("ccipra"):
+        return (SHARED / "data/cms-ncci-samples/ccipra-v322r0-f1.excerpt.txt").read_bytes()
+    if name.startswith("MCR_MUE"):
+        return (
+            SHARED / "data/cms-ncci-samples/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
+        ).read_bytes()
+    if name.startswith("PPRRVU"):
+        return (TEST_DATA / "pfs_excerpt.csv").read_bytes()
+    return (TEST_DATA / "RBCS_RY_2025_excerpt.csv").read_bytes()
+
+
+@settings(max_examples=40)
+@given(
+    name=st.sampled_from(sorted(_EXCERPTS)),
+    at=st.floats(0, 1),
+    change=st.sampled_from(['"', "\t", ",", "\n", "\r", " ", "", "x", "9"]),
+)
+def test_one_changed_character_loses_no_record_silently(tmp_path_factory, name, at, change):
+    """Insert a character into, or delete one from, a real excerpt: the loader raises a
+    DataError, or every record of the original is still there (a warning may say what is off)."""
+    kind = _EXCERPTS[name]
+    folder = tmp_path_factory.mktemp("mutated")
+    original = _excerpt_bytes(name)
+    path = folder / name
+    path.write_bytes(original)
+    keys = _load_official(kind, path)
+    i = int(at * len(original))
+    path.write_bytes(original[:i] + change.encode() + original[i + (0 if change else 1) :])
+    try:
+        found = _load_official(kind, path)
+    except ProcCodesError:
+        return
+    assert keys <= found, sorted(map(str, keys - found))[:5]

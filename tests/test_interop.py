@@ -42,6 +42,7 @@ def test_every_shipped_file_validates_against_the_catalog_schema():
         assert not errors, f"{path.name}: {errors[0].message} at {list(errors[0].path)}"
 
 
+@pytest.mark.slow
 def test_every_curated_and_a_sample_of_official_records_validate_against_the_record_schema():
     # Every curated record, and every 25th official one (all 19,000 take most of a minute).
     validator = _validator(record_schema())
@@ -50,6 +51,7 @@ def test_every_curated_and_a_sample_of_official_records_validate_against_the_rec
             validator.validate(json.loads(json.dumps(unstructure_procedure(record))))
 
 
+@pytest.mark.slow
 @given(procedures() | procedures(clinical=False))
 def test_generated_records_validate(record):
     _validator(record_schema()).validate(json.loads(json.dumps(unstructure_procedure(record))))
@@ -67,6 +69,7 @@ def test_schema_rejects_what_the_loader_rejects():
         assert not validator.is_valid(broken)
 
 
+@pytest.mark.slow
 def test_catalog_json_round_trips_through_load_catalog(tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(catalog_json(default_catalog())))
@@ -81,6 +84,7 @@ def test_catalog_json_needs_an_as_of_date():
 # -- FHIR ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cpt_code_system_validates_with_a_fhir_library():
     resource = pfhir.code_system(default_catalog(), system=CodeSystem.CPT)
     model = FhirCodeSystem.model_validate(resource)
@@ -91,6 +95,7 @@ def test_cpt_code_system_validates_with_a_fhir_library():
     assert concept.display == get("62290").title  # no AMA text without an overlay
 
 
+@pytest.mark.slow
 def test_hcpcs_code_system_validates():
     resource = pfhir.code_system(default_catalog(), system=CodeSystem.HCPCS)
     model = FhirCodeSystem.model_validate(resource)
@@ -163,6 +168,7 @@ SAMPLE = Catalog(
 )
 
 
+@pytest.mark.slow
 @given(st.sets(st.sampled_from(sorted(SAMPLE)), min_size=1))
 def test_overlay_round_trip(tmp_path_factory, codes):
     folder = tmp_path_factory.mktemp("ama")

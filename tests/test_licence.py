@@ -51,7 +51,9 @@ HCPCS_FILES = [
     SHARED / "data" / "cms-hcpcs-2020" / "2020-Alpha-Numeric-HCPCS-File.zip",
     SHARED / "data" / "cms-hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip",
 ]
-pytestmark = pytest.mark.skipif(not PFS_DIR.exists(), reason="../shared/data/cms-pfs-rvu absent")
+pytestmark = pytest.mark.skipif(
+    not PFS_DIR.exists(), reason="needs ../shared (CMS files): cms-pfs-rvu"
+)
 
 _CPT_SHAPE = re.compile(r"[0-9]{4}[0-9AFMTU]").fullmatch
 _LEVEL2_SHAPE = re.compile(r"[A-Z][0-9]{4}").fullmatch
@@ -231,6 +233,7 @@ def _shipped_files() -> list[Path]:
     return sorted(files)
 
 
+@pytest.mark.slow
 def test_the_proof_has_its_inputs():
     ama = ama_descriptors()
     assert normalized("Mri lumbar spine w/o dye") in ama  # 72148, as the three releases print it
@@ -260,6 +263,7 @@ def test_no_shipped_file_holds_an_ama_descriptor():
     assert not found, "AMA CPT descriptors shipped:\n" + "\n".join(found[:20])
 
 
+@pytest.mark.slow
 def test_no_show_output_holds_an_ama_descriptor():
     from proccodes import default_catalog
     from proccodes.cli import record_json, render

@@ -20,7 +20,9 @@ from .ncci_gen import PTP_HEADER, code_universe, ptp_rows, write_mue, write_ptp
 SAMPLES = SHARED / "data" / "cms-ncci-samples"
 PTP_SAMPLE = SAMPLES / "ccipra-v322r0-f1.excerpt.txt"
 MUE_SAMPLE = SAMPLES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
-needs_shared = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared is absent")
+needs_shared = pytest.mark.skipif(
+    not SAMPLES.is_dir(), reason="needs ../shared (CMS files): NCCI samples"
+)
 
 
 @pytest.fixture(params=[True, False], ids=["pyarrow", "pure-python"])
@@ -65,6 +67,7 @@ def test_real_mue_excerpt() -> None:
     assert table.get("62290") is None
 
 
+@pytest.mark.slow
 def test_full_size_generated_ptp(tmp_path: Path) -> None:
     """About two million pairs in four parts, as a quarter's practitioner table."""
     paths = write_ptp(tmp_path, 2_000_000, parts=4, zipped=False)
@@ -85,6 +88,7 @@ def test_full_size_generated_ptp(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.slow
 def test_zipped_parts_and_both_readers_agree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -127,6 +127,7 @@ def _fields_of(value):
         yield value
 
 
+@pytest.mark.slow
 def test_the_reader_builds_what_the_record_constructors_build(monkeypatch):
     # the reader sets the records' slots itself (_official._setters); a reader whose makers
     # call the classes' own constructors, by the makers' parameter names, must read every
@@ -351,7 +352,7 @@ def test_show_an_uncurated_cpt_code():
     assert "Not curated: official data only" in out
     assert "load_cpt_descriptors" in out
     assert "Office E&M - Established" in out
-    assert "Range: Evaluation and management (99202-99499) > Visits" in out
+    assert "Range: Evaluation and management (99201-99499) > Visits" in out
     assert "Medicare Physician Fee Schedule" in out
     assert "CMS HCPCS Level II January 2026" in " ".join(out.split())
 
@@ -383,7 +384,8 @@ def test_show_json_says_what_the_record_is():
 # -- reproducible, packaged -------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared (CMS files)")
 def test_the_packaged_data_is_what_the_build_step_writes(tmp_path):
     subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_data.py"), "--out", str(tmp_path)],
@@ -402,6 +404,7 @@ def test_no_data_file_is_over_3_mb():
     assert max(p.stat().st_size for p in (ROOT / "src").rglob("*") if p.is_file()) < 3e6
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_the_data(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],

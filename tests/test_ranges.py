@@ -78,7 +78,7 @@ def pfs() -> _Rows:
     if not _PFS_CACHE:
         _PFS_CACHE.update({name: _Rows(rows) for name, rows in _pfs_files().items()})
     if not _PFS_CACHE:
-        pytest.skip("the CMS PFS files of ../shared are absent")
+        pytest.skip("needs ../shared (CMS files): cms-pfs-rvu")
     return _PFS_CACHE
 
 
@@ -178,6 +178,7 @@ def test_the_granularity_is_finer_where_the_project_goes_deep():
 # -- no AMA text --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_name_or_description_equals_a_cpt_short_descriptor(pfs):
     descriptors = {_fold(d) for rows in pfs.values() for d in rows.values() if d}
     assert len(descriptors) > 5000
@@ -201,6 +202,7 @@ def test_titles_never_equal_a_cpt_short_descriptor(pfs):
 # -- every CPT code of the CMS files has exactly one leaf -----------------------------------------
 
 
+@pytest.mark.slow
 def test_every_cpt_code_of_the_pfs_files_falls_in_exactly_one_leaf(pfs):
     leaves = [(R._key(n.first), R._key(n.last), n) for n in R.ranges(LEAF_LEVEL, system="CPT")]
     codes: set[str] = set()
@@ -216,7 +218,7 @@ def test_every_cpt_code_of_the_pfs_files_falls_in_exactly_one_leaf(pfs):
 
 def test_every_level_ii_code_of_the_2026_file_has_its_letter_group():
     if not HCPCS_2026.is_file():
-        pytest.skip("the CMS HCPCS 2026 file of ../shared is absent")
+        pytest.skip("needs ../shared (CMS files): HCPCS 2026")
     with zipfile.ZipFile(HCPCS_2026) as archive:
         member = next(m for m in archive.namelist() if m.upper().endswith(".TXT") and "ANWEB" in m)
         text = archive.read(member).decode("cp1252")
@@ -397,6 +399,7 @@ def test_range_of_agrees_with_a_linear_scan(code):
     assert R.range_of(code) is _linear_range_of(code)
 
 
+@pytest.mark.slow
 def test_range_of_agrees_with_a_linear_scan_at_every_bound():
     for node in R.ranges():
         for a, b in node.spans:
@@ -444,7 +447,7 @@ def test_title_rule():
 
 def test_titles_of_every_rbcs_cpt_code_are_short_and_ours():
     if not RBCS.is_file():
-        pytest.skip("the CMS RBCS file of ../shared is absent")
+        pytest.skip("needs ../shared (CMS files): RBCS")
     with RBCS.open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["rbcs_latest_assignment"] == "1"]
     lengths = []

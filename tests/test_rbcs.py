@@ -17,7 +17,9 @@ from .conftest import SHARED, TEST_DATA
 
 RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
 EXCERPT = TEST_DATA / "RBCS_RY_2025_excerpt.csv"
-needs_shared = pytest.mark.skipif(not RBCS_FILE.exists(), reason="../shared/data/cms-rbcs absent")
+needs_shared = pytest.mark.skipif(
+    not RBCS_FILE.exists(), reason="needs ../shared (CMS files): cms-rbcs"
+)
 HEADER = EXCERPT.read_text().splitlines()[0]
 
 
@@ -146,14 +148,22 @@ def test_a_code_with_only_earlier_classes_is_a_warning(tmp_path):
     assert "line 2: rbcs_latest_assignment: 64493 has no current class" in rbcs.warnings[0]
 
 
+def _says_where_and_what(exc: DataError, path) -> None:
+    """A DataError names the file and says what is wrong (not the bare "unreadable" that a
+    DataError without problems gets)."""
+    assert exc.source == str(path)
+    assert exc.problems != ("unreadable",)
+    assert all(isinstance(p, str) and p.strip() for p in exc.problems)
+
+
 @given(st.binary(max_size=1500))
 def test_any_bytes(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "RBCS_RY_2025.csv"
     path.write_bytes(data)
     try:
         rbcs = load_rbcs(path)
-    except DataError as exc:
-        assert exc.problems  # noqa: PT017 - fuzzing: any DataError is fine
+    except DataError as exc:  # fuzzing: any DataError is fine if it says where and what
+        _says_where_and_what(exc, path)
     else:
         assert all(isinstance(c, RbcsClass) for c in rbcs.values())
 
@@ -164,5 +174,5 @@ def test_any_rows(tmp_path_factory, rows):
     path.write_text(HEADER + "\n" + rows)
     try:
         load_rbcs(path)
-    except DataError as exc:
-        assert exc.problems  # noqa: PT017 - fuzzing: any DataError is fine
+    except DataError as exc:  # fuzzing: any DataError is fine if it says where and what
+        _says_where_and_what(exc, path)

@@ -19,7 +19,7 @@ from proccodes.records import Bilateral, Billing, UnitOfService
 from .conftest import SHARED
 
 PFS_FILE = SHARED / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
-needs_pfs = pytest.mark.skipif(not PFS_FILE.is_file(), reason="needs the RVU25D file in ../shared")
+needs_pfs = pytest.mark.skipif(not PFS_FILE.is_file(), reason="needs ../shared (CMS files): RVU25D")
 PFS_SOURCE = "cms-pfs-rvu25d"
 NOT_PAID_AS_USUAL = set("NBIEXPRC")  # non-covered, bundled, invalid, excluded, carrier-priced...
 

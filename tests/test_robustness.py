@@ -6,13 +6,13 @@ The items are numbered as in the issue; the test names start with the item's num
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import copy
 import os
 import pickle
 import subprocess
 import sys
 import textwrap
-import time
 import tracemalloc
 import zipfile
 from datetime import date, datetime
@@ -41,7 +41,9 @@ from proccodes import fhir as pfhir
 from .conftest import ROOT, SHARED, TEST_DATA
 
 HCPCS_2019 = SHARED / "data" / "cms-hcpcs-2019" / "HCPC2019_CONTR_ANWEB.txt"
-needs_2019 = pytest.mark.skipif(not HCPCS_2019.exists(), reason="needs ../shared/data")
+needs_2019 = pytest.mark.skipif(
+    not HCPCS_2019.exists(), reason="needs ../shared (CMS files): HCPCS 2019"
+)
 
 
 def _catalog_json(tmp_path: Path, body: bytes, name: str = "c.json") -> Path:
@@ -57,17 +59,50 @@ def _header(rest: bytes = b"") -> bytes:
 # -- 1. search is linear in the query's length ---------------------------------------------------
 
 
-def _seconds(call, *args, **kwargs) -> float:
-    start = time.perf_counter()
-    call(*args, **kwargs)
-    return time.perf_counter() - start
+@contextlib.contextmanager
+def _matching_work():
+    """Count the calls of search's per-word matching functions (deletions, edit distances,
+    phonetic keys) and the longest word handed to them: the work that grew with the square of
+    a long word's length. An operation count, not a clock: a busy machine cannot fail it."""
+    from unittest import mock
+
+    from proccodes import _search
+
+    seen = {"calls": 0, "longest": 0}
+
+    def counted(function):
+        def call(*words):
+            seen["calls"] += 1
+            seen["longest"] = max(seen["longest"], *(len(w) for w in words))
+            return function(*words)
+
+        return call
+
+    with contextlib.ExitStack() as stack:
+        for name in ("_deletions", "_within_one_edit", "_within_two_edits", "sound_key"):
+            function = getattr(_search, name)
+            stack.enter_context(mock.patch.object(_search, name, counted(function)))
+        yield seen
 
 
-def test_1_search_time_is_linear_in_a_long_word():
-    proccodes.search("warm up")
-    # before: 2 s for 80,000 characters and minutes for a million (every deletion copied)
-    assert _seconds(proccodes.search, "a" * 1_000_000) < 1.0
-    assert _seconds(proccodes.search, "discogram" + "x" * 200_000) < 0.5
+# per query: at most MAX_QUERY_WORDS words are matched, each within a bounded vocabulary
+_MAX_MATCHING_CALLS = 200_000
+
+
+def _within_bounds(seen) -> None:
+    from proccodes._search import MAX_WORD_LENGTH
+
+    assert seen["longest"] <= MAX_WORD_LENGTH, seen
+    assert seen["calls"] <= _MAX_MATCHING_CALLS, seen
+
+
+def test_1_search_work_does_not_grow_with_a_long_word():
+    # before: every deletion of the word was copied (2 s for 80,000 characters, minutes for
+    # a million); now a word longer than MAX_WORD_LENGTH is matched only as itself
+    for query in ("a" * 1_000_000, "discogram" + "x" * 200_000):
+        with _matching_work() as seen:
+            proccodes.search(query)
+        _within_bounds(seen)
 
 
 _LONG_QUERIES = st.builds(
@@ -80,13 +115,11 @@ _LONG_QUERIES = st.builds(
 
 
 @given(query=_LONG_QUERIES)
-def test_1_search_time_is_bounded_by_the_query_length(query):
-    start = time.perf_counter()
-    proccodes.search(query, limit=5)
-    default_catalog().search(query)
-    elapsed = time.perf_counter() - start
-    # linear with a small constant: well under a microsecond a character, plus a fixed cost
-    assert elapsed < 0.5 + 2e-6 * len(query), (len(query), elapsed)
+def test_1_search_work_is_bounded_whatever_the_query(query):
+    with _matching_work() as seen:
+        proccodes.search(query, limit=5)
+        default_catalog().search(query)
+    _within_bounds(seen)
 
 
 def test_1_long_words_are_not_expanded_but_still_match_exactly():
@@ -122,6 +155,7 @@ def test_2_a_file_cut_anywhere_but_at_a_line_end_is_an_error(tmp_path):
     assert all(data[cut - 1 : cut] in (b"\n", b"\r") for cut in loaded), loaded
 
 
+@pytest.mark.slow
 @needs_2019
 def test_2_the_2019_file_cut_at_random_bytes_is_an_error(tmp_path):
     import random
@@ -245,6 +279,7 @@ def test_3_a_multiprocessing_pool_worker_raising_each_error_reports_it():
             assert _fields(found.value) == _fields(err)
 
 
+@pytest.mark.slow
 def test_3_catalog_pickles_and_deep_copies():
     from proccodes.sources.hcpcs import load_hcpcs
 
@@ -273,6 +308,7 @@ def _build() -> Catalog:
     return default_catalog().active_on(date(2024, 1, 1))
 
 
+@pytest.mark.slow
 def test_3_catalog_goes_to_a_worker_and_comes_back():
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
         assert pool.submit(_count, default_catalog()).result(timeout=60) == len(default_catalog())
@@ -299,6 +335,7 @@ def _zip_bomb(path: Path, size: int, name: str = "HCPC2019_ANWEB.txt", lie: bool
     return path
 
 
+@pytest.mark.slow
 def test_4_a_zip_member_past_the_limit_is_refused_cheaply(tmp_path):
     from proccodes.sources.hcpcs import MAX_BYTES, load_hcpcs
 
@@ -340,6 +377,7 @@ def test_5_long_s_is_not_an_s():
     assert default_catalog().get("ſ9090") is None
 
 
+@pytest.mark.slow
 def test_5_no_character_outside_ascii_forms_a_code():
     # All of Unicode: normalize_code keeps every non-ASCII character as it is (only a-z fold),
     # so no code point can turn into a code character; the ones that case mapping or
@@ -538,6 +576,7 @@ def test_10_wrong_arguments_are_clear_errors(error, call):
 # -- 11. only regular files are read; errors never echo a file's content -------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_11_devices_and_fifos_are_refused_everywhere(tmp_path):
     from proccodes.cpt import load_cpt_descriptors
@@ -563,6 +602,7 @@ def test_11_devices_and_fifos_are_refused_everywhere(tmp_path):
         assert "not a regular file" in result.stderr
 
 
+@pytest.mark.slow
 def test_11_an_unreadable_file_is_never_echoed(tmp_path):
     secret = tmp_path / "shadow"
     secret.write_text("root:$6$SECRETHASH:19000:0:99999:7:::\n" * 3)
@@ -580,6 +620,7 @@ def test_11_an_unreadable_file_is_never_echoed(tmp_path):
 # -- 12. fork() while another thread loads the default catalog -------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_12_a_child_forked_during_a_load_does_not_deadlock():
     # A fresh interpreter: a thread holds the loader's lock (as a load in progress does) while
@@ -600,7 +641,7 @@ def test_12_a_child_forked_during_a_load_does_not_deadlock():
         if pid == 0:
             ok = len(catalog.default_catalog()) > 0 and catalog.search("disc")
             os._exit(0 if ok else 1)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 100  # only to catch a deadlock: a load takes seconds
         while time.monotonic() < deadline:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -616,7 +657,7 @@ def test_12_a_child_forked_during_a_load_does_not_deadlock():
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert result.returncode == 0, (result.returncode, result.stderr)
@@ -674,6 +715,7 @@ def test_13_invalid_utf8_input_is_escaped_and_json_stays_utf8():
     assert doc[0]["input"].encode("utf-8", "surrogateescape") == b"\xff\xfe6229O"
 
 
+@pytest.mark.slow
 def test_13_an_ascii_terminal_gets_escapes_not_a_traceback():
     import json
 
@@ -730,6 +772,7 @@ def test_13_closed_or_full_stdout_and_closed_stdin():
     assert late.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_13_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
     from proccodes.cli import EXIT_OUTPUT
 

@@ -104,6 +104,7 @@ def site(tmp_path_factory, mixed_catalog):
     return out, summary
 
 
+@pytest.mark.slow
 def test_summary_counts_what_was_written(site, mixed_catalog):
     out, summary = site
     curated = sum(r.curated for r in mixed_catalog.values())
@@ -115,6 +116,7 @@ def test_summary_counts_what_was_written(site, mixed_catalog):
     assert summary.search_index_bytes == (out / "assets" / "search-index.js").stat().st_size
 
 
+@pytest.mark.slow
 def test_every_page_is_html_in_english_with_one_h1(site):
     out, _ = site
     for path in out.rglob("*.html"):
@@ -124,6 +126,7 @@ def test_every_page_is_html_in_english_with_one_h1(site):
         assert len(page.ids) == len(set(page.ids)), f"{path}: duplicate ids"
 
 
+@pytest.mark.slow
 def test_every_link_inside_the_site_resolves(site, mixed_catalog):
     """Every relative link reaches a file of the site, and its anchor an id on that page."""
     out, _ = site
@@ -152,6 +155,7 @@ def test_every_link_inside_the_site_resolves(site, mixed_catalog):
     assert checked > 1000
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_outside_the_site(site):
     out, _ = site
     for path in out.rglob("*.html"):
@@ -164,6 +168,7 @@ def test_no_page_loads_anything_from_outside_the_site(site):
         assert not re.search(pattern, text), name
 
 
+@pytest.mark.slow
 def test_a_curated_page_has_every_section_in_reading_order(site):
     out, _ = site
     page = _parse(out / "codes" / "62290.html")
@@ -179,6 +184,7 @@ def test_a_curated_page_has_every_section_in_reading_order(site):
     assert "no code of its own" in text
 
 
+@pytest.mark.slow
 def test_an_uncurated_code_has_a_stable_anchor_saying_it_is_not_curated(site, mixed_catalog):
     out, _ = site
     code = next(c for c, r in mixed_catalog.items() if not r.curated)
@@ -204,6 +210,7 @@ def _entries(out: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_every_code_is_on_the_page_of_its_range_saying_whether_it_is_curated(site, mixed_catalog):
     """The whole default catalog (and an HCPCS excerpt): each code has an anchor on the page
     named by its narrowest range of proccodes.ranges, a URL that depends on the code alone;
@@ -224,6 +231,7 @@ def test_every_code_is_on_the_page_of_its_range_saying_whether_it_is_curated(sit
             assert f'href="../codes/{code}.html"' in entry
 
 
+@pytest.mark.slow
 def test_the_ranges_page_follows_the_range_hierarchy(site):
     from proccodes.ranges import get_range
 
@@ -238,6 +246,7 @@ def test_the_ranges_page_follows_the_range_hierarchy(site):
     assert linked == {p.stem for p in (out / "ranges").glob("*.html") if "-part" not in p.stem}
 
 
+@pytest.mark.slow
 def test_every_classified_code_is_listed_under_its_rbcs_class(site, mixed_catalog):
     out, _ = site
     listed: dict[str, str] = {}
@@ -252,6 +261,7 @@ def test_every_classified_code_is_listed_under_its_rbcs_class(site, mixed_catalo
     assert set(re.findall(r'href="families/([^"]+)\.html"', index)) == set(classified.values())
 
 
+@pytest.mark.slow
 def test_fee_schedule_facts_read_in_words_on_curated_and_other_codes(site, mixed_catalog):
     from proccodes._describe import pfs_lines
 
@@ -278,6 +288,7 @@ def test_fee_schedule_facts_read_in_words_on_curated_and_other_codes(site, mixed
     assert "<dt>Global period</dt><dd>XXX, no global period applies</dd>" in visit
 
 
+@pytest.mark.slow
 def test_a_curated_hcpcs_page_shows_the_public_official_texts(site):
     out, _ = site
     text = (out / "codes" / "J2650.html").read_text(encoding="utf-8")
@@ -304,6 +315,7 @@ def test_text_from_a_catalog_is_escaped(tmp_path):
     assert 'href="javascript:' not in text
 
 
+@pytest.mark.slow
 def test_the_search_index_is_the_librarys(mixed_catalog):
     data = search_data(default_catalog())
     assert data["codes"] == sorted(default_catalog())
@@ -346,6 +358,7 @@ def test_build_refuses_a_folder_that_is_not_a_site(tmp_path):
         build_site(tmp_path / "new", catalog={})  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_rebuild_replaces_the_earlier_site(tmp_path):
     build_site(tmp_path)
     (tmp_path / "codes" / "99999.html").write_text("stale", encoding="utf-8")
@@ -354,6 +367,7 @@ def test_a_rebuild_replaces_the_earlier_site(tmp_path):
     assert (tmp_path / "codes" / "62290.html").is_file()
 
 
+@pytest.mark.slow
 def test_cli_writes_the_site(tmp_path, capsys):
     assert main(["site", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
@@ -363,6 +377,7 @@ def test_cli_writes_the_site(tmp_path, capsys):
     assert (tmp_path / "out" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_cli_takes_a_users_catalog(tmp_path, capsys):
     excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
     assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
@@ -387,7 +402,8 @@ def test_cli_without_jinja2_says_which_extra_to_install(tmp_path, capsys, monkey
     assert err == "proccodes: error: the site needs Jinja2: pip install 'proccodes[site]'\n"
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared/data")
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="needs ../shared (CMS files)")
 def test_a_whole_hcpcs_release_builds(tmp_path):
     """The 2026 HCPCS release (about 8,600 codes): every code is on its range's page."""
     release = load_hcpcs(

@@ -32,6 +32,8 @@ from .conftest import ROOT
 from .test_search_quality import ALL_QUERIES, CASES
 from .test_site import SECTIONS
 
+pytestmark = pytest.mark.slow  # a browser, and a site build
+
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from . import ranges
-    from .catalog import Catalog, default_catalog, get, load_catalog, search
+    from .catalog import Catalog, default_catalog, get, load_catalog, search, use_data
     from .checks import check_catalog, check_record
     from .codes import (
         Code,
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         UnitOfService,
         YearSeen,
     )
+    from .release import release_stale_on
     from .sources.hcpcs import load_hcpcs, load_hcpcs_years
     from .sources.ncci import load_mue, load_ptp
     from .sources.pfs import FeeSchedule, load_pfs
@@ -127,14 +128,19 @@ __all__ = [
     "path_of",
     "range_of",
     "ranges",
+    "release_stale_on",
     "search",
     "title_for",
+    "use_data",
     "validate_code",
 ]
 
 # Which private module defines each public name.
 _HOME = {
-    **dict.fromkeys(["Catalog", "default_catalog", "get", "load_catalog", "search"], "catalog"),
+    **dict.fromkeys(
+        ["Catalog", "default_catalog", "get", "load_catalog", "search", "use_data"], "catalog"
+    ),
+    "release_stale_on": "release",
     **dict.fromkeys(["check_catalog", "check_record"], "checks"),
     "load_cpt_descriptors": "cpt",
     **dict.fromkeys(
@@ -205,7 +211,7 @@ _HOME = {
 
 # Public submodules, imported on first use: proccodes.ranges (its ranges() lists the hierarchy;
 # a function of that name here would be replaced by the module as soon as it is imported).
-_SUBMODULES = frozenset({"ranges"})
+_SUBMODULES = frozenset({"ranges", "release"})
 
 
 def __getattr__(name: str) -> Any:

@@ -29,9 +29,13 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == () or value == ""
 
 
-def _file_year(record: Procedure | Modifier) -> int | None:
+def _file_year(record: Procedure | Modifier) -> tuple[int, int] | None:
+    """The year and quarter of the file a record's file facts come from."""
     facts = record.file_facts
-    return facts.year if facts is not None else None
+    if facts is None or facts.year is None:
+        return None
+    quarters = [h.quarter for h in record.history if h.year == facts.year]
+    return facts.year, max(quarters, default=1)
 
 
 def _is_curated(record: Procedure | Modifier) -> bool:
@@ -170,15 +174,18 @@ def _merge_history(
     theirs: tuple[YearSeen, ...],
     on_conflict: _Policy,
 ) -> tuple[tuple[YearSeen, ...], list[str]]:
-    """The years of both, in order; two different entries for one year are a conflict."""
-    by_year = {h.year: h for h in ours}
+    """The years (and quarters) of both, in order; two different entries for one are a
+    conflict."""
+    by_year = {(h.year, h.quarter): h for h in ours}
     conflicts: list[str] = []
     for h in theirs:
-        mine = by_year.get(h.year)
+        key = (h.year, h.quarter)
+        mine = by_year.get(key)
         if mine is None:
-            by_year[h.year] = h
+            by_year[key] = h
         elif mine != h:
-            conflicts.extend(_differences(label, code, f"history[{h.year}]", mine, h))
+            where = str(h.year) if h.quarter == 1 else f"{h.year}Q{h.quarter}"
+            conflicts.extend(_differences(label, code, f"history[{where}]", mine, h))
             if on_conflict == "replace":
-                by_year[h.year] = h
-    return tuple(by_year[year] for year in sorted(by_year)), conflicts
+                by_year[key] = h
+    return tuple(by_year[key] for key in sorted(by_year)), conflicts

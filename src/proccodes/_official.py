@@ -22,8 +22,9 @@ A code's line holds these tab-separated columns (empty means none):
 10    PFS row of the code itself (``|``-separated, see ``_PFS``); 11 its release index
 12    PFS rows per modifier (``;``-separated rows)
 13    RBCS class: its index in the manifest's ``rbcs`` lines
-14+   history: one column per year, ``year|action|terminated|long descriptor`` (``=`` for
-      the descriptor when it is the current long descriptor)
+14+   history: one column per file, ``year|action|terminated|long descriptor`` (``=`` for
+      the descriptor when it is the current long descriptor; the year ``2026Q2`` for a
+      quarterly file after January's)
 ====  =============================================================================
 
 Tuples inside a field are ``~``-separated. The build step checks that every record written
@@ -60,7 +61,16 @@ from .records import (
     YearSeen,
 )
 
-__all__ = ["FOLDER", "MANIFEST", "MODIFIERS", "Manifest", "Reader", "shard_name"]
+__all__ = [
+    "FOLDER",
+    "MANIFEST",
+    "MODIFIERS",
+    "Manifest",
+    "Reader",
+    "check_codec",
+    "encode",
+    "shard_name",
+]
 
 FOLDER = "official"
 MANIFEST = "manifest.tsv"
@@ -217,6 +227,18 @@ _PFS_NAMES = tuple(name for name, _ in _PFS)
 _PFS_DECODE = tuple(codec[1] for _, codec in _PFS)
 
 
+def check_codec() -> None:
+    """The format names every field of the fact classes (a new field must be added to it).
+
+    >>> check_codec()
+    """
+    for cls, table in ((HcpcsFacts, _HCPCS), (PfsFacts, _PFS)):
+        fields = {f.name for f in attrs.fields(cls)} - {"release"}
+        named = {name for name, _ in table}
+        if fields != named:
+            raise TypeError(f"_official does not encode {cls.__name__} {sorted(fields ^ named)}")
+
+
 def _encode_fields(obj: Any, table: tuple[tuple[str, tuple[_Encode, _Decode]], ...]) -> str:
     return SEP.join(codec[0](getattr(obj, name)) for name, codec in table)
 
@@ -313,17 +335,20 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], No
     return tuple(slots[name].__set__ for name in names)
 
 
-def _year_seen_maker() -> Callable[[int, str, str | None, date | None], YearSeen]:
-    set_year, set_descriptor, set_action, set_terminated = _setters(
-        YearSeen, ("year", "descriptor", "action", "terminated")
+def _year_seen_maker() -> Callable[[int, str, str | None, date | None, int], YearSeen]:
+    set_year, set_descriptor, set_action, set_terminated, set_quarter = _setters(
+        YearSeen, ("year", "descriptor", "action", "terminated", "quarter")
     )
 
-    def year_seen(year: int, descriptor: str, action: str | None, terminated: date | None) -> Any:
+    def year_seen(
+        year: int, descriptor: str, action: str | None, terminated: date | None, quarter: int
+    ) -> Any:
         record = _new(YearSeen)
         set_year(record, year)
         set_descriptor(record, descriptor)
         set_action(record, action)
         set_terminated(record, terminated)
+        set_quarter(record, quarter)
         return record
 
     return year_seen
@@ -538,6 +563,16 @@ _pfs_facts = _pfs_facts_maker()
 # -- reading lines -----------------------------------------------------------------------------
 
 
+def _parse_year(text: str) -> tuple[int, int]:
+    """A history column's year: ``2026`` (the January file) or ``2026Q2`` (a later quarter)."""
+    year, _, quarter = text.partition("Q")
+    return int(year), int(quarter) if quarter else 1
+
+
+def _year_text(seen: YearSeen) -> str:
+    return str(seen.year) if seen.quarter == 1 else f"{seen.year}Q{seen.quarter}"
+
+
 class _Table(dict[str, Any]):
     """Text -> value, each value made once, on first sight: dates, numbers and enum members
     repeat across thousands of lines, and a dict subscript is the cheapest way to turn them."""
@@ -585,7 +620,7 @@ class Reader:
         self._pfs: dict[str, PfsFacts] = {}
         self._days = _Table(date.fromisoformat, {"": None})
         self._floats = _Table(float, {"": None})
-        self._years = _Table(int, {})
+        self._years = _Table(_parse_year, {})
         sources = manifest.descriptor_sources
         self._short = [Descriptor(use=DescriptorUse.SHORT, text="", source=s) for s in sources]
         self._long = [Descriptor(use=DescriptorUse.LONG, text="", source=s) for s in sources]
@@ -657,12 +692,14 @@ class Reader:
         seen = []
         for column in columns:
             year, action, terminated, descriptor = column.split(SEP, 3)
+            number, quarter = years[year]
             seen.append(
                 _year_seen(
-                    years[year],
+                    number,
                     long if descriptor == "=" else descriptor,
                     action or None,
                     days[terminated],
+                    quarter,
                 )
             )
         return tuple(seen)
@@ -698,12 +735,14 @@ class Reader:
                 seen = []
                 for column in f[14:]:
                     year, action, terminated, text = column.split(SEP, 3)
+                    number, quarter = years[year]
                     seen.append(
                         year_seen(
-                            years[year],
+                            number,
                             long if text == "=" else text,
                             action or None,
                             days[terminated],
+                            quarter,
                         )
                     )
                 history = tuple(seen)
@@ -784,6 +823,16 @@ _FLAGS = {"": False, "1": True}
 # -- writing lines (tools/build_data.py) -------------------------------------------------------
 
 
+def _encode_row(row: PfsFacts, memo: dict[Any, Any]) -> str:
+    """One PFS row's text; rows are shared objects, each encoded once per build."""
+    key = ("pfs", id(row))
+    found = memo.get(key)
+    if found is None or found[0] is not row:
+        found = memo[key] = (row, _encode_fields(row, _PFS))
+    text: str = found[1]
+    return text
+
+
 def encode(
     record: Procedure | Modifier,
     *,
@@ -791,13 +840,18 @@ def encode(
     descriptor_sources: list[str],
     pfs_releases: list[str],
     rbcs_classes: list[RbcsClass],
+    memo: dict[Any, Any] | None = None,
 ) -> str:
     """The line of one record (the inverse of `Reader.procedure` / `Reader.modifier`).
 
     ``title`` is the title to write (empty: the long descriptor is the title). New descriptor
     sources, PFS releases and RBCS classes are appended to the lists given (CMS gives one RBCS
     id different family names on different codes, so a class is its whole text, not its id).
+    ``memo``, one dict kept over the lines of one build, remembers the positions in those
+    lists and the encoded PFS rows (shared objects), so a full build does not search them.
     """
+    if memo is None:
+        memo = {}
     short = record.descriptor(DescriptorUse.SHORT) or ""
     long = record.descriptor(DescriptorUse.LONG) or ""
     sources = {d.source for d in record.descriptors}
@@ -823,17 +877,21 @@ def encode(
                 pfs_releases.append(name)
             pfs_release = str(pfs_releases.index(name))
         if record.pfs is not None:
-            pfs = _encode_fields(record.pfs, _PFS)
-        pfs_rows = ";".join(_encode_fields(r, _PFS) for r in record.pfs_by_modifier)
+            pfs = _encode_row(record.pfs, memo)
+        pfs_rows = ";".join(_encode_row(r, memo) for r in record.pfs_by_modifier)
         if record.rbcs is not None:
-            if record.rbcs not in rbcs_classes:
-                rbcs_classes.append(record.rbcs)
-            rbcs = str(rbcs_classes.index(record.rbcs))
+            key = ("rbcs", id(record.rbcs))
+            found = memo.get(key)
+            if found is None or found[0] is not record.rbcs:
+                if record.rbcs not in rbcs_classes:
+                    rbcs_classes.append(record.rbcs)
+                found = memo[key] = (record.rbcs, str(rbcs_classes.index(record.rbcs)))
+            rbcs = found[1]
     facts = _encode_fields(record.file_facts, _HCPCS) if record.file_facts is not None else ""
     history = [
         SEP.join(
             (
-                str(h.year),
+                _year_text(h),
                 h.action or "",
                 _day(h.terminated),
                 "=" if h.descriptor == long and long else h.descriptor,

@@ -71,7 +71,7 @@ from typing import Any
 
 import attrs
 
-from .codes import normalize_code
+from .codes import CodeSystem, normalize_code
 from .records import BodyRegion, GlobalDays, Procedure
 
 __all__ = [
@@ -576,7 +576,8 @@ class SearchIndex:
     ) -> None:
         """Give each record the shipped synonyms that name it (`synonyms`), as names:
         a phrase of kind ``codes`` names its codes; one of kind ``words`` or ``brand`` names
-        every record whose title holds all the target's words (only those whose title holds
+        every Level II record (the drug billed with a J, Q or C code, not a CPT test of its blood
+        level) whose title holds all the target's words (only those whose title holds
         the phrase itself, if any do: CMS names some brands, "(inflectra)")."""
         for synonym in synonyms():
             if synonym.kind == "codes":
@@ -591,6 +592,7 @@ class SearchIndex:
                     i
                     for i in sorted(smallest)
                     if all(i in f for f in found)
+                    and self._records[i].system is CodeSystem.HCPCS  # the drug, not its lab test
                     and wanted.issubset(tokenize(self._records[i].title))
                 ]
             for phrase in synonym.phrases:
@@ -1032,8 +1034,10 @@ class SearchIndex:
         return found
 
     def _sounding_like(self, word: str, known: Set[str]) -> list[tuple[str, float]]:
-        """The index words that sound like ``word`` (same phonetic key), less those ``known``;
-        for a long word that has none, those within two edits whose keys are one edit apart."""
+        """The index words that sound like ``word`` (same phonetic key), less those ``known``
+        (and, when a word one edit away is known or a sound-alike is within two edits, only
+        those within two edits: "morfine" is "morphine", not "marfan"); for a long word that
+        has none, those within two edits whose keys are one edit apart."""
         key = sound_key(word)
         if len(key) < 3:
             return []
@@ -1041,6 +1045,9 @@ class SearchIndex:
             self._sounds = self._sound_index(self._postings, self._vocab)
         sounds, sound_deletes = self._sounds
         found = [(t, _SOUND_FACTOR) for t in sounds.get(key, ()) if t not in known]
+        near = [(t, f) for t, f in found if _within_two_edits(word, t)]
+        if known or near:  # a near spelling was found: a far sound-alike is a coincidence
+            found = near
         if found or known or len(word) < LONG_WORD:
             return found
         # keys one edit from this one: a deletion of either key is the other or a deletion of it

@@ -12,8 +12,9 @@ starts with fresh locks (`os.register_at_fork`), so the child never deadlocks.
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -26,13 +27,18 @@ if TYPE_CHECKING:
     from ._search import SearchIndex
 
 __all__ = [
+    "DATA_ENV",
     "Catalog",
+    "data_folder",
     "default_catalog",
     "get",
     "load_catalog",
+    "official_manifest_text",
+    "official_shard_text",
     "record_on",
     "search",
     "shipped_sources",
+    "use_data",
 ]
 
 OnConflict = Literal["error", "keep", "replace"]
@@ -328,7 +334,7 @@ class Catalog(Mapping[str, Procedure]):
             ValueError: ``limit`` is negative.
         """
         check_type("code", code, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         code = normalize_code(code)
         scored: list[tuple[int, str]] = []
         for other in self._records:
@@ -463,7 +469,7 @@ class Catalog(Mapping[str, Procedure]):
             ValueError: ``limit`` is negative.
         """
         check_type("text", text, str, "text (str)")
-        check_int("limit", limit, minimum=0)
+        check_int("limit", limit, minimum=0, maximum=sys.maxsize)
         index = self._index
         if index is None:
             with _index_lock:
@@ -556,16 +562,119 @@ INDEX_NAME = "index.txt"
 CURATED_NAME = "proccodes curated records"
 
 
-class _OfficialData:
-    """The manifest of the shipped official data and a reader of its lines."""
+DATA_ENV = "PROCCODES_DATA"
+_folder: str | None = None  # the data release folder in use (None: the shipped one)
+_folder_chosen = False  # whether _folder was settled (by use_data or the environment)
 
-    __slots__ = ("manifest", "reader")
+
+class _OfficialData:
+    """The manifest of the official data in use and a reader of its lines."""
+
+    __slots__ = ("manifest", "reader", "text")
 
     def __init__(self) -> None:
-        from ._official import FOLDER, MANIFEST, Manifest, Reader
+        from ._official import MANIFEST, Manifest, Reader
 
-        self.manifest = Manifest(_read_data(f"{FOLDER}/{MANIFEST}").decode("utf-8"))
+        self.text = _official_bytes(MANIFEST).decode("utf-8")
+        self.manifest = Manifest(self.text)
         self.reader = Reader(self.manifest)
+
+
+def _chosen_folder() -> str | None:
+    """The release folder in use: set by [`use_data`][proccodes.catalog.use_data], else
+    ``$PROCCODES_DATA``, else
+    ``None`` (the shipped data). Resolved once (symbolic links followed), so a process keeps
+    reading the release it started with while a newer one is built in its place."""
+    global _folder, _folder_chosen
+    if not _folder_chosen:
+        named = os.environ.get(DATA_ENV) or None
+        _folder = _release_folder(named) if named else None
+        _folder_chosen = True
+    return _folder
+
+
+def _release_folder(folder: str | os.PathLike[str]) -> str:
+    """``folder`` resolved, checked to hold a data release (its manifest)."""
+    if not isinstance(folder, str | os.PathLike):
+        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
+    path = os.path.realpath(os.fspath(folder))
+    if not os.path.isfile(os.path.join(path, "manifest.tsv")):
+        raise DataError(
+            os.fspath(folder),
+            ["not a data release folder (no manifest.tsv); build one with `proccodes data build`"],
+        )
+    return path
+
+
+def _official_bytes(name: str) -> bytes:
+    """One file of the official data in use: a release folder's, or the shipped one's."""
+    folder = _chosen_folder()
+    if folder is None:
+        from ._official import FOLDER
+
+        return _read_data(f"{FOLDER}/{name}")
+    with open(os.path.join(folder, name), "rb") as stream:
+        return stream.read()
+
+
+def use_data(folder: str | os.PathLike[str] | None) -> None:
+    """Make the data release in ``folder`` (built by ``proccodes data build``) the default for
+    every function and command; ``None`` goes back to the shipped data. The records already
+    handed out stay as they were; the next [`get`][proccodes.catalog.get] or
+    [`default_catalog`][proccodes.catalog.default_catalog] reads the
+    new release. ``PROCCODES_DATA`` does the same for a whole process.
+
+    >>> use_data(None)
+    >>> data_folder() is None
+    True
+    """
+    global _folder, _folder_chosen, _default, _official, _index
+    chosen = None if folder is None else _release_folder(folder)
+    with _default_lock:
+        _folder, _folder_chosen = chosen, True
+        _default = None
+        _official = None
+        _index = None
+        _built.clear()
+        _aliases.clear()
+        _headers.clear()
+        _shards.clear()
+
+
+def data_folder() -> str | None:
+    """The data release folder in use, resolved; ``None`` when it is the shipped data.
+
+    >>> data_folder() is None or isinstance(data_folder(), str)
+    True
+    """
+    with _default_lock:
+        return _chosen_folder()
+
+
+def official_manifest_text() -> str:
+    """The text of the official data's ``manifest.tsv`` in use (sources, files, tables).
+
+    >>> official_manifest_text().startswith("#")
+    True
+    """
+    with _default_lock:
+        return _official_data().text
+
+
+def official_shard_text(name: str) -> str:
+    """The text of one official data file in use, such as ``"99.tsv"`` ('' if none).
+
+    >>> official_shard_text("99.tsv").startswith("99")
+    True
+    """
+    with _default_lock:
+        text = _shards.get(name)
+        if text is not None:
+            return text
+        try:
+            return _official_bytes(name).decode("utf-8")
+        except OSError:
+            return ""
 
 
 def default_catalog() -> Catalog:
@@ -609,14 +718,88 @@ def _data_names() -> list[str]:
 
 
 def _read_index() -> dict[str, str]:
-    """Which data file holds each code; empty if the index is missing (everything still works,
-    the first lookup just reads every file)."""
+    """Which data file holds each code, from data/index.txt (written by tools/regenerate.py).
+
+    The index is required and checked against the data files it describes (their names, sizes
+    and how many codes each holds): a missing or stale index is a
+    [`DataError`][proccodes.catalog.DataError], never a
+    silent fallback to a record without its curated content.
+    """
+    source = f"proccodes data/{INDEX_NAME}"
     try:
         text = _read_data(INDEX_NAME).decode("utf-8")
-    except OSError:
-        return {}
-    pairs = (line.split() for line in text.splitlines() if line and not line.startswith("#"))
-    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2}
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
+        raise DataError(
+            source,
+            [
+                f"cannot read the index of the curated data ({reason}): the installed package "
+                "is incomplete; reinstall it (in a source tree: python tools/regenerate.py)"
+            ],
+        ) from None
+    index: dict[str, str] = {}
+    files: dict[str, tuple[int, int, int]] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if line.startswith(INDEX_FILE_LINE) and len(fields) == 6:
+            counts = fields[3:]
+            if all(c.isdigit() for c in counts):
+                files[fields[2]] = (int(counts[0]), int(counts[1]), int(counts[2]))
+        elif line and not line.startswith("#") and len(fields) == 2:
+            index[fields[0]] = fields[1]
+    problems = index_problems(index, files, _data_names(), _data_size)
+    if problems:
+        raise DataError(source, [*problems, "the index is stale: run python tools/regenerate.py"])
+    return index
+
+
+INDEX_FILE_LINE = "# file "
+"""The index line that describes one data file: ``# file NAME BYTES LINES CODES``."""
+
+
+def _data_size(name: str) -> int | None:
+    """The size in bytes of one curated data file; None where the package is not a folder."""
+    try:
+        return os.path.getsize(os.path.join(_DATA, name))
+    except OSError:  # pragma: no cover - a zipped package: names and counts are still checked
+        return None
+
+
+def index_problems(
+    index: Mapping[str, str],
+    files: Mapping[str, tuple[int, int, int]],
+    names: Iterable[str],
+    size_of: Callable[[str], int | None],
+) -> list[str]:
+    """What makes an index disagree with the data files ``names``: a file it does not
+    describe, or describes but is gone, a size that changed (a file written with CRLF line
+    ends may be ``LINES`` bytes longer), or a file whose code count differs from its lines.
+
+    >>> index_problems({"62290": "a.json"}, {"a.json": (10, 2, 1)}, ["a.json"], lambda n: 12)
+    []
+    >>> for problem in index_problems({}, {"a.json": (10, 2, 1)}, ["a.json", "b.json"], len):
+    ...     print(problem)
+    b.json: a data file the index does not describe
+    a.json: 6 bytes, the index says 10
+    a.json: the index lists 0 of its 1 codes
+    """
+    problems: list[str] = []
+    names = list(names)
+    problems += [f"{n}: a data file the index does not describe" for n in names if n not in files]
+    problems += [f"{n}: in the index but not shipped" for n in files if n not in names]
+    counts: dict[str, int] = {}
+    for name in index.values():
+        counts[name] = counts.get(name, 0) + 1
+    for name, (size, lines, codes) in files.items():
+        if name not in names:
+            continue
+        actual = size_of(name)
+        if actual is not None and actual not in (size, size + lines):
+            problems.append(f"{name}: {actual} bytes, the index says {size}")
+        if counts.get(name, 0) != codes:
+            problems.append(f"{name}: the index lists {counts.get(name, 0)} of its {codes} codes")
+    problems += [f"{n}: named by codes, not described" for n in counts if n not in files]
+    return problems
 
 
 def _official_data() -> _OfficialData:
@@ -630,10 +813,8 @@ def _shard_text(name: str) -> str:
     """The text of one official data file ('' if the package has none of that name)."""
     text = _shards.get(name)
     if text is None:
-        from ._official import FOLDER
-
         try:
-            text = _read_data(f"{FOLDER}/{name}").decode("utf-8")
+            text = _official_bytes(name).decode("utf-8")
         except OSError:
             text = ""
         _shards[name] = text
@@ -918,7 +1099,9 @@ def record_on(record: Procedure, on: date) -> Procedure:
     date; before it, the descriptor of the newest HCPCS file of a year up to ``on``'s year is
     the answer. That record is a copy of this one with that year's long descriptor as title
     and descriptor, and without today's file, PFS and RBCS facts, which belong to today's
-    meaning. A curated record, or one whose text did not change, is returned as it is.
+    meaning. Quarterly files count by quarter: the newest file (year and
+    `quarter`) that took effect by ``on`` gives the words. A curated
+    record, or one whose text did not change, is returned as it is.
 
     >>> from datetime import date
     >>> record_on(get("M1009"), date(2019, 6, 1)).title
@@ -932,10 +1115,10 @@ def record_on(record: Procedure, on: date) -> Procedure:
     changed = facts.action_effective if facts is not None else None
     if changed is not None and on >= changed:
         return record
-    years = [h for h in record.history if h.year <= on.year]
+    years = [h for h in record.history if h.starts <= on]
     if not years:
         return record
-    then = max(years, key=lambda h: h.year)
+    then = max(years, key=lambda h: (h.year, h.quarter))
     current = record.descriptor("long")
     if then.descriptor == current or not then.descriptor:
         return record
@@ -982,7 +1165,7 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
         ValueError: ``limit`` is negative.
     """
     check_type("text", text, str, "text (str)")
-    check_int("limit", limit, minimum=0)
+    check_int("limit", limit, minimum=0, maximum=sys.maxsize)
     return default_catalog().search(text, limit=limit)
 
 

@@ -111,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore = _tolerant_streams()
     out = _Output(stream)
     try:
+        if args.data:
+            from .catalog import use_data
+
+            use_data(args.data)
         code: int = args.run(args, cast(TextIO, out))
         out.flush()
         return code
@@ -192,6 +196,50 @@ def _printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def _printable_lines(text: str) -> str:
+    r"""``text`` made safe as `_printable` makes it, its line ends kept.
+
+    >>> _printable_lines("a\x1b[2J\nb\u202e\n")
+    'a\\x1b[2J\nb\\u202e\n'
+    """
+    return "\n".join(_printable(line) for line in text.split("\n"))
+
+
+def _json_safe(text: str) -> str:
+    r"""JSON text with the characters a terminal would act on written as JSON escapes (JSON
+    itself escapes only C0 controls inside strings; C1 controls, line separators and bidi
+    controls stay raw, as do lone surrogates). Still valid JSON, with the same value.
+
+    >>> _json_safe('["a\u009b1m\u202e"]')
+    '["a\\u009b1m\\u202e"]'
+    """
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+class _SafeOutput:
+    """A text stream whose written text passes through ``escape`` (whole lines at a time)."""
+
+    def __init__(self, out: TextIO, escape: Callable[[str], str]) -> None:
+        self._out = out
+        self._escape = escape
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        head, sep, self._pending = self._pending.rpartition("\n")
+        if sep:
+            self._out.write(self._escape(head + sep))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out.write(self._escape(self._pending))
+            self._pending = ""
+        self._out.flush()
+
+
 def _shown(text: str) -> str:
     """An input as the text output shows it: escaped, and shortened when long."""
     if len(text) > _SHOWN:
@@ -214,6 +262,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=TRADEMARK,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "--data",
+        metavar="FOLDER",
+        help="use this data release (built by `proccodes data build`) instead of the shipped "
+        "one; default $PROCCODES_DATA",
+    )
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -258,6 +312,12 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help=catalog_help + "; then also say whether the catalog lists each code",
     )
+    validate.add_argument(
+        "--on",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="also say whether each code was in effect on this date of service (exit 1 if not)",
+    )
 
     export = command("export", _export, "write the catalog as JSON, FHIR or JSON Schema")
     export.add_argument(
@@ -297,7 +357,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     hcpcs.add_argument(
         "--year",
-        type=_positive_int,
+        type=_year_arg,
         metavar="YEAR",
         help="the year of the file (default: from its name, else its latest date); one FILE only",
     )
@@ -357,6 +417,7 @@ def _parser() -> argparse.ArgumentParser:
     claims_out.add_argument("--csv", action="store_true", help="print the findings as CSV")
     claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     _fee_parser(command("fee", _fee, "what Medicare pays for a code in a locality (PFS)"))
+    _data_commands(command)
     return parser
 
 
@@ -383,8 +444,25 @@ def _positive_int(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {_quote(text)}")
+    if not 0 < value <= sys.maxsize:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {sys.maxsize}, got {_shown(text)}"
+        )
+    return value
+
+
+def _year_arg(text: str) -> int:
+    from .sources.hcpcs import YEARS
+
+    first, last = YEARS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not first <= value <= last:
+        raise argparse.ArgumentTypeError(
+            f"expected a year from {first} to {last}, got {_shown(text)}"
+        )
     return value
 
 
@@ -449,6 +527,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     sources: Sequence[DataRelease]
+    if args.on is not None:
+        from .release import release_stale_on
+
+        notice = release_stale_on(args.on)
+        if notice:
+            _warn(notice)
     if _extra_paths(args.catalog):
         catalog = _catalog(args.catalog)
         record = catalog.lookup(args.code, on=args.on)
@@ -461,7 +545,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(record_json(record, sources), out)
     else:
-        out.write(render(record, sources=sources))
+        out.write(_printable_lines(render(record, sources=sources)))  # a catalog's own text
     return 0
 
 
@@ -550,7 +634,7 @@ def render(record: Procedure, *, release: str = "", sources: Sequence[DataReleas
 
     if not record.curated:
         what = (
-            "The title is ours, from its code range and CMS's RBCS family"
+            "The title is ours, written from what the code covers, not the AMA's descriptor"
             if record.system.value == "CPT"
             else "The title is CMS's long descriptor"
         )
@@ -699,7 +783,7 @@ def _status(record: Procedure) -> str:
     since = f"since {record.effective.isoformat()}" if record.effective else "start not stated"
     if record.terminated is None:
         return f"In effect {since}"
-    status = f"Terminated {record.terminated.isoformat()} (in effect {since})"
+    status = f"Ended on {record.terminated.isoformat()} (in effect {since})"
     if record.replaced_by:
         status += "; replaced by " + ", ".join(record.replaced_by)
     return status
@@ -715,7 +799,8 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
         _dump([{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results], out)
     else:
         for record in results:
-            out.write("\n".join(_wrap(f"{record.code:<7}{record.title}", " " * 7, "")) + "\n")
+            line = f"{record.code:<7}{_printable(record.title)}"
+            out.write("\n".join(_wrap(line, " " * 7, "")) + "\n")
         out.write(_search_note(" ".join(args.text), results))
     return 0 if results else 1
 
@@ -761,6 +846,13 @@ def _codes_from(args: Iterable[str]) -> Iterable[str]:
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     paths = _extra_paths(args.catalog)
     catalog = _catalog(paths) if paths else None
+    if args.on is not None:
+        from .release import release_stale_on
+
+        catalog = catalog or default_catalog()
+        notice = release_stale_on(args.on)
+        if notice:
+            _warn(notice)
     results: list[dict[str, Any]] = []
     for text in _codes_from(args.codes):
         try:
@@ -785,6 +877,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             if record is not None:
                 item["terminated"] = record.terminated.isoformat() if record.terminated else None
                 item["replaced_by"] = list(record.replaced_by)
+                if args.on is not None:
+                    item["in_effect"] = record.is_active_on(args.on)
+                    item["effective"] = record.effective.isoformat() if record.effective else None
         results.append(item)
     if args.json:
         _dump(results, out)
@@ -799,16 +894,26 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(f"{text:<{width}}  valid    {detail}\n")
             else:
                 out.write(f"{text:<{width}}  invalid  {_printable(r['reason'])}\n")
-    return 0 if all(r["valid"] for r in results) else 1
+    ok = all(r["valid"] and r.get("in_effect", True) for r in results)
+    if args.on is not None:
+        ok = ok and all(r.get("listed", True) for r in results)
+    return 0 if ok else 1
 
 
 def _listing(result: dict[str, Any]) -> str:
     if not result["listed"]:
         return "not in the catalog"
+    if result.get("in_effect") is False and result["terminated"] is None:
+        return f"not yet in effect (effective {result['effective']})"
+    if result.get("in_effect") is False:
+        replaced = result["replaced_by"]
+        return f"ended on {result['terminated']}" + (
+            f", replaced by {', '.join(replaced)}" if replaced else ""
+        )
     if result["terminated"] is None:
         return "in the catalog"
     replaced = result["replaced_by"]
-    return f"terminated {result['terminated']}" + (
+    return f"ended on {result['terminated']}" + (
         f", replaced by {', '.join(replaced)}" if replaced else ""
     )
 
@@ -889,9 +994,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         for p in problems:
-            out.write(str(p) + "\n")
+            out.write(_printable(str(p)) + "\n")
         count = len(problems)
-        out.write(f"{name}: {len(catalog)} records, {count} problem{'s' if count != 1 else ''}\n")
+        plural = "s" if count != 1 else ""
+        out.write(f"{_printable(name)}: {len(catalog)} records, {count} problem{plural}\n")
     return 1 if problems else 0
 
 
@@ -956,7 +1062,7 @@ def _site(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"wrote {summary.pages} pages ({summary.curated} curated records, {summary.uncurated} "
         f"other codes; {summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s; "
-        f"open {summary.outdir / 'index.html'}\n"
+        f"open {_printable(str(summary.outdir / 'index.html'))}\n"
     )
     return 0
 
@@ -974,7 +1080,7 @@ def _pfs(args: argparse.Namespace, out: TextIO) -> int:
         _dump([_pfs_json(fs) for _, fs in loaded], out)
         return 0
     for path, fs in loaded:
-        out.write(_pfs_summary(path, fs))
+        out.write(_printable_lines(_pfs_summary(path, fs)))
     return 0
 
 
@@ -1088,13 +1194,16 @@ def _claims(args: argparse.Namespace, out: TextIO) -> int:
             _show_warnings(table.warnings, "the loaded table's .warnings lists them")
     catalog = _catalog(args.catalog)
     found = report.check_file(lines, ptp=ptp, mue=mue, catalog=catalog, progress=sys.stderr)
+    # file names and table texts (a PTP rationale) are echoed: made safe for a terminal
+    safe = _SafeOutput(out, _json_safe if args.json else _printable_lines)
     if args.json:
-        report.write_json(found, numbers, out)
+        report.write_json(found, numbers, cast(TextIO, safe))
     elif args.csv:
-        report.write_csv(found, numbers, out)
+        report.write_csv(found, numbers, cast(TextIO, safe))
     else:
         claims = len({line.claim for line in lines})
-        report.write_summary(found, numbers, out, source=args.file, claims=claims)
+        report.write_summary(found, numbers, cast(TextIO, safe), source=args.file, claims=claims)
+    safe.flush()
     return 1 if any(f.severity is Severity.ERROR for f in found) else 0
 
 
@@ -1157,4 +1266,153 @@ def _fee(args: argparse.Namespace, out: TextIO) -> int:
         _dump(fee.to_dict(), out)
     else:
         out.write("".join(_printable(line) + "\n" for line in fee.arithmetic().splitlines()))
+    return 0
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def _data_commands(command: Callable[..., Any]) -> None:
+    """``proccodes data build / info / diff``."""
+    data = command("data", _data_help, "build, inspect and compare data releases")
+    subs = data.add_subparsers(title="data commands", metavar="ACTION")
+    build = subs.add_parser(
+        "build",
+        help="build a data release folder from CMS's files",
+        description="build a data release folder from CMS's files, as CMS publishes them",
+    )
+    build.set_defaults(run=_data_build)
+    build.add_argument("--out", required=True, metavar="FOLDER", help="the release folder")
+    build.add_argument(
+        "--hcpcs",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="a HCPCS Level II file (the zip or its text file); repeat for history, oldest "
+        "first, the current one last",
+    )
+    build.add_argument(
+        "--pfs", required=True, metavar="FILE", help="the PFS RVU zip or PPRRVU file"
+    )
+    build.add_argument(
+        "--pfs-history",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an earlier PFS release (dates CPT codes, ends the ones it alone lists); repeatable",
+    )
+    build.add_argument("--rbcs", required=True, metavar="FILE", help="the RBCS csv (or its zip)")
+    info = subs.add_parser("info", help="which data release is in use, from which files")
+    info.set_defaults(run=_data_info)
+    info.add_argument("--json", action="store_true", help="print as JSON")
+    diff = subs.add_parser(
+        "diff",
+        help="what changed between two releases or two CMS files of one kind",
+        description="what changed between two built releases, or two CMS files of one kind "
+        "(HCPCS, PFS, NCCI MUE or PTP)",
+    )
+    diff.set_defaults(run=_data_diff)
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    shape = diff.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the changes as JSON")
+    shape.add_argument("--csv", action="store_true", help="print the changes as CSV")
+
+
+def _data_help(args: argparse.Namespace, out: TextIO) -> int:
+    raise _UsageError("say which: proccodes data build, data info or data diff")
+
+
+def _data_build(args: argparse.Namespace, out: TextIO) -> int:
+    import time
+
+    from .release import build, info
+
+    started = time.perf_counter()
+    folder = build(
+        args.out, hcpcs=args.hcpcs, pfs=args.pfs, rbcs=args.rbcs, pfs_history=args.pfs_history
+    )
+    from .catalog import use_data
+
+    use_data(folder)
+    found = info()
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    out.write(
+        f"built {folder}: {found.codes:,} codes, {size / 1e6:.1f} MB, "
+        f"in {time.perf_counter() - started:.1f} s\n"
+    )
+    for source in found.sources[1:]:
+        out.write(f"  {source}\n")
+    out.write(f"use it: PROCCODES_DATA={folder} or proccodes --data {folder} ...\n")
+    return 0
+
+
+def _data_info(args: argparse.Namespace, out: TextIO) -> int:
+    from .release import info
+
+    found = info()
+    if args.json:
+        _dump(
+            {
+                "folder": found.folder,
+                "codes": found.codes,
+                "sources": [
+                    {
+                        "name": s.name,
+                        "release": s.release,
+                        "as_of": s.as_of.isoformat() if s.as_of else None,
+                        "file": s.file,
+                    }
+                    for s in found.sources
+                ],
+                "files": [
+                    {
+                        "kind": f.kind,
+                        "name": f.name,
+                        "size": f.size,
+                        "sha256": f.sha256,
+                        "release": f.release,
+                        "as_of": f.as_of.isoformat() if f.as_of else None,
+                    }
+                    for f in found.files
+                ],
+            },
+            out,
+        )
+        return 0
+    where = found.folder or "the data shipped with proccodes"
+    out.write(f"Data release: {_printable(where)} ({found.codes:,} codes)\n")
+    for source in found.sources:
+        out.write(f"  {_printable(str(source))}\n")
+    if found.files:
+        out.write("Built from:\n")
+    for f in found.files:
+        day = f.as_of.isoformat() if f.as_of else "no date"
+        out.write(
+            f"  {f.kind:<13} {_printable(f.name)}  {f.size:,} bytes  sha256 {f.sha256[:16]}...  "
+            f"{_printable(f.release)} ({day})\n"
+        )
+    return 0
+
+
+def _data_diff(args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+    from collections import Counter
+
+    from .release import diff
+
+    changes = diff(args.old, args.new)
+    if args.json:
+        _dump([c.as_dict() for c in changes], out)
+    elif args.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["kind", "code", "field", "old", "new"])
+        for c in changes:
+            writer.writerow([c.kind, c.code, c.field, c.old, c.new])
+    else:
+        counts = Counter(c.kind for c in changes)
+        summary = ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.items())) or "none"
+        out.write(f"{_printable(args.old)} -> {_printable(args.new)}: {summary}\n")
+        for c in changes:
+            out.write(_printable(str(c)) + "\n")
     return 0

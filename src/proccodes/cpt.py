@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -43,11 +44,17 @@ from .codes import is_valid_code
 from .errors import DataError
 from .records import Descriptor, DescriptorUse
 
+if TYPE_CHECKING:
+    from .sources._files import Findings
+
 __all__ = ["CptDescriptors", "Overlay", "load_cpt_descriptors"]
 
 _CODE_LINE = re.compile(r"([0-9]{4}[0-9AFMTU])(?:\t| +)(\S.*)")
 _CODE = re.compile(r"[0-9]{4}[0-9AFMTU]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A line that starts like a code line (three to seven letters or digits, the first a digit,
+# then a tab or spaces and text) but is not one; a year ("2025 American Medical ...") is not.
+_DAMAGED_CODE_LINE = re.compile(r"\s*(?!(?:19|20)[0-9]{2} )[0-9][0-9A-Za-z]{2,6}(?:\t| +)\S").match
 
 
 def _use_of(name: str) -> DescriptorUse | None:
@@ -88,6 +95,10 @@ class CptDescriptors:
     def __len__(self) -> int:
         return len(self.by_code)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only view cannot be pickled itself: rebuilt from a plain dict
+        return (_restore, (dict(self.by_code), self.files))
+
     def overlay(self, catalog: Catalog) -> Overlay:
         """The catalog with these descriptors added to its records.
 
@@ -117,6 +128,10 @@ class CptDescriptors:
         return Overlay(catalog=new, matched=tuple(matched), unmatched=unmatched)
 
 
+def _restore(by_code: dict[str, tuple[Descriptor, ...]], files: tuple[str, ...]) -> CptDescriptors:
+    return CptDescriptors(by_code=by_code, files=files)
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -125,34 +140,42 @@ def _decode(data: bytes) -> str:
 
 
 def _rows(path: Path, text: str, use: DescriptorUse) -> Iterator[tuple[str, str]]:
-    lines = text.splitlines()
+    from .sources._files import Findings, long_line, split_lines, too_long
+
+    lines = split_lines(text)
+    problems = Findings(str(path))  # capped: the first 50, then "and N more"
+    too_long_at = long_line(lines)
+    if too_long_at is not None:
+        problems.error(too_long_at, too_long())
+        problems.raise_if_errors()
     if use in (DescriptorUse.CONSUMER, DescriptorUse.CLINICIAN):
-        yield from _tab_rows(path, lines, use)
+        yield from _tab_rows(path, lines, use, problems)
         return
-    problems = []
     started = False
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
         m = _CODE_LINE.fullmatch(line.rstrip())
         if m is None:
-            if started and line.strip():
-                problems.append(f"line {number}: expected a code, then its descriptor")
+            # before the first code line: a copyright header, but a line that starts like a
+            # code line (digits, then text) is a damaged one, never skipped silently
+            if line.strip() and (started or _DAMAGED_CODE_LINE(line)):
+                problems.error(number, "expected a code, then its descriptor")
             continue
         started = True
         code = m.group(1)
-        problem = _code_problem(code, number, seen, once=True) or _text_problem(m.group(2), number)
+        problem = _code_problem(code, number, seen, once=True) or _text_problem(m.group(2))
         if problem:
-            problems.append(problem)
+            problems.error(number, problem)
             continue
         yield code, " ".join(m.group(2).split())
     if not started:
-        problems.append("no code lines found (is this an AMA descriptor file?)")
-    if problems:
-        raise DataError(str(path), problems)
+        problems.error("the file", "no code lines found (is this an AMA descriptor file?)")
+    problems.raise_if_errors()
 
 
-def _tab_rows(path: Path, lines: list[str], use: DescriptorUse) -> Iterator[tuple[str, str]]:
-    problems = []
+def _tab_rows(
+    path: Path, lines: list[str], use: DescriptorUse, problems: Findings
+) -> Iterator[tuple[str, str]]:
     header_at = next(
         (i for i, line in enumerate(lines) if "cpt code" in line.lower() and "\t" in line), None
     )
@@ -167,44 +190,45 @@ def _tab_rows(path: Path, lines: list[str], use: DescriptorUse) -> Iterator[tupl
             continue
         cells = line.split("\t")
         if len(cells) != len(header):
-            problems.append(f"line {number}: expected {len(header)} tab-separated columns")
+            problems.error(number, f"expected {len(header)} tab-separated columns")
             continue
         code = cells[code_col].strip()
         if not _CODE.fullmatch(code):
-            problems.append(f"line {number}: {code[:20]!r} is not a CPT code @ {header[code_col]}")
+            problems.error(number, f"{code[:20]!r} is not a CPT code @ {header[code_col]}")
             continue
         once = use is not DescriptorUse.CLINICIAN
-        problem = _code_problem(code, number, seen, once=once) or _text_problem(
-            cells[text_col], number
-        )
+        problem = _code_problem(code, number, seen, once=once) or _text_problem(cells[text_col])
         if problem:
-            problems.append(problem)
+            problems.error(number, problem)
             continue
         yield code, " ".join(cells[text_col].split())
-    if problems:
-        raise DataError(str(path), problems)
+    problems.raise_if_errors()
 
 
 def _code_problem(code: str, number: int, seen: dict[str, int], *, once: bool) -> str | None:
     if not is_valid_code(code):
-        return f"line {number}: {code} is not a valid CPT code (no CPT section holds it) @ code"
+        return f"{code} is not a valid CPT code (no CPT section holds it) @ code"
     first = seen.setdefault(code, number)
     if once and first != number:
-        return f"line {number}: a second row for code {code} (the first is line {first}) @ code"
+        return f"a second row for code {code} (the first is line {first}) @ code"
     return None
 
 
-def _text_problem(text: str, number: int) -> str | None:
+def _text_problem(text: str) -> str | None:
     found = _CONTROL.search(text)
     if found is None:
         return None
-    return f"line {number}: control character {found.group()!r} in the descriptor @ descriptor"
+    return f"control character {found.group()!r} in the descriptor @ descriptor"
 
 
 def load_cpt_descriptors(
-    path: str | os.PathLike[str], *, max_bytes: int | None = None
+    path: str | os.PathLike[str], *, max_bytes: int | None = None, strict: bool = False
 ) -> CptDescriptors:
     """Read AMA CPT descriptor files: one file, or a folder holding several.
+
+    ``max_bytes`` bounds each file (default 256 MiB); a line longer than 1 MiB is an error.
+    ``strict`` is taken as by every loader; these files have no non-key field, so every problem
+    found is an error already, whatever it says.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -232,6 +256,7 @@ def load_cpt_descriptors(
         raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
+    check_type("strict", strict, bool, "True or False")
     path = Path(path)
     kind = path_kind(path)
     if kind == "folder":

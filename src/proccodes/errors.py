@@ -135,7 +135,7 @@ class CodeNotActiveError(ProcCodesError):
     >>> err = CodeNotActiveError("Q9974", date(2019, 1, 1), terminated=date(2017, 12, 31),
     ...                          replaced_by=("J2274",))
     >>> str(err)
-    'code Q9974 was not in effect on 2019-01-01: terminated 2017-12-31; replaced by J2274'
+    'code Q9974 was not in effect on 2019-01-01: ended on 2017-12-31; replaced by J2274'
     """
 
     _FIELDS = (("code", "on"), ("effective", "terminated", "replaced_by"))
@@ -157,7 +157,7 @@ class CodeNotActiveError(ProcCodesError):
         if effective is not None and on < effective:
             why = f"effective only from {effective.isoformat()}"
         elif terminated is not None:
-            why = f"terminated {terminated.isoformat()}"
+            why = f"ended on {terminated.isoformat()}"
         else:
             why = "no date range covers it"
         message = f"code {code} was not in effect on {on.isoformat()}: {why}"

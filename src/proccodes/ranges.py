@@ -148,6 +148,16 @@ _table: _Table | None = None
 _lock = threading.Lock()
 
 
+def _reset_lock_in_child() -> None:
+    """After fork(): the parent's lock may be held by a thread that does not exist here."""
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_reset_lock_in_child)
+
+
 def _load() -> _Table:
     table = _table
     if table is None:

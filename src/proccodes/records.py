@@ -571,12 +571,25 @@ class DataRelease(_Record):
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class YearSeen(_Record):
-    """How one year's official file listed a code: its long descriptor and status that year."""
+    """How one year's official file listed a code: its long descriptor and status that year.
+
+    ``quarter`` is the quarter of the year's file (1: the January file, 2: April, 3: July,
+    4: October); a code listed by several quarterly files of one year has one entry each.
+
+    >>> YearSeen(year=2026, quarter=2).starts
+    datetime.date(2026, 4, 1)
+    """
 
     year: int
     descriptor: str = ""
     action: str | None = None
     terminated: date | None = None
+    quarter: int = 1
+
+    @property
+    def starts(self) -> date:
+        """The first day of the file's quarter: when its text took effect."""
+        return date(self.year, 3 * self.quarter - 2, 1)
 
 
 class _Listed(_Record):

@@ -82,6 +82,16 @@ _LOADED: dict[References, tuple[PtpTable | None, MueTable | None, Catalog | None
 _LOCK = threading.Lock()
 
 
+def _reset_lock_in_child() -> None:
+    """After fork(): the parent's lock may be held by a thread that does not exist here."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_reset_lock_in_child)
+
+
 def load_references(
     refs: References,
 ) -> tuple[PtpTable | None, MueTable | None, Catalog | None]:

@@ -9,6 +9,7 @@ with array operations; the messages come from the same functions, so the finding
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
@@ -802,6 +803,17 @@ _KEY_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any, Any]] = (
     weakref.WeakKeyDictionary()
 )
 _KEY_LOCK = threading.Lock()
+
+
+def _reset_locks_in_child() -> None:
+    """After fork(): the parent's locks may be held by a thread that does not exist here."""
+    global _FACTS_LOCK, _KEY_LOCK
+    _FACTS_LOCK = threading.Lock()
+    _KEY_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_reset_locks_in_child)
 
 
 def _key_index(pd: Any, np: Any, ptp: PtpTable) -> tuple[Any, Any, Any, Any]:

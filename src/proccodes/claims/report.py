@@ -9,7 +9,6 @@ everything this module writes, a line is the file's line number (the header is l
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import time
@@ -42,7 +41,7 @@ def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int
     >>> lines[0].modifiers, numbers
     (('50',), [2])
     """
-    from ..sources._files import read_input
+    from ..sources._files import CsvReader, Findings, read_input
 
     data = read_input(path, what="a CSV file of claim lines").data
     source = os.fspath(path)
@@ -50,12 +49,13 @@ def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise DataError(source, [f"line 1: not valid CSV: {exc}"]) from None
+    # one record per line: a stray quote is an error naming its line, never a field that
+    # swallows the lines after it
+    findings = Findings(source)
+    reader = CsvReader(text, findings, is_header=lambda cells: True, header_rows=1)
+    header = reader.header
     if header is None:
+        findings.raise_if_errors()
         raise DataError(source, ["the file is empty; expected a header row"])
     names = [h.strip().lower() for h in header]
     missing = [c for c in ("claim", "date", "code") if c not in names]
@@ -67,41 +67,36 @@ def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int
                 "code and optionally modifiers, units, place_of_service"
             ],
         )
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise DataError(
+            source, [f"line 1: the header names {', '.join(twice)} twice; which one is meant?"]
+        )
     where = {name: names.index(name) for name in names}
     lines: list[ClaimLine] = []
     numbers: list[int] = []
-    problems: list[str] = []
-    line_no = reader.line_num
-    try:
-        for row in reader:
-            number = line_no + 1
-            line_no = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            cells = {name: row[i].strip() if i < len(row) else "" for name, i in where.items()}
-            try:
-                units = cells.get("units", "") or "1"
-                if not units.isdigit():
-                    raise ValueError(f"units must be a whole number, not {units!r}")
-                lines.append(
-                    ClaimLine(
-                        claim=cells["claim"],
-                        date=cells["date"],
-                        code=cells["code"],
-                        modifiers=cells.get("modifiers", ""),
-                        units=int(units),
-                        place_of_service=cells.get("place_of_service") or None,
-                    )
+    for number, row in reader.rows():
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: row[i].strip() if i < len(row) else "" for name, i in where.items()}
+        try:
+            units = cells.get("units", "") or "1"
+            if not units.isdigit():
+                raise ValueError(f"units must be a whole number, not {units!r}")
+            lines.append(
+                ClaimLine(
+                    claim=cells["claim"],
+                    date=cells["date"],
+                    code=cells["code"],
+                    modifiers=cells.get("modifiers", ""),
+                    units=int(units),
+                    place_of_service=cells.get("place_of_service") or None,
                 )
-                numbers.append(number)
-            except (TypeError, ValueError) as exc:
-                problems.append(f"line {number}: {exc}")
-                if len(problems) > 50:
-                    break
-    except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: not valid CSV: {exc}")
-    if problems:
-        raise DataError(source, problems)
+            )
+            numbers.append(number)
+        except (TypeError, ValueError) as exc:
+            findings.error(number, str(exc))
+    findings.raise_if_errors()
     return lines, numbers
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from ..codes import normalize_code, validate_code
 from ..errors import InvalidCodeError
+from ..modifiers import CPT_MODIFIER_TITLES
 from ..records import Bilateral, GlobalDays, PcTc, PfsStatus, Procedure, Severity
 from .lines import ClaimLine, Finding
 
@@ -50,11 +51,9 @@ RULES: Mapping[str, str] = {
 }
 """Every rule id and what it checks, in the order docs/claims.md describes them."""
 
-CPT_MODIFIERS = frozenset(
-    "22 23 24 25 26 27 32 33 47 50 51 52 53 54 55 56 57 58 59 62 63 66 73 74 76 77 78 79 80 81 "
-    "82 90 91 92 93 95 96 97 99 P1 P2 P3 P4 P5 P6".split()
-)
-"""The CPT modifier codes (codes only; their texts are the AMA's)."""
+CPT_MODIFIERS = frozenset(CPT_MODIFIER_TITLES)
+"""The CPT modifier codes ([`proccodes.modifiers`][proccodes.modifiers]; the AMA's texts are not
+shipped)."""
 
 ANATOMIC_MODIFIERS = frozenset(
     "E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9 LT RT LC LD LM RC "

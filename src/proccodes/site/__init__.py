@@ -54,6 +54,7 @@ import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
 from ..catalog import Catalog, default_catalog
+from ..errors import DataError
 from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
@@ -300,6 +301,9 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     except ImportError:
         raise ModuleNotFoundError(EXTRA_HINT, name="jinja2") from None
     out = Path(outdir)
+    site = _Site(catalog)
+    families = site.rbcs_families()
+    _check_page_names(site, families)  # before anything is removed or written
     _prepare(out)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("proccodes.site", "templates"),
@@ -308,7 +312,6 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    site = _Site(catalog)
     env.globals.update(
         trademark=TRADEMARK,
         release=catalog.release,
@@ -339,7 +342,6 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
         )
     for name, text in range_pages:
         written.page(name, text)
-    families = site.rbcs_families()
     family_page = env.get_template("family.html")
     for category, classes in families:
         for class_id, title, records in classes:
@@ -438,22 +440,83 @@ def _prepare(out: Path) -> None:
                 f"{out}: the folder is not empty and holds no earlier proccodes site; "
                 "give a new or empty folder"
             )
-        for sub in ("codes", "ranges", "families", "assets"):
-            if (out / sub).is_dir():
-                shutil.rmtree(out / sub)
-    for sub in ("codes", "ranges", "families", "assets"):
+        for sub in _SUBFOLDERS:
+            folder = out / sub
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()  # the link only: never what it points to
+            elif folder.is_dir():
+                shutil.rmtree(folder)
+    for sub in _SUBFOLDERS:
         (out / sub).mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("a site written by `proccodes site`; rebuilt in place\n", "utf-8")
+
+
+_SUBFOLDERS = ("codes", "ranges", "families", "assets")
+# A page's file name comes from an identifier of the catalog (a code, a range or RBCS id): a
+# user's catalog may hold any text there, so only these spellings name a file.
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:[.][A-Za-z0-9_-]+)*")
+
+
+def _name_problem(identifier: object) -> str | None:
+    """Why ``identifier`` cannot name a file of the site (a path, a parent folder, an absolute
+    path, a control character, too long), or None when it can.
+
+    >>> _name_problem("PM007O") is None, _name_problem("62290-62292") is None
+    (True, True)
+    >>> _name_problem("../../owned")
+    "'../../owned' cannot name a page of the site: expected letters, digits, '-', '_' and single dots (no path, no '..'), at most 64 characters"
+    """  # noqa: E501
+    if isinstance(identifier, str) and len(identifier) <= 64 and _FILE_NAME.fullmatch(identifier):
+        return None
+    shown = repr(identifier[:60] if isinstance(identifier, str) else identifier)
+    return (
+        f"{shown} cannot name a page of the site: expected letters, digits, '-', '_' and single "
+        "dots (no path, no '..'), at most 64 characters"
+    )
+
+
+def _check_page_names(
+    site: _Site, families: list[tuple[str, list[tuple[str, str, list[Procedure]]]]]
+) -> None:
+    """DataError naming every record whose code, range or RBCS class cannot name a page."""
+    problems = []
+    for record in site.curated:
+        problem = _name_problem(record.code)
+        if problem:
+            problems.append(f"record {record.code[:60]!r}: code {problem} @ code")
+    for key, (_, records) in site.ranges.items():
+        problem = _name_problem(key)
+        if problem:
+            problems.append(f"record {records[0].code}: range {problem}")
+    for _, classes in families:
+        for class_id, _, records in classes:
+            problem = _name_problem(class_id)
+            if problem:
+                code = records[0].code
+                problems.append(f"record {code}: RBCS class {problem} @ {code}.rbcs.id")
+    if problems:
+        raise DataError("catalog", problems)
+
+
+def _inside(out: Path, name: str, root: Path | None = None) -> Path:
+    """``out / name``, checked to stay inside ``out`` (resolved: ``root``) after any symbolic
+    link; a link in place of the file is refused too."""
+    target = out / name
+    root = out.resolve() if root is None else root
+    if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
+        raise ValueError(f"{name!r}: would be written outside the site folder {out}")
+    return target
 
 
 class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
+        self.root = out.resolve()
         self.pages = self.files = self.bytes = 0
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        (self.out / name).write_bytes(data)
+        _inside(self.out, name, self.root).write_bytes(data)
         self.files += 1
         self.bytes += len(data)
 
@@ -508,7 +571,7 @@ class _Site:
     def status(record: Procedure) -> str:
         since = record.effective.isoformat() if record.effective else None
         if record.terminated is not None:
-            return f"terminated {record.terminated.isoformat()}" + (
+            return f"ended on {record.terminated.isoformat()}" + (
                 f" (in effect since {since})" if since else ""
             )
         return f"in effect since {since}" if since else "in effect (start date not stated)"

@@ -196,21 +196,24 @@ def load_hcpcs_years(
     loaded = [(source, *_load(source, None, strict, limit)) for source in sources]
     if not loaded:
         raise DataError("HCPCS files", ["no files given"])
-    by_year: dict[int, tuple[str, Catalog]] = {}
+    by_year: dict[tuple[int, int], tuple[str, Catalog]] = {}
     problems = []
     for source, catalog, year in loaded:
-        if year in by_year:
+        first = next(iter(catalog.values()), None)
+        quarter = first.history[0].quarter if first is not None and first.history else 1
+        if (year, quarter) in by_year:
             problems.append(
-                f"{source}: a second file for {year} (the first is {by_year[year][0]}); "
-                "load one file per year"
+                f"{source}: a second file for {year}"
+                + (f" quarter {quarter}" if quarter > 1 else "")
+                + f" (the first is {by_year[(year, quarter)][0]}); load one file per quarter"
             )
-        by_year[year] = (source, catalog)
+        by_year[(year, quarter)] = (source, catalog)
     if problems:
         raise DataError("HCPCS files", problems)
     years = sorted(by_year)
     combined = by_year[years[0]][1]
-    for year in years[1:]:
-        combined = combined.merge(by_year[year][1])  # newer file facts win; histories combine
+    for key in years[1:]:
+        combined = combined.merge(by_year[key][1])  # newer file facts win; histories combine
     return combined
 
 
@@ -357,7 +360,8 @@ def _parse(
         problems.error(entries[0][0], "cannot tell the year of the file; pass year=")
         problems.raise_if_errors()
     assert year is not None
-    procedures, modifiers = _Builder(year, name, problems, suspect).build(entries)
+    quarter = quarter_from_name(name) or quarter_from_name(os.path.basename(source)) or 1
+    procedures, modifiers = _Builder(year, name, problems, suspect, quarter).build(entries)
     problems.raise_if_errors()
     records: list[Procedure | Modifier] = [*procedures, *modifiers]
     days = [d for r in records for d in (r.effective, _action_date(r)) if d]
@@ -415,6 +419,26 @@ def _check_characters(
             )
 
 
+_QUARTER_IN_NAME = re.compile(
+    r"(?<![a-z])(jan|apr|jul|oct)(?:uary|il|y|ober)?(?![a-z])", re.IGNORECASE
+)
+
+
+def quarter_from_name(name: str) -> int | None:
+    """The quarter a quarterly HCPCS file's name states (January 1, April 2, July 3,
+    October 4), or ``None``.
+
+    >>> quarter_from_name("april-2026-alpha-numeric-hcpcs-file.zip")
+    2
+    >>> quarter_from_name("HCPC2026_OCT_ANWEB.txt"), quarter_from_name("HCPC2019_CONTR_ANWEB.txt")
+    (4, None)
+    """
+    found = _QUARTER_IN_NAME.search(name.replace("_", " "))
+    if found is None:
+        return None
+    return {"jan": 1, "apr": 2, "jul": 3, "oct": 4}[found.group(1).lower()]
+
+
 def _year_from_name(name: str, source: str) -> int | None:
     for candidate in (name, os.path.basename(source)):
         found = _YEAR_IN_NAME.search(candidate)
@@ -455,8 +479,11 @@ _SHAPES = {
 class _Builder:
     """Turns grouped lines into records, caching what repeats: dates, field values, file facts."""
 
-    def __init__(self, year: int, name: str, problems: Findings, suspect: bool) -> None:
+    def __init__(
+        self, year: int, name: str, problems: Findings, suspect: bool, quarter: int = 1
+    ) -> None:
         self.year = year
+        self.quarter = quarter
         self.source = f"CMS HCPCS Level II {year} file {name}"
         self.problems = problems
         self.suspect = suspect  # the file has control characters or undecodable bytes
@@ -630,7 +657,13 @@ class _Builder:
                 else (long_descriptor,)
             )
             history = (
-                YearSeen(year=year, descriptor=long_text, action=action, terminated=terminated),
+                YearSeen(
+                    year=year,
+                    descriptor=long_text,
+                    action=action,
+                    terminated=terminated,
+                    quarter=self.quarter,
+                ),
             )
             if is_procedure:
                 procedures.append(

@@ -50,6 +50,7 @@ pure-Python reader, which names the line; other defects are named by line on eit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from array import array
@@ -61,7 +62,7 @@ from typing import Any
 import attrs
 
 from ..errors import DataError
-from ._files import Findings, Input, read_members
+from ._files import CsvReader, Findings, Input, check_archive, read_input, read_members
 
 __all__ = [
     "MueEdit",
@@ -186,7 +187,8 @@ class PtpTable:
     prior_to_1996: array[int]
     rationale_ids: array[int]
     rationales: tuple[str, ...]
-    slots: array[int]  # open addressing, linear probing: a row number, or -1 for empty
+    # open addressing, linear probing: the first row of each distinct key, or -1 for empty
+    slots: array[int]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -206,15 +208,17 @@ class PtpTable:
         slots, keys = self.slots, self.keys
         mask = len(slots) - 1
         slot = ((key * _HASH) & _MASK64) >> (64 - (mask.bit_length())) if mask else 0
-        found: list[int] = []
         row = slots[slot]
-        while row >= 0:  # every row of a key lies between its home slot and the next empty one
+        while row >= 0:  # a key's slot lies between its home slot and the next empty one
             if keys[row] == key:
-                found.append(row)
+                # the slot holds the key's first row; its other rows follow it (sorted keys)
+                end, n = row + 1, len(keys)
+                while end < n and keys[end] == key:
+                    end += 1
+                return list(range(row, end))
             slot = (slot + 1) & mask
             row = slots[slot]
-        found.sort()
-        return found
+        return []
 
     def edits(self, column1: str, column2: str) -> tuple[PtpEdit, ...]:
         """Every edit of the pair (``column1`` first), oldest first; ``()`` if none.
@@ -321,14 +325,21 @@ class MueTable:
 
 
 def load_ptp(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, strict: bool = False
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    strict: bool = False,
+    max_bytes: int | None = None,
 ) -> PtpTable:
     """One PTP table from its parts: text files, or the zips CMS publishes (every ``.txt``
     member is read). All parts must be of one table (practitioner or outpatient hospital).
 
     Defects in non-key fields (the 1996 mark) are warnings in ``.warnings``; structural damage
     and key defects (codes, dates, modifier indicator) raise one [`DataError`][proccodes.DataError]
-    per file naming each line. ``strict=True`` makes warnings errors too.
+    per file naming each line. ``strict=True`` makes warnings errors too. The header is found by
+    its content (the ``Column 1`` line and the lines under it); every line after it is a row of
+    edits, checked, and a part without one is an error. Rows repeated exactly are kept once,
+    with one warning counting them. ``max_bytes`` bounds each file or zip member (default
+    256 MiB; a zip's members together, four times that).
 
     >>> table = load_ptp([_example_files()[0]])
     >>> table.release, table.as_of, len(table)
@@ -361,15 +372,19 @@ def load_ptp(
     sources: list[str] = []
     names: list[str] = []
     for path in path_list:
-        for member in read_members(path, what="a CMS NCCI PTP file", pick=_is_ptp_member):
-            findings = Findings(member.source, strict=strict)
-            parts.append(_parse_ptp(member, findings))
-            findings.raise_if_errors()
-            warnings.extend(findings.warnings)
-            sources.append(member.source)
-            names.append(member.name)
+        members = read_members(
+            path, what="a CMS NCCI PTP file", pick=_is_ptp_member, max_bytes=max_bytes
+        )
+        with contextlib.closing(members):  # the zip is closed when a part fails, too
+            for member in members:
+                findings = Findings(member.source, strict=strict)
+                parts.append(_parse_ptp(member, findings))
+                findings.raise_if_errors()
+                warnings.extend(findings.warnings)
+                sources.append(member.source)
+                names.append(member.name)
     release, as_of, setting = _ptp_release(names, sources)
-    return _build_ptp(parts, release, as_of, setting, tuple(warnings), tuple(sources))
+    return _build_ptp(parts, release, as_of, setting, warnings, tuple(sources), strict)
 
 
 def _is_ptp_member(name: str, head: bytes) -> bool:
@@ -387,28 +402,71 @@ def _ptp_release(names: list[str], sources: list[str]) -> tuple[str, date | None
     kind, major, minor = found.pop()
     setting = _SETTINGS[kind.lower()]
     revision = _PTP_NAME.search(names[0]).group(4)  # type: ignore[union-attr]
-    as_of = date(1994 + int(major), 1 + 3 * int(minor), 1) if int(minor) < 4 else None
+    try:
+        as_of = date(1994 + int(major), 1 + 3 * int(minor), 1) if int(minor) < 4 else None
+    except ValueError:
+        raise DataError(
+            ", ".join(sources),
+            [f"the file name says version {major}.{minor}, which no quarter can be"],
+        ) from None
     return f"CMS NCCI PTP {setting} v{major}.{minor}r{revision}", as_of, setting
 
 
-def _header_lines(lines: Sequence[bytes]) -> int:
-    """How many lines open the file before the first row of edits."""
-    for i, line in enumerate(lines[:50]):
+_HEADER_LINES = 50
+# a cell that may be a damaged code (a few letters and digits, a digit among them), not a title
+_CODE_LIKE = re.compile(rb"(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{1,7}").fullmatch
+_WORD = re.compile(rb"[^0-9A-Za-z]")
+
+
+def _header_lines(lines: Sequence[bytes], complete: bool = True) -> int:
+    """How many lines open the file before the first row of edits, found by their content:
+    title and copyright lines (one cell each, a sentence), the header line (``Column 1``,
+    ``Column 2``, ...) and the lines under it that go on naming its columns (their first two
+    cells blank). The first other line is a row of edits, checked like every row after it, so
+    a damaged row is reported, never taken for a header. -1: the file has no row of edits;
+    -2: none in the first lines."""
+    in_header = False
+    for i, line in enumerate(lines[:_HEADER_LINES]):
         fields = line.rstrip(b"\r").split(b"\t")
-        if len(fields) >= 5 and _CODE.match(fields[0]) and _DATE.match(fields[3]):
+        first = fields[0].strip()
+        second = fields[1].strip() if len(fields) > 1 else b""
+        if complete and i == len(lines) - 1 and not line.strip():
+            return -1  # the end of the file
+        if _WORD.sub(b"", first).lower() == b"column1":
+            in_header = True
+            continue
+        if in_header:
+            if not first and not second:
+                continue  # the header goes on naming its columns
             return i
-    return -1
+        filled = sum(1 for f in fields if f.strip())
+        if filled == 0 or (filled == 1 and not _CODE_LIKE(first)):
+            continue  # blank, or a title or copyright line
+        return i
+    return -1 if complete and len(lines) <= _HEADER_LINES else -2
 
 
 def _parse_ptp(member: Input, findings: Findings) -> dict[str, Any]:
     data = member.data
     head_lines = data[: 1 << 16].split(b"\n")
-    skip = _header_lines(head_lines)
-    if skip < 0:
+    complete = len(data) <= 1 << 16
+    if not complete:
+        head_lines.pop()  # cut short by the slice, not by the end of the file
+    skip = _header_lines(head_lines, complete)
+    if skip < 0 or b"\t" not in data[: 1 << 16]:
         if not data.strip():
             findings.error(1, "the file is empty; expected a CMS NCCI PTP file")
-        elif b"Column 1" not in data[: 1 << 12]:
-            findings.error(1, "no row of edits in the first 50 lines; not a CMS NCCI PTP file")
+        elif b"\t" not in data[: 1 << 16]:
+            findings.error(1, "no tab-separated line; not a CMS NCCI PTP file")
+        elif skip == -1:
+            findings.error(
+                len(head_lines), "the file ends before its first row of edits (no edits)"
+            )
+        else:
+            findings.error(
+                1,
+                f"no row of edits in the first {_HEADER_LINES} lines; not a CMS NCCI PTP file",
+            )
         return _empty_part()
     pos = 0
     for _ in range(skip):
@@ -619,8 +677,9 @@ def _build_ptp(
     release: str,
     as_of: date | None,
     setting: str,
-    warnings: tuple[str, ...],
+    warnings: list[str],
     sources: tuple[str, ...],
+    strict: bool = False,
 ) -> PtpTable:
     rationales: dict[str, int] = {}
     for part in parts:
@@ -632,21 +691,30 @@ def _build_ptp(
         raise DataError(", ".join(sources), ["more than 32,767 distinct rationales"])
     live = [p for p in parts if p["n"]]
     if _use_arrow() and all(not isinstance(p["index"][0], tuple) for p in live):
-        columns = _columns_numpy(live)
+        columns, repeated = _columns_numpy(live)
     else:
-        columns = _columns_lists(live)
+        columns, repeated = _columns_lists(live)
+    if repeated:
+        message = (
+            f"{repeated:,} {'rows repeat' if repeated != 1 else 'row repeats'} an earlier row "
+            "exactly (same pair, dates, modifier indicator, 1996 mark and rationale); each is "
+            "kept once"
+        )
+        if strict:
+            raise DataError(", ".join(sources), [message + "; strict=True makes this an error"])
+        warnings = [*warnings, f"{', '.join(sources)}: {message}"]
     return PtpTable(
         release=release,
         as_of=as_of,
         setting=setting,
-        warnings=warnings,
+        warnings=tuple(warnings),
         sources=sources,
         rationales=tuple(rationales),
         **columns,
     )
 
 
-def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
+def _columns_numpy(parts: list[dict[str, Any]]) -> tuple[dict[str, array[int]], int]:
     np = _lib("numpy")
 
     def take(c: int, dtype: Any, table_no: int | None = None) -> Any:
@@ -663,12 +731,38 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
     c2 = take(1, np.int64, 1)
     keys = (c1 << 26) | c2
     effective = take(3, np.int32, 3)
+    deleted, modifier = take(4, np.int32, 4), take(5, np.int8, 5)
+    prior, rationale = take(2, np.int8, 2), take(6, np.int16)
     step_key, step_day = np.diff(keys), np.diff(effective)
-    if bool(np.all((step_key > 0) | ((step_key == 0) & (step_day >= 0)))):
-        order: Any = slice(None)  # CMS files come sorted: nothing to do
+    ties = (step_key == 0) & (step_day == 0)
+    order: Any
+    if not bool(np.all((step_key > 0) | ((step_key == 0) & (step_day >= 0)))):
+        # every column in the order, so that rows repeated exactly lie side by side
+        order = np.lexsort((rationale, prior, modifier, deleted, effective, keys))
+    elif not ties.any():
+        order = slice(None)  # CMS files come sorted: nothing to do
     else:
-        order = np.lexsort((effective, keys))
-        keys = keys[order]
+        # sorted by pair and date: only the rows of a pair and date given more than once need
+        # ordering by the other columns (each such run stays where it is)
+        tied = np.zeros(len(keys), dtype=bool)
+        tied[:-1] |= ties
+        tied[1:] |= ties
+        rows = np.flatnonzero(tied)
+        order = np.arange(len(keys))
+        order[rows] = rows[
+            np.lexsort(
+                tuple(c[rows] for c in (rationale, prior, modifier, deleted, effective, keys))
+            )
+        ]
+    columns = [c[order] for c in (keys, effective, deleted, modifier, prior, rationale)]
+    same = np.ones(max(len(keys) - 1, 0), dtype=bool)
+    for column in columns:
+        same &= column[1:] == column[:-1]
+    repeated = int(same.sum())
+    if repeated:
+        kept = np.concatenate([[True], ~same])
+        columns = [c[kept] for c in columns]
+    keys, effective, deleted, modifier, prior, rationale = columns
     slots = _slots_numpy(np, keys)
 
     dtypes = {"q": np.int64, "i": np.int32, "b": np.int8, "h": np.int16}
@@ -680,16 +774,16 @@ def _columns_numpy(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
 
     return {
         "keys": arr("q", keys),
-        "effective": arr("i", effective[order]),
-        "deleted": arr("i", take(4, np.int32, 4)[order]),
-        "modifier": arr("b", take(5, np.int8, 5)[order]),
-        "prior_to_1996": arr("b", take(2, np.int8, 2)[order]),
-        "rationale_ids": arr("h", take(6, np.int16)[order]),
+        "effective": arr("i", effective),
+        "deleted": arr("i", deleted),
+        "modifier": arr("b", modifier),
+        "prior_to_1996": arr("b", prior),
+        "rationale_ids": arr("h", rationale),
         "slots": arr("i", slots),
-    }
+    }, repeated
 
 
-def _columns_lists(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
+def _columns_lists(parts: list[dict[str, Any]]) -> tuple[dict[str, array[int]], int]:
     def take(c: int, table_no: int | None = None) -> list[int]:
         out: list[int] = []
         for p in parts:
@@ -700,30 +794,37 @@ def _columns_lists(parts: list[dict[str, Any]]) -> dict[str, array[int]]:
         return out
 
     keys = [(a << 26) | b for a, b in zip(take(0, 0), take(1, 1), strict=True)]
-    effective = take(3, 3)
-    order = sorted(range(len(keys)), key=lambda i: (keys[i], effective[i]))
-    keys = [keys[i] for i in order]
+    # every column in the order, so that rows repeated exactly lie side by side
+    rows = sorted(
+        set(zip(keys, take(3, 3), take(4, 4), take(5, 5), take(2, 2), take(6), strict=True))
+    )
+    repeated = len(keys) - len(rows)
+    keys = [r[0] for r in rows]
     bits = _slot_bits(len(keys))
     mask = (1 << bits) - 1
     slots = [-1] * (1 << bits)
+    previous = -1
     for row, key in enumerate(keys):
+        if key == previous:
+            continue  # the slot holds a key's first row only
+        previous = key
         slot = ((key * _HASH) & _MASK64) >> (64 - bits)
         while slots[slot] >= 0:
             slot = (slot + 1) & mask
         slots[slot] = row
 
-    def ordered(values: list[int]) -> list[int]:
-        return [values[i] for i in order]
+    def column(k: int) -> list[int]:
+        return [r[k] for r in rows]
 
     return {
         "keys": array("q", keys),
-        "effective": array("i", ordered(effective)),
-        "deleted": array("i", ordered(take(4, 4))),
-        "modifier": array("b", ordered(take(5, 5))),
-        "prior_to_1996": array("b", ordered(take(2, 2))),
-        "rationale_ids": array("h", ordered(take(6))),
+        "effective": array("i", column(1)),
+        "deleted": array("i", column(2)),
+        "modifier": array("b", column(3)),
+        "prior_to_1996": array("b", column(4)),
+        "rationale_ids": array("h", column(5)),
         "slots": array("i", slots),
-    }
+    }, repeated
 
 
 def _slot_bits(n: int) -> int:
@@ -739,8 +840,14 @@ def _slots_numpy(np: Any, keys: Any) -> Any:
     bits = _slot_bits(len(keys))
     mask = (1 << bits) - 1
     slots = np.full(1 << bits, -1, dtype=np.int32)
-    waiting = np.arange(len(keys), dtype=np.int32)
-    slot = ((keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - bits)).astype(np.int64)
+    # the first row of each distinct key (the keys are sorted): one slot per key, so that many
+    # rows of one pair cost no more than one
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    waiting = np.flatnonzero(first).astype(np.int32)
+    slot = ((keys[waiting].astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - bits)).astype(
+        np.int64
+    )
     # the first round: every slot is free
     slots[slot] = waiting
     lost = slots[slot] != waiting
@@ -809,12 +916,21 @@ def _example_files() -> tuple[str, str]:
 
 # -- MUE ----------------------------------------------------------------------------------------
 
-_INDICATOR = re.compile(r"\s*([123])\b")
+_INDICATOR = re.compile(r"([123])(?:\s.*)?", re.DOTALL).fullmatch
+_MAX_UNITS = 10**9  # no MUE comes near: a larger value is damage, not a limit
 
 
-def load_mue(path: str | os.PathLike[str], *, strict: bool = False) -> MueTable:
+def load_mue(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int | None = None
+) -> MueTable:
     """A CMS MUE table (practitioner, outpatient hospital or DME): the CSV, a zip holding it,
     or the spreadsheet (``.xlsx``, needs openpyxl: ``pip install 'proccodes[frames]'``).
+
+    The header is found by its content (a cell naming the adjudication indicator); every line
+    after it is one row (a quoted field that runs past its line end is an error naming it), and
+    a file without a row is an error. Of a zip only its first ``.csv`` member is read.
+    ``max_bytes`` bounds the file, the member, and each part of a spreadsheet (default
+    256 MiB; a zip's or spreadsheet's parts together, four times that).
 
     >>> table = load_mue(_example_files()[1])
     >>> table.release, table.as_of, len(table)
@@ -836,31 +952,39 @@ def load_mue(path: str | os.PathLike[str], *, strict: bool = False) -> MueTable:
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     if not isinstance(strict, bool):
         raise TypeError("strict must be True or False")
-    is_sheet = os.fspath(path).lower().endswith(".xlsx")
-    members = read_members(
-        path,
-        what="a CMS MUE file (CSV)",
-        pick=lambda name, _: name.lower().endswith(".csv"),
-        unzip=not is_sheet,
-    )
-    member = members[0]
-    findings = Findings(member.source, strict=strict)
-    rows = _sheet_rows(member) if is_sheet else _csv_rows(member)
+    if os.fspath(path).lower().endswith(".xlsx"):
+        # read as any other file first (a FIFO or device is refused, never opened by openpyxl)
+        member = read_input(path, what="a CMS MUE spreadsheet", unzip=False, max_bytes=max_bytes)
+        findings = Findings(member.source, strict=strict)
+        header_line, header, rows = _sheet_table(member, findings, max_bytes)
+    else:
+        member = read_input(
+            path,
+            what="a CMS MUE file (CSV)",
+            pick=lambda name, _: name.lower().endswith(".csv"),
+            max_bytes=max_bytes,
+        )
+        findings = Findings(member.source, strict=strict)
+        reader = CsvReader(
+            _decode(member.data).lstrip("\ufeff"), findings, is_header=_is_mue_header
+        )
+        header_line, header, rows = reader.header_line, reader.header, reader.rows()
     edits: dict[str, MueEdit] = {}
-    header_seen = False
-    columns: dict[str, int] = {}
+    if header is None:
+        findings.error(1, "no header row (HCPCS/CPT Code, MUE Values, ...); not a CMS MUE file")
+        findings.raise_if_errors()
+    columns = _mue_columns([str(c).strip() for c in header or ()], findings, header_line)
+    seen = 0
+    last = header_line
     for line, row in rows:
-        cells = [str(c).strip() if c is not None else "" for c in row]
-        if not header_seen:
-            if len(cells) >= 3 and any("adjudication" in c.lower() for c in cells[1:]):
-                columns = _mue_columns(cells, findings, line)
-                header_seen = True
-            continue
+        last = line
+        cells = [c.strip() for c in row]
         if not any(cells):
             continue
+        seen += 1
         _mue_row(cells, columns, line, findings, edits)
-    if not header_seen:
-        findings.error(1, "no header row (HCPCS/CPT Code, MUE Values, ...); not a CMS MUE file")
+    if not seen:
+        findings.error(last, "the file has a header but no rows of edits")
     findings.raise_if_errors()
     release, as_of, setting = _mue_release(member.name)
     return MueTable(
@@ -868,22 +992,28 @@ def load_mue(path: str | os.PathLike[str], *, strict: bool = False) -> MueTable:
     )
 
 
-def _csv_rows(member: Input) -> Iterator[tuple[int, list[str]]]:
-    import csv
+def _is_mue_header(cells: list[str]) -> bool:
+    return len(cells) >= 3 and any("adjudication" in c.lower() for c in cells[1:])
+
+
+def _sheet_table(
+    member: Input, findings: Findings, max_bytes: int | None
+) -> tuple[int, list[str] | None, Iterator[tuple[int, list[str]]]]:
+    rows = list(_sheet_rows(member, max_bytes))
+    for k, (line, cells) in enumerate(rows):
+        if _is_mue_header([c.strip() for c in cells]):
+            for number, above in rows[:k]:
+                if sum(1 for c in above if c.strip()) >= 2:
+                    findings.error(number, "a row above the header (data before the header?)")
+            return line, cells, iter(rows[k + 1 :])
+    return 0, None, iter(())
+
+
+def _sheet_rows(member: Input, max_bytes: int | None) -> Iterator[tuple[int, list[str]]]:
     import io
 
-    text = _decode(member.data).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise DataError(member.source, [f"line {reader.line_num}: not valid CSV: {exc}"]) from exc
-
-
-def _sheet_rows(member: Input) -> Iterator[tuple[int, list[Any]]]:
-    import io
-
+    # every part's inflated size is bounded before openpyxl unpacks one
+    check_archive(member.data, member.source, max_bytes=max_bytes)
     try:
         openpyxl = _lib("openpyxl")
     except ImportError:
@@ -915,14 +1045,28 @@ def _sheet_text(value: Any) -> str:
 
 def _mue_columns(cells: list[str], findings: Findings, line: int) -> dict[str, int]:
     found: dict[str, int] = {"code": 0}
+    labels = {
+        "indicator": "Adjudication Indicator",
+        "rationale": "Rationale",
+        "units": "MUE Values",
+    }
     for i, cell in enumerate(cells):
         text = " ".join(cell.split()).lower()
         if "adjudication" in text:
-            found["indicator"] = i
+            name = "indicator"
         elif "rationale" in text:
-            found["rationale"] = i
+            name = "rationale"
         elif "mue" in text and "value" in text:
-            found["units"] = i
+            name = "units"
+        else:
+            continue
+        if name in found:
+            findings.error(
+                line,
+                f"two columns are {labels[name]} (columns {found[name] + 1} and {i + 1})",
+            )
+            continue
+        found[name] = i
     for name in ("units", "indicator"):
         if name not in found:
             findings.error(line, f"the header has no {name} column (MUE Values, Adjudication)")
@@ -940,14 +1084,22 @@ def _mue_row(
         i = columns.get(name)
         return cells[i] if i is not None and i < len(cells) else ""
 
-    code = cell("code").upper()
+    raw = cell("code")
+    code = raw.upper() if raw.isascii() else raw  # checked before upper-casing: 'ſ' is not S
     if not _CODE_TEXT.match(code):
-        findings.error(line, f"HCPCS/CPT code: not a code (found {code[:40]!r})")
+        findings.error(line, f"HCPCS/CPT code: not a code (found {raw[:40]!r})")
         return
     units_text = cell("units")
-    indicator = _INDICATOR.match(cell("indicator"))
-    if not units_text.isdigit():
+    indicator = _INDICATOR(cell("indicator"))
+    if not (units_text.isascii() and units_text.isdigit()):
         findings.error(line, f"MUE value: not a whole number (found {units_text[:40]!r})")
+        return
+    if len(units_text) > 10 or int(units_text) > _MAX_UNITS:
+        findings.error(
+            line,
+            f"MUE value: more than {_MAX_UNITS:,} units (found {units_text[:40]!r}"
+            f"{'...' if len(units_text) > 40 else ''})",
+        )
         return
     if indicator is None:
         findings.error(

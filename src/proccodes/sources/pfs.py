@@ -92,7 +92,8 @@ from ..records import (
     Supervision,
     TeamSurgeons,
 )
-from ._files import Findings, read_input
+from ._files import Findings, long_line, open_quote, read_input, split_csv_line, split_lines
+from ._files import too_long as long_line_message
 
 __all__ = ["FeeSchedule", "load_pfs"]
 
@@ -223,7 +224,8 @@ def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
             return "[" + "".join(re.escape(v) for v in values) + "]?+"
         return "(?:" + "|".join(re.escape(v) for v in values) + ")?+"
     return {
-        _Kind.NUMBER: r"(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)?+",
+        # at most nine digits either side of the point: never an overflow to infinity
+        _Kind.NUMBER: r"(?:[0-9]{1,9}+(?:\.[0-9]{0,9}+)?+|\.[0-9]{1,9}+)?+",
         _Kind.FLAG: r"\+?+",
         _Kind.NA: "(?:NA)?+",
         _Kind.CODE: r"(?:[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4})?+",
@@ -238,7 +240,7 @@ def _expected(kind: _Kind | type[StrEnum] | None) -> str:
             f"not a {kind.__name__} value of the release PDF ({', '.join(m.value for m in kind)})"
         )
     return {
-        _Kind.NUMBER: "not a number",
+        _Kind.NUMBER: "not a number (at most nine digits either side of the point)",
         _Kind.FLAG: "expected '+' or blank",
         _Kind.NA: "expected 'NA' or blank",
         _Kind.CODE: "not a code",
@@ -560,7 +562,9 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         return sum(len(r) for r in self._modifier_rows.values())
 
 
-def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedule:
+def load_pfs(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int | None = None
+) -> FeeSchedule:
     """The PFS relative value file of any release: the CSV, the fixed-width TXT or the zip.
 
     Returns a [`FeeSchedule`][proccodes.sources.pfs.FeeSchedule]: each code's row as typed `PfsFacts`
@@ -570,7 +574,8 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
     [`DataError`][proccodes.DataError] naming the file and line. The release is read from the file
     (its title line, e.g. "... October Release"), else from the file's, its folder's or the
     zip's name (``RVU25D``, ``PPRRVU2025_Oct``), else from its ``RELEASED`` date (the next
-    quarter's first day).
+    quarter's first day). ``max_bytes`` bounds the file or zip member read (default 256 MiB);
+    a line longer than 1 MiB is an error.
 
     >>> fs = load_pfs("tests/data/pfs_excerpt.csv")
     >>> fs["0275T"].status, fs["G0260"].status
@@ -596,11 +601,7 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
     source = os.fspath(path) if isinstance(path, str | os.PathLike) else path
-    if isinstance(source, str) and _is_zip(source):
-        chosen = _choose_member(source)
-        found = read_input(source, what=_WHAT, pick=lambda name, _head: name == chosen)
-    else:
-        found = read_input(path, what=_WHAT)
+    found = read_input(path, what=_WHAT, choose=_choose_member, max_bytes=max_bytes)
     text = _decode(found.data)
     findings = Findings(found.source, strict=strict)
     names = [found.name, os.path.basename(str(source)), _parent(str(source))]
@@ -610,26 +611,9 @@ def load_pfs(path: str | os.PathLike[str], *, strict: bool = False) -> FeeSchedu
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _is_zip(source: str) -> bool:
-    if not os.path.isfile(source):  # a FIFO or device is not opened here: read_input refuses it
-        return False
-    try:
-        with open(source, "rb") as handle:
-            return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
-    except OSError:
-        return False  # read_input reports it
-
-
-def _choose_member(source: str) -> str | None:
+def _choose_member(names: list[str]) -> str | None:
     """The zip member to read: the PPRRVU CSV (the non-QPP one where a release has two), else
     its TXT, else any CSV or TXT; ``None`` lets read_input say what the zip holds."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
-    except Exception:  # read_input reads it again and reports what is wrong
-        return None
 
     def rank(name: str) -> tuple[int, int, str]:
         base = os.path.basename(name).upper()
@@ -673,9 +657,28 @@ def _cp1252_ok(chunk: bytes) -> bool:
 
 # -- release and date --------------------------------------------------------------------------
 
-_TITLE = re.compile(
-    r"\b((?:19|20)[0-9]{2})\b.*\b(JANUARY|APRIL|JULY|OCTOBER)\b.*\bRELEASE\b", re.IGNORECASE
-)
+_WORDS = re.compile(r"[0-9A-Za-z_]+").findall  # linear: one pass, no backtracking
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}").fullmatch
+_QUARTER_MONTHS = {"JANUARY": 1, "APRIL": 4, "JULY": 7, "OCTOBER": 10}
+
+
+def _title(text: str) -> tuple[int, int] | None:
+    """(year, month) of a title such as "2025 ... October Release": a year, then a quarter's
+    month, then the word RELEASE (the last such month before the last RELEASE, the first year
+    before it). One pass over the words: linear in the length of the text, whatever it holds.
+
+    >>> _title("CY 2025 PFS National Physician Fee Schedule Relative Value File October Release")
+    (2025, 10)
+    """
+    words = [w.upper() for w in _WORDS(text)]
+    release = max((i for i, w in enumerate(words) if w == "RELEASE"), default=-1)
+    month = max((i for i, w in enumerate(words[:release]) if w in _QUARTER_MONTHS), default=-1)
+    year = next((i for i, w in enumerate(words[:month]) if _YEAR(w)), -1)
+    if release < 0 or month < 0 or year < 0:
+        return None
+    return int(words[year]), _QUARTER_MONTHS[words[month]]
+
+
 _RELEASED = re.compile(r"\bRELEASED\s+([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\b", re.IGNORECASE)
 _RVU_NAME = re.compile(r"(?<![A-Z])RVU([0-9]{2})([A-D])(R?)(?![A-Z0-9])", re.IGNORECASE)
 _PPRRVU_NAME = re.compile(
@@ -715,20 +718,11 @@ def _next_quarter(day: date) -> tuple[int, int]:
 Rest = str | tuple[str, ...]  # a record's non-key cells: joined by commas, or one by one
 _ONE_CODE = r"(?:[0-9]{4}[0-9AFMTU]|[ABCDEGHJKLMPQRSTUV][0-9]{4})"
 _ALL_CODES = re.compile(f"(?:{_ONE_CODE}\n)*{_ONE_CODE}").fullmatch
-_ODD_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-
-
-def _lines(text: str) -> list[str]:
-    # splitlines() also breaks at a few characters that may sit inside a field.
-    if not any(c in text for c in _ODD_LINE_BREAKS):
-        return text.splitlines()
-    return re.split(r"\r\n|\r|\n", text)
+_OPEN_QUOTE = "a quoted field does not end on its line (a stray '\"'?); a field may not span lines"
 
 
 def _csv_line(line: str) -> list[str]:
-    import csv
-
-    return next(csv.reader([line]))
+    return split_csv_line(line) if '"' in line else line.split(",")
 
 
 def _blank(line: str) -> bool:
@@ -740,7 +734,8 @@ class _Parser:
     """Reads one file's text into a [`FeeSchedule`][proccodes.sources.pfs.FeeSchedule]."""
 
     def __init__(self, text: str, findings: Findings, names: Sequence[str]) -> None:
-        self.lines = _lines(text)
+        self.lines = split_lines(text)
+        self.ends_open = bool(text) and text[-1] not in "\r\n"
         self.findings = findings
         self.names = names
         self.title: tuple[int, int] | None = None
@@ -759,10 +754,15 @@ class _Parser:
         if not any(line.strip() for line in self.lines):
             findings.error(1, f"the file is empty; expected {_WHAT}")
             findings.raise_if_errors()
+        too_long = long_line(self.lines)
+        if too_long is not None:
+            findings.error(too_long, long_line_message())
+            findings.raise_if_errors()
         found = self._csv_header()
         if found is not None:
             header_line, names, layout, keys = found
             columns = _Columns(layout, None)
+            self._check_end(header_line, len(names))
             if keys == (0, 1, 2):
                 self._read_csv_fast(header_line, len(names))
             else:
@@ -775,6 +775,10 @@ class _Parser:
             self._read_txt(start, slices)
         self._check_rests(columns)
         self._finish()
+        if not self.rows and not self.mods and not self.dental and not findings.has_errors:
+            findings.error(
+                len(self.lines), f"the file has a header but no records; expected {_WHAT}"
+            )
         label, release, as_of = self._release()
         findings.raise_if_errors()
         return FeeSchedule._from_file(
@@ -792,6 +796,26 @@ class _Parser:
             tuple(self.missing),
             self.descriptions,
         )
+
+    def _check_end(self, header_line: int, width: int) -> None:
+        """A CSV whose last record has no line end was cut short, unless that record is
+        whole: as many cells as the header and a last cell that is text, not a number or blank
+        (a cut inside a number leaves a shorter number; a cut after a comma, a blank)."""
+        if not self.ends_open:
+            return
+        number = len(self.lines)
+        line = self.lines[-1]
+        if number <= header_line or _blank(line):
+            return
+        cells = _csv_line(line) if '"' in line else line.split(",")
+        last = cells[-1].strip()
+        if len(cells) < width or not last or last.replace(".", "", 1).isdigit():
+            self.findings.error(
+                number,
+                "the file ends inside this record, without a line end (a truncated file?); "
+                "its last value cannot be trusted",
+            )
+            self.lines[-1] = ""  # not read as a record
 
     # -- the release
 
@@ -884,22 +908,37 @@ class _Parser:
                 layout.append("=" + label)
             else:
                 layout.append(_FIELDS[k][0] if _FIELDS[k][1] is not _Kind.IGNORED else "")
+        if self.missing and self.unknown:
+            # a column the loader knows is gone while one it does not know came: renamed?
+            others = ", ".join(repr(u) for u in self.unknown[:3])
+            for name in self.missing:
+                findings.warn(
+                    number,
+                    name,
+                    "",
+                    f"no column of this name, while the header has columns this loader does not "
+                    f"know ({others}{', ...' if len(self.unknown) > 3 else ''}): a renamed "
+                    "column? every record's value is left empty",
+                )
         return number, names, layout, keys
 
     def _read_title(self, text: str) -> None:
         if "RELEASE" not in text.upper():
             return
         if self.title is None:
-            found = _TITLE.search(text)
-            if found is not None:
-                self.title = (int(found.group(1)), _MONTHS[found.group(2)[:3].upper()])
+            self.title = _title(text)
         found_day = _RELEASED.search(text)
         if found_day is not None and self.released is None:
             month, day, year = (int(g) for g in found_day.groups())
             try:
-                self.released = date(year, month, day)
+                released = date(year, month, day)
             except ValueError:
                 self.findings.warn("header", "RELEASED", found_day.group(), "not a date")
+                return
+            if released >= date(9999, 10, 1):  # no next quarter: not a release date
+                self.findings.warn("header", "RELEASED", found_day.group(), "not a release date")
+                return
+            self.released = released
 
     # -- records
     #
@@ -994,8 +1033,8 @@ class _Parser:
                     self._file(number, *parts)
                     continue
                 cells = parts
-            elif line.count('"') % 2:
-                self.findings.error(number, "a quoted field does not end on its line")
+            elif open_quote(line):
+                self.findings.error(number, _OPEN_QUOTE)
                 continue
             else:
                 cells = _csv_line(line)
@@ -1015,8 +1054,8 @@ class _Parser:
         for number, line in enumerate(self.lines[header_line:], header_line + 1):
             if _blank(line):
                 continue
-            if '"' in line and line.count('"') % 2:
-                self.findings.error(number, "a quoted field does not end on its line")
+            if '"' in line and open_quote(line):
+                self.findings.error(number, _OPEN_QUOTE)
                 continue
             cells = _csv_line(line) if '"' in line else line.split(",")
             if len(cells) < width:

@@ -45,7 +45,7 @@ from datetime import date
 from typing import Any, NoReturn
 
 from ..records import RbcsClass
-from ._files import Findings, read_input
+from ._files import CsvReader, Findings, read_input
 
 __all__ = ["Rbcs", "load_rbcs"]
 
@@ -83,6 +83,7 @@ class Rbcs(Mapping[str, RbcsClass]):
     __slots__ = (
         "_classes",
         "_codes",
+        "_dates",
         "as_of",
         "dental_codes_left_out",
         "release",
@@ -92,6 +93,7 @@ class Rbcs(Mapping[str, RbcsClass]):
 
     _classes: dict[str, RbcsClass]
     _codes: tuple[str, ...]
+    _dates: dict[str, tuple[date | None, date | None]]
     release: str
     as_of: date | None
     warnings: tuple[str, ...]
@@ -107,10 +109,12 @@ class Rbcs(Mapping[str, RbcsClass]):
         warnings: Sequence[str] = (),
         warning_count: int | None = None,
         dental_codes_left_out: int = 0,
+        dates: Mapping[str, tuple[date | None, date | None]] | None = None,
     ) -> None:
         codes = tuple(sorted(classes))
         put = object.__setattr__
         put(self, "_classes", {c: classes[c] for c in codes})
+        put(self, "_dates", dict(dates or {}))
         put(self, "_codes", codes)
         put(self, "release", release)
         put(self, "as_of", as_of)
@@ -136,6 +140,15 @@ class Rbcs(Mapping[str, RbcsClass]):
     def __len__(self) -> int:
         return len(self._codes)
 
+    def dates(self, code: str) -> tuple[date | None, date | None]:
+        """The add and end dates the file gives ``code`` on its current row (``None`` where
+        it gives none, and for the open end 12/31/9999).
+
+        >>> load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv").dates("64493")
+        (datetime.date(2010, 1, 1), None)
+        """
+        return self._dates.get(code, (None, None))
+
     def __repr__(self) -> str:
         return f"<Rbcs {self.release}: {len(self)} codes, {self.warning_count} warnings>"
 
@@ -149,6 +162,7 @@ class Rbcs(Mapping[str, RbcsClass]):
                 self.warnings,
                 self.warning_count,
                 self.dental_codes_left_out,
+                self._dates,
             ),
         )
 
@@ -160,6 +174,7 @@ def _restore(
     warnings: tuple[str, ...],
     warning_count: int,
     dental: int,
+    dates: dict[str, tuple[date | None, date | None]] | None = None,
 ) -> Rbcs:
     return Rbcs(
         classes,
@@ -168,14 +183,20 @@ def _restore(
         warnings=warnings,
         warning_count=warning_count,
         dental_codes_left_out=dental,
+        dates=dates,
     )
 
 
-def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
+def load_rbcs(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int | None = None
+) -> Rbcs:
     """CMS's RBCS classification file (CSV, or a zip holding it): each code's latest class.
 
     Classes are shared: codes of one family get the same `RbcsClass`.
-    The release year is read from the file's name (``RBCS_RY_2025.csv``).
+    The release year is read from the file's name (``RBCS_RY_2025.csv``). The header is found
+    by its content; every line after it is one row (a quoted field that runs past its line
+    end is an error naming the line); a file without rows is an error. ``max_bytes`` bounds the
+    file or zip member read (default 256 MiB).
 
     >>> load_rbcs("tests/data/RBCS_RY_2025_excerpt.csv")["99213"].family
     'Office E&M - Established'
@@ -184,6 +205,7 @@ def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1: no header with the columns hcpcs_cd, rbcs_id and rbcs_latest_assignment; is this the CMS RBCS classification file?
+
 
     Args:
         path: the CSV, or a zip holding it.
@@ -199,7 +221,7 @@ def load_rbcs(path: str | os.PathLike[str], *, strict: bool = False) -> Rbcs:
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
-    found = read_input(path, what=_WHAT, pick=_is_rbcs_member)
+    found = read_input(path, what=_WHAT, pick=_is_rbcs_member, max_bytes=max_bytes)
     findings = Findings(found.source, strict=strict)
     data = found.data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -221,110 +243,123 @@ def _is_rbcs_member(name: str, head: bytes) -> bool:
     return name.lower().endswith(".csv") and b"rbcs_id" in head[:2000].lower()
 
 
-def _parse(text: str, findings: Findings, release: str) -> Rbcs:
-    import csv
-    import io
+def _is_header(cells: list[str]) -> bool:
+    names = {c.lower() for c in cells}
+    return all(n in names for n in _REQUIRED)
 
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, [])
-    except csv.Error:
-        header = []
-    names = [h.strip().lower() for h in header]
-    where = {n: i for i, n in reversed(list(enumerate(names)))}
-    if not all(n in where for n in _REQUIRED):
+
+def _parse(text: str, findings: Findings, release: str) -> Rbcs:
+    reader = CsvReader(text, findings, is_header=_is_header)
+    header = reader.header
+    if header is None:
         findings.error(
             1,
             "no header with the columns hcpcs_cd, rbcs_id and rbcs_latest_assignment; "
             f"is this {_WHAT}?",
         )
         findings.raise_if_errors()
+        raise AssertionError("unreachable")  # pragma: no cover
+    names = [h.strip().lower() for h in header]
+    where: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in where and name in _COLUMNS:
+            findings.error(
+                reader.header_line,
+                f"two columns are {name} (columns {where[name] + 1} and {i + 1})",
+            )
+        where.setdefault(name, i)
     index = [where.get(n, -1) for n in _COLUMNS]
     width = len(header)
     classes: dict[tuple[str, str, str, str, bool | None], RbcsClass] = {}
     latest: dict[str, tuple[int, RbcsClass]] = {}
+    code_dates: dict[str, tuple[date | None, date | None]] = {}
     earlier: dict[str, int] = {}
     dental: set[str] = set()
     days: dict[str, date | None] = {}
     newest = date(1, 1, 1)
     intern = sys.intern
-    try:
-        for row in reader:
-            line = reader.line_num
-            if len(row) < width:
-                if not "".join(row).strip(" \x1a\t"):
-                    continue
-                findings.error(line, f"{len(row)} cells; the header has {width} (truncated?)")
+    rows = 0
+    line = reader.header_line
+    for line, row in reader.rows():
+        if len(row) < width:
+            if not "".join(row).strip(" \x1a\t"):
                 continue
-            code, rid, flag, cat, sub, fam, major_text, added, ended = (
-                row[i].strip() if i >= 0 else "" for i in index
+            findings.error(line, f"{len(row)} cells; the header has {width} (truncated?)")
+            continue
+        rows += 1
+        code, rid, flag, cat, sub, fam, major_text, added, ended = (
+            row[i].strip() if i >= 0 else "" for i in index
+        )
+        if _CODE(code) is None:
+            findings.error(line, f"hcpcs_cd {code!r} is not a code @ hcpcs_cd")
+            continue
+        if _ID(rid) is None:
+            findings.error(
+                line,
+                f"rbcs_id {rid!r} is not a class id (two letters, three digits, M, O or N) "
+                "@ rbcs_id",
             )
-            if _CODE(code) is None:
-                findings.error(line, f"hcpcs_cd {code!r} is not a code @ hcpcs_cd")
+            continue
+        if flag not in ("0", "1"):
+            findings.error(
+                line, f"rbcs_latest_assignment {flag!r} is not 0 or 1 @ rbcs_latest_assignment"
+            )
+            continue
+        if code[0] == "D":
+            dental.add(code)
+            continue
+        for column, value in (("hcpcs_cd_add_dt", added), ("hcpcs_cd_end_dt", ended)):
+            if not value:
                 continue
-            if _ID(rid) is None:
-                findings.error(
-                    line,
-                    f"rbcs_id {rid!r} is not a class id (two letters, three digits, M, O or N) "
-                    "@ rbcs_id",
-                )
-                continue
-            if flag not in ("0", "1"):
-                findings.error(
-                    line, f"rbcs_latest_assignment {flag!r} is not 0 or 1 @ rbcs_latest_assignment"
-                )
-                continue
-            if code[0] == "D":
-                dental.add(code)
-                continue
-            for column, value in (("hcpcs_cd_add_dt", added), ("hcpcs_cd_end_dt", ended)):
-                if not value:
-                    continue
-                day = days.get(value)
-                if day is None and value not in days:
-                    day = days[value] = _day(value)
-                if day is None:
-                    findings.warn(line, column, value, "not a date as MM/DD/YYYY")
-                elif day != OPEN_END and day > newest:
-                    newest = day
-            if flag == "0":
-                earlier.setdefault(code, line)
-                continue
-            major = _MAJOR.get(major_text)
-            if major_text not in _MAJOR or (major_text and major_text != rid[-1]):
-                why = (
-                    "not M, O or N"
-                    if major_text not in _MAJOR
-                    else f"the class id {rid} says {rid[-1]}"
-                )
-                findings.warn(line, "rbcs_major_ind", major_text, why)
-                major = _MAJOR[rid[-1]]  # the id carries the flag too
-            for column, value in (
-                ("rbcs_cat_desc", cat),
-                ("rbcs_subcat_desc", sub),
-                ("rbcs_family_desc", fam),
-            ):
-                if not value:
-                    findings.warn(line, column, value, "blank")
-            key = (rid, cat, sub, fam, major)
-            found = classes.get(key)
-            if found is None:
-                found = classes[key] = RbcsClass(
-                    id=intern(rid),
-                    category=intern(cat),
-                    subcategory=intern(sub),
-                    family=intern(fam),
-                    major=major,
-                )
-            first = latest.setdefault(code, (line, found))
-            if first[0] != line:
-                findings.error(
-                    line,
-                    f"a second current class for {code} (rbcs_latest_assignment 1; the first is "
-                    f"on line {first[0]})",
-                )
-    except csv.Error as exc:
-        findings.error(reader.line_num, f"not readable as CSV: {exc}")
+            day = days.get(value)
+            if day is None and value not in days:
+                day = days[value] = _day(value)
+            if day is None:
+                findings.warn(line, column, value, "not a date as MM/DD/YYYY")
+            elif day != OPEN_END and day > newest:
+                newest = day
+        if flag == "0":
+            earlier.setdefault(code, line)
+            continue
+        major = _MAJOR.get(major_text)
+        if major_text not in _MAJOR or (major_text and major_text != rid[-1]):
+            why = (
+                "not M, O or N"
+                if major_text not in _MAJOR
+                else f"the class id {rid} says {rid[-1]}"
+            )
+            findings.warn(line, "rbcs_major_ind", major_text, why)
+            major = _MAJOR[rid[-1]]  # the id carries the flag too
+        for column, value in (
+            ("rbcs_cat_desc", cat),
+            ("rbcs_subcat_desc", sub),
+            ("rbcs_family_desc", fam),
+        ):
+            if not value:
+                findings.warn(line, column, value, "blank")
+        key = (rid, cat, sub, fam, major)
+        found = classes.get(key)
+        if found is None:
+            found = classes[key] = RbcsClass(
+                id=intern(rid),
+                category=intern(cat),
+                subcategory=intern(sub),
+                family=intern(fam),
+                major=major,
+            )
+        first = latest.setdefault(code, (line, found))
+        if first[0] == line:
+            start = days.get(added) if added else None
+            end = days.get(ended) if ended else None
+            code_dates[code] = (start, None if end == OPEN_END else end)
+        if first[0] != line:
+            findings.error(
+                line,
+                f"a second current class for {code} (rbcs_latest_assignment 1; the first is "
+                f"on line {first[0]})",
+            )
+    if not rows and not findings.has_errors:
+        findings.error(line, f"the file has a header but no rows; expected {_WHAT}")
     for code, line in earlier.items():
         if code not in latest:
             findings.warn(line, "rbcs_latest_assignment", "0", f"{code} has no current class")
@@ -336,6 +371,7 @@ def _parse(text: str, findings: Findings, release: str) -> Rbcs:
         warnings=findings.warnings,
         warning_count=findings.warning_count,
         dental_codes_left_out=len(dental),
+        dates=code_dates,
     )
 
 

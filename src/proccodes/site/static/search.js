@@ -427,8 +427,10 @@
     return found;
   };
 
-  // The index words with the phonetic key of `word`, less those `known`; for a long word with
-  // none, those within two edits whose keys are one edit apart.
+  // The index words with the phonetic key of `word`, less those `known` (and, when a word one
+  // edit away is known or a sound-alike is within two edits, only those within two edits); for
+  // a long word with none, those within two edits whose keys are one edit apart (see
+  // _search.SearchIndex._sounding_like).
   Index.prototype.soundingLike = function (word, known) {
     var key = soundKey(word);
     if (key.length < 3) { return []; }
@@ -436,6 +438,8 @@
     var sounds = this.sounds.sounds, soundDeletes = this.sounds.deletes;
     var found = (sounds.get(key) || []).filter(function (t) { return !known.has(t); })
       .map(function (t) { return [t, SOUND_FACTOR]; });
+    var near = found.filter(function (e) { return withinTwoEdits(word, e[0]); });
+    if (known.size || near.length) { found = near; }  // a far sound-alike is a coincidence
     if (found.length || known.size || word.length < LONG_WORD) { return found; }
     var keys = new Set(soundDeletes.get(key) || []);
     deletions(key).forEach(function (d) {
