@@ -627,6 +627,15 @@ def use_data(folder: str | os.PathLike[str] | None) -> None:
     >>> use_data(None)
     >>> data_folder() is None
     True
+
+    Args:
+        folder: the folder of a data release, or None for the shipped data.
+
+    Returns:
+        Nothing; the choice holds for the rest of the process.
+
+    Raises:
+        DataError: ``folder`` is not a data release (it has no manifest).
     """
     global _folder, _folder_chosen, _default, _official, _index
     chosen = None if folder is None else _release_folder(folder)

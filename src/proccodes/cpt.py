@@ -240,6 +240,7 @@ def load_cpt_descriptors(
     Args:
         path: one AMA descriptor file, or a folder holding several.
         max_bytes: the largest file read; default 256 MiB.
+        strict: accepted as by every loader; every problem here is an error already.
 
     Returns:
         The descriptors by code, to overlay on a catalog.
@@ -247,7 +248,7 @@ def load_cpt_descriptors(
     Raises:
         DataError: the file cannot be read, is not a known AMA descriptor file, or the folder
             holds none.
-        TypeError: ``path`` is not a path.
+        TypeError: ``path`` is not a path, or ``strict`` not a bool.
         ValueError: ``max_bytes`` is below 1.
     """
     from .sources._files import path_kind, read_input

@@ -666,6 +666,15 @@ def release_stale_on(day: date) -> str | None:
     True
     >>> print(release_stale_on(date(2027, 1, 1)))  # doctest: +ELLIPSIS
     the data release may be out of date for 2027-01-01: CMS HCPCS Level II January 2026 (as of 2026-01-01; next CMS update due 2026-04-01); ...
+
+    Args:
+        day: the date of service.
+
+    Returns:
+        The notice, naming each source due for an update, or None.
+
+    Raises:
+        TypeError: ``day`` is not a date.
     """  # noqa: E501
     from .catalog import shipped_sources
 

@@ -348,6 +348,7 @@ def load_ptp(
     Args:
         paths: one part (a text file or a zip) or several parts of one table.
         strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
 
     Returns:
         The edit pairs of all the parts, with the table's release and warnings.
@@ -356,7 +357,7 @@ def load_ptp(
         DataError: the file cannot be read or is structurally damaged (it names the file, the
             line and the field); with ``strict=True``, also for a defect in a non-key field.
         TypeError: an argument of the wrong type.
-        ValueError: no file given.
+        ValueError: no file given, or ``max_bytes`` is below 1.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -939,6 +940,7 @@ def load_mue(
     Args:
         path: the CSV, a zip holding it, or the ``.xlsx`` spreadsheet.
         strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
 
     Returns:
         The table's edits, one per code, with its release and warnings.
@@ -947,6 +949,7 @@ def load_mue(
         DataError: the file cannot be read or is structurally damaged (it names the file, the
             line and the field); with ``strict=True``, also for a defect in a non-key field.
         TypeError: an argument of the wrong type.
+        ValueError: ``max_bytes`` is below 1.
     """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")

@@ -589,6 +589,7 @@ def load_pfs(
     Args:
         path: the CSV, the fixed-width TXT, or the zip CMS publishes.
         strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
 
     Returns:
         Each code's row of facts, its modifier rows, the release and its effective date.
@@ -597,6 +598,7 @@ def load_pfs(
         DataError: the file cannot be read or is structurally damaged (it names the file, the
             line and the field); with ``strict=True``, also for a defect in a non-key field.
         TypeError: an argument of the wrong type.
+        ValueError: ``max_bytes`` is below 1.
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
