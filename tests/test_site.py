@@ -23,6 +23,7 @@ from .conftest import ROOT, SHARED, TEST_DATA
 pytest.importorskip("jinja2")
 
 SECTIONS = [
+    "At a glance",
     "Also called",
     "What it is for",
     "How to prepare",
@@ -267,10 +268,10 @@ def test_fee_schedule_facts_read_in_words_on_curated_and_other_codes(site, mixed
     out, _ = site
     record = (out / "codes" / "62290.html").read_text(encoding="utf-8")
     assert (
-        "<dt>Global period</dt><dd>000, 0 days: same-day care after the procedure is included"
-        in record
+        '<th scope="row">Global period</th><td>000, 0 days: same-day care after the procedure'
+        " is included" in record
     )
-    assert "<dt>Bilateral</dt><dd>0, no bilateral payment adjustment" in record
+    assert '<th scope="row">Bilateral</th><td>0, no bilateral payment adjustment' in record
     entries = _entries(out)
     shown = 0
     for code, r in mixed_catalog.items():
@@ -455,8 +456,194 @@ def test_fee_schedule_facts_and_the_rbcs_class_show_on_the_record(tmp_path):
     build_site(tmp_path, Catalog.from_records([record], release="test"))
     text = (tmp_path / "codes" / "62290.html").read_text(encoding="utf-8")
     assert "<caption>CMS PFS RVU25D (October 2025)</caption>" in text
-    assert '<th scope="row">Global surgery days</th><td>days 0 (000)</td>' in text
+    assert '<th scope="row">Global period</th><td>000, 0 days: same-day care' in text
     assert '<th scope="row">Work RVU</th><td>1.5</td>' in text
-    assert "With modifier 26: total RVU not stated non-facility, 1.75 facility." in text
+    assert (
+        '<th scope="row">Total RVU with modifier 26</th><td>not stated non-facility, 1.75 facility'
+        in text
+    )
     assert "Procedure › Musculoskeletal › F (PM007O)" in text
     assert "Medicare fee-schedule facts: CMS PFS RVU25D (October 2025)." in text
+
+
+# -- the record page (issue 20.5) ---------------------------------------------------------------
+
+
+def _glance(text: str) -> str:
+    return text.split('<section class="glance"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_code_comes_first_in_the_title_and_a_not_medical_advice_line_is_near_the_top(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
+        assert title.startswith(f"{record.code} {record.title}"), record.code
+        top = text.split('<p class="lead">', 1)[0]
+        assert "not medical advice" in top, record.code
+
+
+def test_an_at_a_glance_box_under_the_summary_serves_patients_and_coders(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        assert text.index('<p class="lead">') < text.index('<section class="glance"'), record.code
+        assert text.index('<section class="glance"') < text.index('<nav class="toc"')
+        box = _glance(text)
+        c, b, pfs = record.clinical, record.billing, record.pfs
+        assert "<h3>For patients</h3>" in box
+        assert "<h3>For coders</h3>" in box
+        assert f"Usually {c.duration.minutes_min}" in box
+        for title, present in (
+            ("What happens", c.steps),
+            ("Recovery", c.recovery),
+            ("Main risks", c.risks),
+            ("Unit", b),
+            ("Companions", b and b.companion_codes),
+        ):
+            assert (f"<dt>{title}</dt>" in box) == bool(present), (record.code, title)
+        if b is not None:
+            assert b.unit_of_service.value in box
+            linked = [*(b.primary_codes if b.add_on else b.add_on_codes)]
+            for code in linked + [ref.code for ref in b.companion_codes]:
+                assert code in box, (record.code, code)
+            for req in b.requirements:
+                assert f"<dt>{req.kind.value.capitalize()}</dt>" in box, record.code
+                if req.effective:
+                    assert req.effective.isoformat() in box
+        if pfs is not None and pfs.global_days is not None:
+            assert f"<dt>Global days</dt><dd>{pfs.global_days.value}, " in box, record.code
+        if pfs is not None and pfs.multiple_procedure is not None:
+            assert f"<dt>Multiple procedures</dt><dd>{pfs.multiple_procedure.value}, " in box
+        if pfs is not None and pfs.bilateral is not None:
+            assert f"<dt>Bilateral</dt><dd>{pfs.bilateral.value}, " in box
+        if pfs is not None and pfs.non_facility_total is not None:
+            assert f"<dt>Total RVUs</dt><dd>{pfs.non_facility_total:g} non-facility" in box
+
+
+def test_prior_authorization_is_at_a_glance(site):
+    out, _ = site
+    text = (out / "codes" / "64633.html").read_text(encoding="utf-8")
+    box = _glance(text)
+    assert "<dt>Prior authorization</dt><dd>Medicare, hospital outpatient department, from" in box
+    assert 'id="requirements"' in text
+
+
+def test_the_medicare_facts_are_shown_once_in_one_table(site):
+    out, _ = site
+    for record in default_catalog().values():
+        if not record.curated or record.pfs is None:
+            continue
+        text = (out / "codes" / f"{record.code}.html").read_text(encoding="utf-8")
+        body = text.split('<section class="glance"', 1)[1].split("</section>", 1)[1]
+        assert body.count('<table class="pfs">') == 1, record.code
+        assert 'class="facts-list pfs-words"' not in body
+        if record.pfs.status is not None:
+            assert body.count(f">{record.pfs.status.value}, ") == 1, record.code
+        if record.pfs.work_rvu is not None:
+            assert body.count("Work RVU") == 1, record.code
+
+
+def test_family_headings_are_words_ordered_head_to_foot(site):
+    out, _ = site
+    text = (out / "index.html").read_text(encoding="utf-8")
+    part = text.split('id="families"', 1)[1].split('id="all-codes"', 1)[0]
+    headings = [html.unescape(h) for h in re.findall(r"<h3>(.*?)</h3>", part)]
+    files = {p.stem for p in (ROOT / "src" / "proccodes" / "data").glob("*.json")}
+    assert len(headings) >= len(files) - 1
+    for heading in headings:
+        assert "_" not in heading, heading
+        assert ".json" not in heading, heading
+        assert heading not in files, heading
+    # head and neck first, then the spine, the lower back, the sacrum, elsewhere, therapy
+    order = [
+        "Botulinum toxin injections for migraine",
+        "Neck fusion",
+        "Spinal fusion",
+        "Treatments inside the disc",
+        "Sacroiliac joint",
+        "Joint injections",
+        "Conservative care and drugs",
+    ]
+    places = [headings.index(h) for h in order]
+    assert places == sorted(places)
+
+
+# -- the documentation site (issue 20.7) --------------------------------------------------------
+
+
+def test_docstrings_use_mkdocstrings_cross_references_not_sphinx_roles():
+    role = re.compile(r":(func|class|meth|attr|mod|data|exc|obj):`")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "src" / "proccodes").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if role.search(line)
+    ]
+    assert found == []
+
+
+def test_the_api_reference_shows_typed_signatures_and_google_style_sections():
+    import inspect
+
+    import proccodes
+    import proccodes.site
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for option in (
+        "docstring_style: google",
+        "show_signature_annotations: true",
+        "separate_signature: true",
+        "signature_crossrefs: true",
+        "  - offline",
+    ):
+        assert option in config, option
+    public = [getattr(proccodes, n) for n in proccodes.__all__]
+    public += [proccodes.site.build_site, proccodes.site.search_data, proccodes.site.range_of]
+    public += [
+        getattr(proccodes.Catalog, name)
+        for name in ("get", "lookup", "suggest", "active_on", "merge", "merge_report", "search")
+    ]
+    public += [proccodes.Catalog.from_records.__func__]
+    for function in (f for f in public if inspect.isfunction(f)):
+        doc = inspect.getdoc(function) or ""
+        assert "\nReturns:\n" in doc, function.__name__
+        parameters = [p for p in inspect.signature(function).parameters if p not in ("self", "cls")]
+        if parameters:
+            assert "\nArgs:\n" in doc, function.__name__
+            for name in parameters:
+                assert f"\n    {name}: " in doc, (function.__name__, name)
+
+
+def test_the_docs_home_page_gives_the_install_command():
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("```sh\n", 1)[1].splitlines()[0]
+    assert "pip install" in install
+    assert install in home
+
+
+def test_the_docs_theme_colours_meet_wcag_aa_and_links_are_underlined():
+    css = (ROOT / "docs" / "extra.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--(md-[a-z-]+):\s*(#[0-9a-f]{6})", css))
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def ratio(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    tokens = [name for name in colours if name.startswith("md-code-hl-")]
+    assert len(tokens) >= 10
+    for name in [*tokens, "md-code-fg-color", "md-typeset-a-color"]:
+        for background in ("#ffffff", colours["md-code-bg-color"]):
+            assert ratio(colours[name], background) >= 4.5, (name, background)
+    assert ratio(colours["md-footer-fg-color--lighter"], "#171717") >= 4.5
+    assert re.search(r"\.md-typeset a \{[^}]*text-decoration: underline", css)

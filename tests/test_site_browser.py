@@ -458,3 +458,211 @@ def test_range_pages_over_200_kb_are_split_and_the_search_links_to_the_part(brow
     page.wait_for_url("**/ranges/*-part*.html#J7325")
     assert page.locator('section[id="J7325"]').count() == 1
     watch.check()
+
+
+# -- reflow and accessibility (issue 20, site acceptance) ---------------------------------------
+
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow: 320 CSS px, no sideways scrolling
+
+# Checks of axe-core's rules that matter here, in the page itself, cheap enough for every page:
+# colour contrast of text (WCAG AA: 4.5:1, 3:1 for large text), links in text underlined,
+# landmarks (one main, a banner, a content-info; no text outside them), heading order (one h1,
+# no level skipped), and a label for every form field. Returns what fails, as strings.
+OWN_CHECKS = """() => {
+  const fails = [];
+  const lum = rgb => {
+    const c = rgb.map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const parse = s => { const m = s.match(/[\\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const visible = el => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden');
+  const texts = Array.from(document.querySelectorAll('body *')).filter(el =>
+    Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) && visible(el));
+  for (const el of texts) {
+    const style = getComputedStyle(el);
+    const fg = parse(style.color).slice(0, 3), bg = background(el);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if ((hi + 0.05) / (lo + 0.05) < need - 0.005)
+      fails.push('contrast: ' + el.tagName + ' ' + el.textContent.trim().slice(0, 30));
+  }
+  for (const a of document.querySelectorAll('main p a, main li a, main dd a, footer p a')) {
+    if (a.closest('nav, .cite, ol.results, ul.codes')) continue;
+    if (!getComputedStyle(a).textDecorationLine.includes('underline'))
+      fails.push('link not underlined: ' + a.textContent);
+  }
+  if (document.querySelectorAll('main').length !== 1) fails.push('landmarks: one main');
+  if (!document.querySelector('body > header')) fails.push('landmarks: no banner');
+  if (!document.querySelector('body > footer')) fails.push('landmarks: no content-info');
+  for (const el of texts) {
+    if (!el.closest('main, header, footer, nav, .skip'))
+      fails.push('text outside landmarks: ' + el.tagName);
+  }
+  const levels = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+    .map(h => Number(h.tagName[1]));
+  if (levels.filter(l => l === 1).length !== 1 || levels[0] !== 1)
+    fails.push('headings: one h1, first');
+  levels.forEach((l, i) => {
+    if (i && l > levels[i - 1] + 1) fails.push('heading order: h' + levels[i - 1] + ' then h' + l);
+  });
+  for (const field of document.querySelectorAll('input, select, textarea')) {
+    if (field.type === 'hidden') continue;
+    if (!field.labels.length && !field.getAttribute('aria-label'))
+      fails.push('no label: ' + field.id);
+  }
+  return fails;
+}"""
+
+
+def _record_pages(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "codes").glob("*.html"))
+
+
+def test_every_record_page_reflows_at_320_px_and_passes_the_accessibility_checks(
+    browser, server, site
+):
+    """One page object visits every record page at 320 px: nothing scrolls sideways, and the
+    page's own checks of axe-core's rules (contrast, link underline, landmarks, heading order,
+    labels) find nothing."""
+    names = _record_pages(site)
+    assert len(names) >= 100
+    watch = Watch(browser, server, NARROW)
+    page = watch.page
+    wide: dict[str, list[str]] = {}
+    failing: dict[str, list[str]] = {}
+    for name in names:
+        page.goto(f"{server}codes/{name}")
+        sizes = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if sizes[0] > sizes[1]:
+            wide[name] = page.evaluate(
+                "Array.from(document.querySelectorAll('main *')).filter(e =>"
+                " e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)"
+                ".slice(0, 3).map(e => e.tagName + '.' + e.className)"
+            )
+        found = page.evaluate(OWN_CHECKS)
+        if found:
+            failing[name] = found
+    assert wide == {}, "record pages that scroll sideways at 320 px"
+    assert failing == {}
+    watch.check()
+
+
+def test_the_other_pages_reflow_at_320_px_and_pass_the_accessibility_checks(browser, server, site):
+    names = ["index.html", "how-to-read.html", "ranges.html", "families.html"]
+    names += [f"ranges/{sorted(p.name for p in (site / 'ranges').glob('*.html'))[0]}"]
+    names += [f"families/{sorted(p.name for p in (site / 'families').glob('*.html'))[0]}"]
+    watch = Watch(browser, server, NARROW)
+    page = watch.page
+    for name in names:
+        page.goto(server + name)
+        sizes = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert sizes[0] <= sizes[1], name
+        assert page.evaluate(OWN_CHECKS) == [], name
+    watch.check()
+
+
+@pytest.fixture(scope="module")
+def axe_core(tmp_path_factory) -> str:
+    """axe-core's script: ``$PROCCODES_AXE_JS``, else installed from the npm registry into a
+    temporary folder (nothing is vendored). Skips when npm or the registry is unavailable: the
+    page's own checks above cover the same rules."""
+    import subprocess
+
+    given = os.environ.get("PROCCODES_AXE_JS")
+    if given:
+        return Path(given).read_text(encoding="utf-8")
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("no npm to install axe-core (the own accessibility checks still run)")
+    folder = tmp_path_factory.mktemp("axe")
+    try:
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(folder),
+                "axe-core@4",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        pytest.skip(f"axe-core could not be installed from the npm registry: {exc}")
+    return (folder / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def test_axe_core_finds_no_violations(browser, server, site, axe_core):
+    """axe-core (WCAG 2.x A and AA rules and best practices) on each kind of page, at phone and
+    desktop widths: no violation."""
+    records = _record_pages(site)
+    names = ["index.html", "how-to-read.html", "ranges.html", "families.html"]
+    names += [f"codes/{n}" for n in records[:: max(1, len(records) // 8)]]
+    names += ["codes/64633.html", "codes/J2650.html", "ranges/62290-62292.html"]
+    names += [f"families/{sorted(p.name for p in (site / 'families').glob('*.html'))[0]}"]
+    found: dict[str, list] = {}
+    for viewport in (NARROW, DESKTOP):
+        watch = Watch(browser, server, viewport)
+        page = watch.page
+        for name in names:
+            page.goto(server + name)
+            page.add_script_tag(content=axe_core)
+            violations = page.evaluate(
+                "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                ".map(v => [v.id, v.nodes.length, v.nodes[0].target]))"
+            )
+            if violations:
+                found[f"{viewport['width']}px {name}"] = violations
+        watch.check()
+    assert found == {}
+
+
+# -- the documentation site (issue 20.7) --------------------------------------------------------
+
+
+def test_the_docs_search_works_opened_from_disk(browser, tmp_path):
+    """The MkDocs site built strictly, opened from file://: its search finds an API entry, and
+    no request leaves the folder (the offline plugin's Worker shim is the docs' own)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("material")
+    out = tmp_path / "docs"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    base = out.resolve().as_uri() + "/"
+    watch = Watch(browser, base)
+    page = watch.page
+    page.goto(base + "index.html")
+    page.locator("input.md-search__input").fill("check_catalog")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert page.locator(".md-search-result__item").count() >= 1
+    assert "api.html" in page.locator(".md-search-result__item a").first.get_attribute("href")
+    watch.check()

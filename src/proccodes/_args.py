@@ -1,6 +1,6 @@
 """Checks of public arguments: one wording for every function that takes an option.
 
-A wrong type is a :class:`TypeError`, a wrong value a :class:`ValueError` naming what is
+A wrong type is a `TypeError`, a wrong value a `ValueError` naming what is
 allowed. These run on the slow paths only (after a fast look-up missed), never before one.
 
 >>> check_choice("on_conflict", "Error", ("error", "keep", "replace"))
@@ -77,7 +77,7 @@ def check_type(name: str, value: _T, expected: type | tuple[type, ...], what: st
 
 
 def as_day(value: object, name: str = "on") -> date:
-    """A date from a :class:`~datetime.date` or a :class:`~datetime.datetime` (its date).
+    """A date from a `date` or a `datetime` (its date).
 
     >>> as_day(datetime(2024, 1, 1, 12, 30))
     datetime.date(2024, 1, 1)
@@ -101,8 +101,8 @@ def as_day(value: object, name: str = "on") -> date:
 
 
 def check_mapping_of_records(name: str, value: Any) -> Any:
-    """``value`` if it is a mapping of codes to :class:`~proccodes.Procedure` (a
-    :class:`~proccodes.Catalog`, or a dict of records)."""
+    """``value`` if it is a mapping of codes to `Procedure` (a
+    `Catalog`, or a dict of records)."""
     from collections.abc import Mapping
 
     from .records import Procedure

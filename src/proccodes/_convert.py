@@ -2,12 +2,12 @@
 
 Strict means: unknown keys, missing fields, wrong types (a number where text belongs, text where a
 list belongs, ``true`` where a number belongs) and bad values (an unknown enum value, a date that
-is not ``YYYY-MM-DD``, a malformed code) are all errors. :func:`structure_procedures` collects
-every problem of every record before it raises one :class:`~proccodes.DataError` naming the file,
+is not ``YYYY-MM-DD``, a malformed code) are all errors. `structure_procedures` collects
+every problem of every record before it raises one `DataError` naming the file,
 the record and the field path, raised ``from`` the cattrs error group.
 
 Importing this module imports cattrs; the default catalog does not need it (see
-:mod:`proccodes._fastload`), so ``import proccodes`` and the first ``get`` stay fast.
+`proccodes._fastload`), so ``import proccodes`` and the first ``get`` stay fast.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def _is_tuple(type_: Any) -> bool:
 def make_converter() -> cattrs.Converter:
     """Build a new strict converter for the record types.
 
-    Prefer the module's :data:`converter`; build your own only to configure it further.
+    Prefer the module's `converter`; build your own only to configure it further.
 
     >>> c = make_converter()
     >>> c.structure({"text": "Mild soreness", "sources": []}, Statement)
@@ -398,7 +398,7 @@ def _short(value: str) -> str:
 
 
 def _parse_json(data: bytes, source: str) -> Any:
-    """The JSON value of ``data``: every way it can fail is one :class:`DataError`."""
+    """The JSON value of ``data``: every way it can fail is one `DataError`."""
     try:
         # JSON files are UTF-8 (RFC 8259); json.loads would also guess UTF-16 and UTF-32.
         text = data.decode("utf-8-sig")

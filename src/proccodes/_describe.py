@@ -38,7 +38,7 @@ HCPCS_FACT_FIELDS = (
     "anesthesia_base_units",
     "action_effective",
 )
-"""The fields of :class:`~proccodes.HcpcsFacts` that ``show`` and the site print, in order."""
+"""The fields of `HcpcsFacts` that ``show`` and the site print, in order."""
 
 NOT_CURATED = "Not curated: official data only"
 

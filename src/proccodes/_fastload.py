@@ -6,7 +6,7 @@ checked by the strict converter in the test suite (tests/test_data.py asserts bo
 equal records), so this loader trusts its input and only builds: it follows each attrs class's
 resolved type hints once, then constructs records with plain calls.
 
-Files a user passes to :func:`proccodes.load_catalog` always go through the strict converter.
+Files a user passes to `proccodes.load_catalog` always go through the strict converter.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def merge_mappings(
     ours: Mapping[str, _Record], theirs: Mapping[str, _Record], on_conflict: _Policy
 ) -> tuple[dict[str, _Record], list[str]]:
     """Records (or modifiers) by code from both sides, each code in both merged by
-    :func:`merge_records`; with every conflict found.
+    `merge_records`; with every conflict found.
 
     >>> from proccodes import get
     >>> ours, theirs = {"62290": get("62290")}, {"62291": get("62291")}

@@ -842,7 +842,7 @@ def encode(
     rbcs_classes: list[RbcsClass],
     memo: dict[Any, Any] | None = None,
 ) -> str:
-    """The line of one record (the inverse of :meth:`Reader.procedure` / :meth:`Reader.modifier`).
+    """The line of one record (the inverse of `Reader.procedure` / `Reader.modifier`).
 
     ``title`` is the title to write (empty: the long descriptor is the title). New descriptor
     sources, PFS releases and RBCS classes are appended to the lists given (CMS gives one RBCS

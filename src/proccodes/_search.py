@@ -2,12 +2,12 @@
 
 Ranking, best first:
 
-1. the query is a code in the catalog, typed as coders type it (:func:`read_code_query`: any
+1. the query is a code in the catalog, typed as coders type it (`read_code_query`: any
    case, a ``CPT`` or ``HCPCS`` prefix, spaces or dots inside, modifiers such as ``"64483-RT"``,
    ``"64635 50"`` or ``"64483rt"``, a unit count ``"x4"``); if the code has ended, the codes
    that replace it (``replaced_by``, where a CMS file states it) come next;
 2. the query is a whole name of a current record (title, a common name, a descriptor, or one
-   of the shipped synonyms: :func:`synonyms`, such as ``"ekg"`` or the brand ``"kenalog"``);
+   of the shipped synonyms: `synonyms`, such as ``"ekg"`` or the brand ``"kenalog"``);
 3. a name of a current record starts with the query, or a code does (``"6229"``);
 4. word overlap: more of the query's words found beats fewer (an ended code counts one word
    fewer, and after a current code that matches as many); then the weight of the words found
@@ -36,24 +36,24 @@ of one stands for (the phonetic steps only for a word of letters alone):
 
 - the index words one edit away (an insertion, deletion, substitution or swap of neighbours:
   ``"discograhy"``), found through the index's one-letter deletions;
-- the index words with the same phonetic key (:func:`sound_key`: ``ph`` is ``f``; ``c``, ``k``,
+- the index words with the same phonetic key (`sound_key`: ``ph`` is ``f``; ``c``, ``k``,
   ``q``, ``ch`` one sound; soft ``c`` and ``z`` are ``s``; ``sh`` and ``ti`` before a vowel
   one sound; doubled letters count once; vowels after the first letter do not count), so
   ``"fasit"`` finds ``"facet"``, ``"kyfoplasty"`` ``"kyphoplasty"``, ``"injekshun"``
   ``"injection"``; a key of fewer than three letters is not used (``"cane"``), and a key keeps
-  its :data:`_MAX_SOUNDALIKES` most common words;
-- for a word of :data:`LONG_WORD` letters or more that found nothing above: the index words at
+  its `_MAX_SOUNDALIKES` most common words;
+- for a word of `LONG_WORD` letters or more that found nothing above: the index words at
   most two edits away whose phonetic keys are at most one edit apart (``"vertabroplastry"``
   finds ``"vertebroplasty"``). Two slips that both change consonants (``"dicsograhpy"``) are
   not found.
 
 Each step is a few dictionary lookups per letter of the word; none grows with the catalog, and
-at most :data:`_MAX_TWO_TYPO_CHECKS` words are checked for two edits. The one-edit table is
+at most `_MAX_TWO_TYPO_CHECKS` words are checked for two edits. The one-edit table is
 built with the index, the phonetic one on the first misspelt word.
 
 Limits, so that the time of a search grows at most linearly with the query's length: a word
-longer than :data:`MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
-expansion: no name has a word that long), and only the first :data:`MAX_QUERY_WORDS` distinct
+longer than `MAX_WORD_LENGTH` characters is matched only as itself (no prefix or typo
+expansion: no name has a word that long), and only the first `MAX_QUERY_WORDS` distinct
 words of a query count.
 """
 
@@ -144,7 +144,7 @@ _DOSE = re.compile(r"([0-9])(" + "|".join(DOSE_UNITS) + r")(?![a-z])")
 # "with" and "without" are stop words, except before contrast or dye (within three words):
 # "MRI lumbar with and without contrast" differs from "... without contrast".
 CONTRAST_WORDS = frozenset({"contrast", "dye"})
-"""The words that make a "with" or "without" up to :data:`CONTRAST_REACH` words before count."""
+"""The words that make a "with" or "without" up to `CONTRAST_REACH` words before count."""
 CONTRAST_REACH = 3
 _WITH = frozenset({"with", "without"})
 _W_SHORT = {"w": "with", "wo": "without"}  # "w/o contrast", "w contrast", "wo contrast"
@@ -314,7 +314,7 @@ def _deletions(word: str) -> Iterator[str]:
 
 
 SYNONYMS_FILE = "synonyms.tsv"
-"""The shipped synonyms, in the package's ``data`` folder (see :func:`synonyms`)."""
+"""The shipped synonyms, in the package's ``data`` folder (see `synonyms`)."""
 
 
 @attrs.frozen
@@ -340,7 +340,7 @@ def synonyms() -> tuple[Synonym, ...]:
 
     Each line of ``data/synonyms.tsv`` is ``kind<TAB>phrase|phrase...<TAB>target``: kind
     ``codes`` with the codes the phrases name, kind ``words`` or ``brand`` with the words a
-    record's title must hold. A malformed line is a :class:`~proccodes.errors.DataError`
+    record's title must hold. A malformed line is a `DataError`
     naming the file, the line and the field.
 
     >>> ecg = next(s for s in synonyms() if "ekg" in s.phrases)
@@ -358,7 +358,7 @@ def synonyms() -> tuple[Synonym, ...]:
 
 
 def parse_synonyms(text: str, source: str = SYNONYMS_FILE) -> tuple[Synonym, ...]:
-    r"""The synonyms of a file's ``text`` (the format of :func:`synonyms`).
+    r"""The synonyms of a file's ``text`` (the format of `synonyms`).
 
     >>> parse_synonyms("codes\tekg|ecg\t93000 93005\n")[0].codes
     ('93000', '93005')
@@ -475,7 +475,7 @@ def read_code_query(text: str) -> CodeQuery | None:
 
 
 class SearchIndex:
-    """A token index over records, built once; :meth:`search` answers in microseconds.
+    """A token index over records, built once; `search` answers in microseconds.
 
     >>> from proccodes import default_catalog
     >>> index = SearchIndex(default_catalog().values())
@@ -574,7 +574,7 @@ class SearchIndex:
     def _add_synonyms(
         self, names: dict[str, set[int]], postings: dict[str, dict[int, float]]
     ) -> None:
-        """Give each record the shipped synonyms that name it (:func:`synonyms`), as names:
+        """Give each record the shipped synonyms that name it (`synonyms`), as names:
         a phrase of kind ``codes`` names its codes; one of kind ``words`` or ``brand`` names
         every Level II record (the drug billed with a J, Q or C code, not a CPT test of its blood
         level) whose title holds all the target's words (only those whose title holds
@@ -616,7 +616,7 @@ class SearchIndex:
     def _sound_index(
         postings: dict[str, dict[int, float]], vocab: list[str]
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
-        """Phonetic key -> the index words with that key (at most :data:`_MAX_SOUNDALIKES`,
+        """Phonetic key -> the index words with that key (at most `_MAX_SOUNDALIKES`,
         the most common when there are more), and a key of a long enough word with one letter
         deleted -> the keys it comes from."""
         alike: dict[str, list[str]] = {}
@@ -982,8 +982,8 @@ class SearchIndex:
             yield i
 
     def _expansions(self, word: str) -> list[tuple[str, float]]:
-        """:meth:`_expand`, kept for the next query (up to :data:`_MAX_CACHED_WORDS` words of at
-        most :data:`MAX_WORD_LENGTH` letters; a race only expands a word twice). The list is
+        """`_expand`, kept for the next query (up to `_MAX_CACHED_WORDS` words of at
+        most `MAX_WORD_LENGTH` letters; a race only expands a word twice). The list is
         shared: callers only read it."""
         found = self._expanded.get(word)
         if found is None:

@@ -1,12 +1,12 @@
 """The catalog: an immutable ``Mapping[str, Procedure]`` with lookup, dates, search and merge.
 
 The default catalog (the package's curated records) loads once, lazily and thread-safely, on
-first use, through :mod:`importlib.resources` so that it works from a zip too.
+first use, through `importlib.resources` so that it works from a zip too.
 
 A catalog pickles (and deep-copies) as its records, modifiers, release, date and warnings; its
 search index is rebuilt on first use after unpickling, so a catalog can be sent to a worker
 process or returned from one. A process forked while another thread loads the default catalog
-starts with fresh locks (:func:`os.register_at_fork`), so the child never deadlocks.
+starts with fresh locks (`os.register_at_fork`), so the child never deadlocks.
 """
 
 from __future__ import annotations
@@ -170,6 +170,17 @@ class Catalog(Mapping[str, Procedure]):
         >>> cat = Catalog.from_records([default_catalog()["62290"]], release="mine")
         >>> list(cat), cat.release
         (['62290'], 'mine')
+
+        Args:
+            records: the records, each of a different code.
+            release: the name of the data release, printed with the data.
+            as_of: the day the data is current as of.
+
+        Returns:
+            The new catalog.
+
+        Raises:
+            DataError: two records share a code.
         """
         return cls(records, release=release, as_of=as_of)
 
@@ -248,6 +259,13 @@ class Catalog(Mapping[str, Procedure]):
         '62290'
         >>> default_catalog().get("not a code", "none")
         'none'
+
+        Args:
+            code: the code, as text.
+            default: what to return when the catalog does not hold the code.
+
+        Returns:
+            The record, or ``default``.
         """
         try:
             found = self._records.get(code)
@@ -263,16 +281,28 @@ class Catalog(Mapping[str, Procedure]):
             return default
 
     def lookup(self, code: str, *, on: date | None = None) -> Procedure:
-        """The record for ``code``, checked: the raising counterpart of :meth:`get`.
+        """The record for ``code``, checked: the raising counterpart of [`get`][proccodes.catalog.Catalog.get].
 
-        Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` (with close
+        Raises [`InvalidCodeError`][proccodes.catalog.InvalidCodeError] for malformed text, [`UnknownCodeError`][proccodes.catalog.UnknownCodeError] (with close
         codes) for a well-formed code not in the catalog and, with ``on``,
-        :class:`CodeNotActiveError` when the code was not in effect that day.
+        [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] when the code was not in effect that day.
 
         >>> default_catalog().lookup("62292x")
         Traceback (most recent call last):
         ...
         proccodes.errors.InvalidCodeError: '62292x' is not a valid code: has 6 characters; codes have five, such as '62290' or 'J2650'
+
+        Args:
+            code: the code, as text.
+            on: a date of service; the record is checked to be in effect that day.
+
+        Returns:
+            The code's record.
+
+        Raises:
+            InvalidCodeError: ``code`` is not the text of a well-formed code.
+            UnknownCodeError: the catalog does not hold the code.
+            CodeNotActiveError: with ``on``, the code was not in effect that day.
         """  # noqa: E501
         try:
             record = self._records.get(code)
@@ -292,6 +322,17 @@ class Catalog(Mapping[str, Procedure]):
 
         >>> default_catalog().suggest("62209")
         ['62200', '62201', '62269', '62290', '69209']
+
+        Args:
+            code: the code, as text.
+            limit: the most codes returned.
+
+        Returns:
+            The close codes, closest first.
+
+        Raises:
+            TypeError: ``code`` is not a str or ``limit`` not an int.
+            ValueError: ``limit`` is negative.
         """
         check_type("code", code, str, "text (str)")
         check_int("limit", limit, minimum=0, maximum=sys.maxsize)
@@ -311,6 +352,15 @@ class Catalog(Mapping[str, Procedure]):
         >>> from datetime import date
         >>> "62290" in default_catalog().active_on(date(2024, 1, 1))
         True
+
+        Args:
+            day: the date of service.
+
+        Returns:
+            A catalog of the records in effect that day.
+
+        Raises:
+            TypeError: ``day`` is not a date.
         """
         day = as_day(day, "day")
         return Catalog(
@@ -327,15 +377,29 @@ class Catalog(Mapping[str, Procedure]):
 
         For a code in both, each field that one side leaves empty is taken from the other; the
         curated side's clinical details and title stay. Where both state a field and disagree,
-        that is a conflict: ``on_conflict="error"`` (the default) raises :class:`DataError`
+        that is a conflict: ``on_conflict="error"`` (the default) raises
+        [`DataError`][proccodes.catalog.DataError]
         listing every one; ``"keep"`` keeps this catalog's value, ``"replace"`` takes
         ``other``'s. Nothing is resolved silently. Records of two different years of the CMS
         HCPCS file do not conflict: the newer year's file fields win and their ``history``
-        lists both years (see :func:`proccodes.load_hcpcs_years`). Modifiers merge the same way.
+        lists both years (see [`proccodes.load_hcpcs_years`][proccodes.load_hcpcs_years]). Modifiers
+        merge the same way.
 
         >>> cat = default_catalog()
         >>> cat.merge(cat) == cat
         True
+
+        Args:
+            other: the catalog laid over this one.
+            on_conflict: ``"error"``, ``"keep"`` or ``"replace"``.
+
+        Returns:
+            The merged catalog.
+
+        Raises:
+            DataError: with ``on_conflict="error"``, the two disagree on a field.
+            TypeError: ``other`` is not a Catalog.
+            ValueError: ``on_conflict`` is not one of the three choices.
         """
         on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
         merged, conflicts = self.merge_report(other, on_conflict=on_conflict)
@@ -349,12 +413,23 @@ class Catalog(Mapping[str, Procedure]):
     def merge_report(
         self, other: Catalog, *, on_conflict: OnConflict = "keep"
     ) -> tuple[Catalog, list[str]]:
-        """:meth:`merge` that returns the conflicts instead of raising: the catalog and one
+        """`merge` that returns the conflicts instead of raising: the catalog and one
         message per conflict (empty when the two agree), resolved as ``on_conflict`` says.
 
         >>> merged, conflicts = default_catalog().merge_report(default_catalog())
         >>> conflicts
         []
+
+        Args:
+            other: the catalog laid over this one.
+            on_conflict: ``"error"``, ``"keep"`` or ``"replace"``.
+
+        Returns:
+            The merged catalog, and one message per conflict.
+
+        Raises:
+            TypeError: ``other`` is not a Catalog.
+            ValueError: ``on_conflict`` is not one of the three choices.
         """
         from ._merge import merge_mappings
 
@@ -377,10 +452,22 @@ class Catalog(Mapping[str, Procedure]):
         return catalog, conflicts
 
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
-        """Ranked matches for ``text``; ``[]`` when nothing matches. See :func:`proccodes.search`.
+        """Ranked matches for ``text``; ``[]`` when nothing matches. See
+        [`proccodes.search`][proccodes.search].
 
         >>> [p.code for p in default_catalog().search("discogram", limit=2)]
         ['62290', '62291']
+
+        Args:
+            text: the query: a code, a name, everyday words, with typos.
+            limit: the most records returned.
+
+        Returns:
+            The matching records, best first.
+
+        Raises:
+            TypeError: ``text`` is not a str or ``limit`` not an int.
+            ValueError: ``limit`` is negative.
         """
         check_type("text", text, str, "text (str)")
         check_int("limit", limit, minimum=0, maximum=sys.maxsize)
@@ -495,7 +582,8 @@ class _OfficialData:
 
 
 def _chosen_folder() -> str | None:
-    """The release folder in use: set by :func:`use_data`, else ``$PROCCODES_DATA``, else
+    """The release folder in use: set by [`use_data`][proccodes.catalog.use_data], else
+    ``$PROCCODES_DATA``, else
     ``None`` (the shipped data). Resolved once (symbolic links followed), so a process keeps
     reading the release it started with while a newer one is built in its place."""
     global _folder, _folder_chosen
@@ -533,12 +621,22 @@ def _official_bytes(name: str) -> bytes:
 def use_data(folder: str | os.PathLike[str] | None) -> None:
     """Make the data release in ``folder`` (built by ``proccodes data build``) the default for
     every function and command; ``None`` goes back to the shipped data. The records already
-    handed out stay as they were; the next :func:`get` or :func:`default_catalog` reads the
+    handed out stay as they were; the next [`get`][proccodes.catalog.get] or
+    [`default_catalog`][proccodes.catalog.default_catalog] reads the
     new release. ``PROCCODES_DATA`` does the same for a whole process.
 
     >>> use_data(None)
     >>> data_folder() is None
     True
+
+    Args:
+        folder: the folder of a data release, or None for the shipped data.
+
+    Returns:
+        Nothing; the choice holds for the rest of the process.
+
+    Raises:
+        DataError: ``folder`` is not a data release (it has no manifest).
     """
     global _folder, _folder_chosen, _default, _official, _index
     chosen = None if folder is None else _release_folder(folder)
@@ -594,6 +692,9 @@ def default_catalog() -> Catalog:
 
     >>> default_catalog() is default_catalog()
     True
+
+    Returns:
+        The catalog shipped with the package, the same object on every call.
     """
     catalog = _default
     if catalog is None:
@@ -630,7 +731,8 @@ def _read_index() -> dict[str, str]:
     """Which data file holds each code, from data/index.txt (written by tools/regenerate.py).
 
     The index is required and checked against the data files it describes (their names, sizes
-    and how many codes each holds): a missing or stale index is a :class:`DataError`, never a
+    and how many codes each holds): a missing or stale index is a
+    [`DataError`][proccodes.catalog.DataError], never a
     silent fallback to a record without its curated content.
     """
     source = f"proccodes data/{INDEX_NAME}"
@@ -871,7 +973,8 @@ def _official_sources(official: _OfficialData) -> list[DataRelease]:
 
 
 def _load_default_without_gc() -> Catalog:
-    """:func:`_load_default` with the cyclic garbage collector paused: the load makes some
+    """[`_load_default`][proccodes.catalog._load_default] with the cyclic garbage collector paused:
+    the load makes some
     80,000 objects, none of them garbage and none in a cycle, and the collections their
     allocation would trigger (each walking every object made so far) cost a quarter of the load.
     Part of that is only deferred: the first collections after the load walk the new objects
@@ -929,10 +1032,13 @@ def _load_default() -> Catalog:
 def get(code: str, *, on: date | None = None) -> Procedure:
     """The record for ``code`` from the default catalog.
 
-    Raises :class:`InvalidCodeError` for malformed text, :class:`UnknownCodeError` for a code the
-    catalog does not hold and, with ``on=date``, :class:`CodeNotActiveError` if the code was not
+    Raises [`InvalidCodeError`][proccodes.catalog.InvalidCodeError] for malformed text,
+    [`UnknownCodeError`][proccodes.catalog.UnknownCodeError] for a code the
+    catalog does not hold and, with ``on=date``,
+    [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] if the code was not
     in effect that day. With ``on``, a code whose CMS descriptor changed answers with the
-    descriptor the HCPCS file of that date's year gave (see :func:`record_on`). The first call
+    descriptor the HCPCS file of that date's year gave (see
+    [`record_on`][proccodes.catalog.record_on]). The first call
     reads only the data the code needs.
 
     >>> get("62290").title
@@ -941,6 +1047,18 @@ def get(code: str, *, on: date | None = None) -> Procedure:
     '62290'
     >>> get("J1100").descriptor("short")
     'Dexamethasone sodium phos'
+
+    Args:
+        code: the code, as text (surrounding white space and lower case are accepted).
+        on: a date of service; the record is checked to be in effect that day.
+
+    Returns:
+        The code's record.
+
+    Raises:
+        InvalidCodeError: ``code`` is not the text of a well-formed code.
+        UnknownCodeError: the default catalog does not hold the code.
+        CodeNotActiveError: with ``on``, the code was not in effect that day.
     """
     try:
         record = _built.get(code) or _aliases.get(code)
@@ -981,7 +1099,8 @@ def _get_untidy(code: str) -> Procedure:
 
 
 def _in_effect(record: Procedure, on: date) -> Procedure:
-    """The record as it stood on ``on``; :class:`CodeNotActiveError` if not in effect then."""
+    """The record as it stood on ``on``;
+    [`CodeNotActiveError`][proccodes.catalog.CodeNotActiveError] if not in effect then."""
     on = as_day(on)
     if not record.is_active_on(on):
         raise CodeNotActiveError(
@@ -1004,7 +1123,7 @@ def record_on(record: Procedure, on: date) -> Procedure:
     the answer. That record is a copy of this one with that year's long descriptor as title
     and descriptor, and without today's file, PFS and RBCS facts, which belong to today's
     meaning. Quarterly files count by quarter: the newest file (year and
-    :attr:`~proccodes.YearSeen.quarter`) that took effect by ``on`` gives the words. A curated
+    `quarter`) that took effect by ``on`` gives the words. A curated
     record, or one whose text did not change, is returned as it is.
 
     >>> from datetime import date
@@ -1056,6 +1175,17 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     ['62290']
     >>> search("zzzzqqq")
     []
+
+    Args:
+        text: the query: a code, a name, everyday words, with typos.
+        limit: the most records returned.
+
+    Returns:
+        The matching records, best first.
+
+    Raises:
+        TypeError: ``text`` is not a str or ``limit`` not an int.
+        ValueError: ``limit`` is negative.
     """
     check_type("text", text, str, "text (str)")
     check_int("limit", limit, minimum=0, maximum=sys.maxsize)
@@ -1065,9 +1195,10 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
 def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Catalog:
     """A catalog from the project's JSON format: one file, or a folder of ``*.json`` files.
 
-    Every file is checked strictly; a malformed one raises :class:`DataError` naming the file,
+    Every file is checked strictly; a malformed one raises
+    [`DataError`][proccodes.catalog.DataError] naming the file,
     the record and the field path of every problem. Files are read as every loader reads
-    (:func:`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
+    (`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
     each (default 256 MiB).
 
     >>> import tempfile, pathlib
@@ -1076,6 +1207,18 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
     ...     '"as_of": "2026-01-01", "procedures": []}')
     >>> load_catalog(folder)
     <Catalog release='r1' as_of=2026-01-01 records=0>
+
+    Args:
+        path: one JSON file, or a folder of ``*.json`` files.
+        max_bytes: the largest file read; default 256 MiB.
+
+    Returns:
+        The records of the files.
+
+    Raises:
+        DataError: a file cannot be read or does not match the format; it names the file, the
+            record and the field path of every problem.
+        TypeError: ``path`` is not a path.
     """
     from pathlib import Path
 

@@ -1,9 +1,10 @@
 """Completeness and integrity checks for records and catalogs.
 
-:func:`check_record` looks at one record alone; :func:`check_catalog` checks every record and
+[`check_record`][proccodes.checks.check_record] looks at one record alone;
+[`check_catalog`][proccodes.checks.check_catalog] checks every record and
 then what only the whole catalog can show: that every code a record points to exists, and that
 add-on codes and their primary codes name each other. Both return a list of
-:class:`~proccodes.Problem` and never raise for a record; an empty list means clean.
+[`Problem`][proccodes.Problem] and never raise for a record; an empty list means clean.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     >>> broken = attrs.evolve(get("62290"), title=" ")
     >>> [str(p) for p in check_record(broken)]
     ['error 62290 title: is empty']
+
+    Args:
+        procedure: the record to check.
+        today: the day the date rules are checked against; default, today.
+
+    Returns:
+        Every problem found; empty when the record is clean.
+
+    Raises:
+        TypeError: ``procedure`` is not a record, or ``today`` not a date.
     """
     from ._args import as_day, check_type
 
@@ -81,6 +92,16 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
     >>> from proccodes import default_catalog
     >>> check_catalog(default_catalog())
     []
+
+    Args:
+        catalog: the records, keyed by code (a [`Catalog`][proccodes.Catalog] or any mapping).
+        today: the day the date rules are checked against; default, today.
+
+    Returns:
+        Every problem found; empty when the catalog is clean.
+
+    Raises:
+        TypeError: ``catalog`` is not a mapping of records, or ``today`` not a date.
     """
     from ._args import as_day, check_mapping_of_records, check_type
 

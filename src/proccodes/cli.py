@@ -61,7 +61,7 @@ class _OutputError(Exception):
 
 
 class _Output:
-    """stdout for the commands: a failed write or flush becomes one :class:`_OutputError`."""
+    """stdout for the commands: a failed write or flush becomes one `_OutputError`."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
@@ -197,7 +197,7 @@ def _printable(text: str) -> str:
 
 
 def _printable_lines(text: str) -> str:
-    r"""``text`` made safe as :func:`_printable` makes it, its line ends kept.
+    r"""``text`` made safe as `_printable` makes it, its line ends kept.
 
     >>> _printable_lines("a\x1b[2J\nb\u202e\n")
     'a\\x1b[2J\nb\\u202e\n'
@@ -585,7 +585,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
-    """``show --json``: :func:`proccodes.export.record_json`, the one public JSON form of a
+    """``show --json``: `proccodes.export.record_json`, the one public JSON form of a
     record (kept here for callers that imported it from the CLI).
 
     >>> from proccodes import get
@@ -1501,7 +1501,7 @@ def _serve_parser(serve: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
-    """``proccodes serve``: see :mod:`proccodes.serve` and docs/service.md."""
+    """``proccodes serve``: see `proccodes.serve` and docs/service.md."""
     if not 0 <= args.port <= 65535:
         raise _UsageError(f"--port must be 0-65535, not {args.port}")
     if args.data:

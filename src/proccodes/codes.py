@@ -2,11 +2,14 @@
 
 Pure functions over text: nothing here knows which codes exist, only which are well formed.
 
-- :func:`normalize_code` strips surrounding white space (non-breaking too) and upper-cases the
+- [`normalize_code`][proccodes.codes.normalize_code] strips surrounding white space (non-breaking
+too) and upper-cases the
   ASCII letters a-z (only those: ``"ſ".upper()`` is ``"S"``, and ``"ſ9090"`` is not a code).
-- :func:`validate_code` returns the canonical :class:`Code` or raises
-  :class:`~proccodes.InvalidCodeError` with a specific reason.
-- :func:`is_valid_code` never raises; :func:`is_valid_codes` does a whole column at once.
+- [`validate_code`][proccodes.codes.validate_code] returns the canonical
+[`Code`][proccodes.codes.Code] or raises
+  [`InvalidCodeError`][proccodes.InvalidCodeError] with a specific reason.
+- [`is_valid_code`][proccodes.codes.is_valid_code] never raises;
+[`is_valid_codes`][proccodes.codes.is_valid_codes] does a whole column at once.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ def normalize_code(text: str) -> str:
     """Strip surrounding white space (also non-breaking and zero-width) and upper-case.
 
     Nothing else is guessed: dots, modifiers and missing zeros are left for
-    :func:`validate_code` to report.
+    [`validate_code`][proccodes.codes.validate_code] to report.
 
     >>> normalize_code(" 62290\\u00a0")
     '62290'
@@ -153,6 +156,15 @@ def normalize_code(text: str) -> str:
     'J2650'
     >>> normalize_code("ſ9090")  # only ASCII letters are upper-cased
     'ſ9090'
+
+    Args:
+        text: the code as typed.
+
+    Returns:
+        The text stripped and upper-cased.
+
+    Raises:
+        InvalidCodeError: ``text`` is not a str.
     """
     if not isinstance(text, str):
         raise InvalidCodeError(text, _not_text(text))
@@ -163,7 +175,7 @@ def normalize_code(text: str) -> str:
 
 
 def validate_code(text: str) -> Code:
-    """Return the canonical :class:`Code` for ``text`` or raise :class:`InvalidCodeError`.
+    """Return the canonical [`Code`][proccodes.codes.Code] for ``text`` or raise [`InvalidCodeError`][proccodes.codes.InvalidCodeError].
 
     The error's ``reason`` says what is wrong: empty input, the wrong length, a character no code
     has, a letter O where a zero belongs, a letter HCPCS does not use, a dental (CDT) code, a
@@ -179,6 +191,15 @@ def validate_code(text: str) -> Code:
     Traceback (most recent call last):
     ...
     proccodes.errors.InvalidCodeError: '62290-50' is not a valid code: modifier 50 is attached; pass the code '62290' and report the modifier separately
+
+    Args:
+        text: the code as typed.
+
+    Returns:
+        The code, its system and kind.
+
+    Raises:
+        InvalidCodeError: ``text`` is not a well-formed code; its ``reason`` says why.
     """  # noqa: E501
     code = normalize_code(text)
     found = _classify(code)
@@ -188,10 +209,17 @@ def validate_code(text: str) -> Code:
 
 
 def is_valid_code(obj: object) -> bool:
-    """Tell whether ``obj`` is text that :func:`validate_code` accepts; never raises.
+    """Tell whether ``obj`` is text that [`validate_code`][proccodes.codes.validate_code] accepts;
+    never raises.
 
     >>> [is_valid_code(x) for x in ("62290", " s9090 ", "6229O", None, 62290)]
     [True, True, False, False, False]
+
+    Args:
+        obj: anything.
+
+    Returns:
+        Whether ``obj`` is the text of a well-formed code.
     """
     if type(obj) is str:
         verdict = _VERDICTS.get(obj)
@@ -211,7 +239,7 @@ def is_valid_code(obj: object) -> bool:
 _VERDICTS: dict[str, bool] = {}
 _MAX_VERDICTS = 1 << 16
 MAX_CACHED_TEXT = 32
-"""The longest untidy spelling a cache keeps (here and in :func:`proccodes.get`)."""
+"""The longest untidy spelling a cache keeps (here and in [`proccodes.get`][proccodes.get])."""
 
 
 def _is_valid_text(text: str) -> bool:
@@ -224,7 +252,8 @@ def _is_valid_text(text: str) -> bool:
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
-    """:func:`is_valid_code` for a whole column at once, one bool per item, in order.
+    """[`is_valid_code`][proccodes.codes.is_valid_code] for a whole column at once, one bool per
+    item, in order.
 
     Each distinct value is checked once, so a claim file's column of a few thousand distinct
     codes over millions of lines costs little more than a dictionary look-up per line.
@@ -233,7 +262,16 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
     [True, True, False, False, True]
 
     ``codes`` is a column (list, tuple, any iterable); one string is refused with a
-    :class:`TypeError` rather than checked a character at a time.
+    `TypeError` rather than checked a character at a time.
+
+    Args:
+        codes: the values to check (a list, a pandas column...).
+
+    Returns:
+        One bool per value, in order.
+
+    Raises:
+        TypeError: ``codes`` is not iterable, or is one string.
     """
     if type(codes) is list or type(codes) is tuple:
         items: list[object] | tuple[object, ...] = codes

@@ -1,6 +1,7 @@
 """Official CPT descriptors from the AMA data files a licensee receives, overlaid on a catalog.
 
-proccodes ships no AMA text. A user with a CPT license points :func:`load_cpt_descriptors` at the
+proccodes ships no AMA text. A user with a CPT license points
+[`load_cpt_descriptors`][proccodes.cpt.load_cpt_descriptors] at the
 files of their release, and overlays the descriptors on a catalog; records gain official
 descriptors (``Descriptor`` with use short, medium, long, consumer or clinician), and every code in
 the files that the catalog lacks is reported, not dropped.
@@ -23,7 +24,7 @@ cp1252 (the AMA's own loader does the same), through the safe reader every loade
 files only, at most ``max_bytes`` each). A code that is not a valid CPT code (``00000``), a code
 listed twice in one file (other than the clinician file, which has several rows per code) and
 control characters in a descriptor are errors, all reported together in one
-:class:`~proccodes.DataError`.
+[`DataError`][proccodes.DataError].
 """
 
 from __future__ import annotations
@@ -235,6 +236,20 @@ def load_cpt_descriptors(
     >>> found = load_cpt_descriptors(folder)
     >>> found.by_code["99499"][0].use.value, len(found)
     ('short', 1)
+
+    Args:
+        path: one AMA descriptor file, or a folder holding several.
+        max_bytes: the largest file read; default 256 MiB.
+        strict: accepted as by every loader; every problem here is an error already.
+
+    Returns:
+        The descriptors by code, to overlay on a catalog.
+
+    Raises:
+        DataError: the file cannot be read, is not a known AMA descriptor file, or the folder
+            holds none.
+        TypeError: ``path`` is not a path, or ``strict`` not a bool.
+        ValueError: ``max_bytes`` is below 1.
     """
     from .sources._files import path_kind, read_input
 

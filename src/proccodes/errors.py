@@ -1,14 +1,16 @@
 """The exceptions proccodes raises on bad input, and nothing else.
 
 Every class has a message that names the input and says what would be valid. All derive from
-:class:`ProcCodesError`, so ``except proccodes.ProcCodesError`` catches everything the API raises
-on bad input; :class:`InvalidCodeError` is also a :class:`ValueError` and
-:class:`UnknownCodeError` also a :class:`KeyError`, so code written against the built-in
+[`ProcCodesError`][proccodes.errors.ProcCodesError], so ``except proccodes.ProcCodesError`` catches
+everything the API raises
+on bad input; [`InvalidCodeError`][proccodes.errors.InvalidCodeError] is also a `ValueError` and
+[`UnknownCodeError`][proccodes.errors.UnknownCodeError] also a `KeyError`, so code written against
+the built-in
 exceptions keeps working.
 
 Every exception survives pickling with its fields (``pickle.loads(pickle.dumps(err))`` gives an
 equal message and equal attributes), so it can cross a process boundary: a worker of
-:mod:`multiprocessing` or :mod:`concurrent.futures` that raises one is reported, not hung.
+`multiprocessing` or `concurrent.futures` that raises one is reported, not hung.
 Messages quote at most a short prefix of a huge input.
 """
 

@@ -204,7 +204,7 @@ def record_json(
     its ``range`` in proccodes' range hierarchy (widest first), a ``notice`` where the record
     lacks official text or review, and the ``data_releases`` it comes from (``sources``; by
     default those of the shipped data, or of the release made the default).
-    :func:`record_json_schema` is the JSON Schema of exactly this.
+    `record_json_schema` is the JSON Schema of exactly this.
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
@@ -280,8 +280,8 @@ _WRAPPER = {
 
 
 def record_json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of exactly what :func:`record_json` returns: the record's
-    fields (as :func:`record_schema`) plus ``curated``, ``range``, ``notice`` and
+    """A JSON Schema (draft 2020-12) of exactly what `record_json` returns: the record's
+    fields (as `record_schema`) plus ``curated``, ``range``, ``notice`` and
     ``data_releases``. docs/record-json.schema.json is this, generated.
 
     >>> schema = record_json_schema()

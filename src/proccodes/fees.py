@@ -5,7 +5,8 @@ physician fee schedule payment amount"):
 
     amount = [(work RVU x work GPCI) + (PE RVU x PE GPCI) + (MP RVU x MP GPCI)] x CF
 
-with the facility PE RVU where the place of service (POS) is a facility (:data:`FACILITY_POS`)
+with the facility PE RVU where the place of service (POS) is a facility
+([`FACILITY_POS`][proccodes.fees.FACILITY_POS])
 and the non-facility PE RVU elsewhere. Then, in this order:
 
 1. **OPPS cap** (Deficit Reduction Act 2005 §5102(b); release PDF): for a code whose PPRRVU row
@@ -27,8 +28,9 @@ The fee schedule amount is rounded to cents (half up) as the OPPSCAP file shows 
 percentages of step 2 and the units are applied together and the result is rounded to cents
 once, half up. A contractor that rounds after each percentage can differ by a cent.
 
-Not applied, and said so in :attr:`Fee.notes`: the endoscopic-family rule of indicator 3 (it
-needs the other endoscopies of the day: :func:`price_claim` ranks the lines as indicator 2),
+Not applied, and said so in `Fee.notes`: the endoscopic-family rule of indicator 3 (it
+needs the other endoscopies of the day: [`price_claim`][proccodes.fees.price_claim] ranks the lines
+as indicator 2),
 the imaging, therapy, cardiovascular and ophthalmology reductions of indicators 4 to 7, the
 anesthesia payment modifiers (medical direction), the limiting charge and the
 non-participating reduction, geographic adjustments outside the GPCIs (e.g. HPSA bonuses).
@@ -40,7 +42,8 @@ factor`` (ANES file). CMS's base-unit file is not shipped: give ``base_units`` a
 **Data**: ``pfs=None`` uses the shipped catalog's PFS facts (release RVU25D, October 2025) with
 the shipped 2025 GPCIs, localities and anesthesia factors of RVU25A (January 2025: CMS ships
 GPCIs in the January release and uses them all year). ``pfs="RVU22A.zip"`` (a release zip)
-uses that release's PPRRVU, GPCI and ANES files; :func:`load_fee_data` loads one for reuse.
+uses that release's PPRRVU, GPCI and ANES files;
+[`load_fee_data`][proccodes.fees.load_fee_data] loads one for reuse.
 
 >>> fee = price("99214", locality="10112-00", pos="11")
 >>> fee.allowed
@@ -140,7 +143,8 @@ class FeeError(ProcCodesError, ValueError):
 
 
 def is_facility(pos: str | int) -> bool:
-    """Whether the place of service takes the facility rate (:data:`FACILITY_POS`).
+    """Whether the place of service takes the facility rate
+    ([`FACILITY_POS`][proccodes.fees.FACILITY_POS]).
 
     >>> is_facility("11"), is_facility(22), is_facility("2")
     (False, True, True)
@@ -194,7 +198,7 @@ class Fee:
     anesthesia line, which has ``base_units``, ``time_units`` and ``anesthesia_cf`` instead);
     ``pfs_amount`` and ``opps_amount`` are rounded to cents, ``fee_schedule_amount`` is the
     lower of them (the OPPS cap), ``adjustments`` the percentages applied, ``allowed`` the
-    result. :meth:`arithmetic` prints it; :meth:`to_dict` gives it as JSON-ready values.
+    result. `arithmetic` prints it; `to_dict` gives it as JSON-ready values.
 
     >>> price("64635", locality="01112-05", pos="11").allowed
     Decimal('552.01')
@@ -317,7 +321,7 @@ class Fee:
 
 @attrs.frozen(kw_only=True)
 class FeeData:
-    """One PFS release's pricing inputs: the PFS rows (a :class:`~proccodes.FeeSchedule` or
+    """One PFS release's pricing inputs: the PFS rows (a [`FeeSchedule`][proccodes.FeeSchedule] or
     the catalog), the GPCIs, anesthesia factors and counties of the matching year.
 
     >>> data = default_fee_data()
@@ -832,9 +836,9 @@ def price(
 ) -> Fee:
     """Medicare's allowed amount for one line: ``code`` with ``modifiers`` in ``locality``
     (``MAC-LL``) at place of service ``pos``; ``rank`` is the line's place in the day's
-    multiple-procedure ranking (1 = highest; :func:`price_claim` ranks a claim), ``on`` the date
+    multiple-procedure ranking (1 = highest; [`price_claim`][proccodes.fees.price_claim] ranks a claim), ``on`` the date
     of service (checked against the release's year), ``base_units`` and ``time_units`` price an
-    anesthesia code. ``pfs``: see the module. Raises :class:`FeeError` for what the PFS does not
+    anesthesia code. ``pfs``: see the module. Raises [`FeeError`][proccodes.fees.FeeError] for what the PFS does not
     price (the message says why, and where Medicare pays it from instead).
 
     >>> price("64635", locality="01112-05", pos="11", modifiers=["50"]).allowed
@@ -964,7 +968,8 @@ def price_claim(
     indicator is 1, 2 or 3 by their allowed amount after the bilateral (and other modifier)
     adjustments, the bilateral one first as the release PDF says: the highest at 100 %, the
     others reduced. Each line is a mapping with ``code`` and optionally ``modifiers`` and
-    ``units``; a line the PFS does not price is its :class:`FeeError`, in its place.
+    ``units``; a line the PFS does not price is its [`FeeError`][proccodes.fees.FeeError], in its
+    place.
 
     >>> fees = price_claim([{"code": "64635"}, {"code": "64493"}, {"code": "J3301"}],
     ...                    locality="10112-00", pos="11")
@@ -1034,14 +1039,17 @@ def price_frame(
     rank: str | None = None,
     pfs: FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
 ) -> Any:
-    """:func:`price` for every row of a DataFrame, vectorised (needs pandas: the ``frames``
+    """[`price`][proccodes.fees.price] for every row of a DataFrame, vectorised (needs pandas: the
+    ``frames``
     extra). Returns a frame on the same index with ``fee_schedule_amount`` and ``allowed``
     (dollars, ``NaN`` where not priced), ``facility`` and ``fee_error`` (why a row is not
     priced, as a categorical; missing where it is priced). ``modifiers`` cells are text
     (``"50"``, ``"26,51"``) or blank; a named column that is ``None`` or absent counts as no
     modifiers, 1 unit, no rank. Every distinct (code, modifiers, rank, setting) is planned once
-    by the rules of :func:`price`, every distinct plan and locality priced once, and the
-    arithmetic is exact (whole cents, no floating point), so each row equals :func:`price`.
+    by the rules of [`price`][proccodes.fees.price], every distinct plan and locality priced once,
+    and the
+    arithmetic is exact (whole cents, no floating point), so each row equals
+    [`price`][proccodes.fees.price].
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"code": ["99214", "64635", "J3301"], "locality": "10112-00",

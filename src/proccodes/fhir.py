@@ -4,7 +4,7 @@ answers as ``Parameters`` resources, all as plain JSON-ready dicts (no FHIR libr
 CPT concepts use the system ``http://www.ama-assn.org/go/cpt`` with ``content`` ``fragment``:
 proccodes holds a part of the code system and none of its official text. A concept's ``display``
 is the AMA long descriptor when the user overlaid licensed descriptors
-(:mod:`proccodes.cpt`), else proccodes' own title. HCPCS Level II concepts use
+([`proccodes.cpt`][proccodes.cpt]), else proccodes' own title. HCPCS Level II concepts use
 ``http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets``, whose texts are public domain.
 
 >>> from proccodes import default_catalog
@@ -156,7 +156,7 @@ def code_system(
 ) -> dict[str, Any]:
     """The catalog's codes of one system as a FHIR R4 ``CodeSystem`` resource (a dict).
 
-    ``system`` is :class:`~proccodes.CodeSystem` ``CPT`` or ``HCPCS`` (or its value as text).
+    ``system`` is [`CodeSystem`][proccodes.CodeSystem] ``CPT`` or ``HCPCS`` (or its value as text).
     """
     check_mapping_of_records("catalog", catalog)
     system = CodeSystem(check_choice("system", system, tuple(CodeSystem)))
@@ -292,7 +292,7 @@ def validate_code(
 ) -> dict[str, Any]:
     """A ``$validate-code`` answer (``Parameters``): ``result``, ``message`` when false or when
     there is a warning, and ``display``. With ``on``, a code not in effect that day is false;
-    with ``display``, a display that is not one of the code's (:func:`displays_of`) is false,
+    with ``display``, a display that is not one of the code's (`displays_of`) is false,
     with a message naming the code's display (R4: ``result`` is true only when "the concept
     details supplied are valid").
 
@@ -337,8 +337,8 @@ def validate_code(
 
 
 VALUE_SET_BASE = "https://proccodes.invalid/fhir/ValueSet/"
-"""Canonical URLs of the value sets :func:`expand` knows: ``range/ID`` (a node of
-:mod:`proccodes.ranges`), ``rbcs/ID`` (a CMS RBCS class: category, subcategory and family) and
+"""Canonical URLs of the value sets `expand` knows: ``range/ID`` (a node of
+`proccodes.ranges`), ``rbcs/ID`` (a CMS RBCS class: category, subcategory and family) and
 ``curated/NAME`` (a family of curated records, one shipped data file)."""
 
 
@@ -355,7 +355,7 @@ def operation_outcome(message: str, code: str = "not-found") -> dict[str, Any]:
 
 
 def value_set_codes(catalog: Mapping[str, Procedure], url: str) -> tuple[str, list[str]] | None:
-    """The title and codes of the value set at ``url`` (see :data:`VALUE_SET_BASE`), in code
+    """The title and codes of the value set at ``url`` (see `VALUE_SET_BASE`), in code
     order, or ``None`` when proccodes knows no such value set.
 
     >>> from proccodes import default_catalog

@@ -8,7 +8,8 @@ A modifier is two characters added to a procedure code on a claim line. Two list
   below are proccodes' words.
 - **HCPCS Level II modifiers** (CMS's, public domain): letters, or a letter and a digit
   (``LT``, ``TC``, ``XS``, ``F5``). They come with their official texts from CMS's HCPCS file
-  (:attr:`proccodes.Catalog.modifiers`), not from this list. ``P1``-``P6`` are in both lists.
+  (`proccodes.Catalog.modifiers`), not from this list. ``P1``-``P6``
+  are in both lists.
 
 >>> CPT_MODIFIER_TITLES["59"]
 'Distinct procedure, separate from the others that day'

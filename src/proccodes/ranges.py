@@ -419,6 +419,15 @@ def range_of(code: str) -> CodeRange | None:
     'J9000-J9999'
     >>> range_of("62290").level, range_of("hello") is None
     ('range', True)
+
+    Args:
+        code: the code, as text.
+
+    Returns:
+        The narrowest range holding the code, or None.
+
+    Raises:
+        TypeError: ``code`` is not a str.
     """
     if not isinstance(code, str):
         raise TypeError(f"range_of() takes a code as text (str), not {type(code).__name__}")
@@ -435,7 +444,8 @@ def range_of(code: str) -> CodeRange | None:
 
 
 def path_of(code: str) -> tuple[CodeRange, ...]:
-    """The chain from the top to :func:`range_of` ``code``: section, subsection, range.
+    """The chain from the top to [`range_of`][proccodes.ranges.range_of] ``code``: section,
+    subsection, range.
 
     Empty when no range holds the code; shorter for Level II (letter group, range).
 
@@ -443,6 +453,12 @@ def path_of(code: str) -> tuple[CodeRange, ...]:
     ['evaluation-and-management', 'em-visits', '99202-99215']
     >>> [r.name for r in path_of("L0650")]
     ['Orthotics and prosthetics', 'Spinal braces for the neck, back and trunk']
+
+    Args:
+        code: the code, as text.
+
+    Returns:
+        The ranges from the top down; empty when no range holds the code.
     """
     node = range_of(code)
     if node is None:
@@ -484,6 +500,17 @@ def get_range(range_id: str) -> CodeRange:
     'Nervous system'
     >>> get_range("hcpcs-J").description.startswith("Drugs")
     True
+
+    Args:
+        range_id: a section or subsection id (``"surgery"``), a range (``"62320-62327"``) or a
+            letter group (``"hcpcs-J"``).
+
+    Returns:
+        The range.
+
+    Raises:
+        TypeError: ``range_id`` is not a str.
+        ValueError: no range has this id.
     """
     if not isinstance(range_id, str):
         raise TypeError(f"range id must be text (str), not {type(range_id).__name__}")
@@ -505,6 +532,16 @@ def children(range_id: str) -> tuple[CodeRange, ...]:
     ['General and skin', 'Breast']
     >>> children("62320-62327")
     ()
+
+    Args:
+        range_id: the id of a section, subsection or range.
+
+    Returns:
+        The ranges one level below, in code order.
+
+    Raises:
+        TypeError: ``range_id`` is not a str.
+        ValueError: no range has this id.
     """
     node = get_range(range_id)
     return (_table or _load()).children.get(node.id, ())
@@ -517,6 +554,17 @@ def codes_in(range_id: str, catalog: Mapping[str, object] | None = None) -> list
     ['62290', '62291', '62292']
     >>> codes_in("62290-62292", {"62291": None, "99213": None})
     ['62291']
+
+    Args:
+        range_id: the id of a section, subsection or range.
+        catalog: the codes to look through; default, the default catalog.
+
+    Returns:
+        The codes of the range, in code order.
+
+    Raises:
+        TypeError: ``range_id`` is not a str, or ``catalog`` not a mapping.
+        ValueError: no range has this id.
     """
     node = get_range(range_id)
     if catalog is None:
@@ -546,6 +594,12 @@ def letter_group(code: str) -> CodeRange | None:
     'Durable medical equipment'
     >>> letter_group("62290") is None
     True
+
+    Args:
+        code: the code, as text.
+
+    Returns:
+        The letter group, or None.
     """
     text = _code_text(code, "letter_group")
     if _key(text) is None or not text[:1].isalpha():
@@ -556,7 +610,7 @@ def letter_group(code: str) -> CodeRange | None:
 def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     """A plain-language title for a CPT code that has no curated record; never AMA text.
 
-    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"`` (see :attr:`CodeRange.label`), the family being CMS's own
+    The rule: ``"<RBCS family> — <range name> (<first>-<last>)"`` (see [`CodeRange.label`][proccodes.ranges.CodeRange.label]), the family being CMS's own
     (public-domain) family name in sentence case with " - " read as ", ", and the range being the
     narrowest of our ranges that holds the code. Without an RBCS class (or with RBCS's "No RBCS
     Family") the title is the range label alone. When the whole passes about 90 characters, the bounds go first, then the family.
@@ -571,6 +625,18 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     Traceback (most recent call last):
     ...
     ValueError: title_for() builds titles for CPT codes; 'J2650' is a HCPCS Level II code, whose CMS descriptor may be shown as it is
+
+    Args:
+        code: a CPT code, as text.
+        rbcs: the code's RBCS class, if known.
+
+    Returns:
+        The title, in proccodes' words.
+
+    Raises:
+        InvalidCodeError: ``code`` is not a well-formed code.
+        TypeError: ``code`` is not a str, or ``rbcs`` not an RbcsClass.
+        ValueError: ``code`` is a HCPCS Level II code.
     """  # noqa: E501
     if not isinstance(code, str):
         raise TypeError(f"title_for() takes a code as text (str), not {type(code).__name__}")

@@ -1,8 +1,9 @@
 """The record model: frozen, slotted, keyword-only attrs classes.
 
-A :class:`Procedure` is one code's record. Collections are tuples and sections are small frozen
+A [`Procedure`][proccodes.records.Procedure] is one code's record. Collections are tuples and
+sections are small frozen
 classes of their own, so a record handed out by a catalog can never be changed by its caller.
-This module does no I/O; :mod:`proccodes._convert` turns JSON into these types and back.
+This module does no I/O; `proccodes._convert` turns JSON into these types and back.
 
 >>> from datetime import date
 >>> p = Procedure(code="S9090", system=CodeSystem.HCPCS, kind=CodeKind.HCPCS_LEVEL_II,
@@ -109,7 +110,8 @@ class DescriptorUse(StrEnum):
 
 
 class Severity(StrEnum):
-    """How serious a :class:`Problem` is: an error fails a check, a warning does not."""
+    """How serious a [`Problem`][proccodes.records.Problem] is: an error fails a check, a warning
+    does not."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -117,7 +119,8 @@ class Severity(StrEnum):
 
 
 class RequirementKind(StrEnum):
-    """What a payer requires before it pays a code: see :class:`PayerRequirement`."""
+    """What a payer requires before it pays a code: see
+    [`PayerRequirement`][proccodes.records.PayerRequirement]."""
 
     PRIOR_AUTHORIZATION = "prior authorization"
     MODIFIER = "modifier"
@@ -412,7 +415,7 @@ class PayerRequirement(_Record):
     """A payer's condition for paying a code, typed, dated and sourced.
 
     ``kind`` says what sort of condition it is; ``modifier`` names the modifier a
-    :attr:`RequirementKind.MODIFIER` requirement asks for (``"KX"``); ``payer`` whose rule it
+    `RequirementKind.MODIFIER` requirement asks for (``"KX"``); ``payer`` whose rule it
     is (``"Medicare"``), ``setting`` where it applies (``"hospital outpatient department"``),
     ``effective`` and ``ends`` the dates it is in force (``None``: not stated, or open), and
     ``sources`` the ids of the record's sources that state it (the NCD, LCD, billing article
@@ -450,7 +453,8 @@ class Billing(_Record):
     """How the code is reported: unit, add-on status, companion codes, body region.
 
     ``bilateral`` states how work on both sides is reported, in the terms of the PFS bilateral
-    indicator; where the PFS lists the code, :func:`~proccodes.check_catalog` compares the two.
+    indicator; where the PFS lists the code, [`check_catalog`][proccodes.check_catalog] compares the
+    two.
     """
 
     unit_of_service: UnitOfService
@@ -495,7 +499,8 @@ class PfsFacts(_Record):
     gives per modifier. RVUs are as the file prints them (``None`` where it leaves them blank, or
     where a value was not valid: the loader warned of it); ``release`` names the file, e.g.
     ``CMS PFS RVU25D (October 2025)``. The shares of the global package are fractions (0.10 is
-    10 %). docs/data.md explains every field; :mod:`proccodes.sources.pfs` maps them to the
+    10 %). docs/data.md explains every field; [`proccodes.sources.pfs`][proccodes.sources.pfs] maps
+    them to the
     file's columns.
     """
 
@@ -620,8 +625,8 @@ class _Listed(_Record):
         >>> p.is_active_on(date(2017, 12, 31)), p.is_active_on(date(2018, 1, 1))
         (True, False)
 
-        ``day`` is a :class:`~datetime.date` or a :class:`~datetime.datetime` (its date counts);
-        anything else is a :class:`TypeError`.
+        ``day`` is a `date` or a `datetime` (its date counts);
+        anything else is a `TypeError`.
         """
         if type(day) is not date:
             from ._args import as_day
@@ -684,7 +689,7 @@ class Procedure(_Listed):
     @property
     def range(self) -> CodeRange | None:
         """The smallest range of proccodes' code hierarchy that holds this code (a CPT range,
-        a Level II letter group's range), or ``None``; see :mod:`proccodes.ranges`.
+        a Level II letter group's range), or ``None``; see [`proccodes.ranges`][proccodes.ranges].
 
         >>> from proccodes import get
         >>> get("99213").range.name
@@ -718,7 +723,8 @@ class Modifier(_Listed):
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class Problem(_Record):
-    """One finding of :func:`~proccodes.check_record` or :func:`~proccodes.check_catalog`.
+    """One finding of [`check_record`][proccodes.check_record] or
+    [`check_catalog`][proccodes.check_catalog].
 
     >>> str(Problem(code="62290", field="clinical.risks", message="is empty"))
     'error 62290 clinical.risks: is empty'

@@ -1,8 +1,10 @@
 """Data releases: build one from CMS's files, make it the default, say what it is and what changed.
 
 A *data release* is a folder in the shipped format (``manifest.tsv``, one ``XX.tsv`` per two
-leading characters, ``modifiers.tsv``; see :mod:`proccodes._official`). The package ships one
-(``proccodes/data/official``); :func:`build` writes another from the files CMS publishes:
+leading characters, ``modifiers.tsv``; see `proccodes._official`). The
+package ships one
+(``proccodes/data/official``); [`build`][proccodes.release.build] writes another from the files CMS
+publishes:
 
 - a HCPCS Level II file of any quarter (the zip as published, or its records text file), and
   optionally earlier ones for history;
@@ -12,11 +14,13 @@ leading characters, ``modifiers.tsv``; see :mod:`proccodes._official`). The pack
 - CMS's RBCS classification (``RBCS_RY_2025.csv``), which classifies and dates every code.
 
 The manifest records each source file's name, size, SHA-256, CMS release and as-of date
-(:func:`info`). The same inputs give the same bytes. :func:`proccodes.use_data` (or
+([`info`][proccodes.release.info]). The same inputs give the same bytes.
+[`proccodes.use_data`][proccodes.use_data] (or
 ``PROCCODES_DATA``, or the CLI's ``--data``) makes a built release the default everywhere.
 
 Titles of CPT codes without a curated record come from ``proccodes/data/titles.tsv`` (our own
-words; ``CODE<TAB>TITLE`` lines, ``#`` comments), else from :func:`proccodes.ranges.title_for`.
+words; ``CODE<TAB>TITLE`` lines, ``#`` comments), else from
+[`proccodes.ranges.title_for`][proccodes.ranges.title_for].
 The AMA's descriptors in the PFS file never enter a release: only Level II descriptions do.
 """
 
@@ -113,7 +117,7 @@ def load_titles(text: str, source: str = TITLES_NAME) -> dict[str, str]:
 
     Each line is ``CODE<TAB>TITLE`` (``#`` lines and blank lines skipped): a CPT-shaped code,
     once, and a title of at most 90 characters. Every problem is listed, by line, in one
-    :class:`~proccodes.DataError`.
+    [`DataError`][proccodes.DataError].
 
     >>> load_titles("# ours\\n99213\\tOffice visit, established patient, level 3\\n")
     {'99213': 'Office visit, established patient, level 3'}
@@ -237,7 +241,7 @@ def build_files(
     ``pfs`` is the current PFS release, ``pfs_history`` earlier ones; ``rbcs`` the RBCS file;
     ``titles`` our titles of CPT codes (default: the shipped ``titles.tsv``). Every record
     written is read back and compared, so a value the format cannot carry stops the build.
-    See :func:`build` for an example.
+    See [`build`][proccodes.release.build] for an example.
     """
     from . import _official
     from .ranges import title_for
@@ -486,8 +490,10 @@ def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> Path:
     before anything points at them; ``out`` is then a symbolic link swapped to it in one
     atomic rename. A build that fails or is killed leaves the previous release as it was (at
     worst a half-written ``.building-`` folder no link points at). A reader resolves ``out``
-    once (:func:`proccodes.use_data`, :func:`load_release`) and so reads one release whole,
-    old or new, never a mix; the newest :data:`KEPT_VERSIONS` versions are kept for readers
+    once ([`proccodes.use_data`][proccodes.use_data],
+    [`load_release`][proccodes.release.load_release]) and so reads one release whole,
+    old or new, never a mix; the newest `KEPT_VERSIONS` versions
+    are kept for readers
     that started earlier. A real folder already at ``out`` (a release built otherwise) is
     moved into the store first; anything else at ``out`` is refused.
 
@@ -567,8 +573,9 @@ def build(
     pfs_history: Sequence[str | os.PathLike[str]] = (),
     titles: Mapping[str, str] | None = None,
 ) -> Path:
-    """Build a data release from CMS's files into the folder ``out`` (see :func:`build_files`
-    and :func:`write_files`); returns the folder.
+    """Build a data release from CMS's files into the folder ``out`` (see
+    [`build_files`][proccodes.release.build_files]
+    and [`write_files`][proccodes.release.write_files]); returns the folder.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "release"
@@ -659,6 +666,15 @@ def release_stale_on(day: date) -> str | None:
     True
     >>> print(release_stale_on(date(2027, 1, 1)))  # doctest: +ELLIPSIS
     the data release may be out of date for 2027-01-01: CMS HCPCS Level II January 2026 (as of 2026-01-01; next CMS update due 2026-04-01); ...
+
+    Args:
+        day: the date of service.
+
+    Returns:
+        The notice, naming each source due for an update, or None.
+
+    Raises:
+        TypeError: ``day`` is not a date.
     """  # noqa: E501
     from .catalog import shipped_sources
 
@@ -687,7 +703,7 @@ def release_stale_on(day: date) -> str | None:
 
 
 def load_release(folder: str | os.PathLike[str]) -> Any:
-    """The official records of a built release folder, as a :class:`~proccodes.Catalog`
+    """The official records of a built release folder, as a [`Catalog`][proccodes.Catalog]
     (without the curated records; the default catalog is not changed).
 
     >>> load_release("src/proccodes/data/official")["J1100"].code
@@ -743,7 +759,8 @@ CHANGE_KINDS = (
 class Change:
     """One difference between two data releases or two CMS files of one kind.
 
-    ``kind`` is one of :data:`CHANGE_KINDS`; ``code`` the code (``"A+B"`` for a PTP pair,
+    ``kind`` is one of `CHANGE_KINDS`; ``code`` the code
+    (``"A+B"`` for a PTP pair,
     empty for a change of the whole release); ``field`` what changed; ``old`` and ``new``
     the values as text (empty where there is none).
 
@@ -962,7 +979,7 @@ def _ptp_changes(old: Any, new: Any) -> list[Change]:
 
 def kind_of(path: str | os.PathLike[str]) -> str:
     """What a path holds, from its name: ``release`` (a folder with a manifest), ``hcpcs``,
-    ``pfs``, ``rbcs``, ``mue`` or ``ptp``; :class:`~proccodes.DataError` when it cannot tell.
+    ``pfs``, ``rbcs``, ``mue`` or ``ptp``; [`DataError`][proccodes.DataError] when it cannot tell.
 
     >>> kind_of("src/proccodes/data/official"), kind_of("RVU25A.zip"), kind_of("ccipra-v1.txt")
     ('release', 'pfs', 'ptp')
@@ -993,7 +1010,8 @@ def kind_of(path: str | os.PathLike[str]) -> str:
 
 def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Change]:
     """What changed from ``old`` to ``new``: two built release folders, or two CMS files of
-    one kind (HCPCS, PFS, NCCI MUE or PTP), as :class:`Change` records in code order.
+    one kind (HCPCS, PFS, NCCI MUE or PTP), as [`Change`][proccodes.release.Change] records in code
+    order.
 
     >>> diff("tests/data/pfs_excerpt.csv", "tests/data/pfs_excerpt.csv")
     []
@@ -1033,8 +1051,9 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Chang
 
 
 def fee_schedule() -> Any:
-    """The PFS of the data release in use (shipped, or :func:`proccodes.use_data`'s), as a
-    :class:`~proccodes.FeeSchedule`: what fees and claim checks read. Built from the default
+    """The PFS of the data release in use (shipped, or
+    [`proccodes.use_data`][proccodes.use_data]'s), as a
+    [`FeeSchedule`][proccodes.FeeSchedule]: what fees and claim checks read. Built from the default
     catalog's records (so it loads the catalog) and kept for that catalog.
 
     >>> fee_schedule()["64635"].bilateral.name

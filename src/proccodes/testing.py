@@ -1,7 +1,8 @@
 """Helpers for test suites: hypothesis strategies for codes and records, and completeness asserts.
 
 Importing this module does not import hypothesis; each strategy function imports it when called,
-so :func:`assert_complete` works in a test suite without hypothesis installed.
+so [`assert_complete`][proccodes.testing.assert_complete] works in a test suite without hypothesis
+installed.
 
 >>> from proccodes import get
 >>> assert_complete(get("62290"))
@@ -85,7 +86,7 @@ def invalid_codes() -> SearchStrategy[str]:
 
 
 def procedures(*, clinical: bool = True) -> SearchStrategy[Procedure]:
-    """Generated :class:`~proccodes.Procedure` records, consistent enough to round-trip.
+    """Generated [`Procedure`][proccodes.Procedure] records, consistent enough to round-trip.
 
     Codes, kinds and systems agree; text is arbitrary; with ``clinical=False`` records look like
     those loaded from an official file.
@@ -218,7 +219,7 @@ def procedures(*, clinical: bool = True) -> SearchStrategy[Procedure]:
 def assert_complete(subject: Procedure | Mapping[str, Procedure]) -> None:
     """Fail with a readable list of problems unless the record or catalog checks clean.
 
-    Works as a plain ``assert`` in any test framework: raises :class:`AssertionError`.
+    Works as a plain ``assert`` in any test framework: raises `AssertionError`.
 
     >>> import attrs
     >>> from proccodes import get

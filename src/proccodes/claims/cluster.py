@@ -1,9 +1,11 @@
-"""The claim rules past one machine: Dask (:func:`check_dask`) and Spark (:func:`spark_function`).
+"""The claim rules past one machine: Dask ([`check_dask`][proccodes.claims.cluster.check_dask]) and
+Spark ([`spark_function`][proccodes.claims.cluster.spark_function]).
 
 Both partition the lines by claim, so that every line of an encounter is in one partition, and
-run :func:`~proccodes.claims.check_frame` on each partition. The reference data (PTP and MUE
-tables, the catalog) travel as file paths in a small :class:`References` value; each worker
-process loads them on first use and keeps them (:func:`load_references`), so a task carries a
+run [`check_frame`][proccodes.claims.check_frame] on each partition. The reference data (PTP and MUE
+tables, the catalog) travel as file paths in a small `References` value; each worker
+process loads them on first use and keeps them
+([`load_references`][proccodes.claims.cluster.load_references]), so a task carries a
 few bytes, not the tables. The paths must therefore be readable on every worker (a shared file
 system, or the same files copied to each machine).
 """
@@ -37,7 +39,8 @@ SPARK_SCHEMA = (
     "line long, rule string, severity string, lines array<long>, message string, release string, "
     "claim string, date string, codes array<string>, modifiers array<string>, fix string"
 )
-"""The Spark schema of the findings that :func:`spark_function` returns."""
+"""The Spark schema of the findings that
+[`spark_function`][proccodes.claims.cluster.spark_function] returns."""
 
 LINE = "__proccodes_line"
 
@@ -130,7 +133,7 @@ def check_partition(
     line_column: str | None = None,
     rules: Rules | None = None,
 ) -> Any:
-    """:func:`~proccodes.claims.check_frame` on one partition, with the worker's tables.
+    """[`check_frame`][proccodes.claims.check_frame] on one partition, with the worker's tables.
 
     The partition must hold every line of each of its claims. ``rules`` as for
     :func:`~proccodes.claims.check`.
@@ -166,10 +169,12 @@ def check_dask(
 
     The lines are shuffled by claim (every line of a claim in one partition), then each
     partition is checked where it lies. ``ptp``, ``mue`` and ``catalog`` are file paths that
-    every worker can read (see :class:`References`). Lines are numbered by their position in
-    ``frame`` from 0, as :func:`~proccodes.claims.check_frame` numbers them, or by the integers
+    every worker can read (see `References`). Lines are numbered by their position in
+    ``frame`` from 0, as [`check_frame`][proccodes.claims.check_frame] numbers them, or by the
+    integers
     of ``line_column``. The partitions come back in no set order: ``.compute()``, then
-    ``.sort_values(["line", "rule"])`` or :func:`~proccodes.claims.findings_from_frame` and
+    ``.sort_values(["line", "rule"])`` or
+    [`findings_from_frame`][proccodes.claims.findings_from_frame] and
     sort.
 
     >>> import pandas as pd, dask.dataframe as dd

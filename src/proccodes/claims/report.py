@@ -291,7 +291,7 @@ def check_file(
     rules: Rules | None = None,
     progress: TextIO | None = None,
 ) -> list[Finding]:
-    """:func:`~proccodes.claims.check` in batches of whole claims, with a progress bar on
+    """[`check`][proccodes.claims.check] in batches of whole claims, with a progress bar on
     ``progress`` once the work has taken more than a second; the same findings, same order.
 
     >>> check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])[0].rule

@@ -4,7 +4,7 @@ operations, read-only and stateless (needs the ``serve`` extra: Starlette and uv
 REST (``application/json``)
 
 ==========================================  ===================================================
-``GET /codes/{code}?on=YYYY-MM-DD``          the record, as :func:`proccodes.export.record_json`
+``GET /codes/{code}?on=YYYY-MM-DD``          the record, as `proccodes.export.record_json`
 ``GET /search?q=TEXT&limit=N``               ranked matches (code, title, kind)
 ``GET /validate?code=TEXT``                  is it a well-formed code, and is it listed
 ``GET /ranges``, ``GET /ranges/{id}``        the range hierarchy; one node with its codes
@@ -93,7 +93,7 @@ def create_app(
     max_query_chars: int = MAX_QUERY_CHARS,
 ) -> Starlette:
     """The ASGI application (Starlette). ``catalog`` is fixed if given; by default each request
-    uses :func:`proccodes.default_catalog`, so the server follows the data release made the
+    uses `proccodes.default_catalog`, so the server follows the data release made the
     default. ``cors_origins``: the origins allowed to call it from a browser (none by default).
     Any ASGI server runs it, e.g. ``uvicorn --factory proccodes.serve:create_app``.
 
@@ -122,7 +122,7 @@ def run(
 ) -> int:
     """Serve the default catalog until SIGINT or SIGTERM (which finish the requests in flight
     and return 0). The catalog is loaded before the port opens, so the first request is fast.
-    Raises :class:`ServeError` when it cannot listen (the address is taken). For example,
+    Raises `ServeError` when it cannot listen (the address is taken). For example,
     ``run(port=8080)`` serves http://127.0.0.1:8080 (``proccodes serve --port 8080``), and
     tests/test_serve.py runs it as a separate process.
     """

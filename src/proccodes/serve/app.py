@@ -1,9 +1,9 @@
-"""The Starlette application behind ``proccodes serve`` (see :mod:`proccodes.serve`).
+"""The Starlette application behind ``proccodes serve`` (see `proccodes.serve`).
 
 Handlers are thin: each parses and bounds its parameters, calls the library and encodes the
 answer. Successful GET answers that depend only on the catalog and the request (records,
 searches, lookups, expansions, ranges) are kept in one bounded cache in front of the framework,
-keyed by path and query: at most :data:`CACHE_SIZE` answers and :data:`CACHE_BYTES` bytes,
+keyed by path and query: at most `CACHE_SIZE` answers and `CACHE_BYTES` bytes,
 least recently used dropped first, emptied when the catalog in use changes. So memory does not
 grow with traffic, and a repeated request costs little more than the HTTP itself.
 
@@ -629,7 +629,7 @@ def build(
     max_body_bytes: int = 1_000_000,
     max_query_chars: int = 2048,
 ) -> Starlette:
-    """The application; see :func:`proccodes.serve.create_app`.
+    """The application; see `proccodes.serve.create_app`.
 
     >>> [r.path for r in build(None).routes][:2]
     ['/codes/{code}', '/fhir/CodeSystem/$lookup']

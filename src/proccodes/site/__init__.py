@@ -1,6 +1,7 @@
 """A static reference site of a catalog: a page per curated record, every code reachable.
 
-:func:`build_site` writes plain HTML and CSS (Jinja2 templates, from the ``proccodes[site]``
+[`build_site`][proccodes.site.build_site] writes plain HTML and CSS (Jinja2 templates, from the
+``proccodes[site]``
 extra) that read on a phone, on a desktop and on paper, and a search box that works offline
 from the files alone, opened from disk or served by any static host.
 
@@ -19,13 +20,16 @@ next):
 ``assets/``               the style sheet, the search script and its index
 ========================  ===============================================================
 
-A range page is a leaf of :mod:`proccodes.ranges` (a CPT range, a Level II range or letter
-group: :func:`range_of`), its file named by the range's id, so a code's URL depends only on the
+A range page is a leaf of [`proccodes.ranges`][proccodes.ranges] (a CPT range, a Level II range or
+letter
+group: [`range_of`][proccodes.site.range_of]), its file named by the range's id, so a code's URL
+depends only on the
 code and the shipped range table, not on what else the catalog holds. Each not-curated code
 says so on its anchor, with its official texts, its Medicare fee-schedule facts in words and
 its RBCS class.
 
-The search script ranks as :func:`proccodes.search` does (the same index, the same rules,
+The search script ranks as [`proccodes.search`][proccodes.search] does (the same index, the same
+rules,
 ported to JavaScript). Curated records are indexed as the library indexes them; a record
 that is not curated is indexed without its official descriptors (by its code, title, RBCS
 family and range names), which keeps the index small.
@@ -39,7 +43,7 @@ import re
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
 from importlib import resources
@@ -62,24 +66,56 @@ TRADEMARK = (
 )
 EXTRA_HINT = "the site needs Jinja2: pip install 'proccodes[site]'"
 
-# Friendlier names for the shipped curated data files (the record families).
+# The shipped curated data files (the record families): each family's heading in words and
+# its place in the body, head to foot (a file not listed here gets its name in words and the
+# place of its records' most common body region).
 _FAMILY_NAMES = {
-    "ablation": "Nerve ablation",
-    "augmentation": "Vertebral augmentation",
-    "conservative": "Conservative care and drugs",
-    "decompression": "Decompression surgery",
-    "discography": "Discography",
-    "epidural": "Epidural and nerve-root injections",
-    "facet": "Facet joints and their nerves",
-    "fusion": "Spinal fusion",
-    "imaging": "Imaging",
-    "intradiscal": "Treatments inside the disc",
+    "chemodenervation": ("Botulinum toxin injections for migraine", 0),
+    "sympathetic": ("Head, neck and sympathetic nerve blocks", 0),
+    "cervical_fusion": ("Neck fusion", 1),
+    "disc_replacement": ("Artificial disc replacement", 1),
+    "myelography": ("Myelography", 2),
+    "epidural": ("Epidural and nerve-root injections", 2),
+    "epidural_catheter": ("Epidural catheters and blood patches", 2),
+    "facet": ("Facet joints and their nerves", 2),
+    "ablation": ("Nerve ablation", 2),
+    "discography": ("Discography", 2),
+    "augmentation": ("Vertebral augmentation", 2),
+    "decompression": ("Decompression surgery", 2),
+    "fusion": ("Spinal fusion", 2),
+    "instrumentation": ("Spinal implants and bone grafts", 2),
+    "stimulation": ("Spinal cord and nerve stimulation", 2),
+    "intrathecal_pump": ("Spinal drug pumps", 2),
+    "imaging_guidance": ("Imaging guidance for injections", 2),
+    "decompression_minimal": ("Minimally invasive lower-back decompression", 3),
+    "interspinous": ("Interspinous spacers", 3),
+    "intradiscal": ("Treatments inside the disc", 3),
+    "imaging": ("Imaging", 3),
+    "sacroiliac": ("Sacroiliac joint", 4),
+    "sacroplasty": ("Sacroplasty", 4),
+    "joint_injection": ("Joint injections", 5),
+    "peripheral_nerve": ("Peripheral nerve blocks and ablation", 5),
+    "trigger_point": ("Trigger point injections", 5),
+    "conservative": ("Conservative care and drugs", 6),
+}
+# A body region's place, head to foot, for a family the table above does not list.
+_REGION_PLACE = {
+    "cervical": 1,
+    "cervical or thoracic": 2,
+    "thoracic": 2,
+    "thoracic or lumbar": 2,
+    "spine": 2,
+    "lumbar": 3,
+    "lumbar or sacral": 3,
+    "sacral": 4,
+    "any": 5,
+    "not applicable": 5,
 }
 
 
 @attrs.frozen(kw_only=True)
 class SiteSummary:
-    """What :func:`build_site` wrote: counts, sizes and how long it took."""
+    """What [`build_site`][proccodes.site.build_site] wrote: counts, sizes and how long it took."""
 
     outdir: Path
     curated: int
@@ -94,7 +130,8 @@ class SiteSummary:
 def range_of(code: str) -> tuple[str, str]:
     """The page a code is listed on: a stable key (its file name) and the page's title.
 
-    The key is the id of the narrowest range of :mod:`proccodes.ranges` that holds the code
+    The key is the id of the narrowest range of [`proccodes.ranges`][proccodes.ranges] that holds
+    the code
     (a CPT range, a Level II range or letter group), the title that range's label. A code no
     range holds (a user's catalog may have any text) groups by its first three characters.
 
@@ -104,6 +141,12 @@ def range_of(code: str) -> tuple[str, str]:
     ('J0000-J7499', 'hcpcs-G')
     >>> range_of("ABCDE")
     ('ABC', 'Other codes ABC')
+
+    Args:
+        code: the code, as text.
+
+    Returns:
+        The page's key (its file name without ``.html``) and its title.
     """
     from ..ranges import range_of as narrowest
 
@@ -134,29 +177,41 @@ def _digits(number: int) -> str:
 def search_data(catalog: Catalog, *, pages: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The search index the site's script reads: the library's index, in compact JSON form.
 
-    Curated records are indexed as :func:`proccodes.search` indexes them; the others by code
+    Curated records are indexed as [`proccodes.search`][proccodes.search] indexes them; the others
+    by code
     and title only (their official descriptors are left out to keep the file small). Record
     ``i`` is the ``i``-th code in code order. Compact forms, which ``search.js`` expands:
 
     - ``titles`` lists each distinct title once; ``title[i]`` is record ``i``'s;
     - ``where[i]`` is ``-1`` for a curated record (its own page), else its range in ``ranges``;
     - ``postings[token]`` is ``[idf, text]``, the text the numbers record, weight, record,
-      weight... in :func:`_digits` form, each record number after the first a difference from
+      weight... in `_digits` form, each record number after the first a difference from
       the one before, each weight a place in ``weights`` (the most common first);
     - ``names`` holds only what the titles do not say: a title's words make a name of its
       record by themselves;
     - ``params`` are the ranking's constants, ``ended`` and ``successors`` the ended codes
-      and what replaces them, all from :meth:`proccodes._search.SearchIndex.export`, so
+      and what replaces them, all from `proccodes._search.SearchIndex.export`, so
       that the script and the library cannot drift.
 
     ``pages`` maps a code to the range page it is listed on when that is not its range's own
-    (a range page over :data:`RANGE_PAGE_LIMIT` bytes is split: ``ID-part2``...); ``ranges``
+    (a range page over [`RANGE_PAGE_LIMIT`][proccodes.site.RANGE_PAGE_LIMIT] bytes is split:
+    ``ID-part2``...); ``ranges``
     then lists those pages.
 
     >>> from proccodes import default_catalog
     >>> data = search_data(default_catalog())
     >>> [data["codes"][i] for i in data["names"]["discogram"]]
     ['62290', '62291']
+
+    Args:
+        catalog: the records to index.
+        pages: each code listed on a part of a split range page, to that page's name.
+
+    Returns:
+        The index, ready for ``json.dumps``.
+
+    Raises:
+        TypeError: ``catalog`` is not a Catalog.
     """
     if not isinstance(catalog, Catalog):
         raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
@@ -219,6 +274,19 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     ...     page = (summary.outdir / "codes" / "62290.html").read_text(encoding="utf-8")
     >>> summary.curated > 0, "<h2 id=\\"alternatives\\">Alternatives</h2>" in page
     (True, True)
+
+    Args:
+        outdir: the folder to write; new, empty, or an earlier build.
+        catalog: the records to publish; default, the shipped catalog.
+
+    Returns:
+        What was written: counts, sizes and the time it took.
+
+    Raises:
+        ModuleNotFoundError: Jinja2 is not installed (``pip install 'proccodes[site]'``).
+        TypeError: ``outdir`` is not a path or ``catalog`` not a Catalog.
+        ValueError: ``outdir`` is a file, or a folder that is not empty and holds no earlier
+            build.
     """
 
     started = time.perf_counter()
@@ -268,7 +336,9 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
     for record in site.curated:
         written.page(
             f"codes/{record.code}.html",
-            record_page.render(root="../", r=record, s=site, page_title=record.title),
+            record_page.render(
+                root="../", r=record, s=site, page_title=f"{record.code} {record.title}"
+            ),
         )
     for name, text in range_pages:
         written.page(name, text)
@@ -314,7 +384,8 @@ RANGE_PAGE_LIMIT = 200_000
 
 
 def _range_pages(template: Any, site: _Site) -> list[tuple[str, str]]:
-    """Every range page's file name and text; a range over :data:`RANGE_PAGE_LIMIT` bytes is
+    """Every range page's file name and text; a range over
+    [`RANGE_PAGE_LIMIT`][proccodes.site.RANGE_PAGE_LIMIT] bytes is
     split into as few parts of consecutive codes as keep each under it (the first keeps the
     range's own name). Fills ``site.page_of`` for the codes of later parts."""
     from ..ranges import path_of
@@ -534,25 +605,37 @@ class _Site:
         return self.range_url(record.code)
 
     def families(self) -> list[tuple[str, list[Procedure]]]:
-        """Curated records by family: the shipped data file, else the RBCS family."""
+        """Curated records by family (the shipped data file, else the RBCS family), each
+        family's heading in words, the families ordered by body region, head to foot."""
         from ..catalog import _read_index
 
         shipped = _read_index()
         groups: dict[str, list[Procedure]] = defaultdict(list)
+        places: dict[str, int] = {}
         for record in self.curated:
             name = shipped.get(record.code, "").removesuffix(".json")
             rbcs = getattr(record, "rbcs", None)
-            if name:
-                family = _FAMILY_NAMES.get(name, name.capitalize())
+            if name in _FAMILY_NAMES:
+                family, places[family] = _FAMILY_NAMES[name]
+            elif name:
+                family = name.replace("_", " ").replace("-", " ").strip().capitalize()
             elif rbcs is not None:
                 family = rbcs.family
             else:
                 family = "Other curated records"
             groups[family].append(record)
-        return sorted(groups.items())
+        for family, records in groups.items():
+            if family not in places:
+                regions = Counter(
+                    _REGION_PLACE.get(r.billing.body_region.value, 6) if r.billing else 6
+                    for r in records
+                )
+                places[family] = min(regions, key=lambda place: (-regions[place], place))
+        return sorted(groups.items(), key=lambda item: (places[item[0]], item[0]))
 
     def range_tree(self) -> list[tuple[str, list[tuple[str, list[tuple[str, str, int, int]]]]]]:
-        """The range pages under the hierarchy of :mod:`proccodes.ranges`: (section name,
+        """The range pages under the hierarchy of [`proccodes.ranges`][proccodes.ranges]: (section
+        name,
         [(subsection name or "", [(key, title, curated, all)])]), in code order."""
         from ..ranges import get_range, path_of, ranges
 
@@ -607,6 +690,18 @@ class _Site:
 
         return [(what, meaning) for what, _, meaning in (x.partition(": ") for x in pfs_lines(pfs))]
 
+    @staticmethod
+    def sentence(text: str) -> str:
+        """The first sentence of a text (it ends at . ! or ? before a capital letter)."""
+        return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+    @staticmethod
+    def pfs_fact(record: Procedure, name: str) -> str:
+        """One PFS fact of a record in words ('' when the record has no PFS row or fact)."""
+        pfs = getattr(record, "pfs", None)
+        value = getattr(pfs, name, None) if pfs is not None else None
+        return "" if value is None else _pfs_words(name, value)
+
     def numbers(self, record: Procedure) -> dict[str, int]:
         """Each source id of a record to its number in the record's list of sources."""
         return {s.id: n for n, s in enumerate(record.sources, 1)}
@@ -635,6 +730,9 @@ class _Site:
         return list(found)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _label(value: Any) -> str:
     """An enum's meaning in words, with CMS's own code: ``days 90 (090)``."""
     if isinstance(value, Enum):
@@ -653,10 +751,10 @@ def _number(value: float | None) -> str:
 
 _PFS_FIELDS: Mapping[str, str] = {
     "status": "Status",
-    "global_days": "Global surgery days",
-    "pc_tc": "Professional/technical split",
+    "global_days": "Global period",
+    "bilateral": "Bilateral",
     "multiple_procedure": "Multiple procedures",
-    "bilateral": "Bilateral surgery",
+    "pc_tc": "Components",
     "assistant": "Assistant at surgery",
     "co_surgeons": "Co-surgeons",
     "team_surgeons": "Team surgeons",
@@ -671,15 +769,38 @@ _PFS_FIELDS: Mapping[str, str] = {
 }
 
 
+def _pfs_words(name: str, value: Any) -> str:
+    """One PFS fact in words, with CMS's code first where it has one: ``010, 10 days: ...``
+    (the words ``proccodes show`` uses)."""
+    from .._describe import ASSISTANT, BILATERAL, GLOBAL_DAYS, MULTIPLE, PC_TC, STATUS, SURGEONS
+
+    if isinstance(value, float):
+        return _number(value)
+    tables: dict[str, Mapping[Any, str]] = {
+        "status": STATUS,
+        "global_days": GLOBAL_DAYS,
+        "bilateral": BILATERAL,
+        "multiple_procedure": MULTIPLE,
+        "pc_tc": PC_TC,
+        "assistant": ASSISTANT,
+    }
+    words = tables.get(name, {})
+    if value in words:
+        return f"{value.value}, {words[value]}"
+    if name in ("co_surgeons", "team_surgeons") and isinstance(value, Enum):
+        return f"{value.value}, {SURGEONS.get(str(value.value), _label(value))}"
+    return _label(value)
+
+
 def _pfs_rows(record: Procedure) -> list[tuple[str, str]]:
+    """A record's Medicare fee-schedule facts, one (title, value in words) row each."""
     pfs = getattr(record, "pfs", None)
     if pfs is None:
         return []
-    show: Callable[[Any], str] = _label
     rows = []
     for name, title in _PFS_FIELDS.items():
         value = getattr(pfs, name, None)
         if value is None:
             continue
-        rows.append((title, _number(value) if isinstance(value, float) else show(value)))
+        rows.append((title, _pfs_words(name, value)))
     return rows

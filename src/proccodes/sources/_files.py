@@ -1,27 +1,27 @@
 """Reading an official data file safely: the one way every loader gets its bytes.
 
 Every loader (HCPCS, PFS, RBCS, NCCI, the licensed CPT overlay, the JSON catalog) reads its input
-through :func:`read_input`, so the limits hold for all of them alike:
+through `read_input`, so the limits hold for all of them alike:
 
 - only regular files are read: a folder, a device (``/dev/zero``), a FIFO or a socket is refused
   before a byte is read, so nothing hangs or reads forever;
-- a file, or a zip member, larger than ``max_bytes`` (default :data:`MAX_BYTES`, 256 MiB, far
+- a file, or a zip member, larger than ``max_bytes`` (default `MAX_BYTES`, 256 MiB, far
   above any CMS file; settable per call, and each loader's ``max_bytes``) is refused; a zip member
   is read in bounded chunks, so a zip whose header lies about a member's size cannot unpack past
   the limit either (a 1.3 MB zip of a 1 GB member costs one limit's worth of memory, then stops);
 - the bytes are gathered in one growing buffer, not a list of chunks joined at the end, so a
   read holds about one copy of the data;
 - a zip is opened once, from the path (not copied into memory first); only the chosen members
-  are read, one at a time as the caller asks (:func:`read_members` is a generator); a zip that
-  lists more than :data:`MAX_MEMBERS` members, or whose members read inflate past
-  :func:`archive_limit` (four times ``max_bytes``) in all, is refused;
-- a spreadsheet (a zip of XML parts) is checked by :func:`check_archive` before a reader such as
+  are read, one at a time as the caller asks (`read_members` is a generator); a zip that
+  lists more than `MAX_MEMBERS` members, or whose members read inflate past
+  `archive_limit` (four times ``max_bytes``) in all, is refused;
+- a spreadsheet (a zip of XML parts) is checked by `check_archive` before a reader such as
   openpyxl unpacks it;
-- every CSV (MUE, RBCS, a claims file) is read by :class:`CsvReader`: the header found by its
+- every CSV (MUE, RBCS, a claims file) is read by `CsvReader`: the header found by its
   content, then one record per line, a quoted field that runs past its line end an error naming
-  the line (:func:`open_quote`, which the PFS reader's own fast path uses too), no line longer
-  than :data:`MAX_LINE`;
-- every failure is a :class:`~proccodes.DataError` naming the file; an error never quotes the
+  the line (`open_quote`, which the PFS reader's own fast path uses too), no line longer
+  than `MAX_LINE`;
+- every failure is a `DataError` naming the file; an error never quotes the
   file's content.
 
 >>> import tempfile, pathlib
@@ -97,8 +97,8 @@ def read_input(
     ``pick(member_name, first_64k_bytes)`` chooses a zip member; members are tried in name
     order, and by default the only member must be the one. ``choose(member_names)`` instead
     names the member from the list of all of them (``None``: none fits). ``max_bytes`` bounds
-    the file and the member read (default :data:`MAX_BYTES`); a zip's members, all told, are
-    bounded by :func:`archive_limit` and their number by :data:`MAX_MEMBERS`. With
+    the file and the member read (default `MAX_BYTES`); a zip's members, all told, are
+    bounded by `archive_limit` and their number by `MAX_MEMBERS`. With
     ``unzip=False`` a zip is returned whole (a spreadsheet is a zip).
 
     >>> read_input("no/such/file", what="a test file")
@@ -121,12 +121,12 @@ def read_members(
     pick: Callable[[str, bytes], bool],
     max_bytes: int | None = None,
 ) -> Generator[Input, None, None]:
-    """Like :func:`read_input`, but every zip member that ``pick`` accepts, in name order (a
+    """Like `read_input`, but every zip member that ``pick`` accepts, in name order (a
     publisher's zip of several parts); a file that is not a zip is the one input.
 
     The archive is opened once and its members are read one at a time, as the caller asks for
     them: only one member's bytes are held at a time. Each member is bounded by ``max_bytes``,
-    all of them together by :func:`archive_limit`, their number by :data:`MAX_MEMBERS`.
+    all of them together by `archive_limit`, their number by `MAX_MEMBERS`.
 
     >>> import tempfile, pathlib, zipfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "parts.zip"
@@ -148,7 +148,7 @@ ARCHIVE_FACTOR = 4
 
 def archive_limit(max_bytes: int | None = None) -> int:
     """The most bytes the members of one zip (or the parts of one spreadsheet) may inflate to,
-    all told: :data:`ARCHIVE_FACTOR` times ``max_bytes``, which sets both.
+    all told: `ARCHIVE_FACTOR` times ``max_bytes``, which sets both.
 
     >>> archive_limit(1000)
     4000
@@ -292,8 +292,8 @@ def _members(
 def check_archive(data: bytes, source: str, *, max_bytes: int | None = None) -> None:
     """Refuses a zip-based document (a spreadsheet) whose parts would inflate past the limits,
     before a reader such as openpyxl unpacks it: each part at most ``max_bytes``, all of them
-    together at most :func:`archive_limit`, at most :data:`MAX_MEMBERS` parts. The sizes checked
-    are the ones the archive declares; :mod:`zipfile` never inflates a part past its declared
+    together at most `archive_limit`, at most `MAX_MEMBERS` parts. The sizes checked
+    are the ones the archive declares; `zipfile` never inflates a part past its declared
     size, so a lying header cannot get round them.
 
     >>> import io, zipfile
@@ -338,8 +338,8 @@ def _too_much(size: int, total: int) -> str:
 
 
 def path_kind(path: str | os.PathLike[str]) -> str:
-    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever :func:`read_input` will
-    judge); a path the system cannot even look up (too long, a NUL) is a :class:`DataError`.
+    """``"folder"``, ``"missing"`` or ``"other"`` (a file, or whatever `read_input` will
+    judge); a path the system cannot even look up (too long, a NUL) is a `DataError`.
 
     >>> path_kind("src"), path_kind("no/such/file"), path_kind("pyproject.toml")
     ('folder', 'missing', 'other')
@@ -356,7 +356,7 @@ def path_kind(path: str | os.PathLike[str]) -> str:
 def _read_bounded(stream: IO[bytes], limit: int, source: str) -> bytes:
     """All of ``stream``, refusing to go past ``limit`` bytes (whatever a header claimed).
 
-    The chunks go into one :class:`io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
+    The chunks go into one `io.BytesIO`, whose ``getvalue()`` hands over its own buffer:
     about one copy of the data at any time, never a list of chunks and their join.
     """
     import io
@@ -389,13 +389,13 @@ def _why(exc: BaseException) -> str:
 
 
 MAX_LISTED = 50
-"""How many problems a :class:`~proccodes.DataError` (or a warning list) spells out; the rest are
+"""How many problems a `DataError` (or a warning list) spells out; the rest are
 counted in one last line."""
 
 
 class Findings:
     """What a loader found wrong in one file: errors (structural damage, raised together as one
-    :class:`~proccodes.DataError`) and warnings (a defect in a non-key field: the record is kept
+    `DataError`) and warnings (a defect in a non-key field: the record is kept
     with that field empty). With ``strict=True`` every warning is an error.
 
     >>> f = Findings("f.txt")
@@ -461,7 +461,7 @@ class Findings:
         return self._n_warnings
 
     def raise_if_errors(self) -> None:
-        """Raise one :class:`~proccodes.DataError` listing the errors, if there are any."""
+        """Raise one `DataError` listing the errors, if there are any."""
         if self._n_errors:
             more = self._n_errors - len(self._errors)
             tail = [f"... and {more} more problem{'s' if more != 1 else ''}"] if more else []
@@ -490,7 +490,7 @@ _ODD_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 def split_lines(text: str) -> list[str]:
     """``text`` split at its line ends (CR LF, LF or CR) and only there: unlike
-    :meth:`str.splitlines`, a form feed or U+2028 inside a field does not start a new line.
+    `str.splitlines`, a form feed or U+2028 inside a field does not start a new line.
 
     >>> split_lines("a\\r\\nb\\x0cc\\rd\\n")
     ['a', 'b\\x0cc', 'd']
@@ -525,7 +525,7 @@ _WHOLE_FIELDS = re.compile(f"{_FIELD}(?:,{_FIELD})*+").fullmatch
 
 def open_quote(line: str) -> bool:
     """Whether a quoted field is still open at the end of ``line``, by the rules of
-    :mod:`csv` (a quote opens a field only as its first character; ``""`` inside is a quote;
+    `csv` (a quote opens a field only as its first character; ``""`` inside is a quote;
     after the closing quote the field runs on to the next comma). One possessive match: linear
     in the line, no backtracking.
 
@@ -539,7 +539,7 @@ _FIELD_PARTS = re.compile(r'"((?:[^"]|"")*+)"([^,]*+)|([^,"][^,]*+)|')
 
 
 def split_csv_line(line: str) -> list[str]:
-    """The cells of one CSV line, as :mod:`csv` reads them (a quoted field ended early runs to
+    """The cells of one CSV line, as `csv` reads them (a quoted field ended early runs to
     the end of the line), but with no limit on a cell's size (``csv`` refuses a field over
     128 KiB): a title cell of any length a line may hold reads like any other.
 
@@ -572,8 +572,8 @@ class CsvReader:
     cell written over two lines), and a row above it that names two or more cells is an error
     (data before the header). After the header every record is one line: a quoted field that
     does not end on its line is an error naming the line, and reading goes on at the next line.
-    A line longer than :data:`MAX_LINE` is an error too. ``header`` is ``None`` if no header was
-    found (the caller says what it expected); :meth:`rows` gives ``(line number, cells)``.
+    A line longer than `MAX_LINE` is an error too. ``header`` is ``None`` if no header was
+    found (the caller says what it expected); `rows` gives ``(line number, cells)``.
 
     >>> f = Findings("claims.csv")
     >>> reader = CsvReader('code,units\\n62290,"2\\n99213,1\\n', f, is_header=lambda c: "code" in c)

@@ -1,4 +1,4 @@
-"""Load the official CMS HCPCS Level II file of any year into a :class:`~proccodes.Catalog`.
+"""Load the official CMS HCPCS Level II file of any year into a [`Catalog`][proccodes.Catalog].
 
 CMS publishes the alpha-numeric HCPCS file each year (and in quarterly updates) as a zip holding a
 fixed-width text file of 320-character records (``HCPC2019_CONTR_ANWEB.txt`` for 2019). Each code
@@ -20,7 +20,7 @@ layout (docs/hcpcs.md has the field table), not one year's file:
   sequence of continuation records (their sequence numbers count up by 100 from 00100, so a
   deleted, repeated or swapped line is found), an unreadable code or record id, a code listed
   twice, a blank long description. Every error is collected and reported together in one
-  :class:`~proccodes.DataError` naming the file, the line and the field; no loader returns part
+  [`DataError`][proccodes.DataError] naming the file, the line and the field; no loader returns part
   of a file as if it were whole, and nothing else is raised for bad input.
 
 >>> catalog = load_hcpcs("tests/data/hcpcs2019_excerpt.txt")
@@ -98,13 +98,13 @@ def load_hcpcs(
     member's, then the path's), else taken from the latest added or action-effective date in the
     file. Records carry the long descriptor as title, the short and long descriptors, the added,
     termination and action dates, the action code, cross-references as ``replaced_by``, the
-    other fields as :class:`~proccodes.HcpcsFacts`, and one :class:`~proccodes.YearSeen`.
+    other fields as [`HcpcsFacts`][proccodes.HcpcsFacts], and one [`YearSeen`][proccodes.YearSeen].
 
     A defect in a non-key field is a warning in the catalog's ``warnings`` (the record kept with
     that field empty); ``strict=True`` raises for it instead. Raises
-    :class:`~proccodes.DataError` naming the file, and the line and field of every problem, for
+    [`DataError`][proccodes.DataError] naming the file, and the line and field of every problem, for
     anything that is not a whole, readable HCPCS file. ``max_bytes`` bounds the file read
-    (default :data:`MAX_BYTES`).
+    (default [`MAX_BYTES`][proccodes.sources.hcpcs.MAX_BYTES]).
 
     >>> catalog = load_hcpcs("tests/data/hcpcs2019_excerpt.txt")
     >>> catalog.release, catalog["J2650"].file_facts.pricing_indicators
@@ -114,6 +114,21 @@ def load_hcpcs(
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1 is not an HCPCS record, nor is any line after it (a record starts with a five-character code, a five-digit sequence number and record id 3, 4, 7 or 8); is this the CMS HCPCS Level II file?
+
+    Args:
+        path: the fixed-width text file, or the zip CMS publishes it in.
+        year: the year the file is for; default, read from the file's name or dates.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        The file's procedures and modifiers, with the file's warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: ``year`` or ``max_bytes`` out of range.
     """  # noqa: E501
     source = _check_path(path)
     if year is not None:
@@ -143,9 +158,10 @@ def load_hcpcs_years(
 ) -> Catalog:
     """One catalog from the HCPCS files of several years, each code with its history.
 
-    Each file is loaded as :func:`load_hcpcs` does (its year read from its name or dates). For a
+    Each file is loaded as [`load_hcpcs`][proccodes.sources.hcpcs.load_hcpcs] does (its year read
+    from its name or dates). For a
     code in several files the newest year's texts, dates and file facts win, and ``history``
-    holds one :class:`~proccodes.YearSeen` per year that listed the code, so ``first_seen``,
+    holds one [`YearSeen`][proccodes.YearSeen] per year that listed the code, so ``first_seen``,
     ``last_seen`` and each year's descriptor and status can be read. A code that a later file no
     longer lists keeps its last year's record. Two files of the same year are an error.
     ``paths`` is a list (or any iterable) of paths, not one path. The files' warnings are
@@ -154,6 +170,20 @@ def load_hcpcs_years(
     >>> catalog = load_hcpcs_years(["tests/data/hcpcs2019_excerpt.txt"])
     >>> catalog["S9090"].first_seen, catalog["S9090"].last_seen
     (2019, 2019)
+
+    Args:
+        paths: the files (or zips), one per year, in any order.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        One catalog, each code with its history of the years given.
+
+    Raises:
+        DataError: a file cannot be read or is damaged, no file is given, or two files are of
+            the same year.
+        TypeError: ``paths`` is one path rather than a list of paths, or another argument is of
+            the wrong type.
     """
     if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
         raise TypeError(

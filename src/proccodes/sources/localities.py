@@ -10,10 +10,10 @@ point); read the CSV.
 
 | file | loader | record | columns (CSV header, matched by its words) |
 | --- | --- | --- | --- |
-| GPCI20xx | :func:`load_gpci` | :class:`LocalityGpci` | MAC, State, Locality Number, Locality Name, PW GPCI, PE GPCI, MP GPCI |
-| xxLOCCO | :func:`load_locality_counties` | :class:`LocalityCounties` | MAC, Locality Number, State, Fee Schedule Area, Counties |
-| ANES20xx | :func:`load_anesthesia_factors` | :class:`AnesthesiaFactor` | Contractor, Locality, Locality Name, the conversion factor |
-| OPPSCAP | :func:`load_opps_caps` | :class:`OppsCapAmount` | HCPCS, MOD, PROCSTAT, CARRIER, LOCALITY, FACILITY PRICE, NON-FACILTY PRICE |
+| GPCI20xx | [`load_gpci`][proccodes.sources.localities.load_gpci] | [`LocalityGpci`][proccodes.sources.localities.LocalityGpci] | MAC, State, Locality Number, Locality Name, PW GPCI, PE GPCI, MP GPCI |
+| xxLOCCO | [`load_locality_counties`][proccodes.sources.localities.load_locality_counties] | [`LocalityCounties`][proccodes.sources.localities.LocalityCounties] | MAC, Locality Number, State, Fee Schedule Area, Counties |
+| ANES20xx | [`load_anesthesia_factors`][proccodes.sources.localities.load_anesthesia_factors] | [`AnesthesiaFactor`][proccodes.sources.localities.AnesthesiaFactor] | Contractor, Locality, Locality Name, the conversion factor |
+| OPPSCAP | [`load_opps_caps`][proccodes.sources.localities.load_opps_caps] | [`OppsCapAmount`][proccodes.sources.localities.OppsCapAmount] | HCPCS, MOD, PROCSTAT, CARRIER, LOCALITY, FACILITY PRICE, NON-FACILTY PRICE |
 
 A locality is named ``MAC-LL`` (``01112-05``): CMS writes the MAC with five digits and the
 locality with two in some files and drops the leading zeros in others (``2102,1``); both are
@@ -24,7 +24,7 @@ carried down.
 
 Key fields are the MAC and locality (and, in OPPSCAP, the code and modifier): a record row
 whose key cannot be read, a second row with the same key, or a file without the header is
-structural damage, one :class:`~proccodes.DataError` naming the file, the line and the field.
+structural damage, one [`DataError`][proccodes.DataError] naming the file, the line and the field.
 A value that is not a number where one is due is a warning naming file, line, field and value;
 the record is kept with that field ``None`` (``strict=True`` makes it an error).
 

@@ -116,7 +116,8 @@ def code_number(code: str) -> int:
 
 
 def code_of_number(number: int) -> str:
-    """The code stored as ``number`` (inverse of :func:`code_number`).
+    """The code stored as ``number`` (inverse of
+    [`code_number`][proccodes.sources.ncci.code_number]).
 
     >>> code_of_number(10173924)
     '62290'
@@ -129,7 +130,8 @@ def code_of_number(number: int) -> str:
 
 
 def pair_key(column1: str, column2: str) -> int:
-    """The integer key of a code pair in a :class:`PtpTable`: column 1's number, 26 bits up,
+    """The integer key of a code pair in a [`PtpTable`][proccodes.sources.ncci.PtpTable]: column 1's
+    number, 26 bits up,
     then column 2's.
 
     >>> pair_key("0001A", "36591") >> 26 == code_number("0001A")
@@ -164,10 +166,12 @@ class PtpEdit:
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class PtpTable:
-    """A table of PTP edits: immutable, picklable, compact. Build it with :func:`load_ptp`.
+    """A table of PTP edits: immutable, picklable, compact. Build it with
+    [`load_ptp`][proccodes.sources.ncci.load_ptp].
 
     Rows are sorted by pair key (``pair_key``), then effective date. ``keys``, ``effective``,
-    ``deleted`` (ordinals; :data:`NO_DELETION` for none), ``modifier`` (0, 1, 9) and
+    ``deleted`` (ordinals; [`NO_DELETION`][proccodes.sources.ncci.NO_DELETION] for none),
+    ``modifier`` (0, 1, 9) and
     ``rationale_ids`` (into ``rationales``) are the columns, for vectorized use.
     """
 
@@ -279,7 +283,8 @@ class MueEdit:
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class MueTable:
-    """A table of MUEs by code: immutable, picklable. Build it with :func:`load_mue`.
+    """A table of MUEs by code: immutable, picklable. Build it with
+    [`load_mue`][proccodes.sources.ncci.load_mue].
 
     >>> table = load_mue(_example_files()[1])
     >>> table["0009U"].max_units, table["0009U"].indicator.name, "62290" in table
@@ -329,7 +334,7 @@ def load_ptp(
     member is read). All parts must be of one table (practitioner or outpatient hospital).
 
     Defects in non-key fields (the 1996 mark) are warnings in ``.warnings``; structural damage
-    and key defects (codes, dates, modifier indicator) raise one :class:`~proccodes.DataError`
+    and key defects (codes, dates, modifier indicator) raise one [`DataError`][proccodes.DataError]
     per file naming each line. ``strict=True`` makes warnings errors too. The header is found by
     its content (the ``Column 1`` line and the lines under it); every line after it is a row of
     edits, checked, and a part without one is an error. Rows repeated exactly are kept once,
@@ -339,6 +344,20 @@ def load_ptp(
     >>> table = load_ptp([_example_files()[0]])
     >>> table.release, table.as_of, len(table)
     ('CMS NCCI PTP practitioner v32.2r0', datetime.date(2026, 7, 1), 3)
+
+    Args:
+        paths: one part (a text file or a zip) or several parts of one table.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        The edit pairs of all the parts, with the table's release and warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: no file given, or ``max_bytes`` is below 1.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -917,6 +936,20 @@ def load_mue(
     >>> table = load_mue(_example_files()[1])
     >>> table.release, table.as_of, len(table)
     ('CMS NCCI MUE practitioner, effective 2026-07-01', datetime.date(2026, 7, 1), 2)
+
+    Args:
+        path: the CSV, a zip holding it, or the ``.xlsx`` spreadsheet.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        The table's edits, one per code, with its release and warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: ``max_bytes`` is below 1.
     """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")

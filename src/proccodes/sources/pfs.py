@@ -4,29 +4,29 @@ CMS publishes the file each quarter (``RVU25A.zip`` is January 2025, ``B`` April
 ``D`` October) as a CSV, a fixed-width TXT and a spreadsheet, with the release's PDF. One record
 per code and modifier: the code's own row (modifier blank) and, for diagnostic tests, rows for
 modifiers 26 (professional component) and TC (technical component); 53 (discontinued procedure)
-for a few colonoscopy codes. :func:`load_pfs` reads the CSV, the TXT or the zip (the CSV in it).
+for a few colonoscopy codes. [`load_pfs`][proccodes.sources.pfs.load_pfs] reads the CSV, the TXT or the zip (the CSV in it).
 
 The CSV's columns are found by their header names, which CMS writes over several lines ("WORK"
 over "RVU"): the header is the row with a cell ``HCPCS`` (else the row above the first record)
 together with the rows just above it that name two or more columns (the title, copyright and
 ``RELEASED`` lines above them name one cell each). Names are compared by their letters and digits only, so ``CO- SURG`` and
 ``COSURG`` are one name. A column the loader does not know is kept: its non-blank values go into
-:attr:`PfsFacts.extra <proccodes.PfsFacts.extra>` as ``NAME=value`` and its name into
-:attr:`FeeSchedule.unknown_columns`; it never shifts the others. The TXT has no names: it is read
+[`PfsFacts.extra`][proccodes.records.PfsFacts] as ``NAME=value`` and its name into
+`FeeSchedule.unknown_columns`; it never shifts the others. The TXT has no names: it is read
 by the positions of the release PDF (the same in the 2022 and 2025 releases), checked on every
 record (the decimal points of the RVUs, the record length); a TXT of another layout is a
-:class:`~proccodes.DataError`, and a zip is read through its CSV.
+[`DataError`][proccodes.DataError], and a zip is read through its CSV.
 
 Every distinct record text is checked when the file is loaded (all warnings and errors are
-known then); a record is typed into :class:`~proccodes.PfsFacts` the first time it is asked
+known then); a record is typed into `PfsFacts` the first time it is asked
 for, and records with the same values share one object.
 
-| column (CSV header) | TXT | :class:`~proccodes.PfsFacts` field |
+| column (CSV header) | TXT | `PfsFacts` field |
 | --- | --- | --- |
 | HCPCS | 1-5 | the key: a CPT or Level II code; D codes (CDT, the ADA's) are left out |
 | MOD | 6-7 | ``modifier``: blank for the code's own row, else 26, TC or 53 |
 | DESCRIPTION | 8-57 | kept for Level II codes only (CMS text), in ``level2_descriptions``; the AMA's CPT short descriptor is never read into a record |
-| STATUS CODE | 58 | ``status`` (:class:`~proccodes.PfsStatus`) |
+| STATUS CODE | 58 | ``status`` (`PfsStatus`) |
 | NOT USED FOR MEDICARE PAYMENT | 59 | ``not_used_for_medicare_payment``: ``+`` marks RVUs shown but not used for payment |
 | WORK RVU | 60-65 | ``work_rvu`` |
 | NON-FAC PE RVU | 67-72 | ``non_facility_pe_rvu`` |
@@ -36,17 +36,17 @@ for, and records with the same values share one object.
 | MP RVU | 85-89 | ``malpractice_rvu`` |
 | NON-FACILITY TOTAL | 91-96 | ``non_facility_total`` |
 | FACILITY TOTAL | 97-102 | ``facility_total`` |
-| PCTC IND | 103 | ``pc_tc`` (:class:`~proccodes.PcTc`) |
-| GLOB DAYS | 104-106 | ``global_days`` (:class:`~proccodes.GlobalDays`) |
+| PCTC IND | 103 | ``pc_tc`` (`PcTc`) |
+| GLOB DAYS | 104-106 | ``global_days`` (`GlobalDays`) |
 | PRE OP, INTRA OP, POST OP | 107-115 | ``preoperative_share`` ... shares of the global package (0.10 is 10 %) |
-| MULT PROC | 116 | ``multiple_procedure`` (:class:`~proccodes.MultipleProcedure`) |
-| BILAT SURG | 117 | ``bilateral`` (:class:`~proccodes.Bilateral`) |
-| ASST SURG | 118 | ``assistant`` (:class:`~proccodes.AssistantSurgery`) |
-| CO- SURG | 119 | ``co_surgeons`` (:class:`~proccodes.CoSurgeons`) |
-| TEAM SURG | 120 | ``team_surgeons`` (:class:`~proccodes.TeamSurgeons`) |
+| MULT PROC | 116 | ``multiple_procedure`` (`MultipleProcedure`) |
+| BILAT SURG | 117 | ``bilateral`` (`Bilateral`) |
+| ASST SURG | 118 | ``assistant`` (`AssistantSurgery`) |
+| CO- SURG | 119 | ``co_surgeons`` (`CoSurgeons`) |
+| TEAM SURG | 120 | ``team_surgeons`` (`TeamSurgeons`) |
 | ENDO BASE | 128-132 | ``endoscopic_base``: the base code of an endoscopic family |
 | CONV FACTOR | 133-140 | ``conversion_factor`` (dollars per RVU) |
-| PHYSICIAN SUPERVISION OF DIAGNOSTIC PROCEDURES | 142-143 | ``supervision`` (:class:`~proccodes.Supervision`) |
+| PHYSICIAN SUPERVISION OF DIAGNOSTIC PROCEDURES | 142-143 | ``supervision`` (`Supervision`) |
 | CALCULATION FLAG | 144 | not kept: "0" for every code since July 2014 |
 | DIAGNOSTIC IMAGING FAMILY INDICATOR | 146-147 | ``imaging_family``: 88 = imaging reductions apply, 99 = not |
 | NON-FACILITY PE USED FOR OPPS PAYMENT AMOUNT | 152-157 | ``opps_non_facility_pe_rvu`` (the OPPS imaging cap) |
@@ -55,7 +55,7 @@ for, and records with the same values share one object.
 
 Key fields are the code and the modifier: a record whose code or modifier cannot be read, a
 record with fewer cells than the header, a second record for the same code and modifier, or a
-file without an ``HCPCS`` column is structural damage, one :class:`~proccodes.DataError` naming
+file without an ``HCPCS`` column is structural damage, one [`DataError`][proccodes.DataError] naming
 the file and the line of each. Any other field with a value the release PDF does not define (a
 stray character in an indicator, a number that is not one) is a warning naming file, line, field
 and value; the record is kept with that field ``None``. A blank field is ``None`` (or ``False``)
@@ -347,7 +347,7 @@ class FeeSchedule(Mapping[str, PfsFacts]):
     """One release of the PFS relative value file: an immutable mapping from code to its row.
 
     ``fee_schedule[code]`` is the code's own row (modifier blank) as
-    :class:`~proccodes.PfsFacts`, in code order; :meth:`modifier_rows` gives its 26/TC/53 rows.
+    `PfsFacts`, in code order; `modifier_rows` gives its 26/TC/53 rows.
     ``release`` names the release (``CMS PFS RVU25D``), ``label`` says it in words
     (``CMS PFS RVU25D (October 2025)``), ``as_of`` is the day it takes effect and ``released`` the
     day CMS published it (when the file says). ``warnings`` lists the non-key defects found
@@ -567,11 +567,11 @@ def load_pfs(
 ) -> FeeSchedule:
     """The PFS relative value file of any release: the CSV, the fixed-width TXT or the zip.
 
-    Returns a :class:`FeeSchedule`: each code's row as typed :class:`~proccodes.PfsFacts`
+    Returns a [`FeeSchedule`][proccodes.sources.pfs.FeeSchedule]: each code's row as typed `PfsFacts`
     (enums whose names say what CMS's indicator means), its 26/TC/53 rows, the release and the
     day it takes effect. Dental (D) codes are left out. A defect in a non-key field is a warning
     on the result (``strict=True`` makes it an error); structural damage raises
-    :class:`~proccodes.DataError` naming the file and line. The release is read from the file
+    [`DataError`][proccodes.DataError] naming the file and line. The release is read from the file
     (its title line, e.g. "... October Release"), else from the file's, its folder's or the
     zip's name (``RVU25D``, ``PPRRVU2025_Oct``), else from its ``RELEASED`` date (the next
     quarter's first day). ``max_bytes`` bounds the file or zip member read (default 256 MiB);
@@ -585,6 +585,20 @@ def load_pfs(
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1: no line of the file is the PFS column header (a row whose first column is HCPCS) nor a fixed-width record; is this the CMS PFS relative value file (PPRRVU)?
+
+    Args:
+        path: the CSV, the fixed-width TXT, or the zip CMS publishes.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        Each code's row of facts, its modifier rows, the release and its effective date.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: ``max_bytes`` is below 1.
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
@@ -719,7 +733,7 @@ def _blank(line: str) -> bool:
 
 
 class _Parser:
-    """Reads one file's text into a :class:`FeeSchedule`."""
+    """Reads one file's text into a [`FeeSchedule`][proccodes.sources.pfs.FeeSchedule]."""
 
     def __init__(self, text: str, findings: Findings, names: Sequence[str]) -> None:
         self.lines = split_lines(text)

@@ -10,7 +10,7 @@ case (CMS writes ``HCPCS_Cd``; republished copies ``hcpcs_cd``); other columns a
 | column | meaning | kept as |
 | --- | --- | --- |
 | hcpcs_cd | the code (key) | the mapping's key; D codes (CDT) are left out |
-| rbcs_id | the class: category letter, subcategory letter, family number, major flag (``PM007O``) | :attr:`RbcsClass.id <proccodes.RbcsClass.id>` (key) |
+| rbcs_id | the class: category letter, subcategory letter, family number, major flag (``PM007O``) | [`RbcsClass.id`][proccodes.records.RbcsClass] (key) |
 | rbcs_cat_desc | category name | ``category`` |
 | rbcs_subcat_desc | subcategory name | ``subcategory`` |
 | rbcs_family_desc | family name ("No RBCS Family" where none) | ``family`` |
@@ -24,7 +24,7 @@ Procedure category (3,761 and 3,639 rows) and N in every other one, so O is read
 that is not major and N as "not a procedure" (``None``: the question does not apply).
 
 A missing key column, an unreadable code or class id, a latest-assignment flag other than 0 or
-1, two current rows for one code, or a row with too few cells is a :class:`~proccodes.DataError`
+1, two current rows for one code, or a row with too few cells is a [`DataError`][proccodes.DataError]
 naming the file and line. A bad date, a major flag other than M, O or N (or one the id
 contradicts), or a blank name is a warning (the row kept, that field empty); ``strict=True``
 makes warnings errors.
@@ -192,7 +192,7 @@ def load_rbcs(
 ) -> Rbcs:
     """CMS's RBCS classification file (CSV, or a zip holding it): each code's latest class.
 
-    Classes are shared: codes of one family get the same :class:`~proccodes.RbcsClass`.
+    Classes are shared: codes of one family get the same `RbcsClass`.
     The release year is read from the file's name (``RBCS_RY_2025.csv``). The header is found
     by its content; every line after it is one row (a quoted field that runs past its line
     end is an error naming the line); a file without rows is an error. ``max_bytes`` bounds the
@@ -205,6 +205,21 @@ def load_rbcs(
     ...
     proccodes.errors.DataError: README.md: 1 problem
       line 1: no header with the columns hcpcs_cd, rbcs_id and rbcs_latest_assignment; is this the CMS RBCS classification file?
+
+
+    Args:
+        path: the CSV, or a zip holding it.
+        strict: make a defect in a non-key field an error instead of a warning.
+        max_bytes: the largest file (and zip member) read; default 256 MiB.
+
+    Returns:
+        Each code's class, with the release and the file's warnings.
+
+    Raises:
+        DataError: the file cannot be read or is structurally damaged (it names the file, the
+            line and the field); with ``strict=True``, also for a defect in a non-key field.
+        TypeError: an argument of the wrong type.
+        ValueError: ``max_bytes`` is below 1.
     """  # noqa: E501
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
