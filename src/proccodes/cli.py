@@ -30,8 +30,7 @@ from typing import Any, NoReturn, TextIO, cast
 
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
-from .codes import validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, _quote
+from .errors import CodeNotActiveError, DataError, ProcCodesError, _quote
 from .records import DataRelease, Modifier, PayerRequirement, Procedure, Statement
 
 __all__ = ["main"]
@@ -865,34 +864,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         notice = release_stale_on(args.on)
         if notice:
             _warn(notice)
-    results: list[dict[str, Any]] = []
-    for text in _codes_from(args.codes):
-        try:
-            code = validate_code(text)
-        except InvalidCodeError as exc:
-            item: dict[str, Any] = {"input": text, "valid": False, "reason": exc.reason}
-            if exc.modifiers:
-                item.update(code=exc.code, modifiers=list(exc.modifiers))
-            results.append(item)
-            continue
-        item = {
-            "input": text,
-            "valid": True,
-            "code": code.code,
-            "system": code.system.value,
-            "kind": code.kind.value,
-            "section": code.section.value if code.section else None,
-        }
-        if catalog is not None:
-            record = catalog.get(code.code)
-            item["listed"] = record is not None
-            if record is not None:
-                item["terminated"] = record.terminated.isoformat() if record.terminated else None
-                item["replaced_by"] = list(record.replaced_by)
-                if args.on is not None:
-                    item["in_effect"] = record.is_active_on(args.on)
-                    item["effective"] = record.effective.isoformat() if record.effective else None
-        results.append(item)
+    from .export import validation_json
+
+    results = [validation_json(text, catalog, on=args.on) for text in _codes_from(args.codes)]
     if args.json:
         _dump(results, out)
     else:

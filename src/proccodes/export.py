@@ -304,11 +304,15 @@ def record_json_schema() -> dict[str, Any]:
     }
 
 
-def validation_json(text: str, catalog: Mapping[str, Procedure] | None = None) -> dict[str, Any]:
+def validation_json(
+    text: str, catalog: Mapping[str, Procedure] | None = None, *, on: date | None = None
+) -> dict[str, Any]:
     """What ``validate --json`` and the service's ``GET /validate`` say about ``text``: ``valid``
     and the ``reason`` when it is not (with the ``code`` and ``modifiers`` when the text was a
     code with modifiers); the ``code``, ``system``, ``kind`` and ``section`` when it is; and with
-    a ``catalog``, whether it lists the code (``listed``, ``terminated``, ``replaced_by``).
+    a ``catalog``, whether it lists the code (``listed``, ``terminated``, ``replaced_by``) and,
+    with a date of service ``on``, whether it was in effect that day (``in_effect``,
+    ``effective``).
 
     >>> validation_json("6229o")["reason"]
     "found the letter 'O' at position 5 where a digit belongs; did you mean '62290'?"
@@ -339,4 +343,7 @@ def validation_json(text: str, catalog: Mapping[str, Procedure] | None = None) -
         if record is not None:
             item["terminated"] = record.terminated.isoformat() if record.terminated else None
             item["replaced_by"] = list(record.replaced_by)
+            if on is not None:
+                item["in_effect"] = record.is_active_on(on)
+                item["effective"] = record.effective.isoformat() if record.effective else None
     return item
