@@ -7,19 +7,13 @@ the record's ``effective`` must equal the file's add date for the code.
 
 from __future__ import annotations
 
-import csv
-from datetime import date, datetime
-from functools import cache
+from datetime import date
 
 import pytest
 
-from proccodes import Procedure, default_catalog
 from proccodes.records import Bilateral, RequirementKind, UnitOfService
 
-from .conftest import SHARED
-
-RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
-needs_rbcs = pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs the RBCS file in ../shared")
+from .records_review import needs_rbcs, rbcs_added, record
 
 MY_CODES = [
     *("62320 62321 62322 62323 64479 64480 64483 64484".split()),
@@ -31,27 +25,14 @@ MY_CODES = [
 ]
 
 
-def record(code: str) -> Procedure:
-    return default_catalog()[code]
-
-
 def texts(items: object) -> list[str]:
     return [getattr(i, "text", i) for i in items]  # type: ignore[attr-defined]
-
-
-@cache
-def rbcs_add_dates() -> dict[str, date]:
-    with RBCS_FILE.open(newline="", encoding="latin-1") as handle:
-        return {
-            row["hcpcs_cd"]: datetime.strptime(row["hcpcs_cd_add_dt"], "%m/%d/%Y").date()
-            for row in csv.DictReader(handle)
-        }
 
 
 @needs_rbcs
 @pytest.mark.parametrize("code", MY_CODES)
 def test_every_record_has_the_rbcs_effective_date(code: str) -> None:
-    assert record(code).effective == rbcs_add_dates()[code]
+    assert record(code).effective == rbcs_added()[code]
 
 
 def test_27278_began_in_2024_not_earlier() -> None:

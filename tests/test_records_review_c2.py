@@ -5,22 +5,23 @@ the AMA descriptor column is never read."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
-from functools import cache
 
 import pytest
 
-from proccodes import Procedure, default_catalog
-from proccodes.records import Bilateral, PayerRequirement, RequirementKind
+from proccodes.records import Bilateral, RequirementKind
 
 from .conftest import SHARED
+from .records_review import (
+    needs_pfs,
+    needs_rbcs,
+    pfs_row,
+    rbcs_added,
+    record,
+    requirements,
+)
 
-PFS_FILE = SHARED / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
-RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
 HCPCS_DIR = SHARED / "data" / "cms-hcpcs-2026-jan"
-needs_pfs = pytest.mark.skipif(not PFS_FILE.is_file(), reason="needs the RVU25D file in ../shared")
-needs_rbcs = pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs the RBCS file in ../shared")
 
 MY_FILES_CODES = [
     "64628", "64629", "64633", "64634", "64635", "64636",
@@ -30,40 +31,6 @@ MY_FILES_CODES = [
     "62367", "62368", "62369", "62370", "95990", "95991",
 ]  # fmt: skip
 PUMP_CARE = ["62367", "62368", "62369", "62370", "95990", "95991"]
-
-
-def record(code: str) -> Procedure:
-    return default_catalog()[code]
-
-
-def requirements(code: str, kind: RequirementKind) -> list[PayerRequirement]:
-    billing = record(code).billing
-    assert billing is not None, code
-    return [r for r in billing.requirements if r.kind == kind]
-
-
-@cache
-def pfs_row(code: str) -> dict[str, str]:
-    with PFS_FILE.open(newline="", encoding="latin-1") as handle:
-        reader = csv.reader(handle)
-        for row in reader:
-            if row and row[0] == "HCPCS":
-                break
-        for row in reader:
-            if row and row[0] == code and not row[1]:
-                # status, global days, bilateral indicator: never the DESCRIPTION column
-                return {"status": row[3], "global": row[14], "bilateral": row[19]}
-    raise KeyError(code)
-
-
-@cache
-def rbcs_added() -> dict[str, date]:
-    added: dict[str, date] = {}
-    with RBCS_FILE.open(newline="", encoding="latin-1") as handle:
-        for row in csv.DictReader(handle):
-            month, day, year = row["hcpcs_cd_add_dt"].split("/")
-            added.setdefault(row["hcpcs_cd"], date(int(year), int(month), int(day)))
-    return added
 
 
 # -- G0276 / 0275T: mild in CMS-approved studies ------------------------------------------

@@ -10,20 +10,15 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 import pytest
 
-from proccodes import Procedure, default_catalog
 from proccodes.records import Billing, RequirementKind
 
-from .conftest import DATA_DIR, SHARED
-
-PFS_FILE = SHARED / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
-RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
-needs_pfs = pytest.mark.skipif(not PFS_FILE.is_file(), reason="needs the RVU25D file in ../shared")
-needs_rbcs = pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs the RBCS file in ../shared")
+from .conftest import DATA_DIR
+from .records_review import PFS_FILE, needs_pfs, needs_rbcs, rbcs_added, record
 
 FILES = [
     "fusion.json",
@@ -46,10 +41,6 @@ def codes_in_files() -> list[str]:
 CODES = codes_in_files()
 
 
-def record(code: str) -> Procedure:
-    return default_catalog()[code]
-
-
 def billing(code: str) -> Billing:
     b = record(code).billing
     assert b is not None, code
@@ -69,15 +60,6 @@ def pfs_global_days() -> dict[str, str]:
             if len(row) > 14 and not row[1]:
                 days[row[0]] = row[14]
     return days
-
-
-@cache
-def rbcs_added() -> dict[str, date]:
-    with RBCS_FILE.open(newline="", encoding="utf-8") as handle:
-        return {
-            row["hcpcs_cd"]: datetime.strptime(row["hcpcs_cd_add_dt"], "%m/%d/%Y").date()
-            for row in csv.DictReader(handle)
-        }
 
 
 def test_the_files_hold_the_reviewed_records() -> None:

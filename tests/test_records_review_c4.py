@@ -4,21 +4,16 @@ read from CMS's RBCS file in ../shared (skipped when absent); no AMA descriptor 
 
 from __future__ import annotations
 
-import csv
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 import proccodes
-from proccodes import Procedure, default_catalog
-from proccodes.records import PayerRequirement, RequirementKind
+from proccodes.records import RequirementKind
 
-from .conftest import SHARED
+from .records_review import needs_rbcs, rbcs_added, record, requirements
 
-RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
-needs_rbcs = pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs the RBCS file in ../shared")
 DATA = Path(proccodes.__file__).parent / "data"
 MY_FILES = ["stimulation", "conservative", "imaging", "myelography", "discography"]
 
@@ -31,26 +26,6 @@ def codes_in(name: str) -> list[str]:
 
 
 MY_CODES = [code for name in MY_FILES for code in codes_in(name)]
-
-
-def record(code: str) -> Procedure:
-    return default_catalog()[code]
-
-
-def requirements(code: str, kind: RequirementKind) -> list[PayerRequirement]:
-    billing = record(code).billing
-    assert billing is not None, code
-    return [r for r in billing.requirements if r.kind == kind]
-
-
-@cache
-def rbcs_added() -> dict[str, date]:
-    added: dict[str, date] = {}
-    with RBCS_FILE.open(newline="", encoding="latin-1") as handle:
-        for row in csv.DictReader(handle):
-            month, day, year = row["hcpcs_cd_add_dt"].split("/")
-            added.setdefault(row["hcpcs_cd"], date(int(year), int(month), int(day)))
-    return added
 
 
 # -- OPD prior authorization for implanted spinal neurostimulators -------------------------
