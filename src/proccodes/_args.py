@@ -1,12 +1,13 @@
 """Checks of public arguments: one wording for every function that takes an option.
 
-A wrong type is a :class:`TypeError`, a wrong value a :class:`ValueError` naming what is
+A wrong type is an :class:`~proccodes.errors.ArgumentTypeError` (a :class:`TypeError`), a wrong
+value an :class:`~proccodes.errors.ArgumentValueError` (a :class:`ValueError`) naming what is
 allowed. These run on the slow paths only (after a fast look-up missed), never before one.
 
 >>> check_choice("on_conflict", "Error", ("error", "keep", "replace"))
 Traceback (most recent call last):
 ...
-ValueError: on_conflict must be one of 'error', 'keep', 'replace', not 'Error'
+proccodes.errors.ArgumentValueError: on_conflict must be one of 'error', 'keep', 'replace', not 'Error'
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from .errors import _quote
+from .errors import ArgumentTypeError, ArgumentValueError, quote
 
 _T = TypeVar("_T")
 
@@ -40,8 +41,8 @@ def check_choice(name: str, value: object, allowed: Iterable[_T]) -> _T:
             return option
     shown = ", ".join(repr(str(o)) if isinstance(o, str) else repr(o) for o in options)
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be one of {shown}, not {type_name(value)}")
-    raise ValueError(f"{name} must be one of {shown}, not {_quote(value)}")
+        raise ArgumentTypeError(f"{name} must be one of {shown}, not {type_name(value)}")
+    raise ArgumentValueError(f"{name} must be one of {shown}, not {quote(value)}")
 
 
 def check_int(
@@ -52,14 +53,14 @@ def check_int(
     >>> check_int("limit", -1, minimum=1)
     Traceback (most recent call last):
     ...
-    ValueError: limit must be at least 1, not -1
+    proccodes.errors.ArgumentValueError: limit must be at least 1, not -1
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a whole number (int), not {type_name(value)}")
+        raise ArgumentTypeError(f"{name} must be a whole number (int), not {type_name(value)}")
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+        raise ArgumentValueError(f"{name} must be at least {minimum}, not {value}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, not {value}")
+        raise ArgumentValueError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -69,10 +70,10 @@ def check_type(name: str, value: _T, expected: type | tuple[type, ...], what: st
     >>> check_type("text", None, str, "text (str)")
     Traceback (most recent call last):
     ...
-    TypeError: text must be text (str), not None
+    proccodes.errors.ArgumentTypeError: text must be text (str), not None
     """
     if not isinstance(value, expected):
-        raise TypeError(f"{name} must be {what}, not {type_name(value)}")
+        raise ArgumentTypeError(f"{name} must be {what}, not {type_name(value)}")
     return value
 
 
@@ -84,7 +85,7 @@ def as_day(value: object, name: str = "on") -> date:
     >>> as_day("2024-01-01")
     Traceback (most recent call last):
     ...
-    TypeError: on must be a datetime.date or datetime.datetime, not str (parse text with date.fromisoformat('2024-01-01'))
+    proccodes.errors.ArgumentTypeError: on must be a datetime.date or datetime.datetime, not str (parse text with date.fromisoformat('2024-01-01'))
     """  # noqa: E501
     if type(value) is date:
         return value
@@ -94,8 +95,8 @@ def as_day(value: object, name: str = "on") -> date:
         return date(value.year, value.month, value.day)
     hint = ""
     if isinstance(value, str):
-        hint = f" (parse text with date.fromisoformat({_quote(value)}))"
-    raise TypeError(
+        hint = f" (parse text with date.fromisoformat({quote(value)}))"
+    raise ArgumentTypeError(
         f"{name} must be a datetime.date or datetime.datetime, not {type_name(value)}{hint}"
     )
 
@@ -108,13 +109,13 @@ def check_mapping_of_records(name: str, value: Any) -> Any:
     from .records import Procedure
 
     if not isinstance(value, Mapping):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{name} must be a Catalog or a mapping of codes to records, not {type_name(value)}"
         )
     if type(value).__name__ != "Catalog":  # a Catalog holds only records; check anything else
         for record in value.values():
             if not isinstance(record, Procedure):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{name} must map codes to Procedure records, not to {type_name(record)}"
                 )
     return value

@@ -12,7 +12,7 @@ import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from datetime import date
 
-from .codes import _classify
+from .codes import classify_code
 from .records import (
     Alternative,
     Bilateral,
@@ -119,7 +119,7 @@ def _text_problems(code: str, field: str, text: str) -> Iterator[Problem]:
 
 def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
     code = record.code
-    found = _classify(code)
+    found = classify_code(code)
     if found is None:
         yield _error(code, "code", "is not a valid canonical code")
     else:
@@ -136,7 +136,7 @@ def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
     if record.reviewed is not None and record.reviewed > today:
         yield _error(code, "reviewed", f"{record.reviewed} is in the future")
     for i, replacement in enumerate(record.replaced_by):
-        if _classify(replacement) is None:
+        if classify_code(replacement) is None:
             yield _error(code, f"replaced_by[{i}]", f"{replacement!r} is not a valid code")
     yield from _billing_problems(record)
     source_ids = [s.id for s in record.sources]
@@ -338,7 +338,7 @@ def _billing_problems(record: Procedure) -> Iterator[Problem]:
 def _code_list_problems(code: str, field: str, codes: Iterable[str]) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, other in enumerate(codes):
-        if _classify(other) is None:
+        if classify_code(other) is None:
             yield _error(code, f"{field}[{i}]", f"{other!r} is not a valid canonical code")
         if other == code:
             yield _error(code, f"{field}[{i}]", "points to the record itself")

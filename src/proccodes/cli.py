@@ -31,7 +31,7 @@ from typing import Any, NoReturn, TextIO, cast
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
 from .codes import validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, _quote
+from .errors import CodeNotActiveError, DataError, InvalidCodeError, ProcCodesError, quote
 from .records import DataRelease, Modifier, PayerRequirement, Procedure, Statement
 
 __all__ = ["main"]
@@ -435,7 +435,7 @@ def _date_arg(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, got {_quote(text)}"
+            f"expected a date as YYYY-MM-DD, got {quote(text)}"
         ) from None
 
 

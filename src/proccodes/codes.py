@@ -18,13 +18,14 @@ from enum import StrEnum
 
 import attrs
 
-from .errors import InvalidCodeError
+from .errors import ArgumentTypeError, InvalidCodeError
 
 __all__ = [
     "Code",
     "CodeKind",
     "CodeSystem",
     "CptSection",
+    "classify_code",
     "is_valid_code",
     "is_valid_codes",
     "normalize_code",
@@ -181,7 +182,7 @@ def validate_code(text: str) -> Code:
     proccodes.errors.InvalidCodeError: '62290-50' is not a valid code: modifier 50 is attached; pass the code '62290' and report the modifier separately
     """  # noqa: E501
     code = normalize_code(text)
-    found = _classify(code)
+    found = classify_code(code)
     if found is None:
         raise _invalid(text, code)
     return found
@@ -203,7 +204,7 @@ def is_valid_code(obj: object) -> bool:
         return verdict
     if not isinstance(obj, str):
         return False
-    return _classify(normalize_code(obj)) is not None
+    return classify_code(normalize_code(obj)) is not None
 
 
 # Verdicts of texts seen before, bounded in count and in each text's length (a padded megabyte
@@ -220,7 +221,7 @@ def _is_valid_text(text: str) -> bool:
             return _CAT1_NUMBERS[int(text)] == 1
         if _OTHER_SHAPES(text) is not None:
             return True
-    return _classify(normalize_code(text)) is not None
+    return classify_code(normalize_code(text)) is not None
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
@@ -239,7 +240,7 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
         items: list[object] | tuple[object, ...] = codes
     elif isinstance(codes, str | bytes | bytearray) or not isinstance(codes, Iterable):
         hint = "; wrap one code in a list: is_valid_codes([code])" if isinstance(codes, str) else ""
-        raise TypeError(
+        raise ArgumentTypeError(
             f"codes must be an iterable of codes (a list or a column), not "
             f"{'None' if codes is None else type(codes).__name__}{hint}"
         )
@@ -252,7 +253,17 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
     return list(map(verdicts.__getitem__, items))
 
 
-def _classify(code: str) -> Code | None:
+def classify_code(code: str) -> Code | None:
+    """The :class:`Code` for canonical text (already normalized), or None if it is not a code.
+
+    The quiet form of :func:`validate_code` for callers that hold normalized text and want no
+    exception: it neither normalizes nor explains.
+
+    >>> classify_code("62290").kind
+    <CodeKind.CPT_CATEGORY_I: 'CPT Category I'>
+    >>> classify_code("6229O") is None, classify_code(" 62290") is None
+    (True, True)
+    """
     m = _SHAPE_MATCH(code)
     if m is None:
         return None
@@ -267,6 +278,9 @@ def _classify(code: str) -> Code | None:
     elif group == "cat1x":
         section = CptSection.MEDICINE if code[4] == "A" else CptSection.PATHOLOGY_AND_LABORATORY
     return Code(code=code, system=system, kind=kind, section=section)
+
+
+_classify = classify_code  # the old private name, kept until every module calls classify_code()
 
 
 def _not_text(obj: object) -> str:
@@ -293,7 +307,7 @@ def _invalid(text: object, code: str) -> InvalidCodeError:
         named = ", ".join(modifiers)
         word = "modifier" if len(modifiers) == 1 else "modifiers"
         verb = "is" if len(modifiers) == 1 else "are"
-        if _classify(base) is not None:
+        if classify_code(base) is not None:
             reason = (
                 f"{word} {named} {verb} attached; pass the code {base!r} and report the "
                 f"{word} separately"
@@ -325,14 +339,14 @@ def _reason(code: str) -> str:
             )
     if len(code) != 5:
         reason = f"has {len(code)} characters; codes have five, such as '62290' or 'J2650'"
-        if code.isdigit() and len(code) < 5 and _classify(code.zfill(5)) is not None:
+        if code.isdigit() and len(code) < 5 and classify_code(code.zfill(5)) is not None:
             reason += (
                 f" (if a spreadsheet dropped leading zeros, the code may be {code.zfill(5)!r})"
             )
         return reason
     if "O" in code:
         candidate = code.replace("O", "0")
-        if _classify(candidate) is not None:
+        if classify_code(candidate) is not None:
             return (
                 f"found the letter 'O' at position {code.index('O') + 1} where a digit belongs; "
                 f"did you mean {candidate!r}?"

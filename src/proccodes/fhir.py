@@ -24,7 +24,7 @@ from typing import Any
 
 from ._args import as_day, check_choice, check_mapping_of_records, check_type
 from .codes import CodeSystem, is_valid_code, normalize_code
-from .errors import InvalidCodeError, _quote
+from .errors import InvalidCodeError, quote
 from .records import DescriptorUse, Procedure
 
 __all__ = ["SYSTEM_URI", "code_system", "lookup", "validate_code"]
@@ -238,7 +238,7 @@ def _find(catalog: Mapping[str, Procedure], code: str) -> Procedure | str:
     except InvalidCodeError as exc:
         return str(exc)
     if _system_of(canonical) is None:
-        return f"{_quote(code)} is not a valid CPT or HCPCS Level II code"
+        return f"{quote(code)} is not a valid CPT or HCPCS Level II code"
     record = catalog.get(canonical)
     if record is None:
         return f"code {canonical} is not in this code system version"
@@ -286,7 +286,7 @@ def validate_code(
         record.title,
         *(d.text for d in record.descriptors),
     }:
-        message = f"the display {_quote(display)} is not a display of code {record.code}"
+        message = f"the display {quote(display)} is not a display of code {record.code}"
     parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
     if message is not None:
         parameters.append({"name": "message", "valueString": message})
