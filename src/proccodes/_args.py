@@ -8,17 +8,22 @@ allowed. These run on the slow paths only (after a fast look-up missed), never b
 Traceback (most recent call last):
 ...
 proccodes.errors.ArgumentValueError: on_conflict must be one of 'error', 'keep', 'replace', not 'Error'
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from .errors import ArgumentTypeError, ArgumentValueError, quote
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def type_name(value: object) -> str:
@@ -103,19 +108,68 @@ def as_day(value: object, name: str = "on") -> date:
 
 def check_mapping_of_records(name: str, value: Any) -> Any:
     """``value`` if it is a mapping of codes to :class:`~proccodes.Procedure` (a
-    :class:`~proccodes.Catalog`, or a dict of records)."""
-    from collections.abc import Mapping
+    :class:`~proccodes.Catalog`, or a dict of records).
 
-    from .records import Procedure
-
+    >>> check_mapping_of_records("catalog", {})
+    {}
+    >>> check_mapping_of_records("catalog", {"62290": "a title"})
+    Traceback (most recent call last):
+    ...
+    proccodes.errors.ArgumentTypeError: catalog must map codes to Procedure records, not to str
+    """
     if not isinstance(value, Mapping):
         raise ArgumentTypeError(
             f"{name} must be a Catalog or a mapping of codes to records, not {type_name(value)}"
         )
     if type(value).__name__ != "Catalog":  # a Catalog holds only records; check anything else
+        # This module sits below records (records imports it), so it does not import records:
+        # while proccodes.records is not loaded, no value can be a Procedure.
+        records = sys.modules.get(f"{__package__}.records")
+        procedure = getattr(records, "Procedure", None)
         for record in value.values():
-            if not isinstance(record, Procedure):
+            if procedure is None or not isinstance(record, procedure):
                 raise ArgumentTypeError(
                     f"{name} must map codes to Procedure records, not to {type_name(record)}"
                 )
     return value
+
+
+def renamed_keyword(old: str, new: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Accept ``old=`` as a deprecated alias of the keyword ``new=`` for one release.
+
+    Passing ``old=`` warns with a :class:`DeprecationWarning` and passes the value on as
+    ``new=``; passing both is an :class:`~proccodes.errors.ArgumentTypeError`.
+
+    >>> @renamed_keyword("day", "on")
+    ... def when(*, on: date) -> date:
+    ...     return on
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     when(day=date(2026, 1, 2))
+    datetime.date(2026, 1, 2)
+    >>> print(caught[0].message)
+    when(): the keyword day= is deprecated; use on=
+    """
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        where = function.__qualname__
+
+        @functools.wraps(function)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if kwargs and old in kwargs:
+                if new in kwargs:
+                    raise ArgumentTypeError(
+                        f"{where}() got both {new}= and its deprecated name {old}=; pass {new}="
+                    )
+                warnings.warn(
+                    f"{where}(): the keyword {old}= is deprecated; use {new}=",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

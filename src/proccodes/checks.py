@@ -12,6 +12,7 @@ import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from datetime import date
 
+from ._args import renamed_keyword
 from .codes import classify_code
 from .records import (
     Alternative,
@@ -50,7 +51,8 @@ _LIST_SECTIONS = (
 )
 
 
-def check_record(procedure: Procedure, *, today: date | None = None) -> list[Problem]:
+@renamed_keyword("today", "on")
+def check_record(procedure: Procedure, *, on: date | None = None) -> list[Problem]:
     """Problems in one record: missing sections, empty or repeated items, unresolved source
     ids, sources without an identifier, impossible dates, inconsistent add-on facts, and
     promotional wording.
@@ -69,12 +71,11 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     from ._args import as_day, check_type
 
     check_type("procedure", procedure, Procedure, "a Procedure")
-    return list(
-        _record_problems(procedure, date.today() if today is None else as_day(today, "today"))
-    )
+    return list(_record_problems(procedure, date.today() if on is None else as_day(on, "on")))
 
 
-def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None) -> list[Problem]:
+@renamed_keyword("today", "on")
+def check_catalog(catalog: Mapping[str, Procedure], *, on: date | None = None) -> list[Problem]:
     """Problems in every record, plus cross-references that do not resolve and add-on codes
     and primary codes that do not name each other.
 
@@ -85,7 +86,7 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
     from ._args import as_day, check_mapping_of_records, check_type
 
     check_mapping_of_records("catalog", catalog)
-    day = date.today() if today is None else as_day(today, "today")
+    day = date.today() if on is None else as_day(on, "on")
     for record in catalog.values():
         check_type("each record", record, Procedure, "a Procedure")
     problems: list[Problem] = []

@@ -43,7 +43,7 @@ from datetime import date
 from .._args import check_int, check_type, type_name
 from ..catalog import Catalog
 from ..codes import _HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
-from ..errors import DataError
+from ..errors import ArgumentTypeError, DataError
 from ..records import Descriptor, DescriptorUse, HcpcsFacts, Modifier, Procedure, YearSeen
 from ._files import Findings, read_input
 
@@ -124,10 +124,10 @@ def load_hcpcs(
 
 def _check_path(path: object) -> str:
     if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     source = os.fspath(path)
     if not isinstance(source, str):
-        raise TypeError(f"path must be text, not {type_name(source)}")
+        raise ArgumentTypeError(f"path must be text, not {type_name(source)}")
     return source
 
 
@@ -156,7 +156,7 @@ def load_hcpcs_years(
     (2019, 2019)
     """
     if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"paths must be a list of paths, not {type_name(paths)}"
             + ("; for one file, pass [path] or use load_hcpcs" if isinstance(paths, str) else "")
         )

@@ -80,6 +80,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NoReturn
 
+from ..errors import ArgumentTypeError
 from ..records import (
     AssistantSurgery,
     Bilateral,
@@ -587,7 +588,7 @@ def load_pfs(
       line 1: no line of the file is the PFS column header (a row whose first column is HCPCS) nor a fixed-width record; is this the CMS PFS relative value file (PPRRVU)?
     """  # noqa: E501
     if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
+        raise ArgumentTypeError(f"strict must be True or False, not {type(strict).__name__}")
     source = os.fspath(path) if isinstance(path, str | os.PathLike) else path
     found = read_input(path, what=_WHAT, choose=_choose_member, max_bytes=max_bytes)
     text = _decode(found.data)
