@@ -191,6 +191,32 @@ def test_no_private_name_is_imported_across_modules():
     assert not offending, "private names imported across modules:\n  " + "\n  ".join(offending)
 
 
+def _private_module_attributes() -> Iterator[str]:
+    """``module._name`` where ``module`` is another proccodes module bound by an import."""
+    by_path = {str(path.relative_to(SRC.parent)): module for module, path in MODULES.items()}
+    bound: dict[str, dict[str, str]] = {}  # file -> local name -> module
+    for e in EDGES:
+        if not e.name:
+            bound.setdefault(e.path, {})[e.imported.rpartition(".")[2]] = e.imported
+    for shown, names in bound.items():
+        tree = ast.parse((SRC.parent / shown).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in names
+                and _is_private(node.attr)
+                and names[node.value.id] != by_path[shown]
+            ):
+                importer = by_path[shown] or PACKAGE
+                yield f"{importer} -> {names[node.value.id]}.{node.attr}  ({shown}:{node.lineno})"
+
+
+def test_no_private_attribute_of_another_module_is_read():
+    offending = sorted(set(_private_module_attributes()))
+    assert not offending, "private names read across modules:\n  " + "\n  ".join(offending)
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (or a self-loop): Tarjan."""
     index: dict[str, int] = {}

@@ -83,7 +83,7 @@ class Code:
 # Category I number ranges by section, the union over the years the code set has had them
 # (E/M began at 99201 until 2021; Surgery at 10021 before 2019). 99100-99140 are anesthesia
 # add-ons listed inside the Medicine block, so they take precedence over it.
-_SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
+SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (100, 1999, CptSection.ANESTHESIA),
     (10004, 69990, CptSection.SURGERY),
     (70010, 79999, CptSection.RADIOLOGY),
@@ -94,10 +94,11 @@ _SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (99201, 99499, CptSection.EVALUATION_AND_MANAGEMENT),
     (99500, 99607, CptSection.MEDICINE),
 )
-_RANGE_STARTS = tuple(start for start, _, _ in _SECTION_RANGES)
+"""Category I number ranges ``(first, last, section)`` by section, the union over the years."""
+_RANGE_STARTS = tuple(start for start, _, _ in SECTION_RANGES)
 # One byte per five-digit number: 1 where a Category I section covers it.
 _CAT1_NUMBERS = bytearray(100_000)
-for _start, _end, _ in _SECTION_RANGES:
+for _start, _end, _ in SECTION_RANGES:
     _CAT1_NUMBERS[_start : _end + 1] = b"\x01" * (_end - _start + 1)
 del _start, _end
 
@@ -105,7 +106,7 @@ del _start, _end
 def _section_of(number: int) -> CptSection | None:
     i = bisect_right(_RANGE_STARTS, number) - 1
     if i >= 0:
-        start, end, section = _SECTION_RANGES[i]
+        start, end, section = SECTION_RANGES[i]
         if start <= number <= end:
             return section
     return None
@@ -114,13 +115,14 @@ def _section_of(number: int) -> CptSection | None:
 # Canonical shapes. [0-9] rather than \d, which also matches non-ASCII digits.
 # HCPCS Level II: a letter CMS uses (not D, the ADA's; not I, N, O or W-Z), then four digits.
 # The one definition: the CMS file loader (hcpcs.py) checks its records against it too.
-_HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
+HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
+"""The regular expression of a HCPCS Level II code's shape (the CMS file loader uses it too)."""
 _SHAPE = re.compile(
     r"(?P<cat1>[0-9]{5})|(?P<cat1x>[0-9]{4}[AM])|(?P<cat2>[0-9]{4}F)|(?P<cat3>[0-9]{4}T)"
-    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{_HCPCS_SHAPE})"
+    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{HCPCS_SHAPE})"
 )
 _SHAPE_MATCH = _SHAPE.fullmatch
-_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{_HCPCS_SHAPE}").fullmatch
+_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{HCPCS_SHAPE}").fullmatch
 _KIND_OF_GROUP = {
     "cat1": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
     "cat1x": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
