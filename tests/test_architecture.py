@@ -26,8 +26,9 @@ PACKAGE = "proccodes"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("errors: the exceptions", frozenset({"errors"})),
     (
-        "syntax and plumbing: argument checks, code syntax, modifiers, safe file reading",
-        frozenset({"_args", "codes", "modifiers", "sources._files"}),
+        "syntax and plumbing: argument checks, code syntax, modifiers, safe file reading, the "
+        "progress bar",
+        frozenset({"_args", "_progress", "codes", "modifiers", "sources._files"}),
     ),
     ("records: the typed record types", frozenset({"records"})),
     (

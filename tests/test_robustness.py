@@ -565,7 +565,7 @@ WRONG_ARGUMENTS = [
 
 @pytest.mark.parametrize(("error", "call"), WRONG_ARGUMENTS)
 def test_10_wrong_arguments_are_clear_errors(error, call):
-    import proccodes.export  # noqa: F401 - the lambda above reads it
+    import proccodes.export  # the lambda above reads it
 
     with pytest.raises(error) as found:
         call()

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from .._progress import progress_bar
 from ..errors import DataError
 from ..records import Severity
 from .lines import ClaimLine, Finding
@@ -109,7 +109,8 @@ def check_file(
     progress: TextIO | None = None,
 ) -> list[Finding]:
     """:func:`~proccodes.claims.check` in batches of whole claims, with a progress bar on
-    ``progress`` once the work has taken more than a second; the same findings, same order.
+    ``progress`` once the work has taken more than a second (tqdm's where the ``progress`` extra
+    is installed); the same findings, same order.
 
     >>> check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])[0].rule
     'code.malformed'
@@ -118,9 +119,7 @@ def check_file(
     for i, line in enumerate(lines):
         by_claim[line.claim].append(i)
     found: list[Finding] = []
-    start = time.monotonic()
-    shown = 0.0
-    done = 0
+    bar = progress_bar(len(lines), progress) if progress is not None else None
     batch: list[int] = []
     claims = list(by_claim.values())
     for k, members in enumerate(claims):
@@ -138,24 +137,13 @@ def check_file(
             )
             for f in result
         )
-        done += len(batch)
+        if bar is not None:
+            bar.update(len(batch))
         batch = []
-        now = time.monotonic()
-        if progress is not None and now - start > 1.0 and now - shown > 0.2:
-            shown = now
-            _bar(progress, done, len(lines))
-    if progress is not None and shown:
-        _bar(progress, len(lines), len(lines))
-        progress.write("\n")
+    if bar is not None:
+        bar.close()
     found.sort(key=Finding.sort_key)
     return found
-
-
-def _bar(out: TextIO, done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} lines")
-    out.flush()
 
 
 def _numbered(finding: Finding, numbers: Sequence[int]) -> list[int]:
