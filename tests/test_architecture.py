@@ -28,7 +28,17 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "syntax and plumbing: argument checks, code syntax, modifiers, safe file reading, the "
         "progress bar",
-        frozenset({"_args", "_progress", "codes", "modifiers", "sources._files"}),
+        frozenset(
+            {
+                "_args",
+                "_progress",
+                "_resources",
+                "_schema",
+                "codes",
+                "modifiers",
+                "sources._files",
+            }
+        ),
     ),
     ("records: the typed record types", frozenset({"records"})),
     (
@@ -40,6 +50,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "_fastload",
                 "_merge",
                 "_official",
+                "_repository",
                 "_search",
                 "ranges",
                 "sources",
@@ -59,6 +70,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "checks",
                 "claims",
                 "claims.cluster",
+                "claims.engine",
                 "claims.frame",
                 "claims.lines",
                 "claims.report",
@@ -68,6 +80,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "fees",
                 "fhir",
                 "release",
+                "serve",
+                "serve.app",
                 "site",
                 "sources.hcpcs",  # load_hcpcs returns a Catalog
                 "testing",
@@ -76,6 +90,12 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     ("front doors: the package facade and the command line", frozenset({"", "__main__", "cli"})),
 )
+
+
+# Modules that other branches of issue 19's wave add (r19a: the shipped-data repository, its
+# resources and the field schema; h17r: the claims engine; s21: the HTTP service). They have their
+# layer above already; delete this set once they are merged.
+PENDING = frozenset({"_repository", "_resources", "_schema", "claims.engine", "serve", "serve.app"})
 
 
 @attrs.frozen
@@ -307,7 +327,7 @@ def _layer_of() -> dict[str, int]:
 def test_every_module_has_a_layer():
     layer = _layer_of()
     missing = sorted(m for m in MODULES if m not in layer)
-    gone = sorted(m for m in layer if m not in MODULES)
+    gone = sorted(m for m in layer if m not in MODULES and m not in PENDING)
     assert not missing, (
         f"modules with no layer in LAYERS above (add each where it belongs): {missing}"
     )
