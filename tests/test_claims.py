@@ -43,6 +43,8 @@ def _frame_check(lines: list[ClaimLine], **kw: Any) -> list[Finding]:
             "units": [x.units for x in lines],
         }
     )
+    if any(x.provider is not None for x in lines):
+        frame["provider"] = [x.provider for x in lines]
     return findings_from_frame(check_frame(frame, **kw))
 
 
@@ -52,7 +54,8 @@ def run(request: pytest.FixtureRequest, tables: tuple[PtpTable, MueTable]) -> Ru
     cat = claims_data.catalog()
 
     def go(specs: list[Spec], **kw: Any) -> list[Finding]:
-        kw = {"ptp": ptp, "mue": mue, "catalog": cat, **kw}
+        # the test PTP table is for 2026 Q3; ncci.quarter has its own tests (test_claims_rules)
+        kw = {"ptp": ptp, "mue": mue, "catalog": cat, "rules": {"ncci.quarter": False}, **kw}
         lines = _lines(specs)
         if request.param == "lines":
             return check(lines, **kw)
@@ -167,7 +170,9 @@ def test_pfs_status_not_payable(run: Run) -> None:
     assert "Medicare does not pay 22526" in f.message
     assert "status N" in f.message
     assert run([("A", D, "64493", "", 1)]) == []
-    assert rules(run([("A", D, "G0260", "", 1)])) == ["pfs.not_payable"]
+    # status E (no pricing indicator in the test catalog): paid outside the PFS, info only
+    (g,) = run([("A", D, "G0260", "", 1)])
+    assert (g.rule, g.severity) == ("pfs.paid_elsewhere", Severity.INFO)
 
 
 def test_mue_per_line(run: Run) -> None:
@@ -201,7 +206,9 @@ def test_ptp_indicator_1(run: Run) -> None:
     (f,) = run([("A", D, "72148", "", 1), ("A", D, "64493", "", 1)])
     assert (f.rule, f.lines) == ("ptp.modifier", (0, 1))
     assert run([("A", D, "72148", "XS", 1), ("A", D, "64493", "", 1)]) == []
-    assert run([("A", D, "72148", "", 1), ("A", D, "64493", "LT", 1)]) == []
+    assert run([("A", D, "72148", "RT", 1), ("A", D, "64493", "LT", 1)]) == []
+    # one side modifier on one line names no different site (NCCI policy manual ch. I)
+    assert rules(run([("A", D, "72148", "", 1), ("A", D, "64493", "LT", 1)])) == ["ptp.modifier"]
 
 
 def test_ptp_dates_and_indicator_9(run: Run) -> None:
@@ -233,8 +240,7 @@ def test_bad_arguments() -> None:
         ClaimLine(claim="A", date="03/02/2026", code="62290")
     with pytest.raises(TypeError, match="units"):
         ClaimLine(claim="A", date=D, code="62290", units="2")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="units"):
-        ClaimLine(claim="A", date=D, code="62290", units=-1)
+    assert ClaimLine(claim="A", date=D, code="62290", units=-1).units == -1  # units.invalid
     with pytest.raises(TypeError, match="code"):
         ClaimLine(claim="A", date=D, code=62290)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="claim"):

@@ -20,7 +20,12 @@ CODES = [
     "97110", "62287", " 64493", "64493 ", "j0185", "6449", "6229O", "", "99999", "0001U",
 ]  # fmt: skip
 MODIFIERS = ["", "50", "RT", "LT", "26", "TC", "59", "XS", "GP", "QQ", "ZZZ", "25", "76"]
-DATES = [date(2017, 12, 31), date(2018, 1, 1), date(2021, 12, 31), date(2026, 3, 2)]
+DATES = [
+    date(2017, 12, 31), date(2018, 1, 1), date(2021, 12, 31), date(2026, 3, 2),
+    date(2026, 7, 31), date(2026, 8, 3), date(2026, 8, 10), date(2026, 11, 2),
+]  # fmt: skip
+CODES += ["99213", "63047"]
+MODIFIERS += ["24", "57", "79"]
 
 _TABLES: dict[str, tuple[PtpTable, MueTable]] = {}
 
@@ -36,14 +41,15 @@ def tables(tmp_path_factory: pytest.TempPathFactory | None = None) -> tuple[PtpT
 
 lines_strategy = st.lists(
     st.builds(
-        lambda claim, day, code, mods, units: ClaimLine(
-            claim=claim, date=day, code=code or "x", modifiers=mods, units=units
+        lambda claim, day, code, mods, units, provider: ClaimLine(
+            claim=claim, date=day, code=code or "x", modifiers=mods, units=units, provider=provider
         ),
         st.sampled_from(["A", "B", "C"]),
         st.sampled_from(DATES),
         st.sampled_from(CODES).filter(lambda c: c.strip() != ""),
         st.lists(st.sampled_from(MODIFIERS), max_size=3),
-        st.integers(min_value=0, max_value=4),
+        st.integers(min_value=-1, max_value=4),
+        st.sampled_from([None, None, "P1", "P2"]),
     ),
     max_size=14,
 )
@@ -83,6 +89,7 @@ def generated_lines(count: int, seed: int = 5) -> list[ClaimLine]:
                     code=rng.choice(CODES[:12]),
                     modifiers=rng.sample(MODIFIERS, rng.choice((0, 0, 0, 1, 2))),
                     units=rng.choice((1, 1, 1, 2, 3, 7)),
+                    provider=rng.choice((None, None, "P1")),
                 )
             )
     return lines[:count]
@@ -120,7 +127,8 @@ def test_frame_input_forms() -> None:
     )
     assert [(f.rule, f.lines) for f in found] == [("addon.no_primary", (10,))]
     assert list(check_frame(frame.iloc[:0], catalog=cat, columns=names).columns) == [
-        "line", "rule", "severity", "lines", "message", "release",
+        "line", "rule", "severity", "lines", "message", "release", "claim", "date", "codes",
+        "modifiers", "fix",
     ]  # fmt: skip
 
 
@@ -139,7 +147,7 @@ def test_frame_bad_input() -> None:
         check_frame(pd.DataFrame({**good, "date": ["03/02/2026"]}))
     with pytest.raises(ValueError, match="line 0: the claim is missing"):
         check_frame(pd.DataFrame({**good, "claim": [None]}))
-    with pytest.raises(ValueError, match="line 0: units must be a whole number"):
+    with pytest.raises(TypeError, match="line 0: units must be a whole number"):
         check_frame(pd.DataFrame({**good, "units": [1.5]}))
     with pytest.raises(ValueError, match="unknown column name"):
         check_frame(pd.DataFrame(good), columns={"cpt": "code"})

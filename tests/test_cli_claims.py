@@ -66,10 +66,6 @@ def test_bad_file_exits_2_naming_the_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text("claim,date,code,units\nA,2026-03-02,62290,1\nA,03/02/2026,62290,1\n")
-    assert main(["claims", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert "bad.csv: line 3: date of service must be YYYY-MM-DD" in err
     path.write_text("claim,code\nA,62290\n")
     assert main(["claims", str(path)]) == 2
     assert "line 1: the header has no date column" in capsys.readouterr().err

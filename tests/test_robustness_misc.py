@@ -249,8 +249,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
     ("module", "lock"),
     [
         ("proccodes.claims.cluster", "m._LOCK"),
-        ("proccodes.claims.frame", "m._FACTS_LOCK"),
-        ("proccodes.claims.frame", "m._KEY_LOCK"),
+        ("proccodes.claims.rules", "m._KEPT_LOCK"),
         ("proccodes.ranges", "m._lock"),
     ],
 )

@@ -3,10 +3,11 @@
 - docs/catalog.md: the curated codes of the shipped catalog, their titles, units and dates
   (the official data's 19,000 codes are described in docs/data.md, not listed);
 - src/proccodes/data/index.txt: which data file holds each code, so the first ``get`` reads one
-  file instead of all of them.
+  file instead of all of them;
+- docs/record-json.schema.json: the published schema of ``proccodes.export.record_json``.
 
-    python tools/regenerate.py          # rewrite both
-    python tools/regenerate.py --check  # exit 1 if either is out of date
+    python tools/regenerate.py          # rewrite them
+    python tools/regenerate.py --check  # exit 1 if any is out of date
 
 tests/test_docs.py runs the check.
 """
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "catalog.md"
 DATA = ROOT / "src" / "proccodes" / "data"
 INDEX = DATA / INDEX_NAME
+SCHEMA = ROOT / "docs" / "record-json.schema.json"
 
 
 def render_index() -> str:
@@ -91,7 +93,10 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    derived = {DOC: render(), INDEX: render_index()}
+    from proccodes.export import record_json_schema
+
+    schema = json.dumps(record_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    derived = {DOC: render(), INDEX: render_index(), SCHEMA: schema}
     if "--check" in argv:
         stale = [p for p, text in derived.items() if not p.exists() or _read(p) != text]
         for path in stale:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATA_ENV",
     "Catalog",
+    "curated_families",
     "data_folder",
     "default_catalog",
     "get",
@@ -707,6 +708,19 @@ def index_problems(
             problems.append(f"{name}: the index lists {counts.get(name, 0)} of its {codes} codes")
     problems += [f"{n}: named by codes, not described" for n in counts if n not in files]
     return problems
+
+
+def curated_families() -> dict[str, tuple[str, ...]]:
+    """The shipped curated records by family: each data file's name (without ``.json``) to the
+    codes it holds, in code order.
+
+    >>> "62290" in curated_families()["discography"]
+    True
+    """
+    families: dict[str, list[str]] = {}
+    for code, name in _read_index().items():
+        families.setdefault(name.removesuffix(".json"), []).append(code)
+    return {name: tuple(sorted(codes)) for name, codes in sorted(families.items())}
 
 
 def _official_data() -> _OfficialData:

@@ -406,18 +406,53 @@ def _parser() -> argparse.ArgumentParser:
     )
     claims.add_argument(
         "--ptp",
-        nargs="+",
-        action="extend",
+        action="append",
         metavar="PATH",
-        help="the CMS NCCI PTP table: its parts, as text files or the zips CMS publishes",
+        help="a part of the CMS NCCI PTP table (text file or CMS's zip); repeat for each part, "
+        "or give a quoted pattern such as 'ccipra-v322r0-f*.zip'",
     )
     claims.add_argument("--mue", metavar="PATH", help="the CMS MUE table (CSV, zip or .xlsx)")
+    claims.add_argument(
+        "--pfs",
+        action="append",
+        metavar="PATH",
+        help="a PFS release (RVU zip or CSV); repeat for several: each line gets the release "
+        "in effect on its date",
+    )
+    claims.add_argument(
+        "--columns",
+        metavar="NAME=HEADER,...",
+        help="map our column names to the file's, e.g. claim=CLAIM_ID,date=DOS,code=HCPCS",
+    )
+    claims.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="the dates' format when not YYYY-MM-DD, e.g. %%m/%%d/%%Y",
+    )
+    claims.add_argument(
+        "--rule",
+        action="append",
+        metavar="ID=SEVERITY",
+        help="re-grade a rule (error, warning or info), e.g. code.unknown=error; repeatable",
+    )
+    claims.add_argument(
+        "--no-rule", action="append", metavar="ID", help="switch a rule off; repeatable"
+    )
+    claims.add_argument(
+        "--max-malformed",
+        type=int,
+        default=100,
+        metavar="N",
+        help="list at most N malformed rows as line.malformed findings (default 100); the rest "
+        "of the file is checked all the same",
+    )
     claims_out = claims.add_mutually_exclusive_group()
     claims_out.add_argument("--json", action="store_true", help="print the findings as JSON")
     claims_out.add_argument("--csv", action="store_true", help="print the findings as CSV")
     claims.add_argument("--catalog", metavar="FILE", action="append", help=catalog_help)
     _fee_parser(command("fee", _fee, "what Medicare pays for a code in a locality (PFS)"))
     _data_commands(command)
+    _serve_parser(command("serve", _serve, "serve the catalog over HTTP: REST and FHIR R4"))
     return parser
 
 
@@ -550,40 +585,17 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
-    """``show --json``: the record's JSON form (the data-file format) and, beside it, what
-    describes it: ``curated``, its ``range`` in proccodes' range hierarchy (widest first), a
-    ``notice`` where the record lacks official text, and the ``data_releases`` it comes from.
+    """``show --json``: :func:`proccodes.export.record_json`, the one public JSON form of a
+    record (kept here for callers that imported it from the CLI).
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
     >>> found["curated"], found["notice"][:32]
     (False, 'Not curated: official data only.')
     """
-    from ._convert import unstructure_procedure
-    from ._describe import NOT_CURATED, cpt_text_notice
+    from .export import record_json as public_record_json
 
-    data = unstructure_procedure(record)
-    data["curated"] = record.curated
-    from .ranges import path_of
-
-    data["range"] = [
-        {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
-    ]
-    notices = [] if record.curated else [NOT_CURATED]
-    cpt = cpt_text_notice(record)
-    if cpt is not None:
-        notices.append(cpt)
-    if notices:
-        data["notice"] = ". ".join(notices) + "."
-    data["data_releases"] = [
-        {
-            "name": s.name,
-            "release": s.release,
-            "as_of": s.as_of.isoformat() if s.as_of else None,
-        }
-        for s in sources
-    ]
-    return data
+    return public_record_json(record, sources=sources)
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
@@ -1180,20 +1192,65 @@ if __name__ == "__main__":  # pragma: no cover
 # -- claims -------------------------------------------------------------------------------------
 
 
+def _ptp_paths(values: list[str]) -> list[str]:
+    """The --ptp values, each a path or a quoted glob pattern (expanded here, sorted)."""
+    import glob
+
+    paths: list[str] = []
+    for value in values:
+        if glob.has_magic(value):
+            found = sorted(glob.glob(value))
+            if not found:
+                raise _UsageError(f"--ptp {value!r}: no file matches")
+            paths.extend(found)
+        else:
+            paths.append(value)
+    return paths
+
+
 def _claims(args: argparse.Namespace, out: TextIO) -> int:
     """Check a claim file; exit 1 when any finding is an error. Lines are file line numbers."""
     from .claims import report
+    from .claims.rules import configure
     from .records import Severity
     from .sources.ncci import load_mue, load_ptp
+    from .sources.pfs import load_pfs
 
-    lines, numbers = report.read_claims(args.file)
-    ptp = load_ptp(args.ptp) if args.ptp else None
+    rules: dict[str, str | bool] = {}
+    for item in args.rule or ():
+        rule, sep, severity = item.partition("=")
+        if not sep:
+            raise _UsageError(f"--rule takes ID=SEVERITY, not {item!r}")
+        rules[rule.strip()] = severity.strip()
+    for rule in args.no_rule or ():
+        rules[rule.strip()] = False
+    try:  # unknown rule ids, severities and columns fail here, before any file is read
+        configure(rules)
+        columns = report.parse_columns(args.columns) if args.columns else None
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    if args.max_malformed < 0:
+        raise _UsageError("--max-malformed must be 0 or more")
+    read = report.read_claim_file(
+        args.file,
+        columns=columns,
+        date_format=args.date_format,
+        max_malformed=args.max_malformed,
+    )
+    lines, numbers = read.lines, list(read.numbers)
+    ptp = load_ptp(_ptp_paths(args.ptp)) if args.ptp else None
     mue = load_mue(args.mue) if args.mue else None
     for table in (ptp, mue):
         if table is not None:
             _show_warnings(table.warnings, "the loaded table's .warnings lists them")
+    pfs = [load_pfs(path) for path in args.pfs] if args.pfs else None
     catalog = _catalog(args.catalog)
-    found = report.check_file(lines, ptp=ptp, mue=mue, catalog=catalog, progress=sys.stderr)
+    found = report.check_file(
+        lines, ptp=ptp, mue=mue, catalog=catalog, pfs=pfs, rules=rules, progress=sys.stderr
+    )
+    bad, bad_numbers = report.malformed_findings(read)
+    numbers.extend(bad_numbers)
+    found = sorted(found + bad, key=lambda f: (numbers[f.lines[0]], f.rule, f.message))
     # file names and table texts (a PTP rationale) are echoed: made safe for a terminal
     safe = _SafeOutput(out, _json_safe if args.json else _printable_lines)
     if args.json:
@@ -1202,7 +1259,14 @@ def _claims(args: argparse.Namespace, out: TextIO) -> int:
         report.write_csv(found, numbers, cast(TextIO, safe))
     else:
         claims = len({line.claim for line in lines})
-        report.write_summary(found, numbers, cast(TextIO, safe), source=args.file, claims=claims)
+        report.write_summary(
+            found,
+            numbers,
+            cast(TextIO, safe),
+            source=args.file,
+            claims=claims,
+            lines=len(read.lines),
+        )
     safe.flush()
     return 1 if any(f.severity is Severity.ERROR for f in found) else 0
 
@@ -1416,3 +1480,40 @@ def _data_diff(args: argparse.Namespace, out: TextIO) -> int:
         for c in changes:
             out.write(_printable(str(c)) + "\n")
     return 0
+
+
+# -- serve --------------------------------------------------------------------------------------
+
+
+def _serve_parser(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", metavar="FOLDER", help="serve this data release (from `proccodes data build`)"
+    )
+    serve.add_argument(
+        "--cors-origin",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="allow browser calls from this origin (repeatable; default none)",
+    )
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    """``proccodes serve``: see :mod:`proccodes.serve` and docs/service.md."""
+    if not 0 <= args.port <= 65535:
+        raise _UsageError(f"--port must be 0-65535, not {args.port}")
+    if args.data:
+        import proccodes
+
+        use_data = getattr(proccodes, "use_data", None)
+        if use_data is None:  # pragma: no cover - present once data releases are merged
+            raise _UsageError("--data needs data releases (proccodes.use_data), not in this build")
+        use_data(args.data)
+    from .serve import ServeError, run
+
+    try:
+        return run(host=args.host, port=args.port, cors_origins=args.cors_origin)
+    except ServeError as exc:
+        raise _UsageError(str(exc)) from None

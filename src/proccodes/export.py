@@ -4,25 +4,37 @@ the record types, so other systems can validate what proccodes writes without re
 >>> from proccodes import default_catalog
 >>> doc = catalog_json(default_catalog())
 >>> doc["schema_version"], doc["procedures"][0]["code"]
-(1, '0001F')
+(1, '0001A')
 >>> record_schema()["$defs"]["Procedure"]["additionalProperties"]
 False
+>>> from proccodes import get
+>>> doc = record_json(get("62290"))
+>>> doc["code"], doc["curated"], [r["id"] for r in doc["range"]][:1]
+('62290', True, ['surgery'])
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import Enum
 from typing import Any
 
 import attrs
 
-from .records import Modifier, Procedure, Statement
+from .records import DataRelease, Modifier, Procedure, Statement
 
-__all__ = ["catalog_json", "catalog_schema", "record_schema"]
+__all__ = [
+    "catalog_json",
+    "catalog_schema",
+    "record_json",
+    "record_json_schema",
+    "record_schema",
+    "releases_json",
+    "validation_json",
+]
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -165,3 +177,166 @@ def catalog_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": builder.defs,
     }
+
+
+def releases_json(sources: Sequence[DataRelease]) -> list[dict[str, Any]]:
+    """Data releases as JSON: name, release and as-of date (``None`` when not stated).
+
+    >>> from datetime import date
+    >>> releases_json([DataRelease(name="CMS HCPCS Level II", release="2026", as_of=date(2026, 1, 5))])
+    [{'name': 'CMS HCPCS Level II', 'release': '2026', 'as_of': '2026-01-05'}]
+    """  # noqa: E501
+    return [
+        {
+            "name": s.name,
+            "release": s.release,
+            "as_of": s.as_of.isoformat() if s.as_of else None,
+        }
+        for s in sources
+    ]
+
+
+def record_json(
+    record: Procedure, *, sources: Sequence[DataRelease] | None = None
+) -> dict[str, Any]:
+    """The one public JSON form of a record, as ``show --json``, the site and ``proccodes serve``
+    give it: the record in the data-file form and, beside it, what describes it: ``curated``,
+    its ``range`` in proccodes' range hierarchy (widest first), a ``notice`` where the record
+    lacks official text or review, and the ``data_releases`` it comes from (``sources``; by
+    default those of the shipped data, or of the release made the default).
+    :func:`record_json_schema` is the JSON Schema of exactly this.
+
+    >>> from proccodes import get
+    >>> found = record_json(get("99213"))
+    >>> found["curated"], found["notice"][:32]
+    (False, 'Not curated: official data only.')
+    >>> found["data_releases"][0]["name"]
+    'proccodes curated records'
+    """
+    from ._args import check_type
+    from ._convert import unstructure_procedure
+    from ._describe import NOT_CURATED, cpt_text_notice
+    from .ranges import path_of
+
+    check_type("record", record, Procedure, "a Procedure")
+    if sources is None:
+        from .catalog import shipped_sources
+
+        sources = shipped_sources()
+    data = unstructure_procedure(record)
+    data["curated"] = record.curated
+    data["range"] = [
+        {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
+    ]
+    notices = [] if record.curated else [NOT_CURATED]
+    cpt = cpt_text_notice(record)
+    if cpt is not None:
+        notices.append(cpt)
+    if notices:
+        data["notice"] = ". ".join(notices) + "."
+    data["data_releases"] = releases_json(sources)
+    return data
+
+
+_WRAPPER = {
+    "curated": {
+        "type": "boolean",
+        "description": "A reviewed proccodes record; false: official CMS data only",
+    },
+    "range": {
+        "type": "array",
+        "description": "Where the code sits in proccodes' range hierarchy, widest first",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "first": {"type": "string"},
+                "last": {"type": "string"},
+            },
+            "required": ["id", "name", "first", "last"],
+            "additionalProperties": False,
+        },
+    },
+    "notice": {
+        "type": "string",
+        "description": "What the record lacks, e.g. review, or where the official CPT text is",
+    },
+    "data_releases": {
+        "type": "array",
+        "description": "The data releases the record comes from",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "release": {"type": "string"},
+                "as_of": {"anyOf": [dict(_DATE), {"type": "null"}]},
+            },
+            "required": ["name", "release", "as_of"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def record_json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of exactly what :func:`record_json` returns: the record's
+    fields (as :func:`record_schema`) plus ``curated``, ``range``, ``notice`` and
+    ``data_releases``. docs/record-json.schema.json is this, generated.
+
+    >>> schema = record_json_schema()
+    >>> schema["additionalProperties"], "data_releases" in schema["required"]
+    (False, True)
+    """
+    builder = _SchemaBuilder()
+    builder.of(Procedure)
+    procedure = builder.defs["Procedure"]
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": "https://proccodes.invalid/schema/record-json.json",
+        "title": "proccodes record JSON (record_json, show --json, proccodes serve)",
+        "type": "object",
+        "description": procedure["description"],
+        "properties": {**procedure["properties"], **_WRAPPER},
+        "required": [*procedure["required"], "curated", "range", "data_releases"],
+        "additionalProperties": False,
+        "$defs": builder.defs,
+    }
+
+
+def validation_json(text: str, catalog: Mapping[str, Procedure] | None = None) -> dict[str, Any]:
+    """What ``validate --json`` and the service's ``GET /validate`` say about ``text``: ``valid``
+    and the ``reason`` when it is not (with the ``code`` and ``modifiers`` when the text was a
+    code with modifiers); the ``code``, ``system``, ``kind`` and ``section`` when it is; and with
+    a ``catalog``, whether it lists the code (``listed``, ``terminated``, ``replaced_by``).
+
+    >>> validation_json("6229o")["reason"]
+    "found the letter 'O' at position 5 where a digit belongs; did you mean '62290'?"
+    >>> validation_json("62290", {})["listed"]
+    False
+    """
+    from .codes import validate_code
+    from .errors import InvalidCodeError
+
+    try:
+        code = validate_code(text)
+    except InvalidCodeError as exc:
+        item: dict[str, Any] = {"input": text, "valid": False, "reason": exc.reason}
+        if exc.modifiers:
+            item.update(code=exc.code, modifiers=list(exc.modifiers))
+        return item
+    item = {
+        "input": text,
+        "valid": True,
+        "code": code.code,
+        "system": code.system.value,
+        "kind": code.kind.value,
+        "section": code.section.value if code.section else None,
+    }
+    if catalog is not None:
+        record = catalog.get(code.code)
+        item["listed"] = record is not None
+        if record is not None:
+            item["terminated"] = record.terminated.isoformat() if record.terminated else None
+            item["replaced_by"] = list(record.replaced_by)
+    return item

@@ -18,16 +18,28 @@ is the AMA long descriptor when the user overlaid licensed descriptors
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from ._args import as_day, check_choice, check_mapping_of_records, check_type
+from ._args import as_day, check_choice, check_int, check_mapping_of_records, check_type
 from .codes import CodeSystem, is_valid_code, normalize_code
 from .errors import InvalidCodeError, quote
 from .records import DescriptorUse, Procedure
 
-__all__ = ["SYSTEM_URI", "code_system", "lookup", "validate_code"]
+__all__ = [
+    "SYSTEM_URI",
+    "VALUE_SET_BASE",
+    "code_system",
+    "displays_of",
+    "expand",
+    "lookup",
+    "operation_outcome",
+    "terminology_capabilities",
+    "validate_code",
+    "value_set_codes",
+]
 
 SYSTEM_URI = {
     CodeSystem.CPT: "http://www.ama-assn.org/go/cpt",
@@ -183,14 +195,26 @@ def _system_of(code: str) -> CodeSystem | None:
 
 
 def lookup(
-    catalog: Mapping[str, Procedure], code: str, *, on: date | None = None
+    catalog: Mapping[str, Procedure],
+    code: str,
+    *,
+    on: date | None = None,
+    properties: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """A ``$lookup`` answer (``Parameters``) for ``code``, or an ``OperationOutcome`` when the
     code is malformed or not in the catalog (servers answer that with HTTP 404).
 
+    As the R4 ``CodeSystem-lookup`` operation definition says: ``name``, ``version``,
+    ``display``, a ``designation`` (parts ``use``, ``value``) per official descriptor, and a
+    ``property`` per fact with parts ``code`` and ``value`` (``value[x]``). ``properties``
+    limits the properties to those codes (the operation's ``property`` input).
+
     >>> from proccodes import default_catalog
-    >>> [p["name"] for p in lookup(default_catalog(), "62290")["parameter"]][:3]
+    >>> answer = lookup(default_catalog(), "62290", properties=["addOn"])
+    >>> [p["name"] for p in answer["parameter"]][:3]
     ['name', 'version', 'display']
+    >>> answer["parameter"][-1]["part"]
+    [{'name': 'code', 'valueCode': 'addOn'}, {'name': 'value', 'valueBoolean': False}]
     >>> lookup(default_catalog(), "99999")["resourceType"]
     'OperationOutcome'
     """
@@ -218,14 +242,18 @@ def lookup(
                 ],
             }
         )
+    wanted = None if properties is None else set(properties)
     for prop in _properties(record, on):
-        value_key = next(k for k in prop if k.startswith("value"))
+        if wanted is not None and prop["code"] not in wanted:
+            continue
+        _, value_key = prop  # each property is {"code": ..., "value<Type>": ...}
+        # R4 CodeSystem-lookup: a property is parts "code" and "value" (value[x])
         parameters.append(
             {
                 "name": "property",
                 "part": [
                     {"name": "code", "valueCode": prop["code"]},
-                    {"name": value_key, value_key: prop[value_key]},
+                    {"name": "value", value_key: prop[value_key]},
                 ],
             }
         )
@@ -245,6 +273,16 @@ def _find(catalog: Mapping[str, Procedure], code: str) -> Procedure | str:
     return record
 
 
+def displays_of(record: Procedure) -> frozenset[str]:
+    """The displays ``$validate-code`` accepts for a record: its title and its descriptors.
+
+    >>> from proccodes import get
+    >>> get("62290").title in displays_of(get("62290"))
+    True
+    """
+    return frozenset((record.title, *(d.text for d in record.descriptors)))
+
+
 def validate_code(
     catalog: Mapping[str, Procedure],
     code: str,
@@ -253,7 +291,10 @@ def validate_code(
     display: str | None = None,
 ) -> dict[str, Any]:
     """A ``$validate-code`` answer (``Parameters``): ``result``, ``message`` when false or when
-    there is a warning, and ``display``. With ``on``, a code not in effect that day is false.
+    there is a warning, and ``display``. With ``on``, a code not in effect that day is false;
+    with ``display``, a display that is not one of the code's (:func:`displays_of`) is false,
+    with a message naming the code's display (R4: ``result`` is true only when "the concept
+    details supplied are valid").
 
     >>> from datetime import date
     >>> from proccodes import default_catalog
@@ -282,13 +323,179 @@ def validate_code(
         message = f"code {record.code} was not in effect on {on.isoformat()}"
         if record.replaced_by:
             message += "; replaced by " + ", ".join(record.replaced_by)
-    elif display is not None and display not in {
-        record.title,
-        *(d.text for d in record.descriptors),
-    }:
-        message = f"the display {quote(display)} is not a display of code {record.code}"
+    elif display is not None and display not in displays_of(record):
+        # R4: ``result`` is "True if the concept details supplied are valid"; a display that
+        # is not one of the code's is a detail that is not valid, so the answer is false.
+        result = False
+        shown = json.dumps(display[:200], ensure_ascii=False)
+        message = f"The display {shown} is incorrect for code {record.code}"
     parameters: list[dict[str, Any]] = [{"name": "result", "valueBoolean": result}]
     if message is not None:
         parameters.append({"name": "message", "valueString": message})
     parameters.append({"name": "display", "valueString": _display(record)})
     return {"resourceType": "Parameters", "parameter": parameters}
+
+
+VALUE_SET_BASE = "https://proccodes.invalid/fhir/ValueSet/"
+"""Canonical URLs of the value sets :func:`expand` knows: ``range/ID`` (a node of
+:mod:`proccodes.ranges`), ``rbcs/ID`` (a CMS RBCS class: category, subcategory and family) and
+``curated/NAME`` (a family of curated records, one shipped data file)."""
+
+
+def operation_outcome(message: str, code: str = "not-found") -> dict[str, Any]:
+    """An ``OperationOutcome`` with one error ``issue`` (``code`` from the FHIR issue-type codes).
+
+    >>> operation_outcome("no such code")["issue"][0]["code"]
+    'not-found'
+    """
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": code, "diagnostics": message}],
+    }
+
+
+def value_set_codes(catalog: Mapping[str, Procedure], url: str) -> tuple[str, list[str]] | None:
+    """The title and codes of the value set at ``url`` (see :data:`VALUE_SET_BASE`), in code
+    order, or ``None`` when proccodes knows no such value set.
+
+    >>> from proccodes import default_catalog
+    >>> title, codes = value_set_codes(default_catalog(), VALUE_SET_BASE + "range/62320-62327")
+    >>> codes[:2]
+    ['62320', '62321']
+    """
+    check_mapping_of_records("catalog", catalog)
+    check_type("url", url, str, "text (str)")
+    if not url.startswith(VALUE_SET_BASE):
+        return None
+    kind, _, key = url.removeprefix(VALUE_SET_BASE).partition("/")
+    if kind == "range":
+        from .ranges import codes_in, get_range
+
+        try:
+            node = get_range(key)
+        except ValueError:
+            return None
+        return f"Codes in {node.label}", codes_in(node.id, catalog)
+    if kind == "rbcs":
+        codes = [c for c, r in catalog.items() if r.rbcs is not None and r.rbcs.id == key]
+        if not codes:
+            return None
+        rbcs = catalog[codes[0]].rbcs
+        assert rbcs is not None
+        return f"RBCS {key}: {rbcs.subcategory}, {rbcs.family}", sorted(codes)
+    if kind == "curated":
+        from .catalog import curated_families
+
+        family = curated_families().get(key)
+        if family is None:
+            return None
+        return f"Curated records: {key}", [c for c in family if c in catalog]
+    return None
+
+
+def expand(
+    catalog: Mapping[str, Procedure],
+    url: str,
+    *,
+    text_filter: str | None = None,
+    offset: int = 0,
+    count: int = 1000,
+) -> dict[str, Any]:
+    """A ``ValueSet/$expand`` answer: the ``ValueSet`` at ``url`` with its ``expansion``
+    (``count`` codes from ``offset``, those whose code or display holds ``text_filter``, case
+    ignored), or an ``OperationOutcome`` when proccodes knows no value set at ``url``.
+
+    >>> from proccodes import default_catalog
+    >>> vs = expand(default_catalog(), VALUE_SET_BASE + "range/62320-62327", count=2)
+    >>> vs["expansion"]["total"] > 2, [c["code"] for c in vs["expansion"]["contains"]]
+    (True, ['62320', '62321'])
+    """
+    check_int("offset", offset, minimum=0)
+    check_int("count", count, minimum=0)
+    found = value_set_codes(catalog, url)
+    if found is None:
+        return operation_outcome(f"no value set {quote(url)} here; see {VALUE_SET_BASE}")
+    title, codes = found
+    records = [catalog[c] for c in codes]
+    if text_filter:
+        needle = text_filter.casefold()
+        records = [
+            r for r in records if needle in r.code.casefold() or needle in _display(r).casefold()
+        ]
+    today = date.today()
+    contains = []
+    for r in records[offset : offset + count]:
+        item: dict[str, Any] = {
+            "system": SYSTEM_URI[r.system],
+            "code": r.code,
+            "display": _display(r),
+        }
+        if r.terminated is not None and today > r.terminated:
+            item["inactive"] = True
+        contains.append(item)
+    from datetime import UTC, datetime
+
+    release = getattr(catalog, "release", "") or "unversioned"
+    return {
+        "resourceType": "ValueSet",
+        "url": url,
+        "version": release,
+        "name": "".join(ch for ch in title.title() if ch.isalnum())[:200] or "ValueSet",
+        "title": title,
+        "status": "active",
+        "expansion": {
+            "identifier": f"{url}?version={release}&offset={offset}&count={count}",
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "total": len(records),
+            "offset": offset,
+            "contains": contains,
+        },
+    }
+
+
+def terminology_capabilities(
+    catalog: Mapping[str, Procedure], *, software_version: str = "", data_release: str = ""
+) -> dict[str, Any]:
+    """The ``TerminologyCapabilities`` resource of a server of ``catalog`` (``GET /metadata``):
+    its code systems and their versions, with the data release it serves in the description.
+
+    >>> from proccodes import default_catalog
+    >>> tc = terminology_capabilities(default_catalog())
+    >>> [c["uri"] for c in tc["codeSystem"]]
+    ['http://www.ama-assn.org/go/cpt', 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets']
+    """
+    check_mapping_of_records("catalog", catalog)
+    from datetime import UTC, datetime
+
+    release = getattr(catalog, "release", "") or "unversioned"
+    as_of = getattr(catalog, "as_of", None)
+    described = data_release or release
+    return {
+        "resourceType": "TerminologyCapabilities",
+        "status": "active",
+        "date": (
+            as_of.isoformat()
+            if isinstance(as_of, date)
+            else datetime.now(UTC).isoformat(timespec="seconds")
+        ),
+        "kind": "instance",
+        "publisher": "proccodes (not the code systems' owner)",
+        "description": f"proccodes terminology service; data release: {described}",
+        "software": {"name": "proccodes", "version": software_version or "unknown"},
+        "implementation": {"description": f"proccodes serve; data release: {described}"},
+        "codeSystem": [
+            {
+                "uri": SYSTEM_URI[system],
+                "version": [
+                    {
+                        "code": release,
+                        "isDefault": True,
+                        "property": [code for code, _, _ in _PROPERTIES],
+                    }
+                ],
+            }
+            for system in (CodeSystem.CPT, CodeSystem.HCPCS)
+        ],
+        "expansion": {"hierarchical": False, "paging": True, "textFilter": "code or display"},
+        "validateCode": {"translations": False},
+    }

@@ -114,6 +114,7 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # for a person to know (e.g. where Medicare pays a code from); never a defect
 
 
 class RequirementKind(StrEnum):

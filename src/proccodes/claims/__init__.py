@@ -2,8 +2,10 @@
 
 :func:`check` takes :class:`ClaimLine` objects; :func:`check_frame` a pandas DataFrame
 (``pip install 'proccodes[frames]'``); :func:`check_dask` a Dask DataFrame
-(``proccodes[dask]``). Each returns the same findings: a rule id, a severity, the lines, a
-message and the data release (docs/claims.md lists every rule, with an example).
+(``proccodes[dask]``). All run one rule engine (:mod:`proccodes.claims.engine`) and return
+the same findings: a rule id, a severity, the lines, the claim, date, codes and modifiers, a
+message, a suggested fix and the data release (docs/claims.md lists every rule, with an example
+and its CMS source).
 
 >>> from proccodes.claims import ClaimLine, check
 >>> check([ClaimLine(claim="A1", date="2026-03-02", code="62290", modifiers="ZZ9")])[0].rule
@@ -17,14 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cluster import check_dask, spark_function
+    from .engine import check
     from .frame import check_frame, findings_from_frame
-    from .lines import ClaimLine, Finding, split_modifiers
-    from .rules import CPT_MODIFIERS, NCCI_MODIFIERS, RULES, check
+    from .lines import MAX_UNITS, ClaimLine, Finding, split_modifiers
+    from .rules import CPT_MODIFIERS, NCCI_MODIFIERS, RULES, SEVERITY
 
 __all__ = [
     "CPT_MODIFIERS",
+    "MAX_UNITS",
     "NCCI_MODIFIERS",
     "RULES",
+    "SEVERITY",
     "ClaimLine",
     "Finding",
     "check",
@@ -39,10 +44,12 @@ _HOME = {
     "ClaimLine": "lines",
     "Finding": "lines",
     "split_modifiers": "lines",
+    "MAX_UNITS": "lines",
     "CPT_MODIFIERS": "rules",
     "NCCI_MODIFIERS": "rules",
     "RULES": "rules",
-    "check": "rules",
+    "SEVERITY": "rules",
+    "check": "engine",
     "check_frame": "frame",
     "findings_from_frame": "frame",
     "check_dask": "cluster",

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .frame import FINDING_COLUMNS, _lib, _names, check_frame
+from .engine import Rules
+from .frame import FINDING_COLUMNS, check_frame, column_names, frames_library
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -33,7 +34,8 @@ __all__ = [
 ]
 
 SPARK_SCHEMA = (
-    "line long, rule string, severity string, lines array<long>, message string, release string"
+    "line long, rule string, severity string, lines array<long>, message string, release string, "
+    "claim string, date string, codes array<string>, modifiers array<string>, fix string"
 )
 """The Spark schema of the findings that :func:`spark_function` returns."""
 
@@ -77,16 +79,21 @@ class References:
 
 _LOADED: dict[References, tuple[PtpTable | None, MueTable | None, Catalog | None]] = {}
 _LOCK = threading.Lock()
+MAX_LOADED = 4
+"""Sets of reference tables a worker process keeps loaded (the oldest is dropped first)."""
 
 
-def _reset_lock_in_child() -> None:
-    """After fork(): the parent's lock may be held by a thread that does not exist here."""
+def reset_after_fork() -> None:
+    """Forget the loaded tables and renew the lock (a child process after ``fork``).
+
+    >>> reset_after_fork()"""
     global _LOCK
+    _LOADED.clear()
     _LOCK = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
-    os.register_at_fork(after_in_child=_reset_lock_in_child)
+    os.register_at_fork(after_in_child=reset_after_fork)
 
 
 def load_references(
@@ -110,6 +117,8 @@ def load_references(
                     load_mue(refs.mue) if refs.mue else None,
                     load_catalog(refs.catalog) if refs.catalog else None,
                 )
+                while len(_LOADED) >= MAX_LOADED:
+                    _LOADED.pop(next(iter(_LOADED)))
                 _LOADED[refs] = found
     return found
 
@@ -119,10 +128,12 @@ def check_partition(
     refs: References,
     columns: Mapping[str, str] | None = None,
     line_column: str | None = None,
+    rules: Rules | None = None,
 ) -> Any:
     """:func:`~proccodes.claims.check_frame` on one partition, with the worker's tables.
 
-    The partition must hold every line of each of its claims.
+    The partition must hold every line of each of its claims. ``rules`` as for
+    :func:`~proccodes.claims.check`.
 
     >>> import pandas as pd
     >>> part = pd.DataFrame({"claim": ["A"], "date": ["2026-03-02"], "code": ["6449"]})
@@ -131,7 +142,13 @@ def check_partition(
     """
     ptp, mue, catalog = load_references(refs)
     return check_frame(
-        frame, ptp=ptp, mue=mue, catalog=catalog, columns=columns, line_column=line_column
+        frame,
+        ptp=ptp,
+        mue=mue,
+        catalog=catalog,
+        columns=columns,
+        line_column=line_column,
+        rules=rules,
     )
 
 
@@ -143,6 +160,7 @@ def check_dask(
     catalog: str | os.PathLike[str] | None = None,
     columns: Mapping[str, str] | None = None,
     line_column: str | None = None,
+    rules: Rules | None = None,
 ) -> Any:
     """The findings on a Dask DataFrame of claim lines, as a lazy Dask DataFrame.
 
@@ -161,11 +179,11 @@ def check_dask(
     >>> found[["line", "rule"]].to_dict("records")
     [{'line': 1, 'rule': 'code.malformed'}]
     """
-    pd = _lib("pandas")
-    dd = _lib("dask.dataframe")
+    pd = frames_library("pandas")
+    dd = frames_library("dask.dataframe")
     if not isinstance(frame, dd.DataFrame):
         raise TypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
-    names = _names(columns)
+    names = column_names(columns)
     refs = References(ptp=ptp, mue=mue, catalog=catalog)
     if line_column is None:
         lengths = frame.map_partitions(len).compute()
@@ -188,7 +206,13 @@ def check_dask(
         line_column=line_column,
     )
     return shuffled.map_partitions(
-        check_partition, refs, dict(names), line_column, meta=meta, align_dataframes=False
+        check_partition,
+        refs,
+        dict(names),
+        line_column,
+        dict(rules) if rules is not None else None,
+        meta=meta,
+        align_dataframes=False,
     )
 
 
@@ -199,7 +223,7 @@ def _with_line(meta: Any) -> Any:
 
 
 def _number(frame: Any, starts: list[int], partition_info: Any = None) -> Any:
-    np = _lib("numpy")
+    np = frames_library("numpy")
     number = partition_info["number"] if partition_info else 0
     out = frame.copy()
     out[LINE] = np.arange(len(frame), dtype=np.int64) + starts[number]
@@ -213,6 +237,7 @@ def spark_function(
     catalog: str | os.PathLike[str] | None = None,
     columns: Mapping[str, str] | None = None,
     line_column: str = "line",
+    rules: Rules | None = None,
 ) -> Any:
     """A function for Spark's ``groupBy(claim).applyInPandas(function, SPARK_SCHEMA)``.
 
@@ -224,11 +249,12 @@ def spark_function(
     True
     """
     refs = References(ptp=ptp, mue=mue, catalog=catalog)
-    names = dict(_names(columns))
+    names = dict(column_names(columns))
 
     def run(frame: Any) -> Any:
-        found = check_partition(frame, refs, names, line_column)
-        found["lines"] = found["lines"].map(list)
+        found = check_partition(frame, refs, names, line_column, rules)
+        for name in ("lines", "codes", "modifiers"):
+            found[name] = found[name].map(list)
         return found[list(FINDING_COLUMNS)]
 
     return run

@@ -1,4 +1,5 @@
-"""Claim lines in, findings out: the two record types of :mod:`proccodes.claims`."""
+"""Claim lines in, findings out: the two record types of :mod:`proccodes.claims`, and the one
+validation of a line's values that every path (lines, DataFrame, Dask, Spark) shares."""
 
 from __future__ import annotations
 
@@ -11,34 +12,114 @@ import attrs
 
 from ..records import Severity
 
-__all__ = ["ClaimLine", "Finding"]
+__all__ = [
+    "MAX_UNITS",
+    "ClaimLine",
+    "Finding",
+    "bounded",
+    "claim_value",
+    "code_value",
+    "date_value",
+    "provider_value",
+    "split_modifiers",
+    "units_value",
+]
 
 _SPLIT = re.compile(r"[^0-9A-Za-z]+")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+
+MAX_UNITS = 10**9
+"""Units above this on one line are a ``units.invalid`` finding (no claim bills a billion)."""
+
+MAX_QUOTED = 24
+"""The most characters of a raw value that a message quotes (the rest is counted)."""
 
 
-def _text(name: str) -> Any:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be text, not {type(value).__name__}")
-        if not value.strip():
-            raise ValueError(f"{name} must not be empty")
+def bounded(value: str) -> str:
+    """``value`` quoted for a message, cut to :data:`MAX_QUOTED` characters.
 
-    return check
+    >>> bounded("6449"), bounded("9" * 30)
+    ("'6449'", "'999999999999999999999999'... (30 characters)")
+    """
+    if len(value) <= MAX_QUOTED:
+        return repr(value)
+    return f"{value[:MAX_QUOTED]!r}... ({len(value)} characters)"
 
 
-def _to_date(value: object) -> date:
+def _text_value(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"the {name} must be text, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"the {name} must not be empty")
+    return value
+
+
+def claim_value(value: object) -> str:
+    """A claim (or encounter) id, checked: non-empty text.
+
+    >>> claim_value("A1")
+    'A1'
+    """
+    return _text_value("claim", value)
+
+
+def code_value(value: object) -> str:
+    """A code as billed, checked only to be non-empty text (the rules judge the rest).
+
+    >>> code_value(" 62290")
+    ' 62290'
+    """
+    return _text_value("code", value)
+
+
+def provider_value(value: object) -> str | None:
+    """A billing provider id (text) or ``None``.
+
+    >>> provider_value("1234567893"), provider_value(None)
+    ('1234567893', None)
+    """
+    if value is None:
+        return None
+    return _text_value("provider", value)
+
+
+def date_value(value: object) -> date:
+    """A date of service: a ``date`` (a ``datetime`` gives its day) or strict ``YYYY-MM-DD``
+    text; ``20260302``, ``2026-W10-1`` and a missing value (``NaT``) are refused.
+
+    >>> date_value("2026-03-02"), date_value(datetime(2026, 3, 2, 10))
+    (datetime.date(2026, 3, 2), datetime.date(2026, 3, 2))
+    """
     if isinstance(value, datetime):
-        return value.date()
+        try:
+            return date(value.year, value.month, value.day)  # NaT has no year: TypeError
+        except (TypeError, ValueError):
+            raise ValueError("the date of service is missing") from None
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            if not _ISO_DAY.match(text):
+                raise ValueError
+            return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"date of service must be YYYY-MM-DD, not {value!r}") from None
+            raise ValueError(f"date of service must be YYYY-MM-DD, not {bounded(value)}") from None
     raise TypeError(
         f"date of service must be a date or YYYY-MM-DD text, not {type(value).__name__}"
     )
+
+
+def units_value(value: object) -> int:
+    """Units: a whole number (``int``, not ``bool``, text or ``2.0``); any value, the rules
+    judge its size (``units.invalid``).
+
+    >>> units_value(2), units_value(0)
+    (2, 0)
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"units must be a whole number, not {type(value).__name__}")
+    return int(value)
 
 
 def split_modifiers(value: object) -> tuple[str, ...]:
@@ -54,7 +135,7 @@ def split_modifiers(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return tuple(m.upper() for m in _SPLIT.split(value) if m)
-    if isinstance(value, Iterable):
+    if isinstance(value, Iterable) and not isinstance(value, bytes | bytearray | dict):
         items = list(value)
         for item in items:
             if not isinstance(item, str):
@@ -63,11 +144,11 @@ def split_modifiers(value: object) -> tuple[str, ...]:
     raise TypeError(f"modifiers must be text or a list of text, not {type(value).__name__}")
 
 
-def _units(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"units must be a whole number, not {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"units must be 0 or more, not {value}")
+def _check(convert: Any) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        convert(value)
+
+    return check
 
 
 def _pos(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -78,26 +159,30 @@ def _pos(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 @attrs.frozen(kw_only=True)
 class ClaimLine:
     """One line of a claim: the claim (or encounter) it belongs to, the date of service, the code
-    as billed (checked, not trusted), its modifiers, units and, optionally, place of service.
+    as billed (checked, not trusted), its modifiers, units, and optionally place of service and
+    billing provider (the global-period rules compare lines of one provider).
 
     >>> line = ClaimLine(claim="A1", date="2026-03-02", code="64493", modifiers="50")
-    >>> line.date, line.modifiers, line.units
-    (datetime.date(2026, 3, 2), ('50',), 1)
+    >>> line.date, line.modifiers, line.units, line.provider
+    (datetime.date(2026, 3, 2), ('50',), 1, None)
     """
 
-    claim: str = attrs.field(validator=_text("claim"))
-    date: date = attrs.field(converter=_to_date)
-    code: str = attrs.field(validator=_text("code"))
+    claim: str = attrs.field(validator=_check(claim_value))
+    date: date = attrs.field(converter=date_value)
+    code: str = attrs.field(validator=_check(code_value))
     modifiers: tuple[str, ...] = attrs.field(default=(), converter=split_modifiers)
-    units: int = attrs.field(default=1, validator=_units)
+    units: int = attrs.field(default=1, validator=_check(units_value))
     place_of_service: str | None = attrs.field(default=None, validator=_pos)
+    provider: str | None = attrs.field(default=None, validator=_check(provider_value))
 
 
 @attrs.frozen(kw_only=True)
 class Finding:
     """What a check found: a stable ``rule`` id (see docs/claims.md), its ``severity``, the
     ``lines`` concerned (0-based positions in the input, ascending), a ``message`` for a biller
-    and the data ``release`` the rule rests on.
+    and the data ``release`` the rule rests on; as fields: the ``claim``, the ``date`` of
+    service, the ``codes`` and ``modifiers`` of the lines (in the order of ``lines``;
+    modifiers space-separated), and a suggested ``fix`` ("" when none fits).
 
     >>> str(Finding(rule="mue.units", severity=Severity.ERROR, lines=(0,), message="m",
     ...             release="CMS NCCI MUE practitioner"))
@@ -109,6 +194,11 @@ class Finding:
     lines: tuple[int, ...]
     message: str
     release: str
+    claim: str = ""
+    date: date | None = None
+    codes: tuple[str, ...] = ()
+    modifiers: tuple[str, ...] = ()
+    fix: str = ""
 
     def __str__(self) -> str:
         where = ", ".join(map(str, self.lines))

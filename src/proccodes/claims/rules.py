@@ -1,16 +1,19 @@
-"""The claim-line rules, applied line by line: :func:`check`.
+"""The claim rules' knowledge: rule ids, modifier sets, per-code facts and every message.
 
-Each rule has a stable id, documented with an example in docs/claims.md. What a rule needs to
-know about a code (is it well formed, listed, in effect, an add-on, its PFS indicators, its MUE)
-is worked out once per distinct code by :class:`Facts`, and every message is written by one
-function here, so that :func:`proccodes.claims.check_frame` (vectorized) gives exactly these
-findings.
+Each rule has a stable id (:data:`RULES`), a default severity (:data:`SEVERITY`) and is
+documented with an example and its CMS source in docs/claims.md. What a rule needs to know
+about a code as billed (is it well formed, listed, in effect, an add-on, its PFS indicators in
+the release in effect on the date, its MUE) is worked out once per distinct code and release by
+:class:`Facts`; every message is written by one function here. The rules themselves run once,
+in :mod:`proccodes.claims.engine`, for every path.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+import bisect
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,58 +22,213 @@ import attrs
 from ..codes import normalize_code, validate_code
 from ..errors import InvalidCodeError
 from ..modifiers import CPT_MODIFIER_TITLES
-from ..records import Bilateral, GlobalDays, PcTc, PfsStatus, Procedure, Severity
-from .lines import ClaimLine, Finding
+from ..records import Bilateral, GlobalDays, PcTc, PfsFacts, PfsStatus, Procedure, Severity
+from .lines import bounded
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from ..sources.ncci import MueEdit, MueTable, PtpTable
+    from ..sources.ncci import MueEdit, MueTable, PtpEdit, PtpTable
+    from ..sources.pfs import FeeSchedule
 
 __all__ = [
+    "ANATOMIC_MODIFIERS",
     "CPT_MODIFIERS",
+    "MAX_CACHED_CODES",
     "NCCI_MODIFIERS",
     "RULES",
-    "check",
+    "SEVERITY",
+    "CodeFacts",
+    "Facts",
+    "configure",
+    "facts_for",
 ]
 
 RULES: Mapping[str, str] = {
+    "line.malformed": "a row of a claims file that is not a valid claim line (the CLI)",
     "code.malformed": "the code is not a valid CPT or HCPCS Level II code",
     "code.unknown": "the catalog does not list the code",
     "code.inactive": "the code was not in effect on the date of service",
-    "pfs.not_payable": "the PFS status says Medicare does not pay the code (warning)",
+    "units.invalid": "units of 0 or less, or more than a billion, on one line",
+    "pfs.not_payable": "the PFS status says Medicare does not pay the code (bundled, not "
+    "covered, not valid for Medicare)",
+    "pfs.paid_elsewhere": "the PFS status says Medicare pays the code outside the PFS (ASP "
+    "drug pricing, clinical lab fee schedule, DMEPOS, anesthesia; info)",
     "modifier.unknown": "a modifier that is not a known CPT or HCPCS Level II modifier",
     "modifier.bilateral": "modifier 50 on a code whose bilateral indicator does not allow it",
+    "modifier.bilateral_side": "modifier 50 with RT or LT on the same line",
     "modifier.pctc": "modifier 26 or TC on a code whose PC/TC indicator forbids the split",
     "bilateral.unmarked": "a bilateral code reported twice on one date without 50 or RT/LT",
     "addon.no_primary": "an add-on code without one of its primary codes on the claim and date",
     "mue.units": "units over the medically unlikely edit (per line or per date of service)",
     "ptp.pair": "an NCCI PTP pair that is never paid together (modifier indicator 0)",
-    "ptp.modifier": "an NCCI PTP pair paid together only with a modifier (indicator 1)",
+    "ptp.modifier": "an NCCI PTP pair paid together only with a fitting modifier (indicator 1)",
+    "global.em": "an E/M visit in a procedure's global period without 24, 25 or 57",
+    "global.procedure": "a procedure in a 90-day global period without 58, 78 or 79",
+    "ncci.quarter": "the NCCI table given is not the quarter of the date of service (warning)",
 }
 """Every rule id and what it checks, in the order docs/claims.md describes them."""
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITY: Mapping[str, Severity] = {
+    "line.malformed": _E,
+    "code.malformed": _E,
+    "code.unknown": _W,
+    "code.inactive": _E,
+    "units.invalid": _E,
+    "pfs.not_payable": _W,
+    "pfs.paid_elsewhere": _I,
+    "modifier.unknown": _E,
+    "modifier.bilateral": _E,
+    "modifier.bilateral_side": _E,
+    "modifier.pctc": _E,
+    "bilateral.unmarked": _E,
+    "addon.no_primary": _E,
+    "mue.units": _E,
+    "ptp.pair": _E,
+    "ptp.modifier": _E,
+    "global.em": _E,
+    "global.procedure": _E,
+    "ncci.quarter": _W,
+}
+"""The default severity of each rule (``check(..., rules=...)`` changes it)."""
+
+
+def configure(
+    rules: Mapping[str, Severity | str | bool | None] | None,
+) -> dict[str, Severity | None]:
+    """The severity of every rule after ``rules``: a rule mapped to ``False`` or ``None`` is off,
+    to a :class:`~proccodes.Severity` (or its text) re-graded, to ``True`` on as by default.
+
+    >>> configure({"code.unknown": "error", "ncci.quarter": False})["ncci.quarter"] is None
+    True
+    """
+    out: dict[str, Severity | None] = dict(SEVERITY)
+    if rules is None:
+        return out
+    if not isinstance(rules, Mapping):
+        raise TypeError("rules must be a mapping of rule ids to a severity, True or False")
+    for rule, value in rules.items():
+        if rule not in SEVERITY:
+            raise ValueError(f"unknown rule {bounded(str(rule))}; the rules are {', '.join(RULES)}")
+        if value is None or value is False:
+            out[rule] = None
+        elif value is True:
+            out[rule] = SEVERITY[rule]
+        elif isinstance(value, Severity):
+            out[rule] = value
+        elif isinstance(value, str) and value.strip().lower() in {s.value for s in Severity}:
+            out[rule] = Severity(value.strip().lower())
+        else:
+            raise ValueError(
+                f"rules[{rule!r}] must be error, warning, info, True or False, not {value!r}"
+            )
+    return out
+
 
 CPT_MODIFIERS = frozenset(CPT_MODIFIER_TITLES)
 """The CPT modifier codes (:mod:`proccodes.modifiers`; the AMA's texts are not shipped)."""
 
-ANATOMIC_MODIFIERS = frozenset(
-    "E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9 LT RT LC LD LM RC "
-    "RI".split()
-)
-NCCI_MODIFIERS = frozenset(
-    {"59", "XE", "XS", "XP", "XU", "24", "25", "57", "58", "78", "79", "27", "91"}
-    | ANATOMIC_MODIFIERS
-)
-"""The NCCI-associated modifiers that let a PTP pair with modifier indicator 1 be paid."""
+SIDES = frozenset({"LT", "RT"})
+FINGERS = frozenset({"FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"})
+TOES = frozenset({"TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9"})
+EYELIDS = frozenset({"E1", "E2", "E3", "E4"})
+CORONARY = frozenset({"LC", "LD", "LM", "RC", "RI"})
+_SITE_FAMILIES = (FINGERS, TOES, EYELIDS, CORONARY, SIDES)  # most specific first
+ANATOMIC_MODIFIERS = SIDES | FINGERS | TOES | EYELIDS | CORONARY
+"""The anatomic modifiers of NCCI (policy manual ch. I): they show different sites."""
+
+EM_BYPASS = frozenset({"24", "25", "27", "57"})
+"""The NCCI-associated modifiers that belong on an E/M line (59 and X{EPSU} do not)."""
+DISTINCT = frozenset({"59", "XE", "XS", "XP", "XU"})
+PROCEDURE_BYPASS = DISTINCT | {"58", "78", "79", "91"}
+"""The NCCI-associated modifiers, other than anatomic ones, that belong on a procedure line."""
+NCCI_MODIFIERS = EM_BYPASS | PROCEDURE_BYPASS | ANATOMIC_MODIFIERS
+"""The NCCI-associated modifiers that can let a PTP pair with modifier indicator 1 be paid."""
 
 _LEVEL_II_NAMED = frozenset({"XE", "XS", "XP", "XU", "TC"} | ANATOMIC_MODIFIERS)
+
+MAX_CACHED_CODES = 65_536
+"""Per-code facts kept by one :class:`Facts` (the cache is emptied when full)."""
+
+
+def different_sites(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two lines' anatomic modifiers name different sites: compared in the most
+    specific family both use (digits, toes, eyelids, coronary arteries, then sides); lines
+    whose sites are in different families are taken as different.
+
+    >>> different_sites(frozenset({"RT"}), frozenset({"LT"}))
+    True
+    >>> different_sites(frozenset({"RT"}), frozenset({"RT"}))
+    False
+    >>> different_sites(frozenset({"RT", "F5"}), frozenset({"RT", "F6"}))
+    True
+    """
+    if not a or not b:
+        return False
+    for family in _SITE_FAMILIES:
+        x, y = a & family, b & family
+        if x and y:
+            return x.isdisjoint(y)
+    return True
+
+
+def is_em(code: str) -> bool:
+    """Whether ``code`` is an evaluation and management service (CPT 99202-99499).
+
+    >>> is_em("99213"), is_em("64635")
+    (True, False)
+    """
+    return len(code) == 5 and code.isdigit() and "99202" <= code <= "99499"
+
+
 _NOT_PAYABLE = {
-    PfsStatus.BUNDLED: "bundled: never paid separately",
-    PfsStatus.EXCLUDED: "excluded from the fee schedule by regulation",
-    PfsStatus.NOT_VALID: "not valid for Medicare; another code is used",
-    PfsStatus.NOT_VALID_GRACE: "not valid for Medicare; another code is used",
+    PfsStatus.BUNDLED: "bundled: Medicare never pays it separately; its payment is included "
+    "in the services it goes with",
     PfsStatus.NOT_COVERED: "not covered by Medicare",
-    PfsStatus.BUNDLED_OR_EXCLUDED: "bundled or excluded: no separate payment",
-    PfsStatus.STATUTORY_EXCLUSION: "excluded from Medicare by statute",
+    PfsStatus.NOT_VALID: "not valid for Medicare claims: Medicare uses another code for the "
+    "service",
+    PfsStatus.NOT_VALID_GRACE: "not valid for Medicare claims: Medicare uses another code for "
+    "the service (after a 90-day grace period)",
+    PfsStatus.BUNDLED_OR_EXCLUDED: "no separate payment: bundled into a physician service of "
+    "the same day when incident to it, otherwise paid under another Medicare provision "
+    "(for example supplies)",
+}
+_PAID_ELSEWHERE = {
+    PfsStatus.EXCLUDED: "excluded from the PFS by regulation",
+    PfsStatus.STATUTORY_EXCLUSION: "not a physician service by statute",
+    PfsStatus.ANESTHESIA: "an anesthesia service",
+}
+_ELSEWHERE_DEFAULT = {
+    PfsStatus.EXCLUDED: "another Medicare payment method (for example ASP drug pricing for "
+    "Part B drugs, or reasonable charge)",
+    PfsStatus.STATUTORY_EXCLUSION: "another Medicare fee schedule (for example the clinical "
+    "laboratory or the ambulance fee schedule)",
+    PfsStatus.ANESTHESIA: "the anesthesia fee schedule (base and time units times the "
+    "anesthesia conversion factor)",
+}
+# HCPCS Level II pricing indicators (HCPCS record layout, field 9): where Part B prices a code
+_PRICED_BY = {
+    "12": "the anesthesia fee schedule",
+    "21": "the clinical laboratory fee schedule",
+    "22": "the clinical laboratory fee schedule (contractor priced)",
+    "31": "the DMEPOS fee schedule",
+    "32": "the DMEPOS fee schedule",
+    "33": "the DMEPOS fee schedule (oxygen)",
+    "34": "the DMEPOS fee schedule (supplies)",
+    "35": "the DMEPOS fee schedule (surgical dressings)",
+    "36": "the DMEPOS fee schedule (capped rental)",
+    "37": "the DMEPOS fee schedule (ostomy, tracheostomy and urological supplies)",
+    "38": "the DMEPOS fee schedule (orthotics and prosthetics)",
+    "39": "the DMEPOS fee schedule (parenteral and enteral nutrition)",
+    "45": "the DMEPOS fee schedule (customized items)",
+    "46": "the DMEPOS fee schedule (contractor priced)",
+    "51": "ASP drug pricing (Part B drugs)",
+    "52": "reasonable charge",
+    "53": "a payment set by statute",
+    "54": "Part B vaccine pricing",
+    "55": "splint and cast pricing",
+    "56": "intraocular lens pricing",
+    "57": "contractor pricing",
 }
 _BILATERAL_50 = {
     Bilateral.NO_ADJUSTMENT: "0: the 150 % bilateral adjustment does not apply",
@@ -92,11 +250,20 @@ _PCTC_MEANING = {
     PcTc.PHYSICIAN_INTERPRETATION: "a physician interpretation code",
     PcTc.NOT_APPLICABLE: "the concept does not apply",
 }
+GLOBAL_WINDOWS = {
+    GlobalDays.DAYS_0: (0, 0),
+    GlobalDays.DAYS_10: (0, 10),
+    GlobalDays.DAYS_90: (-1, 90),
+}
+"""Days, relative to the procedure's date, whose E/M visits its global period includes (IOM
+100-04 ch. 12 §40.1: 000 the day of the procedure; 010 that day and the 10 days after; 090
+the day before, the day of and the 90 days after)."""
 
 
 @attrs.frozen(kw_only=True)
 class CodeFacts:
-    """What the rules need to know about one code as billed, worked out once per code."""
+    """What the rules need to know about one code as billed, worked out once per code (and
+    PFS release)."""
 
     raw: str
     code: str
@@ -107,22 +274,33 @@ class CodeFacts:
     status: PfsStatus | None = None
     bilateral: Bilateral | None = None
     pc_tc: PcTc | None = None
+    global_days: GlobalDays | None = None
     pfs_release: str = ""
+    pricing: tuple[str, ...] = ()
     mue: MueEdit | None = None
     ptp_number: int = -1  # the code as a PTP table stores it; -1 if it cannot be in one
+    em: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The code for a message: canonical if valid, else the raw text, bounded."""
+        return self.code if self.malformed is None else bounded(self.raw)
 
 
 class Facts:
-    """The catalog, PTP and MUE tables of one check, and per-code facts cached."""
+    """The catalog, PTP, MUE tables and PFS releases of one check, and per-code facts cached
+    (at most :data:`MAX_CACHED_CODES` codes)."""
 
     def __init__(
         self,
         catalog: Catalog | None,
         ptp: PtpTable | None,
         mue: MueTable | None,
+        pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
     ) -> None:
         from ..catalog import Catalog, default_catalog
         from ..sources.ncci import MueTable, PtpTable
+        from ..sources.pfs import FeeSchedule
 
         if catalog is None:
             catalog = default_catalog()
@@ -132,39 +310,95 @@ class Facts:
             raise TypeError(f"ptp must be a PtpTable (load_ptp) or None, not {type(ptp).__name__}")
         if mue is not None and not isinstance(mue, MueTable):
             raise TypeError(f"mue must be a MueTable (load_mue) or None, not {type(mue).__name__}")
+        releases: list[FeeSchedule] = []
+        if pfs is not None:
+            items = [pfs] if isinstance(pfs, FeeSchedule) else pfs
+            if not isinstance(items, Iterable):
+                raise TypeError("pfs must be a FeeSchedule (load_pfs), a list of them, or None")
+            for item in items:
+                if not isinstance(item, FeeSchedule):
+                    raise TypeError(
+                        f"pfs must hold FeeSchedule values (load_pfs), not {type(item).__name__}"
+                    )
+                releases.append(item)
+            releases.sort(key=lambda r: r.as_of or date.min)
         self.catalog = catalog
         self.ptp = ptp
         self.mue = mue
+        self.pfs = tuple(releases)
+        self._starts = [(r.as_of or date.min).toordinal() for r in releases]
         self.catalog_release = catalog.release or "proccodes catalog"
         self.modifier_release = self.catalog_release
         self.mue_release = mue.release if mue is not None else ""
         listed = set(catalog.modifiers)
         self.modifiers_listed = bool(listed)
         self.known_modifiers = frozenset(CPT_MODIFIERS | _LEVEL_II_NAMED | listed)
-        self._codes: dict[str, CodeFacts] = {}
+        self._codes: dict[tuple[str, int], CodeFacts] = {}
+        self._memo: dict[object, object] = {}
+        self._partners: dict[int, frozenset[int]] = {}
+        self._edits: dict[tuple[str, str, date], PtpEdit | None] = {}
+        self._lock = threading.Lock()
+        self._ptp_keys = ptp.keys if ptp is not None else None
 
-    def code(self, raw: str) -> CodeFacts:
-        found = self._codes.get(raw)
+    def memo(self, key: object, make: Callable[[], object]) -> object:
+        """``make()``, kept under ``key`` for the next call (at most
+        :data:`MAX_CACHED_CODES` values; the cache is emptied when full).
+
+        >>> Facts(None, None, None).memo("k", lambda: 42)
+        42"""
+        found = self._memo.get(key)
         if found is None:
-            found = self._codes[raw] = self._facts(raw)
+            found = make()
+            with self._lock:
+                if len(self._memo) >= MAX_CACHED_CODES:
+                    self._memo.clear()
+                self._memo[key] = found
         return found
 
-    def _facts(self, raw: str) -> CodeFacts:
+    def release_index(self, day: date) -> int:
+        """Which of the PFS releases given is in effect on ``day`` (the latest to take effect
+        on or before it; the earliest for a day before all); -1 without releases.
+
+        >>> Facts(None, None, None).release_index(date(2026, 3, 2))
+        -1"""
+        if not self.pfs:
+            return -1
+        return max(bisect.bisect_right(self._starts, day.toordinal()) - 1, 0)
+
+    def code(self, raw: str, day: date | None = None) -> CodeFacts:
+        """The facts of ``raw`` as billed on ``day`` (the day picks the PFS release).
+
+        >>> Facts(None, None, None).code(" 6449").malformed is not None
+        True"""
+        key = (raw, -1 if day is None else self.release_index(day))
+        found = self._codes.get(key)
+        if found is None:
+            found = self._facts(raw, key[1])
+            with self._lock:
+                if len(self._codes) >= MAX_CACHED_CODES:
+                    self._codes.clear()
+                self._codes[key] = found
+        return found
+
+    def _facts(self, raw: str, release: int) -> CodeFacts:
         try:
             code = validate_code(raw).code
         except InvalidCodeError as exc:
-            return CodeFacts(raw=raw, code=normalize_code(raw), malformed=exc.reason)
+            return CodeFacts(raw=raw, code=normalize_code(raw[:64]), malformed=exc.reason)
         record = self.catalog.get(code)
         mue = self.mue.get(code) if self.mue is not None else None
         number = int(code, 36) if len(code) == 5 and code.isalnum() else -1
-        if record is None:
-            return CodeFacts(raw=raw, code=code, mue=mue, ptp_number=number)
-        pfs = record.pfs
-        billing = record.billing
+        pfs: PfsFacts | None = record.pfs if record is not None else None
+        if release >= 0:
+            pfs = self.pfs[release].get(code)
+        if record is None and pfs is None:
+            return CodeFacts(raw=raw, code=code, mue=mue, ptp_number=number, em=is_em(code))
+        billing = record.billing if record is not None else None
         add_on = bool(billing and billing.add_on) or bool(
             pfs and pfs.global_days == GlobalDays.ADD_ON
         )
         primaries = billing.primary_codes if billing and billing.primary_codes else None
+        file_facts = record.file_facts if record is not None else None
         return CodeFacts(
             raw=raw,
             code=code,
@@ -174,13 +408,19 @@ class Facts:
             status=pfs.status if pfs else None,
             bilateral=pfs.bilateral if pfs else None,
             pc_tc=pfs.pc_tc if pfs else None,
+            global_days=pfs.global_days if pfs else None,
             pfs_release=pfs.release if pfs else "",
+            pricing=file_facts.pricing_indicators if file_facts else (),
             mue=mue,
             ptp_number=number,
+            em=is_em(code),
         )
 
     def unknown_modifiers(self, modifiers: tuple[str, ...]) -> tuple[str, ...]:
-        """The modifiers of a line that are not known, each once, in the order given."""
+        """The modifiers of a line that are not known, each once, in the order given.
+
+        >>> Facts(None, None, None).unknown_modifiers(("59", "ZZZ", "ZZZ"))
+        ('ZZZ',)"""
         bad: list[str] = []
         for m in modifiers:
             shaped = len(m) == 2 and m.isalnum() and m.isascii()
@@ -189,12 +429,125 @@ class Facts:
                 bad.append(m)
         return tuple(bad)
 
+    def ptp_column2(self, number: int) -> frozenset[int]:
+        """The column-2 codes (PTP numbers) of the rows whose column 1 is ``number``: a range
+        of the table's sorted keys, found by bisection and kept (bounded) per code.
 
-# -- messages: one function per rule, shared by the line and the frame paths --------------------
+        >>> Facts(None, None, None).ptp_column2(1)
+        frozenset()"""
+        found = self._partners.get(number)
+        if found is None:
+            keys = self._ptp_keys
+            found = frozenset()
+            if keys is not None:
+                lo = bisect.bisect_left(keys, number << 26)
+                hi = bisect.bisect_left(keys, (number + 1) << 26, lo)
+                mask = (1 << 26) - 1
+                found = frozenset(k & mask for k in keys[lo:hi])
+            with self._lock:
+                if len(self._partners) >= MAX_CACHED_CODES:
+                    self._partners.clear()
+                self._partners[number] = found
+        return found
+
+    def ptp_partners(self, number: int, among: Mapping[int, str]) -> list[int]:
+        """The codes of ``among`` (by PTP number) with a PTP row that has ``number`` as
+        column 1: O(min(partners, len(among))) through the table's index, never all pairs.
+
+        >>> Facts(None, None, None).ptp_partners(1, {2: "00002"})
+        []
+        """
+        partners = self.ptp_column2(number)
+        if not partners:
+            return []
+        if len(among) <= len(partners):
+            return [n for n in among if n in partners and n != number]
+        return [n for n in partners if n in among and n != number]
+
+    def ptp_edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
+        """The PTP edit of the pair in effect on ``day``, or None (kept, bounded).
+
+        >>> from proccodes.sources.ncci import _example_files, load_ptp
+        >>> facts = Facts(None, load_ptp(_example_files()[0]), None)
+        >>> facts.ptp_edit("0001U", "0029U", date(2026, 7, 1)) is None
+        True"""
+        assert self.ptp is not None
+        key = (column1, column2, day)
+        if key in self._edits:
+            return self._edits[key]
+        found = self.ptp.edit_on(column1, column2, day)
+        with self._lock:
+            if len(self._edits) >= MAX_CACHED_CODES:
+                self._edits.clear()
+            self._edits[key] = found
+        return found
+
+
+_KEPT: dict[tuple[int, ...], tuple[object, Facts]] = {}
+_KEPT_LOCK = threading.Lock()
+MAX_KEPT_FACTS = 4
+"""Sets of tables whose :class:`Facts` :func:`facts_for` keeps for the next check."""
+
+
+def facts_for(
+    catalog: Catalog | None,
+    ptp: PtpTable | None,
+    mue: MueTable | None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+) -> Facts:
+    """The :class:`Facts` of these tables, kept for the next check with the same ones (the
+    batches of one service, the partitions of one Dask worker): the last
+    :data:`MAX_KEPT_FACTS` sets are kept, with the tables they belong to.
+
+    >>> facts_for(None, None, None) is facts_for(None, None, None)
+    True
+    """
+    pfs_ids = tuple(id(p) for p in pfs) if isinstance(pfs, list | tuple) else (id(pfs),)
+    key = (id(catalog), id(ptp), id(mue), *pfs_ids)
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+    if found is not None:
+        return found[1]
+    facts = Facts(catalog, ptp, mue, pfs)
+    with _KEPT_LOCK:
+        while len(_KEPT) >= MAX_KEPT_FACTS:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = ((catalog, ptp, mue, pfs), facts)  # the tables stay alive with their ids
+    return facts
+
+
+def reset_after_fork() -> None:
+    """Forget the kept facts and renew the lock (a child process after ``fork``).
+
+    >>> reset_after_fork()"""
+    global _KEPT_LOCK
+    _KEPT.clear()
+    _KEPT_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=reset_after_fork)
+
+
+def quarter_of(as_of: date | None) -> tuple[date, date] | None:
+    """The first and last day of the calendar quarter that starts at ``as_of``.
+
+    >>> quarter_of(date(2026, 7, 1))
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    """
+    if as_of is None:
+        return None
+    month = as_of.month + 3
+    year = as_of.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return as_of, date.fromordinal(date(year, month, 1).toordinal() - 1)
+
+
+# -- messages: one function per rule ------------------------------------------------------------
 
 
 def msg_malformed(facts: CodeFacts) -> str:
-    return f"{facts.raw!r} is not a valid procedure code: {facts.malformed}"
+    return f"{bounded(facts.raw)} is not a valid procedure code: {facts.malformed}"
 
 
 def msg_unknown(code: str, release: str) -> str:
@@ -216,19 +569,66 @@ def msg_inactive(record: Procedure, day: date) -> str:
     return text
 
 
-def msg_not_payable(facts: CodeFacts) -> str:
-    assert facts.status is not None
-    return (
-        f"Medicare does not pay {facts.code} under the Physician Fee Schedule (status "
-        f"{facts.status.value}: {_NOT_PAYABLE[facts.status]}); other payers may"
-    )
+def msg_units(units: int) -> str:
+    """The message of ``units.invalid``.
+
+    >>> msg_units(0)
+    '0 units: a line bills at least 1 unit'
+    """
+    from .lines import MAX_UNITS
+
+    if units <= 0:
+        return f"{units} units: a line bills at least 1 unit"
+    return f"{units} units on one line is beyond any claim (more than {MAX_UNITS:,})"
+
+
+def status_finding(facts: CodeFacts) -> tuple[str, str, str] | None:
+    """The rule, message and fix for a code's PFS status, or None (status A, C, R, T, M...).
+
+    >>> status_finding(CodeFacts(raw="J3301", code="J3301", status=PfsStatus.EXCLUDED,
+    ...                          pricing=("51",)))[1]  # doctest: +ELLIPSIS
+    'J3301 is not priced ... Medicare pays it from ASP drug pricing (Part B drugs) (HCPCS ...)'
+    """
+    status = facts.status
+    if status in _NOT_PAYABLE:
+        text = _NOT_PAYABLE[status]
+        return (
+            "pfs.not_payable",
+            f"Medicare does not pay {facts.code} under the Physician Fee Schedule (status "
+            f"{status.value}: {text}); other payers may",
+            "",
+        )
+    if status in _PAID_ELSEWHERE:
+        where = ""
+        for p in facts.pricing:
+            if p in _PRICED_BY:
+                where = f"{_PRICED_BY[p]} (HCPCS pricing indicator {p})"
+                break
+        if not where and "00" in facts.pricing:
+            return (
+                "pfs.not_payable",
+                f"Medicare Part B does not price {facts.code} separately (PFS status "
+                f"{status.value}: {_PAID_ELSEWHERE[status]}; HCPCS pricing indicator 00: not "
+                "separately priced by Part B)",
+                "",
+            )
+        where = where or _ELSEWHERE_DEFAULT[status]
+        return (
+            "pfs.paid_elsewhere",
+            f"{facts.code} is not priced under the Physician Fee Schedule (status "
+            f"{status.value}: {_PAID_ELSEWHERE[status]}): if covered, Medicare pays it from "
+            f"{where}",
+            "",
+        )
+    return None
 
 
 def msg_unknown_modifiers(bad: tuple[str, ...]) -> str:
     if len(bad) == 1:
-        return f"modifier {bad[0]!r} is not a known CPT or HCPCS Level II modifier"
-    names = ", ".join(repr(m) for m in bad)
-    return f"modifiers {names} are not known CPT or HCPCS Level II modifiers"
+        return f"modifier {bounded(bad[0])} is not a known CPT or HCPCS Level II modifier"
+    names = ", ".join(bounded(m) for m in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return f"modifiers {names}{more} are not known CPT or HCPCS Level II modifiers"
 
 
 def msg_bilateral(facts: CodeFacts) -> str:
@@ -236,6 +636,40 @@ def msg_bilateral(facts: CodeFacts) -> str:
     return (
         f"modifier 50 does not apply to {facts.code}: its bilateral indicator is "
         f"{_BILATERAL_50[facts.bilateral]}"
+    )
+
+
+def bilateral_50_forbidden(facts: CodeFacts) -> bool:
+    """Whether the code's bilateral indicator forbids modifier 50 (0, 2, 3, 9).
+
+    >>> bilateral_50_forbidden(CodeFacts(raw="x", code="x", bilateral=Bilateral.NO_ADJUSTMENT))
+    True"""
+    return facts.bilateral in _BILATERAL_50
+
+
+def msg_bilateral_side(code: str, sides: tuple[str, ...]) -> str:
+    """The message of ``modifier.bilateral_side``.
+
+    >>> msg_bilateral_side("64493", ("RT",))[:36]
+    'modifier 50 and RT on one line of 64'
+    """
+    return (
+        f"modifier 50 and {' and '.join(sides)} on one line of {code}: 50 already means both "
+        "sides; report one line with 50 alone, or one line per side with RT and LT"
+    )
+
+
+def pctc_forbidden(facts: CodeFacts, mods: tuple[str, ...]) -> tuple[str, ...]:
+    """The modifiers 26/TC of ``mods`` that the code's PC/TC indicator forbids.
+
+    >>> pctc_forbidden(CodeFacts(raw="x", code="x", pc_tc=PcTc.PHYSICIAN_SERVICE), ("26",))
+    ('26',)"""
+    if facts.pc_tc is None:
+        return ()
+    return tuple(
+        m
+        for m, allowed in (("26", _ALLOWS_26), ("TC", _ALLOWS_TC))
+        if m in mods and facts.pc_tc not in allowed
     )
 
 
@@ -248,10 +682,14 @@ def msg_pctc(facts: CodeFacts, bad: tuple[str, ...]) -> str:
     )
 
 
-def msg_unmarked(code: str, count: int, day: date) -> str:
+def msg_unmarked(code: str, count: int, day: date, sides_fit: bool) -> str:
+    """``sides_fit``: the MUE admits one line per side (else only 50 is advised)."""
+    how = "one line with modifier 50 and 1 unit (bilateral indicator 1)"
+    if sides_fit:
+        how += ", or one line with RT and one with LT"
     return (
         f"{code} is reported on {count} lines on {day.isoformat()} without modifier 50 or "
-        "RT/LT: for both sides, report one line with modifier 50 (bilateral indicator 1)"
+        f"RT/LT: for both sides, report {how}"
     )
 
 
@@ -285,21 +723,14 @@ def msg_mue_line(edit: MueEdit, units: int) -> str:
 
 
 def msg_mue_date(edit: MueEdit, units: int, day: date) -> str:
-    return mue_date_head(edit, units) + day.isoformat() + mue_date_tail(edit)
-
-
-def mue_date_head(edit: MueEdit, units: int) -> str:
-    return f"{units} units of {edit.code} on "
-
-
-def mue_date_tail(edit: MueEdit) -> str:
     return (
-        f" exceed its MUE of {edit.max_units} per date of service (adjudication indicator "
-        f"{edit.indicator}): {_APPEAL[edit.indicator]}"
+        f"{units} units of {edit.code} on {day.isoformat()} exceed its MUE of {edit.max_units} "
+        f"per date of service (adjudication indicator {edit.indicator}): "
+        f"{_APPEAL[edit.indicator]}"
     )
 
 
-def msg_ptp(column1: str, column2: str, modifier: int, rationale: str) -> str:
+def msg_ptp(column1: str, column2: str, modifier: int, rationale: str, advice: str = "") -> str:
     why = f" ({rationale})" if rationale else ""
     if modifier == 0:
         return (
@@ -307,178 +738,91 @@ def msg_ptp(column1: str, column2: str, modifier: int, rationale: str) -> str:
             "with modifier indicator 0, which no modifier overrides"
         )
     return (
-        f"{column2} is not paid with {column1} on the same date unless a modifier shows a "
-        f"distinct service (59, XE, XS, XP, XU or an anatomic modifier) on either line: an NCCI "
-        f"PTP edit{why} with modifier indicator 1"
+        f"{column2} is not paid with {column1} on the same date without a modifier that fits: "
+        f"an NCCI PTP edit{why} with modifier indicator 1; {advice}"
     )
 
 
-# -- the line path ------------------------------------------------------------------------------
+def ptp_advice(
+    em: tuple[bool, bool],
+    codes: tuple[str, str],
+    wrong: tuple[str, ...],
+    same_site: tuple[str, ...],
+) -> tuple[str, str]:
+    """The sentence and the fix for an indicator-1 pair not bypassed: the modifier that fits.
 
+    ``em``: whether each line is an E/M; ``wrong``: 59/X{EPSU} found on the E/M line;
+    ``same_site``: the anatomic modifiers both lines share.
 
-def check(
-    lines: Iterable[ClaimLine],
-    *,
-    ptp: PtpTable | None = None,
-    mue: MueTable | None = None,
-    catalog: Catalog | None = None,
-) -> list[Finding]:
-    """The findings on ``lines``, sorted by first line, then rule.
-
-    ``ptp`` and ``mue`` are tables from :func:`~proccodes.sources.ncci.load_ptp` and
-    :func:`~proccodes.sources.ncci.load_mue` (their rules are skipped without them);
-    ``catalog`` defaults to :func:`~proccodes.default_catalog`.
-
-    >>> from proccodes.claims import ClaimLine, check
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
-    >>> [f.rule for f in check(lines)]
-    ['code.malformed']
+    >>> ptp_advice((False, True), ("20552", "99213"), ("59",), ())[1]
+    'append 25 to 99213 if the visit was significant and separately identifiable'
     """
-    items = _lines(lines)
-    facts = Facts(catalog, ptp, mue)
-    findings: list[Finding] = []
-    add = findings.append
-    groups: dict[tuple[str, date], list[int]] = defaultdict(list)
-    for i, line in enumerate(items):
-        f = facts.code(line.code)
-        if f.malformed is not None:
-            add(_finding("code.malformed", (i,), msg_malformed(f), facts.catalog_release))
-        else:
-            groups[line.claim, line.date].append(i)
-            _line_rules(i, line, f, facts, add)
-        bad = facts.unknown_modifiers(line.modifiers)
-        if bad:
-            add(
-                _finding(
-                    "modifier.unknown", (i,), msg_unknown_modifiers(bad), facts.modifier_release
-                )
-            )
-    for (_, day), members in groups.items():
-        _group_rules(day, members, items, facts, add)
-    findings.sort(key=Finding.sort_key)
-    return findings
-
-
-def _lines(lines: Iterable[ClaimLine]) -> list[ClaimLine]:
-    if isinstance(lines, ClaimLine) or not isinstance(lines, Iterable):
-        raise TypeError("lines must be an iterable of ClaimLine")
-    items = list(lines)
-    for i, line in enumerate(items):
-        if not isinstance(line, ClaimLine):
-            raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
-    return items
-
-
-def _finding(
-    rule: str, lines: tuple[int, ...], message: str, release: str, *, warning: bool = False
-) -> Finding:
-    severity = Severity.WARNING if warning else Severity.ERROR
-    return Finding(rule=rule, severity=severity, lines=lines, message=message, release=release)
-
-
-def _line_rules(i: int, line: ClaimLine, f: CodeFacts, facts: Facts, add: _Add) -> None:
-    record = f.record
-    if record is None:
-        add(
-            _finding(
-                "code.unknown",
-                (i,),
-                msg_unknown(f.code, facts.catalog_release),
-                facts.catalog_release,
-                warning=True,
-            )
+    if em[0] != em[1]:
+        visit = codes[0] if em[0] else codes[1]
+        head = ""
+        if wrong:
+            head = f"{' and '.join(wrong)} may not be used on an E/M service; "
+        return (
+            f"{head}modifier 25 on the E/M line ({visit}) shows a significant, separately "
+            "identifiable visit (57 if the visit was the decision for major surgery)",
+            f"append 25 to {visit} if the visit was significant and separately identifiable",
         )
-    elif not record.is_active_on(line.date):
-        add(_finding("code.inactive", (i,), msg_inactive(record, line.date), facts.catalog_release))
-    if f.status in _NOT_PAYABLE:
-        add(_finding("pfs.not_payable", (i,), msg_not_payable(f), f.pfs_release, warning=True))
-    mods = line.modifiers
-    if "50" in mods and f.bilateral in _BILATERAL_50:
-        add(_finding("modifier.bilateral", (i,), msg_bilateral(f), f.pfs_release))
-    if f.pc_tc is not None:
-        bad = tuple(
-            m
-            for m, allowed in (("26", _ALLOWS_26), ("TC", _ALLOWS_TC))
-            if m in mods and f.pc_tc not in allowed
+    if same_site:
+        return (
+            f"{' and '.join(same_site)} on both lines names the same site, and an anatomic "
+            "modifier shows a distinct service only when the lines name different sites; if "
+            "the services were distinct for another reason, use XS, XE, XP, XU or 59",
+            f"append XS (or 59) to {codes[1]} if it was a separate structure or organ",
         )
-        if bad:
-            add(_finding("modifier.pctc", (i,), msg_pctc(f, bad), f.pfs_release))
-    edit = f.mue
-    if edit is not None and edit.indicator.value == "1" and line.units > edit.max_units:
-        add(_finding("mue.units", (i,), msg_mue_line(edit, line.units), facts.mue_release))
+    return (
+        f"if the services were distinct, append XE, XS, XP, XU or 59 to {codes[1]}, or "
+        "anatomic modifiers that name different sites (RT on one line, LT on the other)",
+        f"append XS, XE, XP, XU or 59 to {codes[1]} if the service was distinct",
+    )
 
 
-def _group_rules(
-    day: date, members: list[int], items: list[ClaimLine], facts: Facts, add: _Add
-) -> None:
-    by_code: dict[str, list[int]] = defaultdict(list)
-    for i in members:
-        by_code[facts.code(items[i].code).code].append(i)
-    present = set(by_code)
-    has_primary_eligible = any(not facts.code(items[i].code).add_on for i in members)
-    for code, where in by_code.items():
-        f = facts.code(items[where[0]].code)
-        edit = f.mue
-        if edit is not None and edit.indicator.value != "1":
-            total = sum(items[i].units for i in where)
-            if total > edit.max_units:
-                add(
-                    _finding(
-                        "mue.units", tuple(where), msg_mue_date(edit, total, day), facts.mue_release
-                    )
-                )
-        if f.bilateral == Bilateral.ADJUSTMENT_150 and len(where) >= 2:
-            marked = any({"50", "RT", "LT"} & set(items[i].modifiers) for i in where)
-            if not marked:
-                add(
-                    _finding(
-                        "bilateral.unmarked",
-                        tuple(where),
-                        msg_unmarked(code, len(where), day),
-                        f.pfs_release,
-                    )
-                )
-        if f.add_on:
-            ok = bool(present.intersection(f.primaries)) if f.primaries else has_primary_eligible
-            if not ok:
-                message = msg_no_primary(code, f.primaries, day)
-                for i in where:
-                    add(_finding("addon.no_primary", (i,), message, facts.catalog_release))
-    if facts.ptp is not None and len(by_code) > 1:
-        _ptp_rules(day, by_code, items, facts, add)
+def msg_global_em(
+    code: str, em_code: str, days: GlobalDays, delta: int, day: date
+) -> tuple[str, str]:
+    """The message and fix for an E/M visit inside a procedure's global period.
+
+    >>> msg_global_em("64635", "99213", GlobalDays.DAYS_10, 3, date(2026, 3, 5))[1]
+    'append 24 to 99213 if the visit was unrelated'"""
+    if delta > 0:
+        fit, why = "24", "an unrelated E/M in the postoperative period takes 24"
+    elif days == GlobalDays.DAYS_90:
+        fit, why = "57", "the visit that decided on major surgery takes 57"
+    else:
+        fit, why = "25", "a significant, separately identifiable visit on the day takes 25"
+    when = {0: "on the day of", -1: "the day before"}.get(delta, f"{delta} days after")
+    return (
+        f"E/M {em_code} on {day.isoformat()} is {when} {code} (global period {days.value}), "
+        f"whose payment includes it: {why}",
+        f"append {fit} to {em_code} if the visit was {'unrelated' if delta > 0 else 'separate'}",
+    )
 
 
-def _ptp_rules(
-    day: date, by_code: dict[str, list[int]], items: list[ClaimLine], facts: Facts, add: _Add
-) -> None:
-    ptp = facts.ptp
-    assert ptp is not None
-    codes = [c for c in by_code if facts.code(items[by_code[c][0]].code).ptp_number >= 0]
-    for column1 in codes:
-        first = by_code[column1]
-        distinct_1 = any(NCCI_MODIFIERS.intersection(items[i].modifiers) for i in first)
-        for column2 in codes:
-            if column2 == column1:
-                continue
-            edit = ptp.edit_on(column1, column2, day)
-            if edit is None or edit.modifier.value == "9":
-                continue
-            indicator = int(edit.modifier.value)
-            message = msg_ptp(column1, column2, indicator, edit.rationale)
-            rule = "ptp.pair" if indicator == 0 else "ptp.modifier"
-            for i in by_code[column2]:
-                if indicator == 1 and (
-                    distinct_1 or NCCI_MODIFIERS.intersection(items[i].modifiers)
-                ):
-                    continue
-                add(
-                    _finding(
-                        rule, (first[0], i) if first[0] < i else (i, first[0]), message, ptp.release
-                    )
-                )
+def msg_global_procedure(code: str, later: str, delta: int, day: date) -> tuple[str, str]:
+    """The message and fix of ``global.procedure``.
+
+    >>> msg_global_procedure("63047", "22612", 45, date(2026, 8, 15))[1]
+    'append 58, 78 or 79 to 22612, as fits'
+    """
+    return (
+        f"{later} on {day.isoformat()} is {delta} days after {code}, inside its 90-day global "
+        "period: a staged or related procedure takes 58, a return to the operating room for a "
+        "complication 78, an unrelated procedure 79",
+        f"append 58, 78 or 79 to {later}, as fits",
+    )
 
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+def msg_quarter(release: str, first: date, last: date, day: date) -> str:
+    """The message of ``ncci.quarter``.
 
-    _Add = Callable[[Finding], None]
+    >>> msg_quarter("v32.2", date(2026, 7, 1), date(2026, 9, 30), date(2026, 3, 2))[:28]
+    'the NCCI table v32.2 is for '
+    """
+    return (
+        f"the NCCI table {release} is for {first.isoformat()} to {last.isoformat()}, not for "
+        f"the date of service {day.isoformat()}: check with the table of that quarter"
+    )

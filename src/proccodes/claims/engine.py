@@ -1,0 +1,722 @@
+"""The one rule engine: every claim rule, written once, for every path.
+
+:func:`check` (claim lines), :func:`~proccodes.claims.check_frame` (a DataFrame),
+:func:`~proccodes.claims.check_dask` and Spark all put their input in one form, a
+:class:`Batch`: the distinct (code, modifiers, date, provider) keys of the lines, and per line
+its key, claim, units and line number. :func:`run` applies the rules: single-line rules once per
+distinct key, then the rules of a claim (a claim and date: MUE per date, bilateral, add-on,
+PTP; a claim and provider across dates: global periods). The findings are therefore the same
+on every path by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+import attrs
+
+from ..records import Bilateral, GlobalDays, Severity
+from .lines import MAX_UNITS, ClaimLine, Finding
+from .rules import (
+    ANATOMIC_MODIFIERS,
+    DISTINCT,
+    EM_BYPASS,
+    GLOBAL_WINDOWS,
+    PROCEDURE_BYPASS,
+    CodeFacts,
+    Facts,
+    bilateral_50_forbidden,
+    configure,
+    different_sites,
+    facts_for,
+    msg_bilateral,
+    msg_bilateral_side,
+    msg_global_em,
+    msg_global_procedure,
+    msg_inactive,
+    msg_malformed,
+    msg_mue_date,
+    msg_mue_line,
+    msg_no_primary,
+    msg_pctc,
+    msg_ptp,
+    msg_quarter,
+    msg_units,
+    msg_unknown,
+    msg_unknown_modifiers,
+    msg_unmarked,
+    pctc_forbidden,
+    ptp_advice,
+    quarter_of,
+    status_finding,
+)
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..sources.ncci import MueTable, PtpTable
+    from ..sources.pfs import FeeSchedule
+
+__all__ = [
+    "Batch",
+    "Key",
+    "KeyTable",
+    "Row",
+    "Rules",
+    "Selector",
+    "check",
+    "finding_of",
+    "run",
+    "run_rows",
+]
+
+Key = tuple[str, tuple[str, ...], date, "str | None"]
+"""A distinct (code as billed, modifiers, date of service, provider) of the input."""
+
+Rules = Mapping[str, "Severity | str | bool | None"]
+"""Rules switched off (``False``) or re-graded (a severity), by rule id."""
+
+_GLOBAL = frozenset({GlobalDays.DAYS_0, GlobalDays.DAYS_10, GlobalDays.DAYS_90})
+_EXITS_EM = frozenset({"24", "25", "57"})
+_EXITS_PROCEDURE = frozenset({"58", "78", "79"})
+_MAX_SIGNATURES = 4096
+
+
+@attrs.frozen(kw_only=True)
+class Batch:
+    """Lines in the engine's form. ``keys`` are the distinct keys; for line ``i``:
+    ``key_of[i]``, ``claim_of[i]`` (into ``claims``), ``units[i]`` and ``line_ids[i]`` (the
+    number findings give it).
+
+    >>> b = Batch.of_lines([ClaimLine(claim="A", date="2026-03-02", code="62290")])
+    >>> b.keys, b.key_of, b.claims
+    ([('62290', (), datetime.date(2026, 3, 2), None)], [0], ['A'])
+    """
+
+    keys: list[Key]
+    key_of: Sequence[int]
+    claims: list[str]
+    claim_of: Sequence[int]
+    units: Sequence[int]
+    line_ids: Sequence[int]
+
+    @classmethod
+    def of_lines(cls, lines: Sequence[ClaimLine]) -> Batch:
+        """The batch of :class:`ClaimLine` objects, numbered by position."""
+        key_index: dict[Key, int] = {}
+        claim_index: dict[str, int] = {}
+        key_of: list[int] = []
+        claim_of: list[int] = []
+        units: list[int] = []
+        for line in lines:
+            key = (line.code, line.modifiers, line.date, line.provider)
+            k = key_index.get(key)
+            if k is None:
+                k = key_index[key] = len(key_index)
+            key_of.append(k)
+            c = claim_index.get(line.claim)
+            if c is None:
+                c = claim_index[line.claim] = len(claim_index)
+            claim_of.append(c)
+            units.append(line.units)
+        return cls(
+            keys=list(key_index),
+            key_of=key_of,
+            claims=list(claim_index),
+            claim_of=claim_of,
+            units=units,
+            line_ids=range(len(key_of)),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class KeyTable:
+    """What decides whether a rule can fire, for a selector. Per distinct (code, modifiers,
+    PFS release) of the batch (lists indexed by that number): ``flagged`` (a single-line rule
+    fires whatever the units and date), ``cap`` (units above it are a finding), ``ok`` (a valid
+    code: the line takes part in claim rules), ``solo`` (the claim rules look at a claim of this
+    line alone), ``canon`` (a number per canonical code), ``ptp`` (the code's PTP number, -1
+    without one or without a PTP table), ``bilateral`` (bilateral indicator 1),
+    ``per_date_max`` (the MUE per date, -1 if none), ``add_on``, ``primaries_known`` (an add-on
+    whose primary codes are listed), ``surgery`` (a global period of 000/010/090),
+    ``surgery_90`` (090), ``em``, ``start`` and ``end`` (the ordinals of the code's first and
+    last day, -1 and 10**7 if open). Per key: ``facts_of_key`` (that number) and ``day`` (the
+    date's ordinal). ``quarter``: the ordinals of the PTP table's quarter, or None."""
+
+    flagged: list[bool]
+    cap: list[int]
+    ok: list[bool]
+    solo: list[bool]
+    canon: list[int]
+    ptp: list[int]
+    bilateral: list[bool]
+    per_date_max: list[int]
+    add_on: list[bool]
+    primaries_known: list[bool]
+    surgery: list[bool]
+    surgery_90: list[bool]
+    em: list[bool]
+    start: list[int]
+    end: list[int]
+    facts_of_key: list[int]
+    day: list[int]
+    quarter: tuple[int, int] | None
+
+
+Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
+"""Picks the lines and claims to look at (see :func:`run`)."""
+
+
+@attrs.define(slots=True)
+class _LineFacts:
+    """What the rules know of a (code, modifiers) as billed under one PFS release: shared by
+    every key with that code and those modifiers, whatever the date and provider."""
+
+    code: CodeFacts
+    mods: tuple[str, ...]
+    shown_mods: str
+    singles: list[tuple[str, str, str, str]]  # rule, message, release, fix
+    cap: int  # units above this are a finding
+    em: bool
+    bypass: bool  # a modifier that fits an indicator-1 PTP bypass on this kind of line
+    wrong_em: tuple[str, ...]  # 59/X{EPSU} on an E/M line
+    sites: frozenset[str]
+    marked: bool  # 50, RT or LT
+    sides: bool  # RT or LT
+    per_date: bool  # an MUE per date of service
+    solo: bool  # the claim rules must look at a claim holding only this line
+    ok: bool
+    dated: bool  # the record has dates: code.inactive depends on the day
+    start: date | None  # the record's dates (Procedure.is_active_on's bounds)
+    end: date | None
+    ptp: int  # the PTP number, -1 if none
+    canon: str  # the canonical code
+    add_on: bool
+    surgery: bool  # a global period of 000, 010 or 090 (and not an E/M or add-on)
+    exits_em: bool  # 24, 25 or 57
+    exits_procedure: bool  # 58, 78 or 79
+
+
+def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _LineFacts:
+    f = facts.code(raw, day)
+    singles: list[tuple[str, str, str, str]] = []
+    cat = facts.catalog_release
+    ok = f.malformed is None
+    record = f.record
+    if not ok:
+        singles.append(("code.malformed", msg_malformed(f), cat, ""))
+    else:
+        if record is None:
+            singles.append(("code.unknown", msg_unknown(f.code, cat), cat, ""))
+        status = status_finding(f)
+        if status is not None:
+            singles.append((status[0], status[1], f.pfs_release, status[2]))
+        if "50" in mods and bilateral_50_forbidden(f):
+            singles.append(("modifier.bilateral", msg_bilateral(f), f.pfs_release, "remove 50"))
+        bad = pctc_forbidden(f, mods)
+        if bad:
+            singles.append(("modifier.pctc", msg_pctc(f, bad), f.pfs_release, ""))
+    side = tuple(m for m in ("RT", "LT") if m in mods)
+    if "50" in mods and side:
+        singles.append(
+            (
+                "modifier.bilateral_side",
+                msg_bilateral_side(f.shown, side),
+                cat,
+                f"remove {' and '.join(side)}",
+            )
+        )
+    bad_mods = facts.unknown_modifiers(mods)
+    if bad_mods:
+        singles.append(
+            ("modifier.unknown", msg_unknown_modifiers(bad_mods), facts.modifier_release, "")
+        )
+    edit = f.mue if ok else None
+    cap = MAX_UNITS
+    if edit is not None and edit.indicator.value == "1":
+        cap = min(cap, edit.max_units)
+    mod_set = frozenset(mods)
+    em = f.em
+    per_date = edit is not None and edit.indicator.value != "1"
+    return _LineFacts(
+        code=f,
+        mods=mods,
+        shown_mods=" ".join(mods),
+        singles=singles,
+        cap=cap,
+        em=em,
+        bypass=bool(mod_set & (EM_BYPASS if em else PROCEDURE_BYPASS)),
+        wrong_em=tuple(m for m in mods if m in DISTINCT) if em else (),
+        sites=mod_set & ANATOMIC_MODIFIERS,
+        marked=bool(mod_set & {"50", "RT", "LT"}),
+        sides=bool(side),
+        per_date=per_date,
+        solo=ok and (f.add_on or per_date),
+        ok=ok,
+        dated=ok
+        and record is not None
+        and (record.effective is not None or record.terminated is not None),
+        start=record.effective if record is not None else None,
+        end=record.terminated if record is not None else None,
+        ptp=f.ptp_number if ok else -1,
+        canon=f.code,
+        add_on=f.add_on,
+        surgery=ok and f.global_days in _GLOBAL and not em and not f.add_on,
+        exits_em=bool(mod_set & _EXITS_EM),
+        exits_procedure=bool(mod_set & _EXITS_PROCEDURE),
+    )
+
+
+class _Run:
+    def __init__(self, batch: Batch, facts: Facts, severity: dict[str, Severity | None]) -> None:
+        self.batch = batch
+        self.facts = facts
+        self.severity = severity
+        self.out: list[Row] = []
+        ptp = facts.ptp
+        self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
+        memo = facts.memo
+        lfs: list[_LineFacts] = []
+        lf_of_key: list[int] = []
+        local: dict[tuple[str, tuple[str, ...], int], int] = {}
+        dated_pfs = bool(facts.pfs)
+        for raw, mods, day, _ in batch.keys:
+            rel = facts.release_index(day) if dated_pfs else -1
+            i = local.get((raw, mods, rel))
+            if i is None:
+                made = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
+                i = local[raw, mods, rel] = len(lfs)
+                lfs.append(cast(_LineFacts, made))
+            lf_of_key.append(i)
+        self.lfs = lfs
+        self.lf_of_key = lf_of_key
+        self.kfs = [lfs[i] for i in lf_of_key]
+        self.days = [k[2] for k in batch.keys]
+        self.providers = [k[3] for k in batch.keys]
+
+    # -- emitting ------------------------------------------------------------------------------
+    def emit(
+        self,
+        rule: str,
+        positions: Sequence[int],
+        message: str,
+        release: str,
+        fix: str = "",
+        day: date | None = None,
+    ) -> None:
+        severity = self.severity[rule]
+        if severity is None:
+            return
+        b, kfs = self.batch, self.kfs
+        ids = b.line_ids
+        key_of = b.key_of
+        if len(positions) == 1:
+            p = positions[0]
+            k = key_of[p]
+            kf = kfs[k]
+            line = ids[p]
+            self.out.append(
+                (
+                    line,
+                    rule,
+                    (line,),
+                    message,
+                    release,
+                    b.claims[b.claim_of[p]],
+                    day if day is not None else self.days[k],
+                    (kf.code.shown,),
+                    (kf.shown_mods,),
+                    fix,
+                    severity,
+                )
+            )
+            return
+        pairs = sorted((ids[p], p) for p in positions)
+        first = pairs[0][1]
+        self.out.append(
+            (
+                pairs[0][0],
+                rule,
+                tuple(i for i, _ in pairs),
+                message,
+                release,
+                b.claims[b.claim_of[first]],
+                day if day is not None else self.days[key_of[first]],
+                tuple(kfs[key_of[p]].code.shown for _, p in pairs),
+                tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
+                fix,
+                severity,
+            )
+        )
+
+    # -- the rules -----------------------------------------------------------------------------
+    def key_table(self) -> KeyTable:
+        """What a selector needs to know of the keys (see :class:`KeyTable`)."""
+        lfs = self.lfs
+        canon: dict[str, int] = {}
+        quarter = self.quarter
+        return KeyTable(
+            flagged=[bool(k.singles) for k in lfs],
+            cap=[k.cap for k in lfs],
+            ok=[k.ok for k in lfs],
+            solo=[k.solo for k in lfs],
+            canon=[canon.setdefault(k.canon, len(canon)) for k in lfs],
+            ptp=[k.ptp if self.facts.ptp is not None else -1 for k in lfs],
+            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in lfs],
+            per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in lfs],
+            add_on=[k.add_on for k in lfs],
+            primaries_known=[bool(k.code.primaries) for k in lfs],
+            surgery=[k.surgery for k in lfs],
+            surgery_90=[k.surgery and k.code.global_days == GlobalDays.DAYS_90 for k in lfs],
+            em=[k.em for k in lfs],
+            start=[k.start.toordinal() if k.dated and k.start else -1 for k in lfs],
+            end=[k.end.toordinal() if k.dated and k.end else 10**7 for k in lfs],
+            facts_of_key=self.lf_of_key,
+            day=[d.toordinal() for d in self.days],
+            quarter=None if quarter is None else (quarter[0].toordinal(), quarter[1].toordinal()),
+        )
+
+    def _per_key(self) -> tuple[list[bool], list[int], list[bool], list[bool]]:
+        """flagged, cap, ok and solo per key (the line path's selection)."""
+        kfs, days = self.kfs, self.days
+        first, last = self.quarter if self.quarter is not None else (date.min, date.max)
+        flagged: list[bool] = []
+        solo: list[bool] = []
+        for kf, day in zip(kfs, days, strict=True):
+            inactive = kf.dated and (
+                (kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end)
+            )
+            flagged.append(bool(kf.singles) or inactive)
+            solo.append(kf.solo or (kf.ok and not (first <= day <= last)))
+        return flagged, [k.cap for k in kfs], [k.ok for k in kfs], solo
+
+    def run(self, select: Selector | None = None) -> list[Row]:
+        b = self.batch
+        key_of, units = b.key_of, b.units
+        if select is None:
+            flagged, caps, ok, solo = self._per_key()
+            positions: Iterable[int] = []
+            hits: list[int] = []
+            members: list[list[int]] = [[] for _ in b.claims]
+            for p, (k, u, c) in enumerate(zip(key_of, units, b.claim_of, strict=True)):
+                if flagged[k] or u < 1 or u > caps[k]:
+                    hits.append(p)
+                if ok[k]:
+                    members[c].append(p)
+            positions = hits
+            claims: Iterable[list[int]] = (
+                m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
+            )
+        else:
+            positions, claims = select(self.key_table())
+        line = self._line
+        for p in positions:
+            line(p, key_of[p], units[p])
+        claim = self._claim
+        for m in claims:
+            claim(m)
+        self.out.sort(key=_row_order)
+        return self.out
+
+    def _line(self, p: int, k: int, units: int) -> None:
+        kf = self.kfs[k]
+        cat = self.facts.catalog_release
+        for rule, message, release, fix in kf.singles:
+            self.emit(rule, (p,), message, release, fix)
+        record = kf.code.record
+        day = self.days[k]
+        if kf.dated and record is not None and not record.is_active_on(day):
+            fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
+            self.emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
+        if units < 1 or units > MAX_UNITS:
+            self.emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
+        elif units > kf.cap:
+            edit = kf.code.mue
+            assert edit is not None
+            self.emit(
+                "mue.units",
+                (p,),
+                msg_mue_line(edit, units),
+                self.facts.mue_release,
+                f"report at most {_units(edit.max_units)} on this line",
+            )
+
+    def _claim(self, m: list[int]) -> None:
+        kfs, key_of, days = self.kfs, self.batch.key_of, self.days
+        keys = [key_of[p] for p in m]
+        first_day = days[keys[0]]
+        one_day = all(days[k] == first_day for k in keys)
+        if one_day:
+            self._day(first_day, m, keys)
+        else:
+            by_day: dict[date, tuple[list[int], list[int]]] = {}
+            for p, k in zip(m, keys, strict=True):
+                ps, ks = by_day.setdefault(days[k], ([], []))
+                ps.append(p)
+                ks.append(k)
+            for day, (ps, ks) in by_day.items():
+                self._day(day, ps, ks)
+        # the global rules need a surgery and an E/M, or a 90-day surgery and a later date
+        if (
+            len(m) > 1
+            and any(kfs[k].surgery for k in keys)
+            and (not one_day or any(kfs[k].em for k in keys))
+        ):
+            self._global(m)
+
+    def _day(self, day: date, ps: list[int], keys: list[int]) -> None:
+        kfs, units = self.kfs, self.batch.units
+        key_of = self.batch.key_of
+        facts = self.facts
+        by_code: dict[str, list[int]] = {}
+        for p, k in zip(ps, keys, strict=True):
+            code = kfs[k].canon
+            where = by_code.get(code)
+            if where is None:
+                by_code[code] = [p]
+            else:
+                where.append(p)
+        eligible = None
+        for code, where in by_code.items():
+            kf = kfs[key_of[where[0]]]
+            f = kf.code
+            if kf.per_date:
+                edit = f.mue
+                assert edit is not None
+                total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
+                if total > edit.max_units:
+                    fix = f"report at most {_units(edit.max_units)} of {code} on this date"
+                    if f.bilateral == Bilateral.ADJUSTMENT_150 and any(
+                        kfs[key_of[p]].sides for p in where
+                    ):
+                        fix = (
+                            f"for both sides, report one line of {code} with modifier 50 and "
+                            "1 unit (bilateral indicator 1)"
+                        )
+                    self.emit(
+                        "mue.units", where, msg_mue_date(edit, total, day), facts.mue_release, fix
+                    )
+            if (
+                len(where) >= 2
+                and f.bilateral == Bilateral.ADJUSTMENT_150
+                and not any(kfs[key_of[p]].marked for p in where)
+            ):
+                edit = f.mue
+                fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
+                self.emit(
+                    "bilateral.unmarked",
+                    where,
+                    msg_unmarked(code, len(where), day, fits),
+                    f.pfs_release,
+                    f"report one line of {code} with modifier 50 and 1 unit",
+                )
+            if kf.add_on:
+                if f.primaries:
+                    found = any(c in by_code for c in f.primaries)
+                else:
+                    if eligible is None:
+                        eligible = any(not kfs[k].add_on for k in keys)
+                    found = eligible
+                if not found:
+                    message = msg_no_primary(code, f.primaries, day)
+                    fix = f"add the primary procedure ({', '.join(f.primaries or ('?',))})"
+                    for p in where:
+                        self.emit("addon.no_primary", (p,), message, facts.catalog_release, fix)
+        if facts.ptp is not None and len(by_code) > 1:
+            self._ptp(day, by_code)
+        quarter = self.quarter
+        if quarter is not None and not (quarter[0] <= day <= quarter[1]):
+            assert facts.ptp is not None
+            self.emit(
+                "ncci.quarter",
+                ps,
+                msg_quarter(facts.ptp.release, quarter[0], quarter[1], day),
+                facts.ptp.release,
+                "check with the NCCI tables of the quarter of the date of service",
+            )
+
+    def _ptp(self, day: date, by_code: dict[str, list[int]]) -> None:
+        kfs, key_of = self.kfs, self.batch.key_of
+        facts = self.facts
+        ptp = facts.ptp
+        assert ptp is not None
+        numbers = {}
+        for code, where in by_code.items():
+            n = kfs[key_of[where[0]]].ptp
+            if n >= 0:
+                numbers[n] = code
+        if len(numbers) < 2:
+            return
+        ids = self.batch.line_ids
+        partners_of = facts.ptp_partners
+        for n1, column1 in numbers.items():
+            for n2 in partners_of(n1, numbers):
+                column2 = numbers[n2]
+                edit = facts.ptp_edit(column1, column2, day)
+                if edit is None or edit.modifier.value == "9":
+                    continue
+                indicator = int(edit.modifier.value)
+                first_lines = by_code[column1]
+                first = min(first_lines, key=ids.__getitem__)
+                x = kfs[key_of[first]]
+                for p in by_code[column2]:
+                    y = kfs[key_of[p]]
+                    if indicator == 1:
+                        if any(_bypass(kfs[key_of[q]], y) for q in first_lines):
+                            continue
+                        advice, fix = ptp_advice(
+                            (x.em, y.em),
+                            (column1, column2),
+                            x.wrong_em + y.wrong_em,
+                            tuple(sorted(x.sites & y.sites)),
+                        )
+                        message = msg_ptp(column1, column2, 1, edit.rationale, advice)
+                        self.emit("ptp.modifier", (first, p), message, ptp.release, fix)
+                    else:
+                        message = msg_ptp(column1, column2, 0, edit.rationale)
+                        fix = f"remove {column2}"
+                        self.emit("ptp.pair", (first, p), message, ptp.release, fix)
+
+    def _global(self, m: list[int]) -> None:
+        kfs, b, days, providers = self.kfs, self.batch, self.days, self.providers
+        key_of, ids = b.key_of, b.line_ids
+        surgeries = sorted((days[key_of[p]], ids[p], p) for p in m if kfs[key_of[p]].surgery)
+        for p in m:
+            k = key_of[p]
+            kf = kfs[k]
+            if kf.add_on:
+                continue
+            day, provider = days[k], providers[k]
+            for d0, _, p0 in surgeries:
+                k0 = key_of[p0]
+                if p0 == p or providers[k0] != provider:
+                    continue
+                s = kfs[k0].code
+                period = s.global_days
+                assert period is not None
+                delta = (day - d0).days
+                if kf.em:
+                    lo, hi = GLOBAL_WINDOWS[period]
+                    if lo <= delta <= hi and not kf.exits_em:
+                        message, fix = msg_global_em(s.code, kf.canon, period, delta, day)
+                        self.emit("global.em", (p0, p), message, s.pfs_release, fix, day)
+                        break
+                elif period == GlobalDays.DAYS_90 and 1 <= delta <= 90 and not kf.exits_procedure:
+                    message, fix = msg_global_procedure(s.code, kf.canon, delta, day)
+                    self.emit("global.procedure", (p0, p), message, s.pfs_release, fix, day)
+                    break
+
+
+Row = tuple[
+    int, str, tuple[int, ...], str, str, str, date, tuple[str, ...], tuple[str, ...], str, Severity
+]
+"""A finding as the engine keeps it: first line, rule, lines, message, release, claim, date,
+codes, modifiers, fix, severity (:func:`finding_of` makes the :class:`Finding`)."""
+
+
+def _row_order(row: Row) -> tuple[int, str, tuple[int, ...], str]:
+    return row[0], row[1], row[2], row[3]
+
+
+def finding_of(row: Row) -> Finding:
+    """The :class:`Finding` of an engine row.
+
+    >>> from proccodes.claims.rules import Facts
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> finding_of(run_rows(Batch.of_lines(lines), Facts(None, None, None))[0]).rule
+    'code.malformed'
+    """
+    return Finding(
+        rule=row[1],
+        severity=row[10],
+        lines=row[2],
+        message=row[3],
+        release=row[4],
+        claim=row[5],
+        date=row[6],
+        codes=row[7],
+        modifiers=row[8],
+        fix=row[9],
+    )
+
+
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
+def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
+    """Whether an indicator-1 edit between lines x and y is bypassed by their modifiers
+    (NCCI policy manual ch. I and XI; DOMAIN.md §5c-5e): a fitting NCCI-associated modifier
+    on either line (25/57/24/27 on an E/M line, 59/X{EPSU}/58/78/79/91 on another), or
+    anatomic modifiers naming different sites."""
+    if x.bypass or y.bypass:
+        return True
+    return different_sites(x.sites, y.sites)
+
+
+def run_rows(
+    batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
+) -> list[Row]:
+    """The findings on ``batch`` as engine rows (:data:`Row`), sorted by first line, then
+    rule: every path's engine.
+
+    ``select`` (the frame path's, vectorized) picks from the :class:`KeyTable` of the batch
+    the lines whose single-line rules may fire and the claims (their valid lines, in input
+    order) whose claim rules may fire; it may pick more than needed, never fewer. Without it
+    every line and claim is looked at.
+
+    >>> from proccodes.claims.rules import Facts
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> [r[1] for r in run_rows(Batch.of_lines(lines), Facts(None, None, None))]
+    ['code.malformed']
+    """
+    return _Run(batch, facts, configure(rules)).run(select)
+
+
+def run(
+    batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
+) -> list[Finding]:
+    """:func:`run_rows` as :class:`Finding` objects.
+
+    >>> from proccodes.claims.rules import Facts
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
+    ['code.malformed']
+    """
+    return [finding_of(r) for r in run_rows(batch, facts, rules, select)]
+
+
+def check(
+    lines: Iterable[ClaimLine],
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+    rules: Rules | None = None,
+) -> list[Finding]:
+    """The findings on ``lines``, sorted by first line, then rule.
+
+    ``ptp`` and ``mue`` are tables from :func:`~proccodes.sources.ncci.load_ptp` and
+    :func:`~proccodes.sources.ncci.load_mue` (their rules are skipped without them);
+    ``catalog`` defaults to :func:`~proccodes.default_catalog`. ``pfs`` is one PFS release
+    (:func:`~proccodes.sources.pfs.load_pfs`) or several: each line then gets the facts of the
+    release in effect on its date instead of the catalog's. ``rules`` switches rules off
+    (``{"ncci.quarter": False}``) or re-grades them (``{"code.unknown": "error"}``).
+
+    >>> from proccodes.claims import ClaimLine, check
+    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> [(f.rule, f.claim, f.codes, f.fix) for f in check(lines)]
+    [('code.malformed', 'A1', ("'6449'",), '')]
+    """
+    if isinstance(lines, ClaimLine) or not isinstance(lines, Iterable):
+        raise TypeError("lines must be an iterable of ClaimLine")
+    items = list(lines)
+    for i, line in enumerate(items):
+        if not isinstance(line, ClaimLine):
+            raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
+    severity = configure(rules)
+    facts = facts_for(catalog, ptp, mue, pfs)
+    return [finding_of(r) for r in _Run(Batch.of_lines(items), facts, severity).run()]
