@@ -82,6 +82,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "release",
                 "serve",
                 "serve.app",
+                "serve._release",
                 "site",
                 "sources.hcpcs",  # load_hcpcs returns a Catalog
                 "testing",
