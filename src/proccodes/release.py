@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,6 +39,10 @@ from ._args import as_day, renamed_keyword, type_name
 from .codes import CodeSystem, validate_code
 from .errors import ArgumentTypeError, DataError, InvalidCodeError
 from .records import DataRelease, Modifier, Procedure, RbcsClass
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .sources.pfs import FeeSchedule
 
 __all__ = [
     "CHANGE_KINDS",
@@ -689,7 +693,7 @@ def release_stale_on(on: date) -> str | None:
 # -- reading a release folder ----------------------------------------------------------------
 
 
-def load_release(folder: str | os.PathLike[str]) -> Any:
+def load_release(folder: str | os.PathLike[str]) -> Catalog:
     """The official records of a built release folder, as a :class:`~proccodes.Catalog`
     (without the curated records; the default catalog is not changed).
 
@@ -1035,7 +1039,7 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Chang
 # -- the PFS of the release in use ---------------------------------------------------------------
 
 
-def fee_schedule() -> Any:
+def fee_schedule() -> FeeSchedule:
     """The PFS of the data release in use (shipped, or :func:`proccodes.use_data`'s), as a
     :class:`~proccodes.FeeSchedule`: what fees and claim checks read. Built from the default
     catalog's records (so it loads the catalog) and kept for that catalog.
@@ -1073,4 +1077,4 @@ def fee_schedule() -> Any:
     return found
 
 
-_fee_cache: dict[int, tuple[Any, Any]] = {}
+_fee_cache: dict[int, tuple[Catalog, FeeSchedule]] = {}
