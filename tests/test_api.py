@@ -256,3 +256,26 @@ def test_the_public_api_uses_no_other_date_keyword():
                     offenders.append(f"{name}.{getattr(member, '__name__', '')}({parameter}=)")
     # Catalog.active_on(day) is catalog.py's: the one left to rename when that module is rewritten
     assert [o for o in offenders if not o.startswith("Catalog.")] == []
+
+
+LOADERS = [
+    "load_catalog",
+    "load_hcpcs",
+    "load_hcpcs_years",
+    "load_pfs",
+    "load_rbcs",
+    "load_ptp",
+    "load_mue",
+    "load_cpt_descriptors",
+]
+
+
+@pytest.mark.parametrize("name", LOADERS)
+def test_every_loader_takes_max_bytes_and_strict(name):
+    import inspect
+
+    parameters = inspect.signature(getattr(proccodes, name)).parameters
+    missing = [p for p in ("max_bytes", "strict") if p not in parameters]
+    assert not missing, f"{name}() takes no {', '.join(missing)}= (DESIGN.md §2: every loader does)"
+    for p in ("max_bytes", "strict"):
+        assert parameters[p].kind is inspect.Parameter.KEYWORD_ONLY, (name, p)
