@@ -153,7 +153,7 @@ def renamed_keyword(old: str, new: str) -> Callable[[Callable[_P, _R]], Callable
     """
 
     def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
-        where = function.__qualname__
+        where = function.__name__  # not the qualname: a base class name may be private
 
         @functools.wraps(function)
         def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
