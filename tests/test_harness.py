@@ -2,7 +2,7 @@
 
 Every public function and command gets arbitrary text, bytes, numbers, None, dates, containers
 and huge strings in each argument. The answer must be a result or a documented error
-(:class:`proccodes.ProcCodesError`, or :class:`TypeError` / :class:`ValueError` for a wrong
+(`proccodes.ProcCodesError`, or `TypeError` / `ValueError` for a wrong
 argument; argparse's exit 2 for bad command-line syntax): never another exception or unbounded
 memory. No clock decides a result here (a busy machine made a 5 s bound fail): inputs are bounded
 in size, and the time of the slow calls is measured in benchmarks/worst_inputs.py. The "quick"
@@ -122,9 +122,9 @@ TARGETS: dict[str, Callable[[Any], object]] = {
     "Catalog warnings": lambda x: Catalog([], warnings=x),
     "Catalog.from_records": Catalog.from_records,
     "check_record": proccodes.check_record,
-    "check_record today": lambda x: proccodes.check_record(proccodes.get("62290"), today=x),
+    "check_record on": lambda x: proccodes.check_record(proccodes.get("62290"), on=x),
     "check_catalog": proccodes.check_catalog,
-    "check_catalog today": lambda x: proccodes.check_catalog(_excerpt(), today=x),
+    "check_catalog on": lambda x: proccodes.check_catalog(_excerpt(), on=x),
     "descriptor": lambda x: proccodes.get("62290").descriptor(x),
     "is_active_on": lambda x: proccodes.get("62290").is_active_on(x),
     "load_catalog": proccodes.load_catalog,

@@ -25,7 +25,8 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from .codes import CodeKind, CodeSystem, CptSection, _classify, normalize_code
+from .codes import CodeKind, CodeSystem, CptSection, normalize_code
+from .codes import classify_code as _classify
 from .errors import DataError
 from .records import (
     AssistantSurgery,

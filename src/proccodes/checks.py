@@ -13,7 +13,8 @@ import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from datetime import date
 
-from .codes import _classify
+from ._args import renamed_keyword
+from .codes import classify_code
 from .records import (
     Alternative,
     Bilateral,
@@ -51,7 +52,8 @@ _LIST_SECTIONS = (
 )
 
 
-def check_record(procedure: Procedure, *, today: date | None = None) -> list[Problem]:
+@renamed_keyword("today", "on")
+def check_record(procedure: Procedure, *, on: date | None = None) -> list[Problem]:
     """Problems in one record: missing sections, empty or repeated items, unresolved source
     ids, sources without an identifier, impossible dates, inconsistent add-on facts, and
     promotional wording.
@@ -80,12 +82,11 @@ def check_record(procedure: Procedure, *, today: date | None = None) -> list[Pro
     from ._args import as_day, check_type
 
     check_type("procedure", procedure, Procedure, "a Procedure")
-    return list(
-        _record_problems(procedure, date.today() if today is None else as_day(today, "today"))
-    )
+    return list(_record_problems(procedure, date.today() if on is None else as_day(on, "on")))
 
 
-def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None) -> list[Problem]:
+@renamed_keyword("today", "on")
+def check_catalog(catalog: Mapping[str, Procedure], *, on: date | None = None) -> list[Problem]:
     """Problems in every record, plus cross-references that do not resolve and add-on codes
     and primary codes that do not name each other.
 
@@ -106,7 +107,7 @@ def check_catalog(catalog: Mapping[str, Procedure], *, today: date | None = None
     from ._args import as_day, check_mapping_of_records, check_type
 
     check_mapping_of_records("catalog", catalog)
-    day = date.today() if today is None else as_day(today, "today")
+    day = date.today() if on is None else as_day(on, "on")
     for record in catalog.values():
         check_type("each record", record, Procedure, "a Procedure")
     problems: list[Problem] = []
@@ -140,7 +141,7 @@ def _text_problems(code: str, field: str, text: str) -> Iterator[Problem]:
 
 def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
     code = record.code
-    found = _classify(code)
+    found = classify_code(code)
     if found is None:
         yield _error(code, "code", "is not a valid canonical code")
     else:
@@ -157,7 +158,7 @@ def _record_problems(record: Procedure, today: date) -> Iterator[Problem]:
     if record.reviewed is not None and record.reviewed > today:
         yield _error(code, "reviewed", f"{record.reviewed} is in the future")
     for i, replacement in enumerate(record.replaced_by):
-        if _classify(replacement) is None:
+        if classify_code(replacement) is None:
             yield _error(code, f"replaced_by[{i}]", f"{replacement!r} is not a valid code")
     yield from _billing_problems(record)
     source_ids = [s.id for s in record.sources]
@@ -359,7 +360,7 @@ def _billing_problems(record: Procedure) -> Iterator[Problem]:
 def _code_list_problems(code: str, field: str, codes: Iterable[str]) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, other in enumerate(codes):
-        if _classify(other) is None:
+        if classify_code(other) is None:
             yield _error(code, f"{field}[{i}]", f"{other!r} is not a valid canonical code")
         if other == code:
             yield _error(code, f"{field}[{i}]", "points to the record itself")

@@ -30,7 +30,7 @@ from typing import Any, NoReturn, TextIO, cast
 
 from .catalog import Catalog, default_catalog, load_catalog
 from .checks import check_catalog
-from .errors import CodeNotActiveError, DataError, ProcCodesError, _quote
+from .errors import CodeNotActiveError, DataError, ProcCodesError, quote
 from .records import DataRelease, Modifier, PayerRequirement, Procedure, Statement
 
 __all__ = ["main"]
@@ -469,7 +469,7 @@ def _date_arg(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, got {_quote(text)}"
+            f"expected a date as YYYY-MM-DD, got {quote(text)}"
         ) from None
 
 

@@ -21,13 +21,14 @@ from enum import StrEnum
 
 import attrs
 
-from .errors import InvalidCodeError
+from .errors import ArgumentTypeError, InvalidCodeError
 
 __all__ = [
     "Code",
     "CodeKind",
     "CodeSystem",
     "CptSection",
+    "classify_code",
     "is_valid_code",
     "is_valid_codes",
     "normalize_code",
@@ -85,7 +86,7 @@ class Code:
 # Category I number ranges by section, the union over the years the code set has had them
 # (E/M began at 99201 until 2021; Surgery at 10021 before 2019). 99100-99140 are anesthesia
 # add-ons listed inside the Medicine block, so they take precedence over it.
-_SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
+SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (100, 1999, CptSection.ANESTHESIA),
     (10004, 69990, CptSection.SURGERY),
     (70010, 79999, CptSection.RADIOLOGY),
@@ -96,10 +97,11 @@ _SECTION_RANGES: tuple[tuple[int, int, CptSection], ...] = (
     (99201, 99499, CptSection.EVALUATION_AND_MANAGEMENT),
     (99500, 99607, CptSection.MEDICINE),
 )
-_RANGE_STARTS = tuple(start for start, _, _ in _SECTION_RANGES)
+"""Category I number ranges ``(first, last, section)`` by section, the union over the years."""
+_RANGE_STARTS = tuple(start for start, _, _ in SECTION_RANGES)
 # One byte per five-digit number: 1 where a Category I section covers it.
 _CAT1_NUMBERS = bytearray(100_000)
-for _start, _end, _ in _SECTION_RANGES:
+for _start, _end, _ in SECTION_RANGES:
     _CAT1_NUMBERS[_start : _end + 1] = b"\x01" * (_end - _start + 1)
 del _start, _end
 
@@ -107,7 +109,7 @@ del _start, _end
 def _section_of(number: int) -> CptSection | None:
     i = bisect_right(_RANGE_STARTS, number) - 1
     if i >= 0:
-        start, end, section = _SECTION_RANGES[i]
+        start, end, section = SECTION_RANGES[i]
         if start <= number <= end:
             return section
     return None
@@ -116,13 +118,14 @@ def _section_of(number: int) -> CptSection | None:
 # Canonical shapes. [0-9] rather than \d, which also matches non-ASCII digits.
 # HCPCS Level II: a letter CMS uses (not D, the ADA's; not I, N, O or W-Z), then four digits.
 # The one definition: the CMS file loader (hcpcs.py) checks its records against it too.
-_HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
+HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
+"""The regular expression of a HCPCS Level II code's shape (the CMS file loader uses it too)."""
 _SHAPE = re.compile(
     r"(?P<cat1>[0-9]{5})|(?P<cat1x>[0-9]{4}[AM])|(?P<cat2>[0-9]{4}F)|(?P<cat3>[0-9]{4}T)"
-    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{_HCPCS_SHAPE})"
+    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{HCPCS_SHAPE})"
 )
 _SHAPE_MATCH = _SHAPE.fullmatch
-_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{_HCPCS_SHAPE}").fullmatch
+_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{HCPCS_SHAPE}").fullmatch
 _KIND_OF_GROUP = {
     "cat1": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
     "cat1x": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
@@ -202,7 +205,7 @@ def validate_code(text: str) -> Code:
         InvalidCodeError: ``text`` is not a well-formed code; its ``reason`` says why.
     """  # noqa: E501
     code = normalize_code(text)
-    found = _classify(code)
+    found = classify_code(code)
     if found is None:
         raise _invalid(text, code)
     return found
@@ -231,7 +234,7 @@ def is_valid_code(obj: object) -> bool:
         return verdict
     if not isinstance(obj, str):
         return False
-    return _classify(normalize_code(obj)) is not None
+    return classify_code(normalize_code(obj)) is not None
 
 
 # Verdicts of texts seen before, bounded in count and in each text's length (a padded megabyte
@@ -248,7 +251,7 @@ def _is_valid_text(text: str) -> bool:
             return _CAT1_NUMBERS[int(text)] == 1
         if _OTHER_SHAPES(text) is not None:
             return True
-    return _classify(normalize_code(text)) is not None
+    return classify_code(normalize_code(text)) is not None
 
 
 def is_valid_codes(codes: Iterable[object]) -> list[bool]:
@@ -277,7 +280,7 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
         items: list[object] | tuple[object, ...] = codes
     elif isinstance(codes, str | bytes | bytearray) or not isinstance(codes, Iterable):
         hint = "; wrap one code in a list: is_valid_codes([code])" if isinstance(codes, str) else ""
-        raise TypeError(
+        raise ArgumentTypeError(
             f"codes must be an iterable of codes (a list or a column), not "
             f"{'None' if codes is None else type(codes).__name__}{hint}"
         )
@@ -290,7 +293,17 @@ def is_valid_codes(codes: Iterable[object]) -> list[bool]:
     return list(map(verdicts.__getitem__, items))
 
 
-def _classify(code: str) -> Code | None:
+def classify_code(code: str) -> Code | None:
+    """The `Code` for canonical text (already normalized), or None if it is not a code.
+
+    The quiet form of `validate_code` for callers that hold normalized text and want no
+    exception: it neither normalizes nor explains.
+
+    >>> classify_code("62290").kind
+    <CodeKind.CPT_CATEGORY_I: 'CPT Category I'>
+    >>> classify_code("6229O") is None, classify_code(" 62290") is None
+    (True, True)
+    """
     m = _SHAPE_MATCH(code)
     if m is None:
         return None
@@ -305,6 +318,9 @@ def _classify(code: str) -> Code | None:
     elif group == "cat1x":
         section = CptSection.MEDICINE if code[4] == "A" else CptSection.PATHOLOGY_AND_LABORATORY
     return Code(code=code, system=system, kind=kind, section=section)
+
+
+_classify = classify_code  # the old private name, kept until every module calls classify_code()
 
 
 def _not_text(obj: object) -> str:
@@ -331,7 +347,7 @@ def _invalid(text: object, code: str) -> InvalidCodeError:
         named = ", ".join(modifiers)
         word = "modifier" if len(modifiers) == 1 else "modifiers"
         verb = "is" if len(modifiers) == 1 else "are"
-        if _classify(base) is not None:
+        if classify_code(base) is not None:
             reason = (
                 f"{word} {named} {verb} attached; pass the code {base!r} and report the "
                 f"{word} separately"
@@ -363,14 +379,14 @@ def _reason(code: str) -> str:
             )
     if len(code) != 5:
         reason = f"has {len(code)} characters; codes have five, such as '62290' or 'J2650'"
-        if code.isdigit() and len(code) < 5 and _classify(code.zfill(5)) is not None:
+        if code.isdigit() and len(code) < 5 and classify_code(code.zfill(5)) is not None:
             reason += (
                 f" (if a spreadsheet dropped leading zeros, the code may be {code.zfill(5)!r})"
             )
         return reason
     if "O" in code:
         candidate = code.replace("O", "0")
-        if _classify(candidate) is not None:
+        if classify_code(candidate) is not None:
             return (
                 f"found the letter 'O' at position {code.index('O') + 1} where a digit belongs; "
                 f"did you mean {candidate!r}?"

@@ -41,7 +41,7 @@ import attrs
 from ._args import check_int, check_type, type_name
 from .catalog import Catalog
 from .codes import is_valid_code
-from .errors import DataError
+from .errors import ArgumentTypeError, DataError
 from .records import Descriptor, DescriptorUse
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ def load_cpt_descriptors(
     from .sources._files import path_kind, read_input
 
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
-        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
     check_type("strict", strict, bool, "True or False")

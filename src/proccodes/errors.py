@@ -1,12 +1,12 @@
 """The exceptions proccodes raises on bad input, and nothing else.
 
 Every class has a message that names the input and says what would be valid. All derive from
-[`ProcCodesError`][proccodes.errors.ProcCodesError], so ``except proccodes.ProcCodesError`` catches
-everything the API raises
-on bad input; [`InvalidCodeError`][proccodes.errors.InvalidCodeError] is also a `ValueError` and
-[`UnknownCodeError`][proccodes.errors.UnknownCodeError] also a `KeyError`, so code written against
-the built-in
-exceptions keeps working.
+`ProcCodesError`, so ``except proccodes.ProcCodesError`` catches everything the API raises
+on bad input; `InvalidCodeError` is also a `ValueError` and
+`UnknownCodeError` also a `KeyError`; a malformed code used as a mapping key is an
+`InvalidCodeKeyError` (both a `ValueError` and a `KeyError`); a bad argument
+is an `ArgumentTypeError` (also a `TypeError`) or an `ArgumentValueError`
+(also a `ValueError`). So code written against the built-in exceptions keeps working.
 
 Every exception survives pickling with its fields (``pickle.loads(pickle.dumps(err))`` gives an
 equal message and equal attributes), so it can cross a process boundary: a worker of
@@ -21,11 +21,15 @@ from datetime import date
 from typing import Any
 
 __all__ = [
+    "ArgumentTypeError",
+    "ArgumentValueError",
     "CodeNotActiveError",
     "DataError",
     "InvalidCodeError",
+    "InvalidCodeKeyError",
     "ProcCodesError",
     "UnknownCodeError",
+    "quote",
 ]
 
 
@@ -62,12 +66,41 @@ QUOTE_LIMIT = 60
 """How many characters of an input an error message quotes; the rest is elided."""
 
 
-def _quote(value: object) -> str:
-    """``repr(value)``, cut to a short prefix when the input is huge."""
+def quote(value: object) -> str:
+    """``repr(value)``, cut to a short prefix when the input is huge: how a message names input.
+
+    >>> quote("62290")
+    "'62290'"
+    >>> quote("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 long)"
+    """
     if isinstance(value, str | bytes) and len(value) > QUOTE_LIMIT:
         return repr(value[:QUOTE_LIMIT])[:-1] + f"...{repr(value)[-1]} ({len(value):,} long)"
     text = repr(value)
     return text if len(text) <= 2 * QUOTE_LIMIT else text[: 2 * QUOTE_LIMIT] + "..."
+
+
+_quote = quote  # the old private name, kept until every module calls quote()
+
+
+class ArgumentTypeError(ProcCodesError, TypeError):
+    """An argument of the wrong type: a `TypeError` that is also a
+    `ProcCodesError`, so ``except TypeError`` and ``except ProcCodesError`` both catch it.
+
+    >>> err = ArgumentTypeError("limit must be a whole number (int), not str")
+    >>> isinstance(err, TypeError), isinstance(err, ProcCodesError)
+    (True, True)
+    """
+
+
+class ArgumentValueError(ProcCodesError, ValueError):
+    """An argument of the right type but a value that is not allowed: a `ValueError`
+    that is also a `ProcCodesError`.
+
+    >>> err = ArgumentValueError("limit must be at least 1, not 0")
+    >>> isinstance(err, ValueError), isinstance(err, ProcCodesError)
+    (True, True)
+    """
 
 
 class InvalidCodeError(ProcCodesError, ValueError):
@@ -99,10 +132,23 @@ class InvalidCodeError(ProcCodesError, ValueError):
         self.reason = reason
         self.code = code
         self.modifiers = tuple(modifiers)
-        super().__init__(f"{_quote(text)} is not a valid code: {reason}")
+        super().__init__(f"{quote(text)} is not a valid code: {reason}")
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class InvalidCodeKeyError(InvalidCodeError, KeyError):
+    """A malformed code used as a mapping key (``catalog["6229O"]``): an
+    `InvalidCodeError` (so also a `ValueError`) that is also a `KeyError`,
+    as the `Mapping` protocol expects of a missing key.
+
+    >>> err = InvalidCodeKeyError("6229O", "'O' is a letter; did you mean the digit 0?")
+    >>> isinstance(err, KeyError), isinstance(err, ValueError), isinstance(err, InvalidCodeError)
+    (True, True, True)
+    >>> str(err)
+    "'6229O' is not a valid code: 'O' is a letter; did you mean the digit 0?"
+    """
 
 
 class UnknownCodeError(ProcCodesError, KeyError):
@@ -119,7 +165,7 @@ class UnknownCodeError(ProcCodesError, KeyError):
     def __init__(self, code: str, *, suggestions: Iterable[str] = ()) -> None:
         self.code = code
         self.suggestions = tuple(suggestions)
-        message = f"code {_quote(code)} is not in the catalog"
+        message = f"code {quote(code)} is not in the catalog"
         if self.suggestions:
             message += "; did you mean " + _or_list(self.suggestions) + "?"
         super().__init__(message)

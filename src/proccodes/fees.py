@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import ProcCodesError
+from .errors import ArgumentTypeError, ProcCodesError
 from .records import (
     AssistantSurgery,
     Bilateral,
@@ -534,7 +534,7 @@ def _data(pfs: FeeData | FeeSchedule | str | os.PathLike[str] | None) -> FeeData
             anesthesia=anes,
             counties=counties,
         )
-    raise TypeError(
+    raise ArgumentTypeError(
         f"pfs must be None, a FeeData, a FeeSchedule or a path, not {type(pfs).__name__}"
     )
 
@@ -861,7 +861,7 @@ def price(
     notes: list[str] = list(data.notes)
     if on is not None:
         if not isinstance(on, date):
-            raise TypeError(f"on must be a date, not {type(on).__name__}")
+            raise ArgumentTypeError(f"on must be a date, not {type(on).__name__}")
         if data.pfs_year is not None and on.year != data.pfs_year:
             raise FeeError(
                 f"date of service {on.isoformat()} is outside {data.pfs_release} "
@@ -1066,7 +1066,7 @@ def price_frame(
         raise ImportError("price_frame needs pandas: pip install 'proccodes[frames]'") from None
     data = _data(pfs)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+        raise ArgumentTypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     for name in (code, locality, pos):
         if name not in frame:
             raise FeeError(f"the frame has no column {name!r} (columns: {list(frame.columns)})")

@@ -25,7 +25,7 @@ from typing import Any
 
 from ._args import as_day, check_choice, check_int, check_mapping_of_records, check_type
 from .codes import CodeSystem, is_valid_code, normalize_code
-from .errors import InvalidCodeError, _quote
+from .errors import InvalidCodeError, quote
 from .records import DescriptorUse, Procedure
 
 __all__ = [
@@ -266,7 +266,7 @@ def _find(catalog: Mapping[str, Procedure], code: str) -> Procedure | str:
     except InvalidCodeError as exc:
         return str(exc)
     if _system_of(canonical) is None:
-        return f"{_quote(code)} is not a valid CPT or HCPCS Level II code"
+        return f"{quote(code)} is not a valid CPT or HCPCS Level II code"
     record = catalog.get(canonical)
     if record is None:
         return f"code {canonical} is not in this code system version"
@@ -414,7 +414,7 @@ def expand(
     check_int("count", count, minimum=0)
     found = value_set_codes(catalog, url)
     if found is None:
-        return operation_outcome(f"no value set {_quote(url)} here; see {VALUE_SET_BASE}")
+        return operation_outcome(f"no value set {quote(url)} here; see {VALUE_SET_BASE}")
     title, codes = found
     records = [catalog[c] for c in codes]
     if text_filter:

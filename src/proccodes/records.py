@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._args import as_day, renamed_keyword
 from .codes import CodeKind, CodeSystem
 
 if TYPE_CHECKING:
@@ -436,16 +437,17 @@ class PayerRequirement(_Record):
     ends: date | None = None
     sources: tuple[str, ...] = ()
 
-    def in_force_on(self, day: date) -> bool:
-        """Whether the requirement applies on ``day`` (open dates count as in force).
+    @renamed_keyword("day", "on")
+    def in_force_on(self, on: date) -> bool:
+        """Whether the requirement applies on the day ``on`` (open dates count as in force).
 
         >>> PayerRequirement(kind=RequirementKind.PRIOR_AUTHORIZATION, text="PA",
         ...                  effective=date(2023, 7, 1)).in_force_on(date(2023, 6, 30))
         False
         """
-        if self.effective is not None and day < self.effective:
+        if self.effective is not None and on < self.effective:
             return False
-        return self.ends is None or day <= self.ends
+        return self.ends is None or on <= self.ends
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -616,8 +618,9 @@ class _Listed(_Record):
         """The last year of an official file that listed this code, if files were loaded."""
         return max((h.year for h in self.history), default=None)
 
-    def is_active_on(self, day: date) -> bool:
-        """Whether the code was in effect on ``day`` (effective and termination inclusive).
+    @renamed_keyword("day", "on")
+    def is_active_on(self, on: date) -> bool:
+        """Whether the code was in effect on the day ``on`` (effective and termination inclusive).
 
         >>> from datetime import date
         >>> p = Procedure(code="Q9974", system=CodeSystem.HCPCS, kind=CodeKind.HCPCS_LEVEL_II,
@@ -625,13 +628,10 @@ class _Listed(_Record):
         >>> p.is_active_on(date(2017, 12, 31)), p.is_active_on(date(2018, 1, 1))
         (True, False)
 
-        ``day`` is a `date` or a `datetime` (its date counts);
+        ``on`` is a `date` or a `datetime` (its date counts);
         anything else is a `TypeError`.
         """
-        if type(day) is not date:
-            from ._args import as_day
-
-            day = as_day(day, "day")
+        day = on if type(on) is date else as_day(on, "on")
         if self.effective is not None and day < self.effective:
             return False
         return self.terminated is None or day <= self.terminated

@@ -35,14 +35,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._args import as_day, type_name
+from ._args import as_day, renamed_keyword, type_name
 from .codes import CodeSystem, validate_code
-from .errors import DataError, InvalidCodeError
+from .errors import ArgumentTypeError, DataError, InvalidCodeError
 from .records import DataRelease, Modifier, Procedure, RbcsClass
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .sources.pfs import FeeSchedule
 
 __all__ = [
     "CHANGE_KINDS",
@@ -215,7 +219,9 @@ def _check_files(kind: str, paths: Iterable[Any]) -> list[Path]:
     found = []
     for p in paths:
         if not isinstance(p, str | os.PathLike):
-            raise TypeError(f"{kind} must be paths (str or os.PathLike), not {type_name(p)}")
+            raise ArgumentTypeError(
+                f"{kind} must be paths (str or os.PathLike), not {type_name(p)}"
+            )
         path = Path(p)
         if not path.is_file():
             raise DataError(str(path), [f"no such file (the {kind} file)"])
@@ -658,8 +664,9 @@ def next_update(as_of: date) -> date:
     return date(as_of.year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
-def release_stale_on(day: date) -> str | None:
-    """A notice when ``day`` (a date of service) falls on or after the next scheduled CMS
+@renamed_keyword("day", "on")
+def release_stale_on(on: date) -> str | None:
+    """A notice when ``on`` (a date of service) falls on or after the next scheduled CMS
     update of a source of the data release in use, else ``None``.
 
     >>> release_stale_on(date(2025, 11, 1)) is None
@@ -678,7 +685,7 @@ def release_stale_on(day: date) -> str | None:
     """  # noqa: E501
     from .catalog import shipped_sources
 
-    day = as_day(day, "day")
+    day = as_day(on, "on")
     stale = []
     for source in shipped_sources():
         if source.as_of is None or not source.name.startswith("CMS"):
@@ -702,8 +709,8 @@ def release_stale_on(day: date) -> str | None:
 # -- reading a release folder ----------------------------------------------------------------
 
 
-def load_release(folder: str | os.PathLike[str]) -> Any:
-    """The official records of a built release folder, as a [`Catalog`][proccodes.Catalog]
+def load_release(folder: str | os.PathLike[str]) -> Catalog:
+    """The official records of a built release folder, as a `Catalog`
     (without the curated records; the default catalog is not changed).
 
     >>> load_release("src/proccodes/data/official")["J1100"].code
@@ -713,7 +720,7 @@ def load_release(folder: str | os.PathLike[str]) -> Any:
     from .catalog import Catalog
 
     if not isinstance(folder, str | os.PathLike):
-        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
+        raise ArgumentTypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
     path = Path(os.path.realpath(folder))  # resolved once: one release, whole
     try:
         manifest = Manifest((path / MANIFEST).read_text("utf-8"))
@@ -1018,7 +1025,7 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Chang
     """
     for path in (old, new):
         if not isinstance(path, str | os.PathLike):
-            raise TypeError(f"diff takes paths (str or os.PathLike), not {type_name(path)}")
+            raise ArgumentTypeError(f"diff takes paths (str or os.PathLike), not {type_name(path)}")
     kinds = (kind_of(old), kind_of(new))
     if kinds[0] != kinds[1]:
         raise DataError(
@@ -1050,10 +1057,9 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[Chang
 # -- the PFS of the release in use ---------------------------------------------------------------
 
 
-def fee_schedule() -> Any:
-    """The PFS of the data release in use (shipped, or
-    [`proccodes.use_data`][proccodes.use_data]'s), as a
-    [`FeeSchedule`][proccodes.FeeSchedule]: what fees and claim checks read. Built from the default
+def fee_schedule() -> FeeSchedule:
+    """The PFS of the data release in use (shipped, or `proccodes.use_data`'s), as a
+    `FeeSchedule`: what fees and claim checks read. Built from the default
     catalog's records (so it loads the catalog) and kept for that catalog.
 
     >>> fee_schedule()["64635"].bilateral.name
@@ -1089,4 +1095,4 @@ def fee_schedule() -> Any:
     return found
 
 
-_fee_cache: dict[int, tuple[Any, Any]] = {}
+_fee_cache: dict[int, tuple[Catalog, FeeSchedule]] = {}

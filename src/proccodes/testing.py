@@ -45,9 +45,9 @@ def codes(kind: CodeKind | None = None) -> SearchStrategy[str]:
     """
     st = _st()
     digits4 = st.integers(0, 9999).map(lambda n: f"{n:04d}")
-    from .codes import _SECTION_RANGES
+    from .codes import SECTION_RANGES
 
-    cat1 = st.sampled_from(_SECTION_RANGES).flatmap(
+    cat1 = st.sampled_from(SECTION_RANGES).flatmap(
         lambda r: st.integers(r[0], r[1]).map(lambda n: f"{n:05d}")
     )
     by_kind = {

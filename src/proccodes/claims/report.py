@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from .._progress import progress_bar
 from ..errors import DataError
 from ..records import Severity
 from ..sources._files import CsvReader, Findings, read_input
@@ -73,7 +73,7 @@ CSV_COLUMNS = (
     "fix",
     "release",
 )
-"""The columns of :func:`write_csv`."""
+"""The columns of `write_csv`."""
 
 COLUMN_NAMES = ("claim", "date", "code", "modifiers", "units", "place_of_service", "provider")
 """The columns a claim file may have (only the first three are required)."""
@@ -224,7 +224,7 @@ def _line(cells: dict[str, str], date_format: str | None) -> ClaimLine:
 
 def read_claims(path: str | os.PathLike[str]) -> tuple[list[ClaimLine], list[int]]:
     """The claim lines of a CSV file, and the file line number of each; any row that is not a
-    claim line is a :class:`~proccodes.DataError` (the first 50 named, then "and N more").
+    claim line is a `DataError` (the first 50 named, then "and N more").
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "claims.csv"
@@ -291,8 +291,9 @@ def check_file(
     rules: Rules | None = None,
     progress: TextIO | None = None,
 ) -> list[Finding]:
-    """[`check`][proccodes.claims.check] in batches of whole claims, with a progress bar on
-    ``progress`` once the work has taken more than a second; the same findings, same order.
+    """`check` in batches of whole claims, with a progress bar on
+    ``progress`` once the work has taken more than a second (tqdm's where the ``progress`` extra
+    is installed); the same findings, same order.
 
     >>> check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])[0].rule
     'code.malformed'
@@ -301,9 +302,7 @@ def check_file(
     for i, line in enumerate(lines):
         by_claim[line.claim].append(i)
     found: list[Finding] = []
-    start = time.monotonic()
-    shown = 0.0
-    done = 0
+    bar = progress_bar(len(lines), progress) if progress is not None else None
     batch: list[int] = []
     claims = list(by_claim.values())
     for k, members in enumerate(claims):
@@ -316,24 +315,13 @@ def check_file(
         found.extend(
             attrs.evolve(f, lines=tuple(sorted(batch[i] for i in f.lines))) for f in result
         )
-        done += len(batch)
+        if bar is not None:
+            bar.update(len(batch))
         batch = []
-        now = time.monotonic()
-        if progress is not None and now - start > 1.0 and now - shown > 0.2:
-            shown = now
-            _bar(progress, done, len(lines))
-    if progress is not None and shown:
-        _bar(progress, len(lines), len(lines))
-        progress.write("\n")
+    if bar is not None:
+        bar.close()
     found.sort(key=Finding.sort_key)
     return found
-
-
-def _bar(out: TextIO, done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} lines")
-    out.flush()
 
 
 def _numbered(finding: Finding, numbers: Sequence[int]) -> list[int]:

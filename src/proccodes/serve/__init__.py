@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, default_catalog
 from ..errors import ProcCodesError
+from ._release import RELEASE_HEADER, data_release
 
 if TYPE_CHECKING:  # pragma: no cover
     from starlette.applications import Starlette
@@ -51,9 +52,6 @@ __all__ = [
     "data_release",
     "run",
 ]
-
-RELEASE_HEADER = "Proccodes-Data-Release"
-"""The response header that names the data release a response was made from."""
 
 MAX_BODY_BYTES = 1_000_000
 """The largest request body accepted (a POST of claim lines or FHIR Parameters); more is 413."""
@@ -70,19 +68,6 @@ class ServeError(ProcCodesError):
 
 class ServeExtraMissing(ServeError):
     """Starlette or uvicorn is not installed (``pip install 'proccodes[serve]'``)."""
-
-
-def data_release(catalog: Catalog | None = None) -> str:
-    """The data release a catalog (by default the default catalog) comes from, in one line of
-    ASCII text, as the ``Proccodes-Data-Release`` header and ``/fhir/metadata`` state it.
-
-    >>> data_release().startswith("proccodes curated records")
-    True
-    """
-    catalog = default_catalog() if catalog is None else catalog
-    parts = [str(s) for s in catalog.sources] or [catalog.release or "unversioned"]
-    text = "; ".join(parts)
-    return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def create_app(

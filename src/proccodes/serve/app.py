@@ -36,7 +36,7 @@ from ..catalog import Catalog, default_catalog
 from ..codes import CodeSystem, validate_code
 from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, UnknownCodeError
 from ..export import record_json, validation_json
-from . import RELEASE_HEADER, data_release
+from ._release import RELEASE_HEADER, data_release
 
 try:
     import orjson as _found_orjson
@@ -515,13 +515,15 @@ def _routes(state: _State, max_body: int) -> list[Route]:
         return Response(body, media_type=FHIR_JSON)
 
     async def metadata(request: Request) -> Response:
-        from .. import __version__
+        from importlib.metadata import version  # not proccodes.__version__: no import up
 
         catalog = state.catalog()
         return fhir_ok(
             _dumps(
                 fhir.terminology_capabilities(
-                    catalog, software_version=__version__, data_release=data_release(catalog)
+                    catalog,
+                    software_version=version("proccodes"),
+                    data_release=data_release(catalog),
                 )
             )
         )

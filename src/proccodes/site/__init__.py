@@ -54,7 +54,7 @@ import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
 from ..catalog import Catalog, default_catalog
-from ..errors import DataError
+from ..errors import ArgumentTypeError, ArgumentValueError, DataError
 from ..records import PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
@@ -214,7 +214,7 @@ def search_data(catalog: Catalog, *, pages: Mapping[str, str] | None = None) -> 
         TypeError: ``catalog`` is not a Catalog.
     """
     if not isinstance(catalog, Catalog):
-        raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
+        raise ArgumentTypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
     from .._search import SearchIndex, name_key, tokenize
 
     records = [
@@ -291,11 +291,11 @@ def build_site(outdir: str | os.PathLike[str], catalog: Catalog | None = None) -
 
     started = time.perf_counter()
     if not isinstance(outdir, str | os.PathLike):
-        raise TypeError(f"outdir must be a path, not {type(outdir).__name__}")
+        raise ArgumentTypeError(f"outdir must be a path, not {type(outdir).__name__}")
     if catalog is None:
         catalog = default_catalog()
     elif not isinstance(catalog, Catalog):
-        raise TypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
+        raise ArgumentTypeError(f"catalog must be a Catalog, not {type(catalog).__name__}")
     try:
         import jinja2
     except ImportError:
@@ -433,10 +433,10 @@ def _range_pages(template: Any, site: _Site) -> list[tuple[str, str]]:
 def _prepare(out: Path) -> None:
     """Make ``out`` ready: new, empty, or an earlier build (whose files are removed)."""
     if out.exists() and not out.is_dir():
-        raise ValueError(f"{out}: exists and is not a folder; give a new or empty folder")
+        raise ArgumentValueError(f"{out}: exists and is not a folder; give a new or empty folder")
     if out.is_dir() and any(out.iterdir()):
         if not (out / MARKER).is_file():
-            raise ValueError(
+            raise ArgumentValueError(
                 f"{out}: the folder is not empty and holds no earlier proccodes site; "
                 "give a new or empty folder"
             )
@@ -504,7 +504,7 @@ def _inside(out: Path, name: str, root: Path | None = None) -> Path:
     target = out / name
     root = out.resolve() if root is None else root
     if not target.parent.resolve().is_relative_to(root) or target.is_symlink():
-        raise ValueError(f"{name!r}: would be written outside the site folder {out}")
+        raise ArgumentValueError(f"{name!r}: would be written outside the site folder {out}")
     return target
 
 

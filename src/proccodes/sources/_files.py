@@ -46,7 +46,7 @@ from typing import IO, Any
 
 import attrs
 
-from ..errors import DataError
+from ..errors import ArgumentTypeError, ArgumentValueError, DataError
 
 __all__ = [
     "ARCHIVE_FACTOR",
@@ -159,7 +159,7 @@ def archive_limit(max_bytes: int | None = None) -> int:
 def _limit(max_bytes: int | None) -> int:
     limit = MAX_BYTES if max_bytes is None else max_bytes
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
+        raise ArgumentValueError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
     return limit
 
 
@@ -197,10 +197,10 @@ def _inputs(
     first: bool,
 ) -> Generator[Input, None, None]:
     if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     source = os.fspath(path)
     if not isinstance(source, str):
-        raise TypeError("path must be text, not bytes")
+        raise ArgumentTypeError("path must be text, not bytes")
     limit = _limit(max_bytes)
     handle = _open_regular(source, what)
     with handle:

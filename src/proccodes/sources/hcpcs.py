@@ -42,8 +42,8 @@ from datetime import date
 
 from .._args import check_int, check_type, type_name
 from ..catalog import Catalog
-from ..codes import _HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
-from ..errors import DataError
+from ..codes import HCPCS_SHAPE, CodeKind, CodeSystem, is_valid_code
+from ..errors import ArgumentTypeError, DataError
 from ..records import Descriptor, DescriptorUse, HcpcsFacts, Modifier, Procedure, YearSeen
 from ._files import Findings, read_input
 
@@ -62,7 +62,7 @@ YEARS = (1983, 2100)
 # sequence number, record id (3 procedure, 4 its continuation, 7 modifier, 8 its continuation).
 _RECORD_SHAPE = re.compile(r"[ A-Z0-9]{5}[0-9]{5}[3478]").match
 _DAMAGED_FIRST = re.compile(r".{5}[0-9]{5}[37].{80}").match
-_HCPCS_CODE = re.compile(_HCPCS_SHAPE).fullmatch
+_HCPCS_CODE = re.compile(HCPCS_SHAPE).fullmatch
 _MODIFIER_CODE = re.compile(r"   [A-Z0-9]{2}").fullmatch
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})(?![0-9])")
 # Bytes that are not text in a record: C0 controls other than tab, CR and LF, and DEL.
@@ -139,10 +139,10 @@ def load_hcpcs(
 
 def _check_path(path: object) -> str:
     if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     source = os.fspath(path)
     if not isinstance(source, str):
-        raise TypeError(f"path must be text, not {type_name(source)}")
+        raise ArgumentTypeError(f"path must be text, not {type_name(source)}")
     return source
 
 
@@ -186,7 +186,7 @@ def load_hcpcs_years(
             the wrong type.
     """
     if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"paths must be a list of paths, not {type_name(paths)}"
             + ("; for one file, pass [path] or use load_hcpcs" if isinstance(paths, str) else "")
         )

@@ -53,6 +53,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from ..errors import ArgumentTypeError
 from ._files import Findings, read_input
 
 __all__ = [
@@ -240,7 +241,7 @@ class _Reader:
         strict: bool,
     ) -> None:
         if not isinstance(strict, bool):
-            raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
+            raise ArgumentTypeError(f"strict must be True or False, not {type(strict).__name__}")
         found = read_input(
             path,
             what=what,

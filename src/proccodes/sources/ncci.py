@@ -61,7 +61,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import DataError
+from .._args import renamed_keyword
+from ..errors import ArgumentTypeError, ArgumentValueError, DataError
 from ._files import CsvReader, Findings, Input, check_archive, read_input, read_members
 
 __all__ = [
@@ -153,15 +154,16 @@ class PtpEdit:
     prior_to_1996: bool = False
     rationale: str = ""
 
-    def is_active_on(self, day: date) -> bool:
-        """Whether the edit is in effect on ``day``.
+    @renamed_keyword("day", "on")
+    def is_active_on(self, on: date) -> bool:
+        """Whether the edit is in effect on the day ``on``.
 
         >>> e = PtpEdit(column1="0001U", column2="0029U", effective=date(2018, 7, 1),
         ...             deleted=date(2026, 6, 30), modifier=PtpModifier.ALLOWED)
         >>> e.is_active_on(date(2026, 6, 30)), e.is_active_on(date(2026, 7, 1))
         (True, False)
         """
-        return self.effective <= day and (self.deleted is None or day <= self.deleted)
+        return self.effective <= on and (self.deleted is None or on <= self.deleted)
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -228,13 +230,14 @@ class PtpTable:
         ['0']
         """
         if not (isinstance(column1, str) and isinstance(column2, str)):
-            raise TypeError("codes must be str")
+            raise ArgumentTypeError("codes must be str")
         if not (_CODE_TEXT.match(column1) and _CODE_TEXT.match(column2)):
             return ()
         return tuple(self._edit(i) for i in self._rows(pair_key(column1, column2)))
 
-    def edit_on(self, column1: str, column2: str, day: date) -> PtpEdit | None:
-        """The edit of the pair in effect on ``day`` (the latest to take effect), or ``None``.
+    @renamed_keyword("day", "on")
+    def edit_on(self, column1: str, column2: str, on: date) -> PtpEdit | None:
+        """The edit of the pair in effect on the day ``on`` (the latest to take effect), or None.
 
         >>> table = load_ptp(_example_files()[0])
         >>> table.edit_on("0001U", "0030U", date(2026, 7, 1)).modifier
@@ -242,7 +245,7 @@ class PtpTable:
         >>> table.edit_on("0001U", "0029U", date(2026, 7, 1)) is None
         True
         """
-        found = [e for e in self.edits(column1, column2) if e.is_active_on(day)]
+        found = [e for e in self.edits(column1, column2) if e.is_active_on(on)]
         return found[-1] if found else None
 
     def __iter__(self) -> Iterator[PtpEdit]:
@@ -362,12 +365,12 @@ def load_ptp(
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     if not isinstance(paths, Iterable):
-        raise TypeError(f"paths must be a path or paths, not {type(paths).__name__}")
+        raise ArgumentTypeError(f"paths must be a path or paths, not {type(paths).__name__}")
     path_list = list(paths)
     if not path_list:
-        raise ValueError("load_ptp needs at least one file")
+        raise ArgumentValueError("load_ptp needs at least one file")
     if not isinstance(strict, bool):
-        raise TypeError("strict must be True or False")
+        raise ArgumentTypeError("strict must be True or False")
     parts: list[dict[str, Any]] = []
     warnings: list[str] = []
     sources: list[str] = []
@@ -952,9 +955,9 @@ def load_mue(
         ValueError: ``max_bytes`` is below 1.
     """
     if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     if not isinstance(strict, bool):
-        raise TypeError("strict must be True or False")
+        raise ArgumentTypeError("strict must be True or False")
     if os.fspath(path).lower().endswith(".xlsx"):
         # read as any other file first (a FIFO or device is refused, never opened by openpyxl)
         member = read_input(path, what="a CMS MUE spreadsheet", unzip=False, max_bytes=max_bytes)

@@ -80,6 +80,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NoReturn
 
+from ..errors import ArgumentTypeError
 from ..records import (
     AssistantSurgery,
     Bilateral,
@@ -601,7 +602,7 @@ def load_pfs(
         ValueError: ``max_bytes`` is below 1.
     """  # noqa: E501
     if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
+        raise ArgumentTypeError(f"strict must be True or False, not {type(strict).__name__}")
     source = os.fspath(path) if isinstance(path, str | os.PathLike) else path
     found = read_input(path, what=_WHAT, choose=_choose_member, max_bytes=max_bytes)
     text = _decode(found.data)

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
+from ..errors import ArgumentTypeError
 from ..records import RbcsClass
 from ._files import CsvReader, Findings, read_input
 
@@ -222,7 +223,7 @@ def load_rbcs(
         ValueError: ``max_bytes`` is below 1.
     """  # noqa: E501
     if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True or False, not {type(strict).__name__}")
+        raise ArgumentTypeError(f"strict must be True or False, not {type(strict).__name__}")
     found = read_input(path, what=_WHAT, pick=_is_rbcs_member, max_bytes=max_bytes)
     findings = Findings(found.source, strict=strict)
     data = found.data
