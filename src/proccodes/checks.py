@@ -71,13 +71,13 @@ def check_record(procedure: Procedure, *, on: date | None = None) -> list[Proble
 
     Args:
         procedure: the record to check.
-        today: the day the date rules are checked against; default, today.
+        on: the day the date rules are checked against; default, today.
 
     Returns:
         Every problem found; empty when the record is clean.
 
     Raises:
-        TypeError: ``procedure`` is not a record, or ``today`` not a date.
+        TypeError: ``procedure`` is not a record, or ``on`` not a date.
     """
     from ._args import as_day, check_type
 
@@ -96,13 +96,13 @@ def check_catalog(catalog: Mapping[str, Procedure], *, on: date | None = None) -
 
     Args:
         catalog: the records, keyed by code (a [`Catalog`][proccodes.Catalog] or any mapping).
-        today: the day the date rules are checked against; default, today.
+        on: the day the date rules are checked against; default, today.
 
     Returns:
         Every problem found; empty when the catalog is clean.
 
     Raises:
-        TypeError: ``catalog`` is not a mapping of records, or ``today`` not a date.
+        TypeError: ``catalog`` is not a mapping of records, or ``on`` not a date.
     """
     from ._args import as_day, check_mapping_of_records, check_type
 

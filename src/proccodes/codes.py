@@ -299,6 +299,12 @@ def classify_code(code: str) -> Code | None:
     The quiet form of `validate_code` for callers that hold normalized text and want no
     exception: it neither normalizes nor explains.
 
+    Args:
+        code: canonical code text (upper case, no white space).
+
+    Returns:
+        The code with its system, kind and CPT section, or None if ``code`` is not a code.
+
     >>> classify_code("62290").kind
     <CodeKind.CPT_CATEGORY_I: 'CPT Category I'>
     >>> classify_code("6229O") is None, classify_code(" 62290") is None

@@ -675,13 +675,13 @@ def release_stale_on(on: date) -> str | None:
     the data release may be out of date for 2027-01-01: CMS HCPCS Level II January 2026 (as of 2026-01-01; next CMS update due 2026-04-01); ...
 
     Args:
-        day: the date of service.
+        on: the date of service.
 
     Returns:
         The notice, naming each source due for an update, or None.
 
     Raises:
-        TypeError: ``day`` is not a date.
+        TypeError: ``on`` is not a date.
     """  # noqa: E501
     from .catalog import shipped_sources
 
