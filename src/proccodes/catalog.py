@@ -16,11 +16,17 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, overload
 
 from ._args import as_day, check_choice, check_int, check_type, type_name
 from .codes import MAX_CACHED_TEXT, normalize_code, validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
+from .errors import (
+    CodeNotActiveError,
+    DataError,
+    InvalidCodeError,
+    InvalidCodeKeyError,
+    UnknownCodeError,
+)
 from .records import DataRelease, Modifier, Procedure
 
 if TYPE_CHECKING:
@@ -41,6 +47,7 @@ __all__ = [
     "use_data",
 ]
 
+_T = TypeVar("_T")
 OnConflict = Literal["error", "keep", "replace"]
 _ON_CONFLICT: tuple[OnConflict, ...] = ("error", "keep", "replace")
 
@@ -211,10 +218,28 @@ class Catalog(Mapping[str, Procedure]):
 
     # -- Mapping ---------------------------------------------------------------------------
     def __getitem__(self, code: str) -> Procedure:
+        """The record of ``code``: :class:`UnknownCodeError` (a ``KeyError``) when the catalog
+        does not hold it, :class:`InvalidCodeKeyError` (an :class:`InvalidCodeError` and a
+        ``KeyError``) when it is not a code, so ``except KeyError`` sees every missing key.
+
+        >>> try:
+        ...     default_catalog()["6229O"]
+        ... except KeyError as err:
+        ...     print(type(err).__name__)
+        InvalidCodeKeyError
+        """
         try:
             return self._records[code]
         except (KeyError, TypeError):
+            pass
+        try:
             return self.lookup(code)
+        except InvalidCodeKeyError:
+            raise
+        except InvalidCodeError as err:
+            raise InvalidCodeKeyError(
+                err.text, err.reason, code=err.code, modifiers=err.modifiers
+            ) from None
 
     def __contains__(self, code: object) -> bool:
         try:
@@ -240,7 +265,13 @@ class Catalog(Mapping[str, Procedure]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def get(self, code: str, default: Any = None) -> Any:
+    @overload
+    def get(self, code: str, /) -> Procedure | None: ...
+
+    @overload
+    def get(self, code: str, /, default: Procedure | _T) -> Procedure | _T: ...
+
+    def get(self, code: str, /, default: object = None) -> object:
         """The record for ``code`` (normalized), or ``default``; never raises.
 
         >>> default_catalog().get("62290 ").code
