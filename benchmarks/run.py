@@ -299,15 +299,9 @@ def bench_search() -> Row:
 
 def _fresh_default() -> None:
     """Forget the default catalog and every record built, as in a new process."""
-    import proccodes.catalog as module
+    from proccodes.catalog import shipped_data
 
-    module._default = None
-    module._built = {}
-    module._aliases = {}
-    module._headers = {}
-    module._index = None
-    module._official = None
-    module._shards = {}
+    shipped_data().reset()
 
 
 def _quality_queries() -> list[str]:

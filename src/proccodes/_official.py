@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 
+from ._resources import OFFICIAL_FOLDER, RELEASE_MANIFEST
 from .codes import CodeKind, CodeSystem
 from .records import (
     AssistantSurgery,
@@ -72,8 +73,8 @@ __all__ = [
     "shard_name",
 ]
 
-FOLDER = "official"
-MANIFEST = "manifest.tsv"
+FOLDER = OFFICIAL_FOLDER
+MANIFEST = RELEASE_MANIFEST
 MODIFIERS = "modifiers.tsv"
 SEP, LIST = "|", "~"
 

@@ -535,9 +535,9 @@ class _Site:
 
     def families(self) -> list[tuple[str, list[Procedure]]]:
         """Curated records by family: the shipped data file, else the RBCS family."""
-        from ..catalog import _read_index
+        from ..catalog import curated_index
 
-        shipped = _read_index()
+        shipped = curated_index()
         groups: dict[str, list[Procedure]] = defaultdict(list)
         for record in self.curated:
             name = shipped.get(record.code, "").removesuffix(".json")
