@@ -4,7 +4,7 @@ the record types, so other systems can validate what proccodes writes without re
 >>> from proccodes import default_catalog
 >>> doc = catalog_json(default_catalog())
 >>> doc["schema_version"], doc["procedures"][0]["code"]
-(1, '0001F')
+(1, '0001A')
 >>> record_schema()["$defs"]["Procedure"]["additionalProperties"]
 False
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ._schema import export_name, labels
 from .records import Modifier, Procedure, Statement
 
 __all__ = ["catalog_json", "catalog_schema", "record_schema"]
@@ -100,8 +101,11 @@ class _SchemaBuilder:
         hints = typing.get_type_hints(cls)
         properties = {}
         required = []
+        labelled = labels(cls)
         for field in attrs.fields(cls):
             schema = self.of(hints[field.name])
+            if field.name in labelled:
+                schema = {**schema, "description": labelled[field.name]}
             if field.default is not attrs.NOTHING:
                 default = field.default
                 if isinstance(default, Enum):
@@ -111,8 +115,8 @@ class _SchemaBuilder:
                 if default is None or isinstance(default, str | int | bool | list):
                     schema = {**schema, "default": default}
             else:
-                required.append(field.name)
-            properties[field.name] = schema
+                required.append(export_name(field))
+            properties[export_name(field)] = schema
         doc = (cls.__doc__ or "").strip().split("\n\n")[0]
         return {
             "type": "object",

@@ -49,6 +49,7 @@ from typing import Any
 import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
+from .._schema import labels
 from ..catalog import Catalog, default_catalog
 from ..errors import DataError
 from ..records import PfsFacts, Procedure, Statement
@@ -651,24 +652,8 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-_PFS_FIELDS: Mapping[str, str] = {
-    "status": "Status",
-    "global_days": "Global surgery days",
-    "pc_tc": "Professional/technical split",
-    "multiple_procedure": "Multiple procedures",
-    "bilateral": "Bilateral surgery",
-    "assistant": "Assistant at surgery",
-    "co_surgeons": "Co-surgeons",
-    "team_surgeons": "Team surgeons",
-    "supervision": "Physician supervision",
-    "work_rvu": "Work RVU",
-    "non_facility_pe_rvu": "Practice expense RVU, non-facility",
-    "facility_pe_rvu": "Practice expense RVU, facility",
-    "malpractice_rvu": "Malpractice RVU",
-    "non_facility_total": "Total RVU, non-facility",
-    "facility_total": "Total RVU, facility",
-    "conversion_factor": "Conversion factor",
-}
+# The PFS facts a page shows, with their labels: from the fields' metadata (records.PfsFacts).
+_PFS_FIELDS: Mapping[str, str] = labels(PfsFacts)
 
 
 def _pfs_rows(record: Procedure) -> list[tuple[str, str]]:
