@@ -41,3 +41,58 @@ def test_catalog_get_default() -> None:
     assert catalog.get("6229O") is None
     assert catalog.get("6229O", "none") == "none"
     assert catalog.get(" 62290 ") is catalog["62290"]
+
+
+# -- the shipped-data repository ------------------------------------------------------------
+
+
+def test_reset_forgets_everything_and_the_next_load_builds_again() -> None:
+    from proccodes.catalog import shipped_data
+
+    repository = shipped_data()
+    first = default_catalog()
+    count = repository.load_count
+    repository.reset()
+    assert repository.loaded is None
+    assert repository.built == {}
+    again = default_catalog()
+    assert again is not first
+    assert repository.load_count == count + 1
+    assert again == first  # the same content, built anew
+
+
+def test_the_catalog_builds_records_per_data_file_on_first_access() -> None:
+    from proccodes import get
+    from proccodes.catalog import shipped_data
+
+    repository = shipped_data()
+    repository.reset()
+    catalog = default_catalog()
+    curated = len(repository.built)
+    assert curated < 1_000  # the curated records (and no official-only one) so far
+    codes = list(catalog)
+    assert len(codes) == len(catalog) > 19_000
+    assert codes == sorted(codes)
+    assert ("99213" in catalog and "99999" not in catalog) or "99999" in codes
+    assert len(repository.built) == curated  # iteration, len and `in` build nothing
+    record = catalog["99213"]
+    assert record is get("99213")
+    assert len(repository.built) - curated < 2_000  # one data file's records
+    assert any(code.startswith("99") and not r.curated for code, r in repository.built.items())
+    values = list(catalog.values())  # the rest, once
+    assert len(values) == len(catalog)
+    assert len(repository.built) == len(catalog)
+    assert catalog["99213"] is record
+
+
+def test_a_catalog_handed_out_keeps_its_records_after_a_reset() -> None:
+    from proccodes.catalog import shipped_data
+
+    repository = shipped_data()
+    repository.reset()
+    catalog = default_catalog()
+    repository.reset()
+    record = catalog["J1100"]  # built from the catalog's own texts, not the new state
+    assert record.code == "J1100"
+    assert "J1100" not in repository.built
+    assert pickle.loads(pickle.dumps(catalog))["J1100"] == record

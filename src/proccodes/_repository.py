@@ -26,9 +26,9 @@ import gc
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from . import _resources
 from ._fastload import build_procedure
@@ -37,7 +37,7 @@ from ._official import MANIFEST, MODIFIERS, Manifest, Reader, shard_name
 from .codes import MAX_CACHED_TEXT
 from .records import DataRelease, Modifier, Procedure
 
-__all__ = ["CURATED_NAME", "DATA_ENV", "MakeCatalog", "ShippedData"]
+__all__ = ["CURATED_NAME", "DATA_ENV", "LazyRecords", "MakeCatalog", "ShippedData"]
 
 CURATED_NAME = "proccodes curated records"
 DATA_ENV = "PROCCODES_DATA"
@@ -45,11 +45,89 @@ DATA_ENV = "PROCCODES_DATA"
 _C = TypeVar("_C")
 
 MakeCatalog = Callable[
-    [dict[str, Procedure], dict[str, Modifier], str, "date | None", tuple[DataRelease, ...]],
+    ["LazyRecords", dict[str, Modifier], str, "date | None", tuple[DataRelease, ...]],
     _C,
 ]
 """Builds the catalog value from records and modifiers (both in code order), its release, as-of
 date and sources; the records are unique and typed already, so it need not check them."""
+
+
+class LazyRecords(Mapping[str, Procedure]):
+    """The shipped records by code, in code order, each official data file's records built on
+    first access to one of its codes (:meth:`materialise` builds the rest).
+
+    It knows every code from the start (so ``len``, ``in`` and iteration build nothing) and
+    keeps the texts of the files not built yet; it holds its own records and texts, so a
+    :meth:`ShippedData.reset` or :meth:`ShippedData.use` later does not change it.
+    """
+
+    __slots__ = ("_built", "_codes", "_full", "_pending", "_reader", "_repository")
+
+    def __init__(
+        self,
+        repository: ShippedData[Any],
+        codes: dict[str, None],
+        built: dict[str, Procedure],
+        pending: dict[str, str],
+        reader: Reader,
+    ) -> None:
+        self._repository = repository
+        self._codes = codes
+        self._built = built
+        self._pending = pending
+        self._reader = reader
+        self._full: dict[str, Procedure] | None = None
+
+    def __getitem__(self, code: str) -> Procedure:
+        record = self._built.get(code)
+        if record is None:
+            if code not in self._codes:
+                raise KeyError(code)
+            self._build(shard_name(code))
+            record = self._built[code]
+        return record
+
+    def get(self, code: str, default: Any = None) -> Any:
+        try:
+            return self[code]
+        except KeyError:
+            return default
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def _build(self, name: str) -> None:
+        with self._repository.lock:
+            text = self._pending.get(name)
+            if text is None:
+                return
+            built = self._built
+            for record in self._reader.procedures(text.splitlines(), skip=built):
+                built[record.code] = record
+            del self._pending[name]  # built: the text is no longer needed
+
+    def materialise(self) -> dict[str, Procedure]:
+        """Every record built, as a dict in code order (built once, then the same dict)."""
+        full = self._full
+        if full is None:
+            paused = gc.isenabled()
+            if paused:
+                gc.disable()  # see ShippedData._load_without_gc
+            try:
+                for name in list(self._pending):
+                    self._build(name)
+            finally:
+                if paused:
+                    gc.enable()
+            built = self._built
+            full = self._full = {code: built[code] for code in self._codes}
+        return full
 
 
 class _Official:
@@ -128,13 +206,14 @@ class ShippedData(Generic[_C]):
             self._forget()
 
     def _forget(self) -> None:
+        # new containers, not cleared ones: a catalog handed out keeps the records it holds
         self._catalog = None
         self._official = None
         self._index = None
-        self.built.clear()
-        self.aliases.clear()
-        self._headers.clear()
-        self._shards.clear()
+        self.built = {}
+        self.aliases = {}
+        self._headers = {}
+        self._shards = {}
 
     def after_fork(self) -> None:
         """In a forked child: the parent's lock may be held by a thread that does not exist."""
@@ -335,9 +414,13 @@ class ShippedData(Generic[_C]):
         official = self._official_data()
         reader = official.reader
         built = self.built
+        codes = set(built)
+        pending: dict[str, str] = {}
         for shard in official.manifest.shards:
-            for record in reader.procedures(self._shard_text(shard).splitlines(), skip=built):
-                built[record.code] = record
+            text = self._shard_text(shard)
+            codes.update(line.partition("\t")[0] for line in text.splitlines())
+            pending[shard] = text
+        records = LazyRecords(self, dict.fromkeys(sorted(codes)), built, pending, reader)
         modifiers = [reader.modifier(line) for line in self._shard_text(MODIFIERS).splitlines()]
         headers = [self._headers[name] for name in sorted(self._headers)]
         curated = DataRelease(
@@ -347,7 +430,7 @@ class ShippedData(Generic[_C]):
         )
         sources = (curated, *_official_sources(official))
         catalog = self._make(
-            dict(sorted(built.items())),
+            records,
             {m.code: m for m in sorted(modifiers, key=lambda m: m.code)},
             " + ".join(f"{s.name} {s.release}" for s in sources),
             max((s.as_of for s in sources if s.as_of is not None), default=None),
@@ -355,7 +438,7 @@ class ShippedData(Generic[_C]):
         )
         self.load_count += 1
         self._catalog = catalog
-        self._shards.clear()  # every record is built: the texts are no longer needed
+        self._shards = {}  # the catalog's records hold the texts they still need
         return catalog
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, overload
 
 from ._args import as_day, check_choice, check_int, check_type, type_name
 from ._merge import merge_mappings
-from ._repository import DATA_ENV, ShippedData
+from ._repository import DATA_ENV, LazyRecords, ShippedData
 from ._resources import INDEX_FILE_LINE, INDEX_NAME, index_problems, read_index
 from .codes import normalize_code, validate_code
 from .errors import (
@@ -79,7 +79,7 @@ class Catalog(Mapping[str, Procedure]):
         "_sources",
         "_warnings",
     )
-    _records: dict[str, Procedure]
+    _records: dict[str, Procedure] | LazyRecords
     _modifiers: dict[str, Modifier]
     _release: str
     _as_of: date | None
@@ -139,7 +139,7 @@ class Catalog(Mapping[str, Procedure]):
 
     def _set(
         self,
-        records: dict[str, Procedure],
+        records: dict[str, Procedure] | LazyRecords,
         modifiers: dict[str, Modifier],
         release: str,
         as_of: date | None,
@@ -166,7 +166,7 @@ class Catalog(Mapping[str, Procedure]):
         return (
             _restore,
             (
-                tuple(self._records.values()),
+                tuple(self._all().values()),
                 tuple(self._modifiers.values()),
                 self._release,
                 self._as_of,
@@ -263,12 +263,30 @@ class Catalog(Mapping[str, Procedure]):
     def __len__(self) -> int:
         return len(self._records)
 
+    def values(self) -> ValuesView[Procedure]:
+        """The records, in code order."""
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, Procedure]:
+        """(code, record) pairs, in code order."""
+        return self._all().items()
+
+    def _all(self) -> dict[str, Procedure]:
+        """Every record, as a dict: the shipped catalog builds its records per official data
+        file on first access (:class:`proccodes._repository.LazyRecords`); this builds the rest
+        once and keeps the dict."""
+        records = self._records
+        if isinstance(records, LazyRecords):
+            records = records.materialise()
+            object.__setattr__(self, "_records", records)
+        return records
+
     def __repr__(self) -> str:
         return f"<Catalog release={self._release!r} as_of={self._as_of} records={len(self)}>"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Catalog):
-            return self._records == other._records and self._release == other._release
+            return self._all() == other._all() and self._release == other._release
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
@@ -352,7 +370,7 @@ class Catalog(Mapping[str, Procedure]):
         """
         day = as_day(day, "day")
         return Catalog(
-            (r for r in self._records.values() if r.is_active_on(day)),
+            (r for r in self._all().values() if r.is_active_on(day)),
             release=self._release,
             as_of=self._as_of,
             modifiers=(m for m in self._modifiers.values() if m.is_active_on(day)),
@@ -396,7 +414,7 @@ class Catalog(Mapping[str, Procedure]):
         """
         check_type("other", other, Catalog, "a Catalog")
         on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
-        merged, conflicts = merge_mappings(self._records, other._records, on_conflict)
+        merged, conflicts = merge_mappings(self._all(), other._all(), on_conflict)
         modifiers, found = merge_mappings(self._modifiers, other._modifiers, on_conflict)
         conflicts += found
         releases = [r for r in (self._release, other._release) if r]
@@ -427,7 +445,7 @@ class Catalog(Mapping[str, Procedure]):
                 if index is None:
                     from ._search import SearchIndex
 
-                    index = SearchIndex(self._records.values())
+                    index = SearchIndex(self._all().values())
                     object.__setattr__(self, "_index", index)
         return index.search(text, limit=limit)
 
@@ -488,14 +506,15 @@ def _code_distance(a: str, b: str) -> int:
 
 
 def _shipped_catalog(
-    records: dict[str, Procedure],
+    records: LazyRecords,
     modifiers: dict[str, Modifier],
     release: str,
     as_of: date | None,
     sources: tuple[DataRelease, ...],
 ) -> Catalog:
-    """The shipped catalog value: its records are unique by construction (one dict entry per
-    code) and typed by the reader, so the checks of Catalog() would only cost time here."""
+    """The shipped catalog value: its records are unique by construction (one entry per code),
+    typed by the reader and built per official data file on first access, so the checks of
+    Catalog() would only cost time here."""
     catalog = Catalog.__new__(Catalog)
     catalog._set(records, modifiers, release, as_of, (), sources)
     return catalog
