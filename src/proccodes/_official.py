@@ -112,6 +112,7 @@ def _number(value: float | int | None) -> str:
 
 
 _floats: dict[str, float] = {}  # one float object per distinct text: RVUs repeat a lot
+_MAX_FLOATS = 65_536  # the cache's bound: a PFS release has some 10,000 distinct numbers
 
 
 def _parse_float(text: str) -> float | None:
@@ -119,7 +120,9 @@ def _parse_float(text: str) -> float | None:
         return None
     found = _floats.get(text)
     if found is None:
-        found = _floats[text] = float(text)
+        found = float(text)
+        if len(_floats) < _MAX_FLOATS:
+            _floats[text] = found
     return found
 
 
@@ -283,9 +286,10 @@ class _RbcsTable:
 # by factories, so their __init__ only sets each slot (through object.__setattr__, by name). The
 # reader builds some 80,000 objects from trusted shipped data, so it sets the slots itself,
 # through each slot's descriptor, without keyword arguments: the same record, in half the time.
-# _setters refuses a class whose fields are not exactly the ones given (a new field cannot be
-# left unset), and tests/test_official.py checks every shipped line builds a record equal to
-# the one the class's own constructor makes from the same values.
+# The makers and the row readers are generated from attrs.fields() and the fields' metadata
+# (proccodes._schema), so a new field is read and set without a line here; maker() refuses a
+# class it cannot build that way, and tests/test_official.py checks every shipped line builds a
+# record equal to the one the class's own constructor makes from the same values.
 
 _new = object.__new__
 
@@ -311,7 +315,8 @@ def maker(cls: type, names: tuple[str, ...] | None = None) -> Callable[..., Any]
         and (a.name in given or a.default is not attrs.NOTHING)
         for a in fields
     )
-    if set(given) - known or len(set(given)) != len(given) or not plain:
+    clash = {"record", "_new", "_cls"} & known
+    if set(given) - known or len(set(given)) != len(given) or not plain or clash:
         raise TypeError(f"cannot build {cls.__name__} from {given}")
     slots = vars(cls)
     namespace: dict[str, Any] = {"_new": _new, "_cls": cls}
@@ -416,12 +421,17 @@ def _members(cls: type[Enum]) -> dict[str, Any]:
 class Reader:
     """Turns lines of the shipped official files into records, sharing repeated parts.
 
+    Its tables of shared parts (file facts, PFS rows, dates, numbers, years) grow with the data
+    it reads and no further: at most one entry per distinct text of one data release, and a
+    reader lives as long as the repository state it belongs to (:meth:`ShippedData.reset
+    <proccodes._repository.ShippedData.reset>` drops it).
+
     Identical file facts, PFS rows and RBCS classes become one object each, and repeated texts
     and numbers one object each, which keeps the full catalog smaller than the same content as
     plain dicts. A line is read with dict subscripts and one maker call per object (see
-    "building records" above): the full catalog is some 80,000 objects, so the reading is
-    written out by hand, in the order of ``_PFS`` (the build step reads every line back and
-    compares, so the two cannot differ).
+    "building records" above): the full catalog is some 80,000 objects, so the PFS and HCPCS
+    columns are read by functions generated from the fields' metadata (:func:`row_reader`), in
+    the order of ``_PFS`` and ``_HCPCS`` (the build step reads every line back and compares).
     """
 
     __slots__ = (

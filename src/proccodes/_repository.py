@@ -383,7 +383,9 @@ class ShippedData(Generic[_C]):
 
     # -- the whole catalog --------------------------------------------------------------------
     def load_all(self) -> _C:
-        """The whole catalog: built once, lazily and thread-safely, then kept."""
+        """The whole catalog: made once, lazily and thread-safely, then kept. It knows every
+        code at once; its official-only records are built per data file on first access
+        (:class:`LazyRecords`), and all of them by anything that needs every record."""
         catalog = self._catalog
         if catalog is None:
             with self.lock:

@@ -1,7 +1,11 @@
 """The catalog: an immutable ``Mapping[str, Procedure]`` with lookup, dates, search and merge.
 
-The default catalog (the package's curated records) loads once, lazily and thread-safely, on
-first use, through :mod:`importlib.resources` so that it works from a zip too.
+The default catalog (the package's curated records over CMS's official data) loads once,
+lazily and thread-safely, on first use, from the shipped-data repository
+(:class:`proccodes._repository.ShippedData`, see :func:`shipped_data`), which reads the package's
+data through its loader (:mod:`proccodes._resources`) so that it works from a zip too. It knows
+every code at once and builds the records of one official data file on first access to one of
+its codes; iterating, ``len`` and ``in`` build nothing.
 
 A catalog pickles (and deep-copies) as its records, modifiers, release, date and warnings; its
 search index is rebuilt on first use after unpickling, so a catalog can be sent to a worker
