@@ -126,7 +126,9 @@ class LazyRecords(Mapping[str, Procedure]):
                 if paused:
                     gc.enable()
             built = self._built
-            full = self._full = {code: built[code] for code in self._codes}
+            # keyed by each record's own code string: the texts split for the codes go
+            records = [built[code] for code in self._codes]
+            full = self._full = {record.code: record for record in records}
         return full
 
 
