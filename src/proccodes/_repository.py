@@ -31,8 +31,6 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from . import _resources
-from ._fastload import build_procedure
-from ._merge import merge_records
 from ._official import MANIFEST, MODIFIERS, Manifest, Reader, shard_name
 from .codes import MAX_CACHED_TEXT
 from .records import DataRelease, Modifier, Procedure
@@ -325,13 +323,16 @@ class ShippedData(Generic[_C]):
         facts (under the lock; once per file)."""
         if name in self._headers:
             return
+        from ._fastload import build_procedure as build_curated
+        from ._merge import merge_records  # only curated records: not imported for other codes
+
         raw = json.loads(self.read(name))
         built = self.built
         for item in raw["procedures"]:
             code = item["code"]
             known = built.get(code)
             if known is None or not known.curated:
-                record = build_procedure(item)
+                record = build_curated(item)
                 line = self._official_line(code)
                 if line is not None:
                     official = self._official_data().reader.procedure(line)

@@ -23,7 +23,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, overload
 
 from ._args import as_day, check_choice, check_int, check_type, type_name
-from ._merge import merge_mappings
 from ._repository import DATA_ENV, LazyRecords, ShippedData
 from ._resources import INDEX_FILE_LINE, INDEX_NAME, index_problems, read_index
 from .codes import normalize_code, validate_code
@@ -416,6 +415,8 @@ class Catalog(Mapping[str, Procedure]):
         >>> conflicts
         []
         """
+        from ._merge import merge_mappings  # a merge is rare: not imported for a lookup
+
         check_type("other", other, Catalog, "a Catalog")
         on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
         merged, conflicts = merge_mappings(self._all(), other._all(), on_conflict)
