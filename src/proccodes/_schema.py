@@ -16,13 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+if TYPE_CHECKING:  # the alias is for the type checker: building it costs a cold start time
+    from typing import Literal, TypeAlias
+
+    Codec: TypeAlias = Literal["int", "float", "text", "plain", "texts", "day", "flag"] | type[Enum]
+
 __all__ = [
     "CODECS",
-    "Codec",
     "codecs",
     "export_name",
     "field_meta",
@@ -31,11 +35,10 @@ __all__ = [
     "official_fields",
 ]
 
-Codec = Literal["int", "float", "text", "plain", "texts", "day", "flag"] | type[Enum]
-"""How the shipped data format writes a field: a number, text (``text`` is ``None`` when empty,
-``plain`` is the empty string), a ``~``-separated tuple of texts, an ISO date, a ``1``/empty
-flag, or an enum (its value)."""
 CODECS = ("int", "float", "text", "plain", "texts", "day", "flag")
+"""The codecs of the shipped data format (``Codec``), besides an enum class (written as its
+value): a number, text (``text`` is ``None`` when empty, ``plain`` the empty string), a
+``~``-separated tuple of texts, an ISO date, a ``1``/empty flag."""
 
 _LABEL, _CODEC, _OFFICIAL, _FILE, _EXPORT = "label", "codec", "official", "file", "export"
 
