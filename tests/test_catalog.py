@@ -118,8 +118,9 @@ def test_module_get_and_search():
 
 
 def test_default_catalog_loads_once_under_concurrent_first_use(monkeypatch):
-    monkeypatch.setattr(catalog_module, "_default", None)
-    before = catalog_module._load_count
+    shipped = catalog_module.shipped_data()
+    shipped.reset()
+    before = shipped.load_count
     barrier = threading.Barrier(8)
     seen: list[Catalog] = []
 
@@ -134,7 +135,7 @@ def test_default_catalog_loads_once_under_concurrent_first_use(monkeypatch):
         t.join()
     assert len(seen) == 8
     assert all(c is seen[0] for c in seen)
-    assert catalog_module._load_count == before + 1
+    assert shipped.load_count == before + 1
 
 
 def test_default_catalog_header():
@@ -154,30 +155,22 @@ def _python(code: str) -> str:
 def test_first_get_reads_only_the_file_that_holds_the_code():
     out = _python(
         "import proccodes, proccodes.catalog as c; proccodes.get('62290'); proccodes.get('97110');"
-        "print(sorted(c._headers), c._default is None)"
+        "s = c.shipped_data(); print(s.curated_files_read, s.loaded is None)"
     )
     assert out == "['conservative.json', 'discography.json'] True"
 
 
 def test_a_stale_index_costs_time_not_the_answer():
     out = _python(
-        "import proccodes, proccodes.catalog as c; c._index = {'62290': 'imaging.json'};"
-        "print(proccodes.get('62290').code, proccodes.get(' 97110 ').code, c._default is not None)"
+        "import proccodes, proccodes.catalog as c; s = c.shipped_data();"
+        "s._index = {'62290': 'imaging.json'};"
+        "print(proccodes.get('62290').code, proccodes.get(' 97110 ').code, s.loaded is not None)"
     )
     assert out == "62290 97110 True"
 
 
 def test_concurrent_first_gets_share_records_with_the_catalog(monkeypatch):
-    for name, fresh in (
-        ("_default", None),
-        ("_built", {}),
-        ("_aliases", {}),
-        ("_headers", {}),
-        ("_shards", {}),
-    ):
-        monkeypatch.setattr(catalog_module, name, fresh)
-    monkeypatch.setattr(catalog_module, "_index", None)
-    monkeypatch.setattr(catalog_module, "_official", None)
+    catalog_module.shipped_data().reset()
     # curated codes, and official-only ones that share a data file with them ('99213', 'J1100')
     codes = ["62290", "64483", " 22630", "s9090", "62290 ", "72148", "0627T", "97110"]
     codes += ["99213", " j1100", "64999", "J1100", "62287"]
@@ -200,8 +193,9 @@ def test_concurrent_first_gets_share_records_with_the_catalog(monkeypatch):
 
 
 def test_untidy_spellings_are_remembered_within_bounds(monkeypatch):
-    monkeypatch.setattr(catalog_module, "_aliases", {})
-    monkeypatch.setattr(catalog_module, "_MAX_ALIASES", 2)
+    shipped = catalog_module.shipped_data()
+    shipped.reset()
+    monkeypatch.setattr(type(shipped), "MAX_ALIASES", 2)
     for spelling in (" 62290", "62290 ", "\t62290", "62290"):
         assert get(spelling) is default_catalog()["62290"]
-    assert list(catalog_module._aliases) == [" 62290", "62290 "]
+    assert list(shipped.aliases) == [" 62290", "62290 "]

@@ -77,10 +77,8 @@ def _official_effective(code: str) -> date | None:
     """The effective date the shipped official data alone gives ``code``."""
     from proccodes import catalog as catalog_module
 
-    line = catalog_module._official_line(code)
-    if line is None:
-        return None
-    return catalog_module._official_data().reader.procedure(line).effective
+    record = catalog_module.shipped_data().official_record(code)
+    return None if record is None else record.effective
 
 
 def test_every_expected_code_is_shipped():

@@ -183,15 +183,16 @@ def test_the_load_pauses_the_garbage_collector_and_restores_it(monkeypatch):
         seen.append(gc.isenabled())
         return loaded
 
-    monkeypatch.setattr(catalog_module, "_load_default", load)
-    monkeypatch.setattr(catalog_module, "_default", None)
+    shipped = catalog_module.shipped_data()
+    shipped.reset()
+    monkeypatch.setattr(type(shipped), "_load", lambda self: load())
     assert gc.isenabled()
     assert catalog_module.default_catalog() is loaded
     assert seen == [False]
     assert gc.isenabled()
     gc.disable()
     try:
-        monkeypatch.setattr(catalog_module, "_default", None)
+        shipped.reset()
         assert catalog_module.default_catalog() is loaded
         assert not gc.isenabled()  # paused by the caller: left paused
     finally:
@@ -204,7 +205,8 @@ def test_the_load_pauses_the_garbage_collector_and_restores_it(monkeypatch):
 def test_a_cold_get_of_an_uncurated_code_reads_one_official_file():
     out = _python(
         "import proccodes, proccodes.catalog as c; r = proccodes.get('99213');"
-        "print(sorted(c._shards), sorted(c._headers), c._default is None, len(c._built))"
+        "s = c.shipped_data();"
+        "print(s.official_files_kept, s.curated_files_read, s.loaded is None, len(s.built))"
     )
     assert out == "['99.tsv'] [] True 1"
 
@@ -212,7 +214,8 @@ def test_a_cold_get_of_an_uncurated_code_reads_one_official_file():
 def test_a_cold_get_of_a_curated_code_reads_its_file_and_its_codes_official_lines():
     out = _python(
         "import proccodes, proccodes.catalog as c; r = proccodes.get('62290');"
-        "print(sorted(c._headers), c._default is None, r.pfs is not None, r.curated)"
+        "s = c.shipped_data(); print(s.curated_files_read, s.loaded is None, r.pfs is not None,"
+        " r.curated)"
     )
     assert out == "['discography.json'] True True True"
 

@@ -576,12 +576,12 @@ def test_damaged_data_is_a_data_error_naming_every_problem(monkeypatch):
     assert "unsupported schema_version 2" in R._parse({**_valid_doc(), "schema_version": 2})[1][0]
 
     monkeypatch.setattr(R, "_table", None)
-    monkeypatch.setattr("proccodes.catalog._read_data", lambda name: json.dumps(doc).encode())
+    monkeypatch.setattr("proccodes.ranges.read_data", lambda name: json.dumps(doc).encode())
     with pytest.raises(DataError, match="overlaps") as info:
         R.range_of("62290")
     assert info.value.source == R.DATA_NAME
     assert len(info.value.problems) >= 4
-    monkeypatch.setattr("proccodes.catalog._read_data", lambda name: b"{not json")
+    monkeypatch.setattr("proccodes.ranges.read_data", lambda name: b"{not json")
     with pytest.raises(DataError, match="cannot read"):
         R.get_range("surgery")
 

@@ -411,11 +411,11 @@ def test_5_no_character_outside_ascii_forms_a_code():
 
 
 def test_6_alias_cache_keeps_no_huge_inputs(monkeypatch):
-    monkeypatch.setattr(catalog_module, "_aliases", {})
+    catalog_module.shipped_data().reset()
     pad = " " * 100_000
     for i in range(50):
         assert get(pad + "62290" + " " * i).code == "62290"
-    assert sum(map(len, catalog_module._aliases)) < 10_000
+    assert sum(map(len, catalog_module.shipped_data().aliases)) < 10_000
 
 
 def test_6_verdict_cache_keeps_no_huge_inputs(monkeypatch):
@@ -639,7 +639,7 @@ def test_12_a_child_forked_during_a_load_does_not_deadlock():
         from proccodes import catalog
         held, release = threading.Event(), threading.Event()
         def loading():
-            with catalog._default_lock, catalog._index_lock:
+            with catalog.shipped_data().lock, catalog._index_lock:
                 held.set()
                 release.wait()
         threading.Thread(target=loading, daemon=True).start()

@@ -12,31 +12,26 @@ import pytest
 import proccodes
 from proccodes import DataError
 from proccodes import catalog as catalog_module
+from proccodes._resources import read_data
 
 
 @pytest.fixture
 def fresh(monkeypatch):
-    """The shipped catalog as in a new process: nothing read yet."""
-    for name, value in (
-        ("_default", None),
-        ("_built", {}),
-        ("_aliases", {}),
-        ("_headers", {}),
-        ("_shards", {}),
-        ("_index", None),
-        ("_official", None),
-    ):
-        monkeypatch.setattr(catalog_module, name, value)
-    return monkeypatch
+    """The shipped catalog as in a new process: nothing read yet (and again afterwards)."""
+    shipped = catalog_module.shipped_data()
+    shipped.reset()
+    yield monkeypatch
+    monkeypatch.undo()
+    shipped.reset()
 
 
 def _index_text() -> str:
-    return catalog_module._read_data(catalog_module.INDEX_NAME).decode("utf-8")
+    return read_data(catalog_module.INDEX_NAME).decode("utf-8")
 
 
 def _serve_index(monkeypatch, text: str | None) -> None:
     """Make the package's index read as ``text`` (None: missing)."""
-    real = catalog_module._read_data
+    real = read_data
 
     def read(name: str) -> bytes:
         if name == catalog_module.INDEX_NAME:
@@ -45,7 +40,7 @@ def _serve_index(monkeypatch, text: str | None) -> None:
             return text.encode("utf-8")
         return real(name)
 
-    monkeypatch.setattr(catalog_module, "_read_data", read)
+    monkeypatch.setattr(catalog_module.shipped_data(), "read", read)
 
 
 def test_the_shipped_index_matches_the_data_files(fresh):

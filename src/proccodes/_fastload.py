@@ -25,7 +25,7 @@ import attrs
 from .records import Procedure, Statement
 
 _Build = Callable[[Any], Any]
-_builders: dict[Any, _Build] = {}
+_builders: dict[Any, _Build] = {}  # one per type of the record model: bounded by the model
 
 
 def _identity(value: Any) -> Any:

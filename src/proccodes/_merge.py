@@ -14,15 +14,15 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
+from ._schema import file_fields
 from .records import Descriptor, Modifier, Procedure, YearSeen
 
 _Policy = Literal["error", "keep", "replace"]
 _Record = TypeVar("_Record", Procedure, Modifier)
 
-# What an official file states; the newer year's value wins between two years' files.
-_FILE_FIELDS = frozenset(
-    {"descriptors", "effective", "terminated", "action", "replaced_by", "file_facts"}
-)
+# What an official file states (the fields' metadata says); the newer year's value wins
+# between two years' files. One entry per record class.
+_FILE_FIELDS = {cls: file_fields(cls) for cls in (Procedure, Modifier)}
 
 
 def _is_empty(value: Any) -> bool:
@@ -66,6 +66,7 @@ def merge_records(
     by_year = ours_year is not None and theirs_year is not None and ours_year != theirs_year
     theirs_newer = by_year and theirs_year > ours_year  # type: ignore[operator]
     curated = (_is_curated(ours), _is_curated(theirs))
+    stated = _FILE_FIELDS.get(type(ours)) or file_fields(type(ours))
     for field in attrs.fields(type(ours)):
         name = field.name
         a, b = getattr(ours, name), getattr(theirs, name)
@@ -77,7 +78,7 @@ def merge_records(
             continue
         if a == b:
             continue
-        if by_year and (name in _FILE_FIELDS or (name == "title" and not any(curated))):
+        if by_year and (name in stated or (name == "title" and not any(curated))):
             if theirs_newer:
                 changes[name] = _newer_descriptors(a, b) if name == "descriptors" else b
             continue

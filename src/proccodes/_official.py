@@ -40,24 +40,17 @@ from typing import Any
 
 import attrs
 
+from ._resources import OFFICIAL_FOLDER, RELEASE_MANIFEST
+from ._schema import codecs, official_fields
 from .codes import CodeKind, CodeSystem
 from .records import (
-    AssistantSurgery,
-    Bilateral,
-    CoSurgeons,
     Descriptor,
     DescriptorUse,
-    GlobalDays,
     HcpcsFacts,
     Modifier,
-    MultipleProcedure,
-    PcTc,
     PfsFacts,
-    PfsStatus,
     Procedure,
     RbcsClass,
-    Supervision,
-    TeamSurgeons,
     YearSeen,
 )
 
@@ -72,8 +65,8 @@ __all__ = [
     "shard_name",
 ]
 
-FOLDER = "official"
-MANIFEST = "manifest.tsv"
+FOLDER = OFFICIAL_FOLDER
+MANIFEST = RELEASE_MANIFEST
 MODIFIERS = "modifiers.tsv"
 SEP, LIST = "|", "~"
 
@@ -119,6 +112,7 @@ def _number(value: float | int | None) -> str:
 
 
 _floats: dict[str, float] = {}  # one float object per distinct text: RVUs repeat a lot
+_MAX_FLOATS = 65_536  # the cache's bound: a PFS release has some 10,000 distinct numbers
 
 
 def _parse_float(text: str) -> float | None:
@@ -126,7 +120,9 @@ def _parse_float(text: str) -> float | None:
         return None
     found = _floats.get(text)
     if found is None:
-        found = _floats[text] = float(text)
+        found = float(text)
+        if len(_floats) < _MAX_FLOATS:
+            _floats[text] = found
     return found
 
 
@@ -171,64 +167,40 @@ _INT = (_number, _parse_int)
 _TEXTS = (_texts, _parse_texts)
 _FLAG = (_flag, _parse_flag)
 
+_CODECS: dict[str, tuple[_Encode, _Decode]] = {
+    "text": _TEXT,
+    "plain": _PLAIN,
+    "day": _DAY,
+    "float": _FLOAT,
+    "int": _INT,
+    "texts": _TEXTS,
+    "flag": _FLAG,
+}
+
+Table = tuple[tuple[str, tuple[_Encode, _Decode]], ...]
+
+
+def codec_table(cls: type) -> Table:
+    """(field, (encode, decode)) of each field of ``cls`` the format writes, in column order:
+    derived from the fields' metadata (`proccodes._schema.codecs`).
+
+    >>> [name for name, _ in codec_table(HcpcsFacts)][:3]
+    ['year', 'pricing_indicators', 'multiple_pricing_indicator']
+    """
+    return tuple(
+        (name, _CODECS[codec] if isinstance(codec, str) else (_enum_value, _enum(codec)))
+        for name, codec in codecs(cls)
+    )
+
+
 # HcpcsFacts and PfsFacts (without ``release``), field by field, in file order.
-_HCPCS: tuple[tuple[str, tuple[_Encode, _Decode]], ...] = (
-    ("year", _INT),
-    ("pricing_indicators", _TEXTS),
-    ("multiple_pricing_indicator", _TEXT),
-    ("coverage", _TEXT),
-    ("coverage_manual_refs", _TEXTS),
-    ("carrier_manual_refs", _TEXTS),
-    ("statute", _TEXT),
-    ("lab_certifications", _TEXTS),
-    ("cross_references", _TEXTS),
-    ("asc_group", _TEXT),
-    ("asc_group_effective", _DAY),
-    ("processing_note", _TEXT),
-    ("betos", _TEXT),
-    ("type_of_service", _TEXTS),
-    ("anesthesia_base_units", _INT),
-    ("action_effective", _DAY),
-)
-_PFS: tuple[tuple[str, tuple[_Encode, _Decode]], ...] = (
-    ("modifier", _PLAIN),
-    ("status", (_enum_value, _enum(PfsStatus))),
-    ("global_days", (_enum_value, _enum(GlobalDays))),
-    ("pc_tc", (_enum_value, _enum(PcTc))),
-    ("multiple_procedure", (_enum_value, _enum(MultipleProcedure))),
-    ("bilateral", (_enum_value, _enum(Bilateral))),
-    ("assistant", (_enum_value, _enum(AssistantSurgery))),
-    ("co_surgeons", (_enum_value, _enum(CoSurgeons))),
-    ("team_surgeons", (_enum_value, _enum(TeamSurgeons))),
-    ("supervision", (_enum_value, _enum(Supervision))),
-    ("endoscopic_base", _TEXT),
-    ("preoperative_share", _FLOAT),
-    ("intraoperative_share", _FLOAT),
-    ("postoperative_share", _FLOAT),
-    ("work_rvu", _FLOAT),
-    ("non_facility_pe_rvu", _FLOAT),
-    ("facility_pe_rvu", _FLOAT),
-    ("malpractice_rvu", _FLOAT),
-    ("non_facility_total", _FLOAT),
-    ("facility_total", _FLOAT),
-    ("conversion_factor", _FLOAT),
-    ("not_used_for_medicare_payment", _FLAG),
-    ("non_facility_na", _FLAG),
-    ("facility_na", _FLAG),
-    ("imaging_family", _TEXT),
-    ("opps_non_facility_pe_rvu", _FLOAT),
-    ("opps_facility_pe_rvu", _FLOAT),
-    ("opps_malpractice_rvu", _FLOAT),
-    ("extra", _TEXTS),
-)
-_HCPCS_NAMES = tuple(name for name, _ in _HCPCS)
-_HCPCS_DECODE = tuple(codec[1] for _, codec in _HCPCS)
-_PFS_NAMES = tuple(name for name, _ in _PFS)
-_PFS_DECODE = tuple(codec[1] for _, codec in _PFS)
+_HCPCS = codec_table(HcpcsFacts)
+_PFS = codec_table(PfsFacts)
 
 
 def check_codec() -> None:
-    """The format names every field of the fact classes (a new field must be added to it).
+    """The format writes every field of the fact classes but ``release`` (a new field needs a
+    codec in its metadata).
 
     >>> check_codec()
     """
@@ -314,250 +286,104 @@ class _RbcsTable:
 # by factories, so their __init__ only sets each slot (through object.__setattr__, by name). The
 # reader builds some 80,000 objects from trusted shipped data, so it sets the slots itself,
 # through each slot's descriptor, without keyword arguments: the same record, in half the time.
-# _setters refuses a class whose fields are not exactly the ones given (a new field cannot be
-# left unset), and tests/test_official.py checks every shipped line builds a record equal to
-# the one the class's own constructor makes from the same values.
+# The makers and the row readers are generated from attrs.fields() and the fields' metadata
+# (proccodes._schema), so a new field is read and set without a line here; maker() refuses a
+# class it cannot build that way, and tests/test_official.py checks every shipped line builds a
+# record equal to the one the class's own constructor makes from the same values.
 
 _new = object.__new__
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """The slot setters of ``cls``'s fields, in the order of ``names`` (all of its fields)."""
+def maker(cls: type, names: tuple[str, ...] | None = None) -> Callable[..., Any]:
+    """A function that builds a ``cls`` from the values of ``names`` (default: every field, in
+    field order), positionally, setting the other fields to their defaults: generated from
+    ``attrs.fields(cls)``, it sets each slot through its descriptor.
+
+    >>> make = maker(Descriptor)
+    >>> make(DescriptorUse.LONG, "Text", "CMS") == Descriptor(
+    ...     use=DescriptorUse.LONG, text="Text", source="CMS")
+    True
+    """
     fields = attrs.fields(cls)
-    wrong = {a.name for a in fields} ^ set(names)
+    given = tuple(f.name for f in fields) if names is None else names
+    known = {a.name for a in fields}
     plain = all(
-        a.validator is None and a.converter is None and a.on_setattr in (None, attrs.NOTHING)
+        a.validator is None
+        and a.converter is None
+        and a.on_setattr in (None, attrs.NOTHING)
+        and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        and (a.name in given or a.default is not attrs.NOTHING)
         for a in fields
     )
-    if wrong or not plain or len(names) != len(fields):  # pragma: no cover - a changed model
-        raise TypeError(f"cannot build {cls.__name__} from {names}: the class changed")
+    clash = {"record", "_new", "_cls"} & known
+    if set(given) - known or len(set(given)) != len(given) or not plain or clash:
+        raise TypeError(f"cannot build {cls.__name__} from {given}")
     slots = vars(cls)
-    return tuple(slots[name].__set__ for name in names)
+    namespace: dict[str, Any] = {"_new": _new, "_cls": cls}
+    body = ["    record = _new(_cls)"]
+    for number, field in enumerate(fields):
+        namespace[f"_set{number}"] = slots[field.name].__set__
+        if field.name in given:
+            value = field.name
+        else:
+            namespace[f"_default{number}"] = field.default
+            value = f"_default{number}"
+        body.append(f"    _set{number}(record, {value})")
+    source = f"def make_{cls.__name__}({', '.join(given)}):\n" + "\n".join(body)
+    source += "\n    return record\n"
+    exec(compile(source, f"<proccodes maker of {cls.__name__}>", "exec"), namespace)
+    made: Callable[..., Any] = namespace[f"make_{cls.__name__}"]
+    return made
 
 
-def _year_seen_maker() -> Callable[[int, str, str | None, date | None, int], YearSeen]:
-    set_year, set_descriptor, set_action, set_terminated, set_quarter = _setters(
-        YearSeen, ("year", "descriptor", "action", "terminated", "quarter")
+_DECODE_EXPRESSIONS = {
+    "text": "v[{i}] or None",
+    "plain": "v[{i}]",
+    "day": "d[v[{i}]]",
+    "float": "f[v[{i}]]",
+    "int": "(int(v[{i}]) if v[{i}] else None)",
+    "texts": f"(tuple(v[{{i}}].split({LIST!r})) if v[{{i}}] else ())",
+    "flag": "_FLAGS[v[{i}]]",
+}
+
+
+def row_reader(cls: type, make: str, namespace: dict[str, Any]) -> Callable[..., Any]:
+    """A function ``read(text, f, d, *leading)`` that builds a ``cls`` from the format's
+    ``|``-separated columns of its codec fields (`codec_table`), generated from
+    ``attrs.fields(cls)``: ``f`` and ``d`` turn texts into floats and dates (shared objects),
+    ``leading`` are the values of the fields without a codec, and the record is made by the
+    function ``make`` names in ``namespace`` (looked up on each call).
+
+    >>> read = row_reader(HcpcsFacts, "_hcpcs_facts", globals())
+    >>> read("2026|||||||||||||||", {"": None}, {"": None}).year
+    2026
+    """
+    columns = dict(codecs(cls))
+    arguments: list[str] = []
+    leading = 0
+    for field in attrs.fields(cls):
+        codec = columns.get(field.name)
+        if codec is None:
+            arguments.append(f"leading[{leading}]")
+            leading += 1
+            continue
+        i = len(arguments) - leading
+        if isinstance(codec, str):
+            arguments.append(_DECODE_EXPRESSIONS[codec].format(i=i))
+        else:
+            table = f"_{cls.__name__}_{field.name}"
+            namespace[table] = _members(codec)
+            arguments.append(f"{table}[v[{i}]]")
+    namespace.setdefault("_FLAGS", _FLAGS)
+    name = f"_read_{cls.__name__}"
+    source = (
+        f"def {name}(text, f, d, *leading):\n"
+        f"    v = text.split({SEP!r})\n"
+        f"    return {make}({', '.join(arguments)})\n"
     )
-
-    def year_seen(
-        year: int, descriptor: str, action: str | None, terminated: date | None, quarter: int
-    ) -> Any:
-        record = _new(YearSeen)
-        set_year(record, year)
-        set_descriptor(record, descriptor)
-        set_action(record, action)
-        set_terminated(record, terminated)
-        set_quarter(record, quarter)
-        return record
-
-    return year_seen
-
-
-def _descriptor_maker() -> Callable[[DescriptorUse, str, str], Descriptor]:
-    set_use, set_text, set_source = _setters(Descriptor, ("use", "text", "source"))
-
-    def descriptor(use: DescriptorUse, text: str, source: str) -> Any:
-        record = _new(Descriptor)
-        set_use(record, use)
-        set_text(record, text)
-        set_source(record, source)
-        return record
-
-    return descriptor
-
-
-_PROCEDURE_FIELDS = (
-    "code",
-    "system",
-    "kind",
-    "title",
-    "descriptors",
-    "effective",
-    "terminated",
-    "action",
-    "replaced_by",
-    "file_facts",
-    "pfs",
-    "pfs_by_modifier",
-    "rbcs",
-    "history",
-    "billing",
-    "clinical",
-    "sources",
-    "reviewed",
-)
-
-
-def _procedure_maker() -> Callable[..., Procedure]:
-    (
-        set_code,
-        set_system,
-        set_kind,
-        set_title,
-        set_descriptors,
-        set_effective,
-        set_terminated,
-        set_action,
-        set_replaced_by,
-        set_file_facts,
-        set_pfs,
-        set_pfs_by_modifier,
-        set_rbcs,
-        set_history,
-        set_billing,
-        set_clinical,
-        set_sources,
-        set_reviewed,
-    ) = _setters(Procedure, _PROCEDURE_FIELDS)
-
-    def procedure(
-        code: str,
-        system: CodeSystem,
-        kind: CodeKind,
-        title: str,
-        descriptors: tuple[Descriptor, ...],
-        effective: date | None,
-        terminated: date | None,
-        action: str | None,
-        replaced_by: tuple[str, ...],
-        file_facts: HcpcsFacts | None,
-        pfs: PfsFacts | None,
-        pfs_by_modifier: tuple[PfsFacts, ...],
-        rbcs: RbcsClass | None,
-        history: tuple[YearSeen, ...],
-    ) -> Any:
-        """An official record (no billing, clinical details, sources or review date)."""
-        record = _new(Procedure)
-        set_code(record, code)
-        set_system(record, system)
-        set_kind(record, kind)
-        set_title(record, title)
-        set_descriptors(record, descriptors)
-        set_effective(record, effective)
-        set_terminated(record, terminated)
-        set_action(record, action)
-        set_replaced_by(record, replaced_by)
-        set_file_facts(record, file_facts)
-        set_pfs(record, pfs)
-        set_pfs_by_modifier(record, pfs_by_modifier)
-        set_rbcs(record, rbcs)
-        set_history(record, history)
-        set_billing(record, None)
-        set_clinical(record, None)
-        set_sources(record, ())
-        set_reviewed(record, None)
-        return record
-
-    return procedure
-
-
-def _pfs_facts_maker() -> Callable[..., PfsFacts]:
-    (
-        set_release,
-        set_modifier,
-        set_status,
-        set_global_days,
-        set_pc_tc,
-        set_multiple_procedure,
-        set_bilateral,
-        set_assistant,
-        set_co_surgeons,
-        set_team_surgeons,
-        set_supervision,
-        set_endoscopic_base,
-        set_preoperative_share,
-        set_intraoperative_share,
-        set_postoperative_share,
-        set_work_rvu,
-        set_non_facility_pe_rvu,
-        set_facility_pe_rvu,
-        set_malpractice_rvu,
-        set_non_facility_total,
-        set_facility_total,
-        set_conversion_factor,
-        set_not_used_for_medicare_payment,
-        set_non_facility_na,
-        set_facility_na,
-        set_imaging_family,
-        set_opps_non_facility_pe_rvu,
-        set_opps_facility_pe_rvu,
-        set_opps_malpractice_rvu,
-        set_extra,
-    ) = _setters(PfsFacts, ("release", *_PFS_NAMES))
-
-    def pfs_facts(
-        release: Any,
-        modifier: Any,
-        status: Any,
-        global_days: Any,
-        pc_tc: Any,
-        multiple_procedure: Any,
-        bilateral: Any,
-        assistant: Any,
-        co_surgeons: Any,
-        team_surgeons: Any,
-        supervision: Any,
-        endoscopic_base: Any,
-        preoperative_share: Any,
-        intraoperative_share: Any,
-        postoperative_share: Any,
-        work_rvu: Any,
-        non_facility_pe_rvu: Any,
-        facility_pe_rvu: Any,
-        malpractice_rvu: Any,
-        non_facility_total: Any,
-        facility_total: Any,
-        conversion_factor: Any,
-        not_used_for_medicare_payment: Any,
-        non_facility_na: Any,
-        facility_na: Any,
-        imaging_family: Any,
-        opps_non_facility_pe_rvu: Any,
-        opps_facility_pe_rvu: Any,
-        opps_malpractice_rvu: Any,
-        extra: Any,
-    ) -> Any:
-        record = _new(PfsFacts)
-        set_release(record, release)
-        set_modifier(record, modifier)
-        set_status(record, status)
-        set_global_days(record, global_days)
-        set_pc_tc(record, pc_tc)
-        set_multiple_procedure(record, multiple_procedure)
-        set_bilateral(record, bilateral)
-        set_assistant(record, assistant)
-        set_co_surgeons(record, co_surgeons)
-        set_team_surgeons(record, team_surgeons)
-        set_supervision(record, supervision)
-        set_endoscopic_base(record, endoscopic_base)
-        set_preoperative_share(record, preoperative_share)
-        set_intraoperative_share(record, intraoperative_share)
-        set_postoperative_share(record, postoperative_share)
-        set_work_rvu(record, work_rvu)
-        set_non_facility_pe_rvu(record, non_facility_pe_rvu)
-        set_facility_pe_rvu(record, facility_pe_rvu)
-        set_malpractice_rvu(record, malpractice_rvu)
-        set_non_facility_total(record, non_facility_total)
-        set_facility_total(record, facility_total)
-        set_conversion_factor(record, conversion_factor)
-        set_not_used_for_medicare_payment(record, not_used_for_medicare_payment)
-        set_non_facility_na(record, non_facility_na)
-        set_facility_na(record, facility_na)
-        set_imaging_family(record, imaging_family)
-        set_opps_non_facility_pe_rvu(record, opps_non_facility_pe_rvu)
-        set_opps_facility_pe_rvu(record, opps_facility_pe_rvu)
-        set_opps_malpractice_rvu(record, opps_malpractice_rvu)
-        set_extra(record, extra)
-        return record
-
-    return pfs_facts
-
-
-_year_seen = _year_seen_maker()
-_descriptor = _descriptor_maker()
-_procedure = _procedure_maker()
-_pfs_facts = _pfs_facts_maker()
+    exec(compile(source, f"<proccodes reader of {cls.__name__}>", "exec"), namespace)
+    read: Callable[..., Any] = namespace.pop(name)
+    return read
 
 
 # -- reading lines -----------------------------------------------------------------------------
@@ -595,12 +421,17 @@ def _members(cls: type[Enum]) -> dict[str, Any]:
 class Reader:
     """Turns lines of the shipped official files into records, sharing repeated parts.
 
+    Its tables of shared parts (file facts, PFS rows, dates, numbers, years) grow with the data
+    it reads and no further: at most one entry per distinct text of one data release, and a
+    reader lives as long as the repository state it belongs to (`ShippedData.reset
+    <proccodes._repository.ShippedData.reset>` drops it).
+
     Identical file facts, PFS rows and RBCS classes become one object each, and repeated texts
     and numbers one object each, which keeps the full catalog smaller than the same content as
     plain dicts. A line is read with dict subscripts and one maker call per object (see
-    "building records" above): the full catalog is some 80,000 objects, so the reading is
-    written out by hand, in the order of ``_PFS`` (the build step reads every line back and
-    compares, so the two cannot differ).
+    "building records" above): the full catalog is some 80,000 objects, so the PFS and HCPCS
+    columns are read by functions generated from the fields' metadata (`row_reader`), in
+    the order of ``_PFS`` and ``_HCPCS`` (the build step reads every line back and compares).
     """
 
     __slots__ = (
@@ -628,8 +459,7 @@ class Reader:
     def _file_facts(self, text: str) -> HcpcsFacts:
         found = self._facts.get(text)
         if found is None:
-            values = [decode(v) for decode, v in zip(_HCPCS_DECODE, text.split(SEP), strict=True)]
-            found = self._facts[text] = HcpcsFacts(**dict(zip(_HCPCS_NAMES, values, strict=True)))
+            found = self._facts[text] = _read_hcpcs(text, self._floats, self._days)
         return found
 
     def _pfs_row(self, text: str, release: str) -> PfsFacts:
@@ -637,42 +467,9 @@ class Reader:
         found = self._pfs.get(key)
         if found is not None:
             return found
-        v = text.split(SEP)
-        f = self._floats
-        flag = _FLAGS
-        found = self._pfs[key] = _pfs_facts(
-            release,
-            v[0],
-            _STATUS[v[1]],
-            _GLOBAL[v[2]],
-            _PC_TC[v[3]],
-            _MULTIPLE[v[4]],
-            _BILATERAL[v[5]],
-            _ASSISTANT[v[6]],
-            _CO[v[7]],
-            _TEAM[v[8]],
-            _SUPERVISION[v[9]],
-            v[10] or None,
-            f[v[11]],
-            f[v[12]],
-            f[v[13]],
-            f[v[14]],
-            f[v[15]],
-            f[v[16]],
-            f[v[17]],
-            f[v[18]],
-            f[v[19]],
-            f[v[20]],
-            flag[v[21]],
-            flag[v[22]],
-            flag[v[23]],
-            v[24] or None,
-            f[v[25]],
-            f[v[26]],
-            f[v[27]],
-            tuple(v[28].split(LIST)) if v[28] else (),
-        )
-        return found
+        made: PfsFacts = _read_pfs(text, self._floats, self._days, release)
+        self._pfs[key] = made
+        return made
 
     def _descriptors(self, short: str, long: str, source: str) -> tuple[Descriptor, ...]:
         if not source:
@@ -808,16 +605,14 @@ _CPT_KINDS = {
     "T": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_III),
     "U": (CodeSystem.CPT, CodeKind.CPT_PLA),
 }
-_STATUS = _members(PfsStatus)
-_GLOBAL = _members(GlobalDays)
-_PC_TC = _members(PcTc)
-_MULTIPLE = _members(MultipleProcedure)
-_BILATERAL = _members(Bilateral)
-_ASSISTANT = _members(AssistantSurgery)
-_CO = _members(CoSurgeons)
-_TEAM = _members(TeamSurgeons)
-_SUPERVISION = _members(Supervision)
 _FLAGS = {"": False, "1": True}
+_year_seen = maker(YearSeen)
+_descriptor = maker(Descriptor)
+_procedure = maker(Procedure, official_fields(Procedure))
+_pfs_facts = maker(PfsFacts)
+_hcpcs_facts = maker(HcpcsFacts)
+_read_pfs = row_reader(PfsFacts, "_pfs_facts", globals())
+_read_hcpcs = row_reader(HcpcsFacts, "_hcpcs_facts", globals())
 
 
 # -- writing lines (tools/build_data.py) -------------------------------------------------------

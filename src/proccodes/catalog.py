@@ -1,7 +1,11 @@
 """The catalog: an immutable ``Mapping[str, Procedure]`` with lookup, dates, search and merge.
 
-The default catalog (the package's curated records) loads once, lazily and thread-safely, on
-first use, through `importlib.resources` so that it works from a zip too.
+The default catalog (the package's curated records over CMS's official data) loads once,
+lazily and thread-safely, on first use, from the shipped-data repository
+(`proccodes._repository.ShippedData`, see `shipped_data`), which reads the package's
+data through its loader (`proccodes._resources`) so that it works from a zip too. It knows
+every code at once and builds the records of one official data file on first access to one of
+its codes; iterating, ``len`` and ``in`` build nothing.
 
 A catalog pickles (and deep-copies) as its records, modifiers, release, date and warnings; its
 search index is rebuilt on first use after unpickling, so a catalog can be sent to a worker
@@ -14,13 +18,21 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, overload
 
 from ._args import as_day, check_choice, check_int, check_type, type_name
-from .codes import MAX_CACHED_TEXT, normalize_code, validate_code
-from .errors import CodeNotActiveError, DataError, InvalidCodeError, UnknownCodeError
+from ._repository import DATA_ENV, LazyRecords, ShippedData
+from ._resources import INDEX_FILE_LINE, INDEX_NAME, index_problems, read_index
+from .codes import normalize_code, validate_code
+from .errors import (
+    CodeNotActiveError,
+    DataError,
+    InvalidCodeError,
+    InvalidCodeKeyError,
+    UnknownCodeError,
+)
 from .records import DataRelease, Modifier, Procedure
 
 if TYPE_CHECKING:
@@ -28,20 +40,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_ENV",
+    "INDEX_FILE_LINE",
+    "INDEX_NAME",
     "Catalog",
     "curated_families",
+    "curated_index",
     "data_folder",
     "default_catalog",
     "get",
+    "index_problems",
     "load_catalog",
     "official_manifest_text",
     "official_shard_text",
     "record_on",
     "search",
+    "shipped_data",
     "shipped_sources",
     "use_data",
 ]
 
+_T = TypeVar("_T")
 OnConflict = Literal["error", "keep", "replace"]
 _ON_CONFLICT: tuple[OnConflict, ...] = ("error", "keep", "replace")
 
@@ -65,7 +83,7 @@ class Catalog(Mapping[str, Procedure]):
         "_sources",
         "_warnings",
     )
-    _records: dict[str, Procedure]
+    _records: dict[str, Procedure] | LazyRecords
     _modifiers: dict[str, Modifier]
     _release: str
     _as_of: date | None
@@ -125,7 +143,7 @@ class Catalog(Mapping[str, Procedure]):
 
     def _set(
         self,
-        records: dict[str, Procedure],
+        records: dict[str, Procedure] | LazyRecords,
         modifiers: dict[str, Modifier],
         release: str,
         as_of: date | None,
@@ -152,7 +170,7 @@ class Catalog(Mapping[str, Procedure]):
         return (
             _restore,
             (
-                tuple(self._records.values()),
+                tuple(self._all().values()),
                 tuple(self._modifiers.values()),
                 self._release,
                 self._as_of,
@@ -223,10 +241,28 @@ class Catalog(Mapping[str, Procedure]):
 
     # -- Mapping ---------------------------------------------------------------------------
     def __getitem__(self, code: str) -> Procedure:
+        """The record of ``code``: `UnknownCodeError` (a ``KeyError``) when the catalog
+        does not hold it, `InvalidCodeKeyError` (an `InvalidCodeError` and a
+        ``KeyError``) when it is not a code, so ``except KeyError`` sees every missing key.
+
+        >>> try:
+        ...     default_catalog()["6229O"]
+        ... except KeyError as err:
+        ...     print(type(err).__name__)
+        InvalidCodeKeyError
+        """
         try:
             return self._records[code]
         except (KeyError, TypeError):
+            pass
+        try:
             return self.lookup(code)
+        except InvalidCodeKeyError:
+            raise
+        except InvalidCodeError as err:
+            raise InvalidCodeKeyError(
+                err.text, err.reason, code=err.code, modifiers=err.modifiers
+            ) from None
 
     def __contains__(self, code: object) -> bool:
         try:
@@ -242,17 +278,41 @@ class Catalog(Mapping[str, Procedure]):
     def __len__(self) -> int:
         return len(self._records)
 
+    def values(self) -> ValuesView[Procedure]:
+        """The records, in code order."""
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, Procedure]:
+        """(code, record) pairs, in code order."""
+        return self._all().items()
+
+    def _all(self) -> dict[str, Procedure]:
+        """Every record, as a dict: the shipped catalog builds its records per official data
+        file on first access (`proccodes._repository.LazyRecords`); this builds the rest
+        once and keeps the dict."""
+        records = self._records
+        if isinstance(records, LazyRecords):
+            records = records.materialise()
+            object.__setattr__(self, "_records", records)
+        return records
+
     def __repr__(self) -> str:
         return f"<Catalog release={self._release!r} as_of={self._as_of} records={len(self)}>"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Catalog):
-            return self._records == other._records and self._release == other._release
+            return self._all() == other._all() and self._release == other._release
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
 
-    def get(self, code: str, default: Any = None) -> Any:
+    @overload
+    def get(self, code: str, /) -> Procedure | None: ...
+
+    @overload
+    def get(self, code: str, /, default: Procedure | _T) -> Procedure | _T: ...
+
+    def get(self, code: str, /, default: object = None) -> object:
         """The record for ``code`` (normalized), or ``default``; never raises.
 
         >>> default_catalog().get("62290 ").code
@@ -364,7 +424,7 @@ class Catalog(Mapping[str, Procedure]):
         """
         day = as_day(day, "day")
         return Catalog(
-            (r for r in self._records.values() if r.is_active_on(day)),
+            (r for r in self._all().values() if r.is_active_on(day)),
             release=self._release,
             as_of=self._as_of,
             modifiers=(m for m in self._modifiers.values() if m.is_active_on(day)),
@@ -431,11 +491,11 @@ class Catalog(Mapping[str, Procedure]):
             TypeError: ``other`` is not a Catalog.
             ValueError: ``on_conflict`` is not one of the three choices.
         """
-        from ._merge import merge_mappings
+        from ._merge import merge_mappings  # a merge is rare: not imported for a lookup
 
         check_type("other", other, Catalog, "a Catalog")
         on_conflict = check_choice("on_conflict", on_conflict, _ON_CONFLICT)
-        merged, conflicts = merge_mappings(self._records, other._records, on_conflict)
+        merged, conflicts = merge_mappings(self._all(), other._all(), on_conflict)
         modifiers, found = merge_mappings(self._modifiers, other._modifiers, on_conflict)
         conflicts += found
         releases = [r for r in (self._release, other._release) if r]
@@ -478,7 +538,7 @@ class Catalog(Mapping[str, Procedure]):
                 if index is None:
                     from ._search import SearchIndex
 
-                    index = SearchIndex(self._records.values())
+                    index = SearchIndex(self._all().values())
                     object.__setattr__(self, "_index", index)
         return index.search(text, limit=limit)
 
@@ -534,88 +594,49 @@ def _code_distance(a: str, b: str) -> int:
 
 # -- the default catalog --------------------------------------------------------------------
 #
-# The shipped catalog is the curated records (data/*.json, written by hand) with CMS's official
-# data under them (data/official/, written by tools/build_data.py): every code of the HCPCS
-# Level II and PFS files is a record, and a curated code's record is the curated one with the
-# official facts (descriptors, dates, file facts, PFS, RBCS, history) it leaves empty filled in.
-#
-# The first get() reads only what its code needs: for a curated code the data file that
-# data/index.txt names (and the official lines of that file's codes), for any other code the
-# one official file of its first two characters, from which it builds that one record.
-# default_catalog() builds the rest. Records are built once and kept in _built, so get() and the
-# catalog hand out the same objects. Everything below is written under _default_lock; reads
-# need no lock (a dict read is atomic, records are frozen).
-
-_default: Catalog | None = None
-_default_lock = threading.Lock()
-_load_count = 0  # how many times the default catalog was built; the thread test reads it
-_built: dict[str, Procedure] = {}  # every shipped record built so far, by code
-_aliases: dict[str, Procedure] = {}  # untidy spellings get() has resolved, e.g. ' 62290 '
-_MAX_ALIASES = 4096
-_MAX_ALIAS_LENGTH = MAX_CACHED_TEXT  # only short spellings: at most ~4096 x 32 chars are kept
-_headers: dict[str, tuple[str, date]] = {}  # curated data file read -> its (release, as_of)
-_index: dict[str, str] | None = None  # code -> the curated data file that holds it
-_official: _OfficialData | None = None
-_shards: dict[str, str] = {}  # official file -> its text, kept while only get() has run
-
-_DATA = os.path.join(os.path.dirname(__file__), "data")
-INDEX_NAME = "index.txt"
-CURATED_NAME = "proccodes curated records"
+# The lazily read shipped data lives in one repository object (proccodes._repository): its lock,
+# its caches, load_all() and reset(). The functions below are thin facades over it.
 
 
-DATA_ENV = "PROCCODES_DATA"
-_folder: str | None = None  # the data release folder in use (None: the shipped one)
-_folder_chosen = False  # whether _folder was settled (by use_data or the environment)
+def _shipped_catalog(
+    records: LazyRecords,
+    modifiers: dict[str, Modifier],
+    release: str,
+    as_of: date | None,
+    sources: tuple[DataRelease, ...],
+) -> Catalog:
+    """The shipped catalog value: its records are unique by construction (one entry per code),
+    typed by the reader and built per official data file on first access, so the checks of
+    Catalog() would only cost time here."""
+    catalog = Catalog.__new__(Catalog)
+    catalog._set(records, modifiers, release, as_of, (), sources)
+    return catalog
 
 
-class _OfficialData:
-    """The manifest of the official data in use and a reader of its lines."""
-
-    __slots__ = ("manifest", "reader", "text")
-
-    def __init__(self) -> None:
-        from ._official import MANIFEST, Manifest, Reader
-
-        self.text = _official_bytes(MANIFEST).decode("utf-8")
-        self.manifest = Manifest(self.text)
-        self.reader = Reader(self.manifest)
+_SHIPPED: ShippedData[Catalog] = ShippedData(_shipped_catalog)
 
 
-def _chosen_folder() -> str | None:
-    """The release folder in use: set by [`use_data`][proccodes.catalog.use_data], else
-    ``$PROCCODES_DATA``, else
-    ``None`` (the shipped data). Resolved once (symbolic links followed), so a process keeps
-    reading the release it started with while a newer one is built in its place."""
-    global _folder, _folder_chosen
-    if not _folder_chosen:
-        named = os.environ.get(DATA_ENV) or None
-        _folder = _release_folder(named) if named else None
-        _folder_chosen = True
-    return _folder
+def shipped_data() -> ShippedData[Catalog]:
+    """The repository of the shipped data (or of the release `use_data` chose): its lock,
+    caches, ``load_all()`` and ``reset()``.
+
+    >>> repository = shipped_data()
+    >>> repository.load_all() is default_catalog()
+    True
+    """
+    return _SHIPPED
 
 
-def _release_folder(folder: str | os.PathLike[str]) -> str:
-    """``folder`` resolved, checked to hold a data release (its manifest)."""
-    if not isinstance(folder, str | os.PathLike):
-        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
-    path = os.path.realpath(os.fspath(folder))
-    if not os.path.isfile(os.path.join(path, "manifest.tsv")):
-        raise DataError(
-            os.fspath(folder),
-            ["not a data release folder (no manifest.tsv); build one with `proccodes data build`"],
-        )
-    return path
+def shipped_sources() -> tuple[DataRelease, ...]:
+    """The data sources of the shipped catalog, read without loading the catalog.
 
-
-def _official_bytes(name: str) -> bytes:
-    """One file of the official data in use: a release folder's, or the shipped one's."""
-    folder = _chosen_folder()
-    if folder is None:
-        from ._official import FOLDER
-
-        return _read_data(f"{FOLDER}/{name}")
-    with open(os.path.join(folder, name), "rb") as stream:
-        return stream.read()
+    >>> [s.name for s in shipped_sources()][:2]
+    ['proccodes curated records', 'CMS HCPCS Level II']
+    """
+    catalog = _SHIPPED.loaded
+    if catalog is not None:
+        return catalog.sources
+    return _SHIPPED.sources()
 
 
 def use_data(folder: str | os.PathLike[str] | None) -> None:
@@ -638,17 +659,7 @@ def use_data(folder: str | os.PathLike[str] | None) -> None:
     Raises:
         DataError: ``folder`` is not a data release (it has no manifest).
     """
-    global _folder, _folder_chosen, _default, _official, _index
-    chosen = None if folder is None else _release_folder(folder)
-    with _default_lock:
-        _folder, _folder_chosen = chosen, True
-        _default = None
-        _official = None
-        _index = None
-        _built.clear()
-        _aliases.clear()
-        _headers.clear()
-        _shards.clear()
+    _SHIPPED.use(folder)
 
 
 def data_folder() -> str | None:
@@ -657,8 +668,7 @@ def data_folder() -> str | None:
     >>> data_folder() is None or isinstance(data_folder(), str)
     True
     """
-    with _default_lock:
-        return _chosen_folder()
+    return _SHIPPED.folder()
 
 
 def official_manifest_text() -> str:
@@ -667,8 +677,7 @@ def official_manifest_text() -> str:
     >>> official_manifest_text().startswith("#")
     True
     """
-    with _default_lock:
-        return _official_data().text
+    return _SHIPPED.manifest_text()
 
 
 def official_shard_text(name: str) -> str:
@@ -677,14 +686,7 @@ def official_shard_text(name: str) -> str:
     >>> official_shard_text("99.tsv").startswith("99")
     True
     """
-    with _default_lock:
-        text = _shards.get(name)
-        if text is not None:
-            return text
-        try:
-            return _official_bytes(name).decode("utf-8")
-        except OSError:
-            return ""
+    return _SHIPPED.shard_text(name)
 
 
 def default_catalog() -> Catalog:
@@ -696,337 +698,16 @@ def default_catalog() -> Catalog:
     Returns:
         The catalog shipped with the package, the same object on every call.
     """
-    catalog = _default
-    if catalog is None:
-        with _default_lock:
-            catalog = _default
-            if catalog is None:
-                catalog = _load_default_without_gc()
-    return catalog
+    return _SHIPPED.load_all()
 
 
-def _read_data(name: str) -> bytes:
-    """One file of the data folder: through the package's loader, so zip-safe and cheap."""
-    loader = __spec__.loader if __spec__ is not None else None
-    get_data = getattr(loader, "get_data", None)
-    if get_data is not None:
-        data: bytes = get_data(os.path.join(_DATA, *name.split("/")))
-        return data
-    from importlib import resources  # pragma: no cover - a loader without get_data
+def curated_index() -> dict[str, str]:
+    """Which shipped curated data file holds each curated code (``data/index.txt``, checked).
 
-    return resources.files("proccodes").joinpath("data", name).read_bytes()  # pragma: no cover
-
-
-def _data_names() -> list[str]:
-    """The shipped curated data files, in name order."""
-    if os.path.isdir(_DATA):
-        return sorted(n for n in os.listdir(_DATA) if n.endswith(".json"))
-    from importlib import resources  # pragma: no cover - a zipped package
-
-    folder = resources.files("proccodes").joinpath("data")  # pragma: no cover
-    return sorted(e.name for e in folder.iterdir() if e.name.endswith(".json"))  # pragma: no cover
-
-
-def _read_index() -> dict[str, str]:
-    """Which data file holds each code, from data/index.txt (written by tools/regenerate.py).
-
-    The index is required and checked against the data files it describes (their names, sizes
-    and how many codes each holds): a missing or stale index is a
-    [`DataError`][proccodes.catalog.DataError], never a
-    silent fallback to a record without its curated content.
+    >>> curated_index()["62290"]
+    'discography.json'
     """
-    source = f"proccodes data/{INDEX_NAME}"
-    try:
-        text = _read_data(INDEX_NAME).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
-        raise DataError(
-            source,
-            [
-                f"cannot read the index of the curated data ({reason}): the installed package "
-                "is incomplete; reinstall it (in a source tree: python tools/regenerate.py)"
-            ],
-        ) from None
-    index: dict[str, str] = {}
-    files: dict[str, tuple[int, int, int]] = {}
-    for line in text.splitlines():
-        fields = line.split()
-        if line.startswith(INDEX_FILE_LINE) and len(fields) == 6:
-            counts = fields[3:]
-            if all(c.isdigit() for c in counts):
-                files[fields[2]] = (int(counts[0]), int(counts[1]), int(counts[2]))
-        elif line and not line.startswith("#") and len(fields) == 2:
-            index[fields[0]] = fields[1]
-    problems = index_problems(index, files, _data_names(), _data_size)
-    if problems:
-        raise DataError(source, [*problems, "the index is stale: run python tools/regenerate.py"])
-    return index
-
-
-INDEX_FILE_LINE = "# file "
-"""The index line that describes one data file: ``# file NAME BYTES LINES CODES``."""
-
-
-def _data_size(name: str) -> int | None:
-    """The size in bytes of one curated data file; None where the package is not a folder."""
-    try:
-        return os.path.getsize(os.path.join(_DATA, name))
-    except OSError:  # pragma: no cover - a zipped package: names and counts are still checked
-        return None
-
-
-def index_problems(
-    index: Mapping[str, str],
-    files: Mapping[str, tuple[int, int, int]],
-    names: Iterable[str],
-    size_of: Callable[[str], int | None],
-) -> list[str]:
-    """What makes an index disagree with the data files ``names``: a file it does not
-    describe, or describes but is gone, a size that changed (a file written with CRLF line
-    ends may be ``LINES`` bytes longer), or a file whose code count differs from its lines.
-
-    >>> index_problems({"62290": "a.json"}, {"a.json": (10, 2, 1)}, ["a.json"], lambda n: 12)
-    []
-    >>> for problem in index_problems({}, {"a.json": (10, 2, 1)}, ["a.json", "b.json"], len):
-    ...     print(problem)
-    b.json: a data file the index does not describe
-    a.json: 6 bytes, the index says 10
-    a.json: the index lists 0 of its 1 codes
-    """
-    problems: list[str] = []
-    names = list(names)
-    problems += [f"{n}: a data file the index does not describe" for n in names if n not in files]
-    problems += [f"{n}: in the index but not shipped" for n in files if n not in names]
-    counts: dict[str, int] = {}
-    for name in index.values():
-        counts[name] = counts.get(name, 0) + 1
-    for name, (size, lines, codes) in files.items():
-        if name not in names:
-            continue
-        actual = size_of(name)
-        if actual is not None and actual not in (size, size + lines):
-            problems.append(f"{name}: {actual} bytes, the index says {size}")
-        if counts.get(name, 0) != codes:
-            problems.append(f"{name}: the index lists {counts.get(name, 0)} of its {codes} codes")
-    problems += [f"{n}: named by codes, not described" for n in counts if n not in files]
-    return problems
-
-
-def curated_families() -> dict[str, tuple[str, ...]]:
-    """The shipped curated records by family: each data file's name (without ``.json``) to the
-    codes it holds, in code order.
-
-    >>> "62290" in curated_families()["discography"]
-    True
-    """
-    families: dict[str, list[str]] = {}
-    for code, name in _read_index().items():
-        families.setdefault(name.removesuffix(".json"), []).append(code)
-    return {name: tuple(sorted(codes)) for name, codes in sorted(families.items())}
-
-
-def _official_data() -> _OfficialData:
-    global _official
-    if _official is None:
-        _official = _OfficialData()
-    return _official
-
-
-def _shard_text(name: str) -> str:
-    """The text of one official data file ('' if the package has none of that name)."""
-    text = _shards.get(name)
-    if text is None:
-        try:
-            text = _official_bytes(name).decode("utf-8")
-        except OSError:
-            text = ""
-        _shards[name] = text
-    return text
-
-
-def _official_line(code: str) -> str | None:
-    """The official data line of canonical ``code``, or None if the shipped data has none."""
-    from ._official import shard_name
-
-    text = _shard_text(shard_name(code))
-    key = code + "\t"
-    if text.startswith(key):
-        at = 0
-    else:
-        at = text.find("\n" + key)
-        if at < 0:
-            return None
-        at += 1
-    end = text.find("\n", at)
-    return text[at : end if end >= 0 else len(text)]
-
-
-# The official fields a curated record takes from the official data where it leaves them empty.
-_OFFICIAL_FIELDS = (
-    "descriptors",
-    "effective",
-    "terminated",
-    "action",
-    "replaced_by",
-    "file_facts",
-    "pfs",
-    "pfs_by_modifier",
-    "rbcs",
-    "history",
-)
-
-
-def _with_official(curated: Procedure, official: Procedure) -> Procedure:
-    """The curated record with the official facts it leaves empty filled in."""
-    changes = {}
-    for name in _OFFICIAL_FIELDS:
-        value = getattr(official, name)
-        if value not in (None, ()) and getattr(curated, name) in (None, ()):
-            changes[name] = value
-    if not changes:
-        return curated
-    import attrs
-
-    return attrs.evolve(curated, **changes)
-
-
-def _read_file(name: str) -> None:
-    """Build the records of one curated data file into ``_built``, each with its official
-    facts (under the lock; once per file)."""
-    if name in _headers:
-        return
-    import json
-
-    from ._fastload import build_procedure
-
-    raw = json.loads(_read_data(name))
-    for item in raw["procedures"]:
-        code = item["code"]
-        known = _built.get(code)
-        if known is None or not known.curated:
-            record = build_procedure(item)
-            line = _official_line(code)
-            if line is not None:
-                record = _with_official(record, _official_data().reader.procedure(line))
-            _built[code] = record
-    _headers[name] = (raw["release"], date.fromisoformat(raw["as_of"]))
-
-
-def _shipped(code: str) -> Procedure | None:
-    """The shipped record of canonical ``code``, reading at most what the code needs.
-
-    ``None`` when neither the index nor the official data places the code; the caller then asks
-    the whole catalog, so a stale index costs time, never a wrong answer.
-    """
-    global _index
-    record = _built.get(code)
-    if record is None and _default is None:
-        with _default_lock:
-            if _index is None:
-                _index = _read_index()
-            name = _index.get(code)
-            if _default is None and code not in _built:
-                if name is not None:
-                    _read_file(name)
-                else:
-                    line = _official_line(code)
-                    if line is not None:
-                        _built[code] = _official_data().reader.procedure(line)
-        record = _built.get(code)
-    return record
-
-
-def shipped_sources() -> tuple[DataRelease, ...]:
-    """The data sources of the shipped catalog, read without loading the catalog.
-
-    >>> [s.name for s in shipped_sources()][:2]
-    ['proccodes curated records', 'CMS HCPCS Level II']
-    """
-    catalog = _default
-    if catalog is not None:
-        return catalog.sources
-    with _default_lock:
-        official = _official_data()
-    curated = _curated_source()
-    return (curated, *_official_sources(official))
-
-
-def _curated_source() -> DataRelease:
-    """The curated records' source: their release and newest as-of date (reads one file's
-    header when none was read yet)."""
-    headers = list(_headers.values())
-    if not headers:
-        import json
-
-        names = _data_names()
-        raw = json.loads(_read_data(names[0])) if names else {}
-        headers = [(raw.get("release", ""), date.fromisoformat(raw.get("as_of", "2000-01-01")))]
-    releases = " + ".join(dict.fromkeys(release for release, _ in headers))
-    return DataRelease(name=CURATED_NAME, release=releases, as_of=max(d for _, d in headers))
-
-
-def _official_sources(official: _OfficialData) -> list[DataRelease]:
-    return [
-        DataRelease(name=name, release=release, as_of=as_of, file=file)
-        for name, release, as_of, file in official.manifest.sources
-    ]
-
-
-def _load_default_without_gc() -> Catalog:
-    """[`_load_default`][proccodes.catalog._load_default] with the cyclic garbage collector paused:
-    the load makes some
-    80,000 objects, none of them garbage and none in a cycle, and the collections their
-    allocation would trigger (each walking every object made so far) cost a quarter of the load.
-    Part of that is only deferred: the first collections after the load walk the new objects
-    once per generation (measured: some 60-100 ms more on the first search's index build).
-    """
-    import gc
-
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _load_default()
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _load_default() -> Catalog:
-    global _default, _load_count
-    for name in _data_names():
-        _read_file(name)
-    official = _official_data()
-    reader = official.reader
-    built = _built
-    for shard in official.manifest.shards:
-        for record in reader.procedures(_shard_text(shard).splitlines(), skip=built):
-            built[record.code] = record
-    from ._official import MODIFIERS
-
-    modifiers = [reader.modifier(line) for line in _shard_text(MODIFIERS).splitlines()]
-    headers = [_headers[name] for name in sorted(_headers)]
-    curated = DataRelease(
-        name=CURATED_NAME,
-        release=" + ".join(dict.fromkeys(release for release, _ in headers)),
-        as_of=max((as_of for _, as_of in headers), default=None),
-    )
-    sources = (curated, *_official_sources(official))
-    # The shipped records are unique by construction (one dict entry per code) and typed by
-    # the reader: the checks of Catalog() would only cost time here.
-    catalog = Catalog.__new__(Catalog)
-    catalog._set(
-        dict(sorted(built.items())),
-        {m.code: m for m in sorted(modifiers, key=lambda m: m.code)},
-        " + ".join(f"{s.name} {s.release}" for s in sources),
-        max((s.as_of for s in sources if s.as_of is not None), default=None),
-        (),
-        sources,
-    )
-    _load_count += 1
-    _default = catalog
-    _shards.clear()  # every record is built: the texts are no longer needed
-    return catalog
+    return read_index(_SHIPPED.read)
 
 
 def get(code: str, *, on: date | None = None) -> Procedure:
@@ -1060,8 +741,9 @@ def get(code: str, *, on: date | None = None) -> Procedure:
         UnknownCodeError: the default catalog does not hold the code.
         CodeNotActiveError: with ``on``, the code was not in effect that day.
     """
+    shipped = _SHIPPED
     try:
-        record = _built.get(code) or _aliases.get(code)
+        record = shipped.built.get(code) or shipped.aliases.get(code)
     except TypeError:  # unhashable: lookup says why it is not a code
         record = None
     if record is None:
@@ -1073,9 +755,9 @@ def get(code: str, *, on: date | None = None) -> Procedure:
 
 def _reset_locks_in_child() -> None:
     """After fork(): the parent's locks may be held by a thread that does not exist here."""
-    global _default_lock, _index_lock
-    _default_lock = threading.Lock()
+    global _index_lock
     _index_lock = threading.Lock()
+    _SHIPPED.after_fork()
 
 
 if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
@@ -1086,14 +768,10 @@ def _get_untidy(code: str) -> Procedure:
     """get() for input not seen before in this spelling: normalize, read the file, remember."""
     if isinstance(code, str):
         canonical = normalize_code(code)
-        record = _shipped(canonical)
+        record = _SHIPPED.record(canonical)
         if record is not None:
-            if (
-                canonical != code
-                and len(code) <= _MAX_ALIAS_LENGTH
-                and len(_aliases) < _MAX_ALIASES
-            ):
-                _aliases[code] = record
+            if canonical != code:
+                _SHIPPED.remember(code, record)
             return record
     return default_catalog().lookup(code)
 
@@ -1273,3 +951,19 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         modifiers=modifiers,
         warnings=warnings,
     )
+
+
+def curated_families() -> dict[str, tuple[str, ...]]:
+    """The shipped curated records by family: each data file's name (without ``.json``) to the
+    codes it holds, in code order.
+
+    >>> "62290" in curated_families()["discography"]
+    True
+
+    Returns:
+        Family name to its codes, families in name order.
+    """
+    families: dict[str, list[str]] = {}
+    for code, name in curated_index().items():
+        families.setdefault(name.removesuffix(".json"), []).append(code)
+    return {name: tuple(sorted(codes)) for name, codes in sorted(families.items())}

@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from ._schema import export_name, labels
 from .records import DataRelease, Modifier, Procedure, Statement
 
 __all__ = [
@@ -112,8 +113,11 @@ class _SchemaBuilder:
         hints = typing.get_type_hints(cls)
         properties = {}
         required = []
+        labelled = labels(cls)
         for field in attrs.fields(cls):
             schema = self.of(hints[field.name])
+            if field.name in labelled:
+                schema = {**schema, "description": labelled[field.name]}
             if field.default is not attrs.NOTHING:
                 default = field.default
                 if isinstance(default, Enum):
@@ -123,8 +127,8 @@ class _SchemaBuilder:
                 if default is None or isinstance(default, str | int | bool | list):
                     schema = {**schema, "default": default}
             else:
-                required.append(field.name)
-            properties[field.name] = schema
+                required.append(export_name(field))
+            properties[export_name(field)] = schema
         doc = (cls.__doc__ or "").strip().split("\n\n")[0]
         return {
             "type": "object",

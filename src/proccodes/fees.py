@@ -420,7 +420,8 @@ def default_fee_data() -> FeeData:
         if found is None:
             from .catalog import default_catalog
 
-            release = default_catalog().get("99214").pfs.release
+            shipped = default_catalog()["99214"].pfs  # every shipped release has its row
+            release = shipped.release if shipped is not None else ""
             year = _year_of(release)
             gpci, anes, counties = _shipped_localities(year or 2025)
             found = _SHIPPED["default"] = FeeData(

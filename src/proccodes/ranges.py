@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._resources import read_data
 from .codes import CodeSystem, normalize_code, validate_code
 from .errors import DataError
 from .records import RbcsClass
@@ -170,10 +171,8 @@ def _load() -> _Table:
 
 def _build() -> _Table:
     global _table
-    from .catalog import _read_data
-
     try:
-        raw = json.loads(_read_data(DATA_NAME))
+        raw = json.loads(read_data(DATA_NAME))
     except (OSError, ValueError) as err:
         raise DataError(DATA_NAME, [f"cannot read the range data: {err}"]) from err
     nodes, problems = _parse(raw)

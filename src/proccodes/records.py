@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._args import as_day, renamed_keyword
+from ._schema import field_meta
 from .codes import CodeKind, CodeSystem
 
 if TYPE_CHECKING:
@@ -475,22 +476,32 @@ class Billing(_Record):
 class HcpcsFacts(_Record):
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
 
-    year: int | None = None
-    pricing_indicators: tuple[str, ...] = ()
-    multiple_pricing_indicator: str | None = None
-    coverage: str | None = None
-    coverage_manual_refs: tuple[str, ...] = ()
-    carrier_manual_refs: tuple[str, ...] = ()
-    statute: str | None = None
-    lab_certifications: tuple[str, ...] = ()
-    cross_references: tuple[str, ...] = ()
-    asc_group: str | None = None
-    asc_group_effective: date | None = None
-    processing_note: str | None = None
-    betos: str | None = None
-    type_of_service: tuple[str, ...] = ()
-    anesthesia_base_units: int | None = None
-    action_effective: date | None = None
+    year: int | None = attrs.field(default=None, metadata=field_meta(codec="int"))
+    pricing_indicators: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(codec="texts")
+    )
+    multiple_pricing_indicator: str | None = attrs.field(
+        default=None, metadata=field_meta(codec="text")
+    )
+    coverage: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    coverage_manual_refs: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(codec="texts")
+    )
+    carrier_manual_refs: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(codec="texts")
+    )
+    statute: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    lab_certifications: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(codec="texts")
+    )
+    cross_references: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
+    asc_group: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    asc_group_effective: date | None = attrs.field(default=None, metadata=field_meta(codec="day"))
+    processing_note: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    betos: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    type_of_service: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
+    anesthesia_base_units: int | None = attrs.field(default=None, metadata=field_meta(codec="int"))
+    action_effective: date | None = attrs.field(default=None, metadata=field_meta(codec="day"))
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -507,35 +518,84 @@ class PfsFacts(_Record):
     """
 
     release: str
-    modifier: str = ""
-    status: PfsStatus | None = None
-    global_days: GlobalDays | None = None
-    pc_tc: PcTc | None = None
-    multiple_procedure: MultipleProcedure | None = None
-    bilateral: Bilateral | None = None
-    assistant: AssistantSurgery | None = None
-    co_surgeons: CoSurgeons | None = None
-    team_surgeons: TeamSurgeons | None = None
-    supervision: Supervision | None = None
-    endoscopic_base: str | None = None
-    preoperative_share: float | None = None
-    intraoperative_share: float | None = None
-    postoperative_share: float | None = None
-    work_rvu: float | None = None
-    non_facility_pe_rvu: float | None = None
-    facility_pe_rvu: float | None = None
-    malpractice_rvu: float | None = None
-    non_facility_total: float | None = None
-    facility_total: float | None = None
-    conversion_factor: float | None = None
-    not_used_for_medicare_payment: bool = False
-    non_facility_na: bool = False  # "NA": rarely or never done outside a facility
-    facility_na: bool = False  # "NA": rarely or never done in a facility
-    imaging_family: str | None = None  # "88": the multiple imaging reductions apply; "99": not
-    opps_non_facility_pe_rvu: float | None = None  # the PE RVU of the OPPS imaging cap
-    opps_facility_pe_rvu: float | None = None
-    opps_malpractice_rvu: float | None = None
-    extra: tuple[str, ...] = ()  # columns this loader does not know, each "HEADER=value"
+    modifier: str = attrs.field(default="", metadata=field_meta(codec="plain"))
+    status: PfsStatus | None = attrs.field(
+        default=None, metadata=field_meta(label="Status", codec=PfsStatus)
+    )
+    global_days: GlobalDays | None = attrs.field(
+        default=None, metadata=field_meta(label="Global surgery days", codec=GlobalDays)
+    )
+    pc_tc: PcTc | None = attrs.field(
+        default=None, metadata=field_meta(label="Professional/technical split", codec=PcTc)
+    )
+    multiple_procedure: MultipleProcedure | None = attrs.field(
+        default=None, metadata=field_meta(label="Multiple procedures", codec=MultipleProcedure)
+    )
+    bilateral: Bilateral | None = attrs.field(
+        default=None, metadata=field_meta(label="Bilateral surgery", codec=Bilateral)
+    )
+    assistant: AssistantSurgery | None = attrs.field(
+        default=None, metadata=field_meta(label="Assistant at surgery", codec=AssistantSurgery)
+    )
+    co_surgeons: CoSurgeons | None = attrs.field(
+        default=None, metadata=field_meta(label="Co-surgeons", codec=CoSurgeons)
+    )
+    team_surgeons: TeamSurgeons | None = attrs.field(
+        default=None, metadata=field_meta(label="Team surgeons", codec=TeamSurgeons)
+    )
+    supervision: Supervision | None = attrs.field(
+        default=None, metadata=field_meta(label="Physician supervision", codec=Supervision)
+    )
+    endoscopic_base: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    preoperative_share: float | None = attrs.field(default=None, metadata=field_meta(codec="float"))
+    intraoperative_share: float | None = attrs.field(
+        default=None, metadata=field_meta(codec="float")
+    )
+    postoperative_share: float | None = attrs.field(
+        default=None, metadata=field_meta(codec="float")
+    )
+    work_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Work RVU", codec="float")
+    )
+    non_facility_pe_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Practice expense RVU, non-facility", codec="float")
+    )
+    facility_pe_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Practice expense RVU, facility", codec="float")
+    )
+    malpractice_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Malpractice RVU", codec="float")
+    )
+    non_facility_total: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Total RVU, non-facility", codec="float")
+    )
+    facility_total: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Total RVU, facility", codec="float")
+    )
+    conversion_factor: float | None = attrs.field(
+        default=None, metadata=field_meta(label="Conversion factor", codec="float")
+    )
+    not_used_for_medicare_payment: bool = attrs.field(
+        default=False, metadata=field_meta(codec="flag")
+    )
+    # "NA": rarely or never done outside a facility
+    non_facility_na: bool = attrs.field(default=False, metadata=field_meta(codec="flag"))
+    # "NA": rarely or never done in a facility
+    facility_na: bool = attrs.field(default=False, metadata=field_meta(codec="flag"))
+    # "88": the multiple imaging reductions apply; "99": not
+    imaging_family: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    # the PE RVU of the OPPS imaging cap
+    opps_non_facility_pe_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(codec="float")
+    )
+    opps_facility_pe_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(codec="float")
+    )
+    opps_malpractice_rvu: float | None = attrs.field(
+        default=None, metadata=field_meta(codec="float")
+    )
+    # columns this loader does not know, each "HEADER=value"
+    extra: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
@@ -662,22 +722,34 @@ class Procedure(_Listed):
     is in effect (both inclusive); ``None`` means not known to be bounded on that side.
     """
 
-    code: str
-    system: CodeSystem
-    kind: CodeKind
-    title: str
-    descriptors: tuple[Descriptor, ...] = ()
-    effective: date | None = None
-    terminated: date | None = None
-    action: str | None = None
-    replaced_by: tuple[str, ...] = ()
+    code: str = attrs.field(metadata=field_meta(official=True))
+    system: CodeSystem = attrs.field(metadata=field_meta(official=True))
+    kind: CodeKind = attrs.field(metadata=field_meta(official=True))
+    title: str = attrs.field(metadata=field_meta(official=True))
+    descriptors: tuple[Descriptor, ...] = attrs.field(
+        default=(), metadata=field_meta(official=True, file=True)
+    )
+    effective: date | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    terminated: date | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    action: str | None = attrs.field(default=None, metadata=field_meta(official=True, file=True))
+    replaced_by: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(official=True, file=True)
+    )
     billing: Billing | None = None
     clinical: ClinicalDetails | None = None
-    file_facts: HcpcsFacts | None = None
-    pfs: PfsFacts | None = None
-    pfs_by_modifier: tuple[PfsFacts, ...] = ()
-    rbcs: RbcsClass | None = None
-    history: tuple[YearSeen, ...] = ()
+    file_facts: HcpcsFacts | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    pfs: PfsFacts | None = attrs.field(default=None, metadata=field_meta(official=True))
+    pfs_by_modifier: tuple[PfsFacts, ...] = attrs.field(
+        default=(), metadata=field_meta(official=True)
+    )
+    rbcs: RbcsClass | None = attrs.field(default=None, metadata=field_meta(official=True))
+    history: tuple[YearSeen, ...] = attrs.field(default=(), metadata=field_meta(official=True))
     sources: tuple[Source, ...] = ()
     reviewed: date | None = None
 
@@ -711,14 +783,22 @@ class Procedure(_Listed):
 class Modifier(_Listed):
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
-    code: str
-    title: str
-    descriptors: tuple[Descriptor, ...] = ()
-    effective: date | None = None
-    terminated: date | None = None
-    action: str | None = None
-    file_facts: HcpcsFacts | None = None
-    history: tuple[YearSeen, ...] = ()
+    code: str = attrs.field(metadata=field_meta(official=True))
+    title: str = attrs.field(metadata=field_meta(official=True))
+    descriptors: tuple[Descriptor, ...] = attrs.field(
+        default=(), metadata=field_meta(official=True, file=True)
+    )
+    effective: date | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    terminated: date | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    action: str | None = attrs.field(default=None, metadata=field_meta(official=True, file=True))
+    file_facts: HcpcsFacts | None = attrs.field(
+        default=None, metadata=field_meta(official=True, file=True)
+    )
+    history: tuple[YearSeen, ...] = attrs.field(default=(), metadata=field_meta(official=True))
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)

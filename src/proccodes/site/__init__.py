@@ -53,6 +53,7 @@ from typing import Any
 import attrs
 
 from .._describe import HCPCS_FACT_FIELDS
+from .._schema import labels
 from ..catalog import Catalog, default_catalog
 from ..errors import ArgumentTypeError, ArgumentValueError, DataError
 from ..records import PfsFacts, Procedure, Statement
@@ -607,9 +608,9 @@ class _Site:
     def families(self) -> list[tuple[str, list[Procedure]]]:
         """Curated records by family (the shipped data file, else the RBCS family), each
         family's heading in words, the families ordered by body region, head to foot."""
-        from ..catalog import _read_index
+        from ..catalog import curated_index
 
-        shipped = _read_index()
+        shipped = curated_index()
         groups: dict[str, list[Procedure]] = defaultdict(list)
         places: dict[str, int] = {}
         for record in self.curated:
@@ -749,24 +750,8 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-_PFS_FIELDS: Mapping[str, str] = {
-    "status": "Status",
-    "global_days": "Global period",
-    "bilateral": "Bilateral",
-    "multiple_procedure": "Multiple procedures",
-    "pc_tc": "Components",
-    "assistant": "Assistant at surgery",
-    "co_surgeons": "Co-surgeons",
-    "team_surgeons": "Team surgeons",
-    "supervision": "Physician supervision",
-    "work_rvu": "Work RVU",
-    "non_facility_pe_rvu": "Practice expense RVU, non-facility",
-    "facility_pe_rvu": "Practice expense RVU, facility",
-    "malpractice_rvu": "Malpractice RVU",
-    "non_facility_total": "Total RVU, non-facility",
-    "facility_total": "Total RVU, facility",
-    "conversion_factor": "Conversion factor",
-}
+# The PFS facts a page shows, with their labels: from the fields' metadata (records.PfsFacts).
+_PFS_FIELDS: Mapping[str, str] = labels(PfsFacts)
 
 
 def _pfs_words(name: str, value: Any) -> str:
