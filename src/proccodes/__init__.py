@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 _HOME: dict[str, tuple[str, ...]] = {
     "catalog": (
         "Catalog",
+        "codes_in",
         "default_catalog",
         "get",
         "load_catalog",
@@ -59,7 +60,6 @@ _HOME: dict[str, tuple[str, ...]] = {
     "ranges": (
         "CodeRange",
         "children",
-        "codes_in",
         "get_range",
         "letter_group",
         "path_of",
@@ -139,6 +139,7 @@ if TYPE_CHECKING:  # ``name as name``: an explicit re-export, whatever a checker
     from . import ranges as ranges
     from . import release as release
     from .catalog import Catalog as Catalog
+    from .catalog import codes_in as codes_in
     from .catalog import default_catalog as default_catalog
     from .catalog import get as get
     from .catalog import load_catalog as load_catalog
@@ -167,7 +168,6 @@ if TYPE_CHECKING:  # ``name as name``: an explicit re-export, whatever a checker
     from .errors import UnknownCodeError as UnknownCodeError
     from .ranges import CodeRange as CodeRange
     from .ranges import children as children
-    from .ranges import codes_in as codes_in
     from .ranges import get_range as get_range
     from .ranges import letter_group as letter_group
     from .ranges import path_of as path_of

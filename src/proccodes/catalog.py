@@ -43,6 +43,7 @@ __all__ = [
     "INDEX_FILE_LINE",
     "INDEX_NAME",
     "Catalog",
+    "codes_in",
     "curated_families",
     "curated_index",
     "data_folder",
@@ -870,10 +871,13 @@ def search(text: str, *, limit: int = 10) -> list[Procedure]:
     return default_catalog().search(text, limit=limit)
 
 
-def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Catalog:
+def load_catalog(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None, strict: bool = False
+) -> Catalog:
     """A catalog from the project's JSON format: one file, or a folder of ``*.json`` files.
 
-    Every file is checked strictly; a malformed one raises
+    Every file is checked strictly (``strict=`` is accepted as every loader takes it, and changes
+    nothing: this format has errors only, no tolerated defects); a malformed one raises
     [`DataError`][proccodes.catalog.DataError] naming the file,
     the record and the field path of every problem. Files are read as every loader reads
     (`proccodes.sources._files.read_input`): regular files only, at most ``max_bytes``
@@ -889,6 +893,7 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
     Args:
         path: one JSON file, or a folder of ``*.json`` files.
         max_bytes: the largest file read; default 256 MiB.
+        strict: accepted for a uniform loader signature; every problem is already an error.
 
     Returns:
         The records of the files.
@@ -907,6 +912,7 @@ def load_catalog(path: str | os.PathLike[str], *, max_bytes: int | None = None) 
         raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
+    check_type("strict", strict, bool, "True or False")
     path = Path(path)
     kind = path_kind(path)
     if kind == "folder":
@@ -967,3 +973,27 @@ def curated_families() -> dict[str, tuple[str, ...]]:
     for code, name in curated_index().items():
         families.setdefault(name.removesuffix(".json"), []).append(code)
     return {name: tuple(sorted(codes)) for name, codes in sorted(families.items())}
+
+
+def codes_in(range_id: str, catalog: Mapping[str, object] | None = None) -> list[str]:
+    """The codes of ``catalog`` (default: the default catalog) that ``range_id`` holds, in order.
+
+    >>> codes_in("62290-62292")
+    ['62290', '62291', '62292']
+    >>> codes_in("62290-62292", {"62291": None, "99213": None})
+    ['62291']
+
+    Args:
+        range_id: the id of a section, subsection or range.
+        catalog: the codes to look through; default, the default catalog.
+
+    Returns:
+        The codes of the range, in code order.
+
+    Raises:
+        TypeError: ``range_id`` is not a str, or ``catalog`` not a mapping.
+        ValueError: no range has this id.
+    """
+    from . import ranges
+
+    return ranges.codes_in(range_id, default_catalog() if catalog is None else catalog)

@@ -31,14 +31,16 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date
 from itertools import pairwise
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ._resources import read_data
 from .codes import CodeSystem, normalize_code, validate_code
 from .errors import DataError
-from .records import RbcsClass
+
+if TYPE_CHECKING:  # ranges sit below the records: the type is for annotations only
+    from .records import RbcsClass
 
 __all__ = [
     "LEVELS",
@@ -546,17 +548,16 @@ def children(range_id: str) -> tuple[CodeRange, ...]:
     return (_table or _load()).children.get(node.id, ())
 
 
-def codes_in(range_id: str, catalog: Mapping[str, object] | None = None) -> list[str]:
-    """The codes of ``catalog`` (default: the default catalog) that ``range_id`` holds, in order.
+def codes_in(range_id: str, catalog: Mapping[str, object]) -> list[str]:
+    """The codes of ``catalog`` that ``range_id`` holds, in code order
+    ([`proccodes.codes_in`][proccodes.codes_in] looks through the default catalog).
 
-    >>> codes_in("62290-62292")
-    ['62290', '62291', '62292']
     >>> codes_in("62290-62292", {"62291": None, "99213": None})
     ['62291']
 
     Args:
         range_id: the id of a section, subsection or range.
-        catalog: the codes to look through; default, the default catalog.
+        catalog: the codes to look through (a catalog, or any mapping keyed by code).
 
     Returns:
         The codes of the range, in code order.
@@ -566,11 +567,7 @@ def codes_in(range_id: str, catalog: Mapping[str, object] | None = None) -> list
         ValueError: no range has this id.
     """
     node = get_range(range_id)
-    if catalog is None:
-        from .catalog import default_catalog
-
-        catalog = default_catalog()
-    elif not isinstance(catalog, Mapping):
+    if not isinstance(catalog, Mapping):
         raise TypeError(f"catalog must be a Catalog (a mapping of codes), not {type(catalog)}")
     spans = _span_keys(node)
     found: list[tuple[int, str]] = []
@@ -614,6 +611,7 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     narrowest of our ranges that holds the code. Without an RBCS class (or with RBCS's "No RBCS
     Family") the title is the range label alone. When the whole passes about 90 characters, the bounds go first, then the family.
 
+    >>> from proccodes.records import RbcsClass
     >>> fam = RbcsClass(id="PM007O", category="Procedure", subcategory="Musculoskeletal",
     ...                 family="Nerve Block Injection - Back")
     >>> title_for("62323", fam)
@@ -639,7 +637,9 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     """  # noqa: E501
     if not isinstance(code, str):
         raise TypeError(f"title_for() takes a code as text (str), not {type(code).__name__}")
-    if rbcs is not None and not isinstance(rbcs, RbcsClass):
+    if rbcs is not None and not all(
+        isinstance(getattr(rbcs, name, None), str) for name in ("id", "category", "family")
+    ):
         raise TypeError(f"rbcs must be an RbcsClass or None, not {type(rbcs).__name__}")
     found = validate_code(code)
     if found.system is not CodeSystem.CPT:
