@@ -28,8 +28,13 @@ def _copy_with_a_field(cls: type, name: str, annotation: str, meta: dict[str, An
         namespace[f"_meta{number}"] = dict(field.metadata)
         namespace[f"_default{number}"] = field.default
         default = "" if field.default is attrs.NOTHING else f"default=_default{number}, "
+        # the annotation as written (field.type is the resolved class once cattrs resolved it)
+        annotation_text = cls.__annotations__.get(field.name, field.type)
+        if not isinstance(annotation_text, str):
+            namespace[f"_type{number}"] = annotation_text
+            annotation_text = f"_type{number}"
         lines.append(
-            f"    {field.name}: {field.type} = attrs.field({default}metadata=_meta{number})"
+            f"    {field.name}: {annotation_text} = attrs.field({default}metadata=_meta{number})"
         )
     namespace["_extra"] = meta
     lines.append(f"    {name}: {annotation} = attrs.field(default=None, metadata=_extra)")
