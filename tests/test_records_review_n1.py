@@ -1,0 +1,64 @@
+"""New curated records of issue 20 (item 2, companions without a record): spine X-ray, CT and MRI
+studies and imaging guidance. Each test holds a billing fact of one record against CMS's own
+files in ../shared: the October 2025 PFS (status, global days, bilateral indicator; never its
+DESCRIPTION column) and the RBCS add date (skipped when absent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from proccodes.records import Bilateral, UnitOfService
+
+from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
+
+# code -> (effective date, body region, companion codes the record must name)
+NEW = {
+    "72142": (date(1990, 1, 1), "cervical", {"72141", "72156"}),
+    "72147": (date(1990, 1, 1), "thoracic", {"72146", "72157"}),
+}
+
+
+@pytest.mark.parametrize("code", sorted(NEW))
+def test_new_record_is_curated_with_its_region_and_companions(code: str) -> None:
+    proc = record(code)
+    assert proc.curated
+    billing = proc.billing
+    assert billing is not None
+    assert billing.unit_of_service == UnitOfService.PER_STUDY
+    assert billing.body_region == NEW[code][1]
+    assert NEW[code][2] <= {c.code for c in billing.companion_codes}
+    assert not billing.add_on
+
+
+@needs_rbcs
+@pytest.mark.parametrize("code", sorted(NEW))
+def test_new_record_is_effective_from_the_rbcs_add_date(code: str) -> None:
+    assert rbcs_added()[code] == NEW[code][0]
+    assert record(code).effective == NEW[code][0]
+
+
+@needs_pfs
+@pytest.mark.parametrize("code", sorted(NEW))
+def test_new_record_agrees_with_its_pfs_row(code: str) -> None:
+    row = pfs_row(code)
+    billing = record(code).billing
+    assert billing is not None
+    assert row["status"] == "A"
+    assert row["global"] == "XXX"
+    assert billing.bilateral == Bilateral(row["bilateral"])
+    # the record's PFS note states these same facts and cites the PFS
+    (note,) = [n for n in billing.notes if "PC/TC indicator" in n.text]
+    assert note.sources == ("cms-pfs-rvu25d",)
+    assert f"status {row['status']}" in note.text
+    assert f"bilateral indicator {row['bilateral']}" in note.text
+
+
+@pytest.mark.parametrize(("code", "combined"), [("72142", "72156"), ("72147", "72157")])
+def test_contrast_only_mri_points_to_the_combined_code(code: str, combined: str) -> None:
+    billing = record(code).billing
+    assert billing is not None
+    assert billing.unit_note is not None
+    assert combined in billing.unit_note
+    assert any(combined in n.text and n.sources == ("ncci-ch9",) for n in billing.notes)
