@@ -17,6 +17,7 @@ from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
 NEW = {
     "72142": (date(1990, 1, 1), "cervical", {"72141", "72156"}),
     "72147": (date(1990, 1, 1), "thoracic", {"72146", "72157"}),
+    "72126": (date(1984, 1, 1), "cervical", {"72125", "72127", "62302", "62284"}),
 }
 
 
@@ -62,3 +63,14 @@ def test_contrast_only_mri_points_to_the_combined_code(code: str, combined: str)
     assert billing.unit_note is not None
     assert combined in billing.unit_note
     assert any(combined in n.text and n.sources == ("ncci-ch9",) for n in billing.notes)
+
+
+@pytest.mark.parametrize(("code", "myelogram"), [("72126", "62302")])
+def test_ct_with_contrast_is_the_code_of_a_ct_myelogram(code: str, myelogram: str) -> None:
+    billing = record(code).billing
+    assert billing is not None
+    note = next(n for n in billing.notes if "CT myelography" in n.text)
+    assert myelogram in note.text
+    assert "62284" in note.text
+    # the contrast agent is its own HCPCS Level II code (per mL), named by number only
+    assert any("Q9967" in n.text and n.sources == ("cms-hcpcs-2019",) for n in billing.notes)
