@@ -18,6 +18,7 @@ NEW = {
     "72142": (date(1990, 1, 1), "cervical", {"72141", "72156"}),
     "72147": (date(1990, 1, 1), "thoracic", {"72146", "72157"}),
     "72126": (date(1984, 1, 1), "cervical", {"72125", "72127", "62302", "62284"}),
+    "72129": (date(1984, 1, 1), "thoracic", {"72128", "72130", "62303", "62284"}),
 }
 
 
@@ -65,7 +66,7 @@ def test_contrast_only_mri_points_to_the_combined_code(code: str, combined: str)
     assert any(combined in n.text and n.sources == ("ncci-ch9",) for n in billing.notes)
 
 
-@pytest.mark.parametrize(("code", "myelogram"), [("72126", "62302")])
+@pytest.mark.parametrize(("code", "myelogram"), [("72126", "62302"), ("72129", "62303")])
 def test_ct_with_contrast_is_the_code_of_a_ct_myelogram(code: str, myelogram: str) -> None:
     billing = record(code).billing
     assert billing is not None
