@@ -19,6 +19,7 @@ NEW = {
     "72147": (date(1990, 1, 1), "thoracic", {"72146", "72157"}),
     "72126": (date(1984, 1, 1), "cervical", {"72125", "72127", "62302", "62284"}),
     "72129": (date(1984, 1, 1), "thoracic", {"72128", "72130", "62303", "62284"}),
+    "72052": (date(1984, 1, 1), "cervical", {"72040", "72050"}),
 }
 
 
@@ -75,3 +76,17 @@ def test_ct_with_contrast_is_the_code_of_a_ct_myelogram(code: str, myelogram: st
     assert "62284" in note.text
     # the contrast agent is its own HCPCS Level II code (per mL), named by number only
     assert any("Q9967" in n.text and n.sources == ("cms-hcpcs-2019",) for n in billing.notes)
+
+
+def test_72052_is_the_top_of_the_neck_x_ray_ladder() -> None:
+    # 72040 (2-3 views), 72050 (4-5 views), 72052 (6 or more): each record points to the others
+    billing = record("72052").billing
+    assert billing is not None
+    assert billing.unit_note is not None
+    assert "six or more" in billing.unit_note
+    assert {"72040", "72050"} <= set(billing.unit_note.split()) | {
+        w.strip(",.") for w in billing.unit_note.split()
+    }
+    other = record("72050").billing
+    assert other is not None
+    assert "72052" in {c.code for c in other.companion_codes}
