@@ -20,6 +20,7 @@ NEW = {
     "72126": (date(1984, 1, 1), "cervical", {"72125", "72127", "62302", "62284"}),
     "72129": (date(1984, 1, 1), "thoracic", {"72128", "72130", "62303", "62284"}),
     "72052": (date(1984, 1, 1), "cervical", {"72040", "72050"}),
+    "72120": (date(1984, 1, 1), "lumbar", {"72114", "72110", "72100"}),
 }
 
 
@@ -84,9 +85,19 @@ def test_72052_is_the_top_of_the_neck_x_ray_ladder() -> None:
     assert billing is not None
     assert billing.unit_note is not None
     assert "six or more" in billing.unit_note
-    assert {"72040", "72050"} <= set(billing.unit_note.split()) | {
-        w.strip(",.") for w in billing.unit_note.split()
-    }
+    assert {"72040", "72050"} <= {w.strip(",.") for w in billing.unit_note.split()}
     other = record("72050").billing
     assert other is not None
     assert "72052" in {c.code for c in other.companion_codes}
+
+
+def test_72120_bending_views_only_and_the_complete_study_is_72114() -> None:
+    billing = record("72120").billing
+    assert billing is not None
+    assert billing.unit_note is not None
+    assert "72114" in billing.unit_note
+    # 72110 names 72120 for bending views alone, and 72120 names it back
+    other = record("72110").billing
+    assert other is not None
+    assert "72120" in {c.code for c in other.companion_codes}
+    assert "72110" in {c.code for c in billing.companion_codes}
