@@ -14,6 +14,9 @@ from proccodes.records import Bilateral, UnitOfService
 from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
 
 # code -> (effective date, body region, companion codes the record must name)
+GUIDANCE = {
+    "77012": (date(2007, 1, 1), "any", {"20225", "64520", "62328", "64483"}),
+}
 NEW = {
     "72142": (date(1990, 1, 1), "cervical", {"72141", "72156"}),
     "72147": (date(1990, 1, 1), "thoracic", {"72146", "72157"}),
@@ -101,3 +104,40 @@ def test_72120_bending_views_only_and_the_complete_study_is_72114() -> None:
     assert other is not None
     assert "72120" in {c.code for c in other.companion_codes}
     assert "72110" in {c.code for c in billing.companion_codes}
+
+
+@pytest.mark.parametrize("code", sorted(GUIDANCE))
+def test_guidance_record_is_one_unit_per_encounter_and_not_an_add_on(code: str) -> None:
+    proc = record(code)
+    assert proc.curated
+    assert proc.effective == GUIDANCE[code][0]
+    billing = proc.billing
+    assert billing is not None
+    assert billing.unit_of_service == UnitOfService.PER_SESSION
+    assert billing.body_region == GUIDANCE[code][1]
+    assert GUIDANCE[code][2] <= {c.code for c in billing.companion_codes}
+    assert not billing.add_on  # global XXX in the PFS, not ZZZ
+    # NCCI: one unit of any guidance code (76942, 77002, 77003, 77012, 77021) per encounter
+    (ncci,) = [n for n in billing.notes if n.sources == ("ncci-ch9-guidance",)]
+    assert {"76942", "77002", "77003", "77012", "77021"} <= {
+        w.strip(",.") for w in ncci.text.split()
+    }
+
+
+@needs_rbcs
+@pytest.mark.parametrize("code", sorted(GUIDANCE))
+def test_guidance_record_is_effective_from_the_rbcs_add_date(code: str) -> None:
+    assert rbcs_added()[code] == GUIDANCE[code][0]
+
+
+@needs_pfs
+@pytest.mark.parametrize("code", sorted(GUIDANCE))
+def test_guidance_record_agrees_with_its_pfs_row(code: str) -> None:
+    row = pfs_row(code)
+    billing = record(code).billing
+    assert billing is not None
+    assert (row["status"], row["global"]) == ("A", "XXX")
+    assert billing.bilateral == Bilateral(row["bilateral"])
+    (note,) = [n for n in billing.notes if "PC/TC indicator" in n.text]
+    assert "global period XXX" in note.text
+    assert f"bilateral indicator {row['bilateral']}" in note.text
