@@ -16,6 +16,7 @@ from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
 # code -> (effective date, body region, companion codes the record must name)
 GUIDANCE = {
     "77012": (date(2007, 1, 1), "any", {"20225", "64520", "62328", "64483"}),
+    "76942": (date(1984, 1, 1), "any", {"20611", "20604", "20606", "76882"}),
 }
 NEW = {
     "72142": (date(1990, 1, 1), "cervical", {"72141", "72156"}),
@@ -141,3 +142,16 @@ def test_guidance_record_agrees_with_its_pfs_row(code: str) -> None:
     (note,) = [n for n in billing.notes if "PC/TC indicator" in n.text]
     assert "global period XXX" in note.text
     assert f"bilateral indicator {row['bilateral']}" in note.text
+
+
+def test_76942_is_not_reported_with_the_joint_injections_that_include_it() -> None:
+    billing = record("76942").billing
+    assert billing is not None
+    note = next(n for n in billing.notes if "20611" in n.text)
+    assert {"20604", "20606", "20611"} <= {w.strip(",.;") for w in note.text.split()}
+    assert note.sources == ("rheum-coding-2015",)
+    # the joint injection record says the guidance is part of its code
+    joint = record("20611").billing
+    assert joint is not None
+    assert joint.unit_note is not None
+    assert "Ultrasound guidance is part of this code" in joint.unit_note
