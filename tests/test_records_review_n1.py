@@ -155,3 +155,11 @@ def test_76942_is_not_reported_with_the_joint_injections_that_include_it() -> No
     assert joint is not None
     assert joint.unit_note is not None
     assert "Ultrasound guidance is part of this code" in joint.unit_note
+
+
+@pytest.mark.parametrize(("myelogram", "ct"), [("62302", "72126"), ("62303", "72129")])
+def test_myelogram_records_name_their_ct_myelogram_code(myelogram: str, ct: str) -> None:
+    billing = record(myelogram).billing
+    assert billing is not None
+    assert ct in {c.code for c in billing.companion_codes}
+    assert record(ct).curated
