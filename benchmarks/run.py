@@ -885,6 +885,9 @@ def main() -> None:
     if only:
         return
     doc = ROOT / "docs" / "performance.md"
+    # what follows KEPT in the page (the figures of the standalone benchmarks, each measured
+    # by its own script) is carried over as it is
+    kept = doc.read_text(encoding="utf-8").partition(KEPT)[2] if doc.exists() else ""
     doc.write_text(
         "# Performance\n\n"
         "Each figure of DESIGN.md §6, measured by `python benchmarks/run.py` (after\n"
@@ -914,8 +917,12 @@ def main() -> None:
         f"{proccodes.__version__}, catalog release {default_catalog().release}.\n\n"
         + "\n".join(table)
         + "\n"
+        + (f"\n{KEPT}{kept}" if kept else "")
     )
     print(f"\nwrote {doc.relative_to(ROOT)}")
+
+
+KEPT = "<!-- standalone benchmarks: kept as they are by benchmarks/run.py -->"
 
 
 if __name__ == "__main__":
