@@ -1,0 +1,40 @@
+"""Issue 20 item 2: curated records for codes the family already named as companions
+(62365, 64640, 98943, 27447, J3301). Each test holds a typed billing fact of one new record
+against CMS's own files in ../shared (the October 2025 PFS, the RBCS file): status, global days,
+bilateral indicator, add-on and effective date. No AMA descriptor is read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
+
+
+def billing_of(code: str):  # type: ignore[no-untyped-def]
+    billing = record(code).billing
+    assert billing is not None, code
+    return billing
+
+
+# -- 62365: removal of an implanted spinal drug pump ----------------------------------------
+
+
+@needs_pfs
+def test_62365_pfs_facts() -> None:
+    row = pfs_row("62365")
+    assert (row["status"], row["global"], row["bilateral"]) == ("A", "010", "0")
+    billing = billing_of("62365")
+    assert billing.bilateral == row["bilateral"]
+    assert not billing.add_on
+    assert billing.unit_of_service == "per procedure"
+    assert any("10-day global" in n.text for n in billing.notes)
+
+
+@needs_rbcs
+def test_62365_effective_date_is_cms_add_date() -> None:
+    assert record("62365").effective == rbcs_added()["62365"] == date(1996, 1, 1)
+
+
+def test_62365_points_to_the_pump_it_would_be_replaced_with() -> None:
+    codes = {c.code for c in billing_of("62365").companion_codes}
+    assert "62362" in codes
