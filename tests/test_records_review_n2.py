@@ -38,3 +38,26 @@ def test_62365_effective_date_is_cms_add_date() -> None:
 def test_62365_points_to_the_pump_it_would_be_replaced_with() -> None:
     codes = {c.code for c in billing_of("62365").companion_codes}
     assert "62362" in codes
+
+
+# -- 64640: destruction of another peripheral nerve -----------------------------------------
+
+
+@needs_pfs
+def test_64640_pfs_facts() -> None:
+    row = pfs_row("64640")
+    assert (row["status"], row["global"], row["bilateral"]) == ("A", "010", "1")
+    billing = billing_of("64640")
+    assert billing.bilateral == row["bilateral"] == "1"
+    assert not billing.add_on
+    assert "modifier 50" in billing.unit_note
+
+
+@needs_rbcs
+def test_64640_effective_date_is_cms_add_date() -> None:
+    assert record("64640").effective == rbcs_added()["64640"] == date(1984, 1, 1)
+
+
+def test_64640_sends_nerves_with_own_codes_elsewhere() -> None:
+    note = billing_of("64640").unit_note
+    assert all(code in note for code in ("64624", "64632", "64633"))
