@@ -61,3 +61,34 @@ def test_64640_effective_date_is_cms_add_date() -> None:
 def test_64640_sends_nerves_with_own_codes_elsewhere() -> None:
     note = billing_of("64640").unit_note
     assert all(code in note for code in ("64624", "64632", "64633"))
+
+
+# -- 98943: manipulation outside the spine -------------------------------------------------
+
+
+@needs_pfs
+def test_98943_pfs_status_n_and_the_note_says_not_covered() -> None:
+    row = pfs_row("98943")
+    assert (row["status"], row["global"], row["bilateral"]) == ("N", "XXX", "9")
+    billing = billing_of("98943")
+    assert billing.bilateral == "9"
+    assert any(
+        "Medicare does not cover" in n.text and n.sources == ("cms-pfs-rvu25d",)
+        for n in billing.notes
+    )
+
+
+def test_98943_cites_the_chiropractic_benefit_limit_to_the_spine() -> None:
+    billing = billing_of("98943")
+    (note,) = [n for n in billing.notes if "cms-100-02-ch15" in n.sources]
+    assert "not covered" in note.text
+    source = record("98943").source("cms-100-02-ch15")
+    assert source is not None
+    assert source.url is not None
+    assert source.url.startswith("https://www.cms.gov/")
+    assert "section 240" in (source.document or "")
+
+
+@needs_rbcs
+def test_98943_effective_date_is_cms_add_date() -> None:
+    assert record("98943").effective == rbcs_added()["98943"] == date(1997, 1, 1)
