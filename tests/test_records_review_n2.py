@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from proccodes.records import UnitOfService
+
+from .conftest import SHARED
 from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
 
 
@@ -92,3 +97,43 @@ def test_98943_cites_the_chiropractic_benefit_limit_to_the_spine() -> None:
 @needs_rbcs
 def test_98943_effective_date_is_cms_add_date() -> None:
     assert record("98943").effective == rbcs_added()["98943"] == date(1997, 1, 1)
+
+
+# -- J3301: triamcinolone acetonide, per 10 mg ----------------------------------------------
+
+HCPCS_2026 = SHARED / "data" / "cms-hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip"
+
+
+def hcpcs_2026_line(code: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(HCPCS_2026) as archive:
+        (member,) = [n for n in archive.namelist() if n.endswith(".txt") and "ANWEB" in n]
+        text = archive.read(member).decode("latin-1")
+    return next(line for line in text.splitlines() if line.startswith(code + "0"))
+
+
+@needs_pfs
+def test_j3301_pfs_status_e_and_asp_note() -> None:
+    row = pfs_row("J3301")
+    assert (row["status"], row["global"], row["bilateral"]) == ("E", "XXX", "9")
+    billing = billing_of("J3301")
+    assert billing.bilateral == "9"
+    assert billing.unit_of_service == UnitOfService.PER_10_MG
+    assert any("status E" in n.text and "excluded" in n.text for n in billing.notes)
+    assert any(
+        "average sales price" in n.text and "cms-asp-policy" in n.sources for n in billing.notes
+    )
+
+
+@pytest.mark.skipif(not HCPCS_2026.is_file(), reason="needs ../shared: the January 2026 HCPCS file")
+def test_j3301_title_descriptors_and_added_date_are_the_2026_hcpcs_file() -> None:
+    line = hcpcs_2026_line("J3301")
+    proc = record("J3301")
+    long_text = line[11:91].strip()
+    assert proc.title == long_text
+    assert {d.text for d in proc.descriptors} == {long_text, line[91:119].strip()}
+    # field 27, code added date (positions 269-276 of the 2026 record layout)
+    added = line[268:276]
+    assert added == "19910101"
+    assert proc.effective == date(1991, 1, 1)
