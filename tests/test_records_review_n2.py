@@ -137,3 +137,38 @@ def test_j3301_title_descriptors_and_added_date_are_the_2026_hcpcs_file() -> Non
     added = line[268:276]
     assert added == "19910101"
     assert proc.effective == date(1991, 1, 1)
+
+
+# -- 27447: total knee replacement ----------------------------------------------------------
+
+
+@needs_pfs
+def test_27447_pfs_facts() -> None:
+    row = pfs_row("27447")
+    assert (row["status"], row["global"], row["bilateral"]) == ("A", "090", "1")
+    billing = billing_of("27447")
+    assert billing.bilateral == "1"
+    assert not billing.add_on
+    assert any("90-day global" in n.text for n in billing.notes)
+
+
+@needs_rbcs
+def test_27447_effective_date_is_cms_add_date() -> None:
+    assert record("27447").effective == rbcs_added()["27447"] == date(1984, 1, 1)
+
+
+def test_27447_evidence_cites_skou_2015_with_harms() -> None:
+    proc = record("27447")
+    skou = proc.source("skou2015")
+    assert skou is not None
+    assert skou.doi == "10.1056/NEJMoa1505467"
+    clinical = proc.clinical
+    assert clinical is not None
+    assert any("24" in e.text and "skou2015" in e.sources for e in clinical.evidence)
+
+
+def test_27447_is_the_knee_replacement_the_genicular_records_point_to() -> None:
+    for code in ("64454", "64624"):
+        clinical = record(code).clinical
+        assert clinical is not None
+        assert any("27447" in alt.codes for alt in clinical.alternatives), code
