@@ -83,6 +83,7 @@ class UnitOfService(StrEnum):
     PER_15_MINUTES = "per 15 minutes"
     PER_DOSE = "per dose"
     PER_ML = "per 1 mL"
+    PER_10_MG = "per 10 mg"
     PER_ITEM = "per item"
 
 

@@ -95,6 +95,7 @@ _FAMILY_NAMES = {
     "sacroiliac": ("Sacroiliac joint", 4),
     "sacroplasty": ("Sacroplasty", 4),
     "joint_injection": ("Joint injections", 5),
+    "knee_replacement": ("Knee replacement", 5),
     "peripheral_nerve": ("Peripheral nerve blocks and ablation", 5),
     "trigger_point": ("Trigger point injections", 5),
     "conservative": ("Conservative care and drugs", 6),
