@@ -524,16 +524,16 @@ class PfsFacts(_Record):
         default=None, metadata=field_meta(label="Status", codec=PfsStatus)
     )
     global_days: GlobalDays | None = attrs.field(
-        default=None, metadata=field_meta(label="Global surgery days", codec=GlobalDays)
+        default=None, metadata=field_meta(label="Global period", codec=GlobalDays)
     )
     pc_tc: PcTc | None = attrs.field(
-        default=None, metadata=field_meta(label="Professional/technical split", codec=PcTc)
+        default=None, metadata=field_meta(label="Components", codec=PcTc)
     )
     multiple_procedure: MultipleProcedure | None = attrs.field(
         default=None, metadata=field_meta(label="Multiple procedures", codec=MultipleProcedure)
     )
     bilateral: Bilateral | None = attrs.field(
-        default=None, metadata=field_meta(label="Bilateral surgery", codec=Bilateral)
+        default=None, metadata=field_meta(label="Bilateral", codec=Bilateral)
     )
     assistant: AssistantSurgery | None = attrs.field(
         default=None, metadata=field_meta(label="Assistant at surgery", codec=AssistantSurgery)
