@@ -606,16 +606,14 @@ _CPT_KINDS = {
     "U": (CodeSystem.CPT, CodeKind.CPT_PLA),
 }
 _FLAGS = {"": False, "1": True}
-_year_seen = maker(YearSeen)
-_descriptor = maker(Descriptor)
 _procedure = maker(Procedure, official_fields(Procedure))
 
 
 class _OnFirstCall:
     """A generated function made on its first call, which then takes this stand-in's place in
     the module's globals (where the row readers and `Reader` look it up on each call): a cold
-    ``get`` compiles only what its line needs (a CPT code has no HCPCS file facts, most Level II
-    codes no PFS row). Two threads making it at once make equal functions; either is kept."""
+    ``get`` compiles only what its line needs (a CPT code has no HCPCS file facts, descriptors
+    or history). Two threads making it at once make equal functions; either is kept."""
 
     __slots__ = ("_made", "_make", "_name")
 
@@ -634,6 +632,8 @@ class _OnFirstCall:
         return made(*args)
 
 
+_year_seen: Callable[..., Any] = _OnFirstCall("_year_seen", lambda: maker(YearSeen))
+_descriptor: Callable[..., Any] = _OnFirstCall("_descriptor", lambda: maker(Descriptor))
 _pfs_facts: Callable[..., Any] = _OnFirstCall("_pfs_facts", lambda: maker(PfsFacts))
 _hcpcs_facts: Callable[..., Any] = _OnFirstCall("_hcpcs_facts", lambda: maker(HcpcsFacts))
 _read_pfs: Callable[..., Any] = _OnFirstCall(
