@@ -606,13 +606,42 @@ _CPT_KINDS = {
     "U": (CodeSystem.CPT, CodeKind.CPT_PLA),
 }
 _FLAGS = {"": False, "1": True}
-_year_seen = maker(YearSeen)
-_descriptor = maker(Descriptor)
 _procedure = maker(Procedure, official_fields(Procedure))
-_pfs_facts = maker(PfsFacts)
-_hcpcs_facts = maker(HcpcsFacts)
-_read_pfs = row_reader(PfsFacts, "_pfs_facts", globals())
-_read_hcpcs = row_reader(HcpcsFacts, "_hcpcs_facts", globals())
+
+
+class _OnFirstCall:
+    """A generated function made on its first call, which then takes this stand-in's place in
+    the module's globals (where the row readers and `Reader` look it up on each call): a cold
+    ``get`` compiles only what its line needs (a CPT code has no HCPCS file facts, descriptors
+    or history). Two threads making it at once make equal functions; either is kept."""
+
+    __slots__ = ("_made", "_make", "_name")
+
+    def __init__(self, name: str, make: Callable[[], Callable[..., Any]]) -> None:
+        self._name = name
+        self._make = make
+        self._made: Callable[..., Any] | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        made = self._made
+        if made is None:
+            made = self._made = self._make()
+            names = globals()
+            if names.get(self._name) is self:  # not replaced meanwhile (a test's stand-in)
+                names[self._name] = made
+        return made(*args)
+
+
+_year_seen: Callable[..., Any] = _OnFirstCall("_year_seen", lambda: maker(YearSeen))
+_descriptor: Callable[..., Any] = _OnFirstCall("_descriptor", lambda: maker(Descriptor))
+_pfs_facts: Callable[..., Any] = _OnFirstCall("_pfs_facts", lambda: maker(PfsFacts))
+_hcpcs_facts: Callable[..., Any] = _OnFirstCall("_hcpcs_facts", lambda: maker(HcpcsFacts))
+_read_pfs: Callable[..., Any] = _OnFirstCall(
+    "_read_pfs", lambda: row_reader(PfsFacts, "_pfs_facts", globals())
+)
+_read_hcpcs: Callable[..., Any] = _OnFirstCall(
+    "_read_hcpcs", lambda: row_reader(HcpcsFacts, "_hcpcs_facts", globals())
+)
 
 
 # -- writing lines (tools/build_data.py) -------------------------------------------------------

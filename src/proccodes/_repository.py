@@ -23,7 +23,6 @@ official files' texts are kept only until the full load (then dropped); ``aliase
 from __future__ import annotations
 
 import gc
-import json
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -323,8 +322,10 @@ class ShippedData(Generic[_C]):
         facts (under the lock; once per file)."""
         if name in self._headers:
             return
+        import json  # only curated records: a cold get of another code imports none of these
+
         from ._fastload import build_procedure as build_curated
-        from ._merge import merge_records  # only curated records: not imported for other codes
+        from ._merge import merge_records
 
         raw = json.loads(self.read(name))
         built = self.built
@@ -376,6 +377,8 @@ class ShippedData(Generic[_C]):
             official = self._official_data()
             headers = list(self._headers.values())
             if not headers:
+                import json  # see _read_file
+
                 names = _resources.data_names()
                 raw = json.loads(self.read(names[0])) if names else {}
                 as_of = date.fromisoformat(raw.get("as_of", "2000-01-01"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 import attrs
@@ -120,12 +120,26 @@ def _section_of(number: int) -> CptSection | None:
 # The one definition: the CMS file loader (hcpcs.py) checks its records against it too.
 HCPCS_SHAPE = "[ABCEGHJKLMPQRSTUV][0-9]{4}"
 """The regular expression of a HCPCS Level II code's shape (the CMS file loader uses it too)."""
-_SHAPE = re.compile(
+_Match = Callable[[str], "re.Match[str] | None"]
+
+
+def _compiled_on_first_use(name: str, pattern: str) -> _Match:
+    """The ``fullmatch`` of ``pattern``, compiled on its first call, when it takes this
+    function's place as the module's ``name`` (a cold ``get`` compiles no pattern)."""
+
+    def first_call(text: str) -> re.Match[str] | None:
+        match = globals()[name] = re.compile(pattern).fullmatch
+        return match(text)
+
+    return first_call
+
+
+_SHAPE_MATCH = _compiled_on_first_use(
+    "_SHAPE_MATCH",
     r"(?P<cat1>[0-9]{5})|(?P<cat1x>[0-9]{4}[AM])|(?P<cat2>[0-9]{4}F)|(?P<cat3>[0-9]{4}T)"
-    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{HCPCS_SHAPE})"
+    rf"|(?P<pla>[0-9]{{4}}U)|(?P<hcpcs>{HCPCS_SHAPE})",
 )
-_SHAPE_MATCH = _SHAPE.fullmatch
-_OTHER_SHAPES = re.compile(rf"[0-9]{{4}}[AFMTU]|{HCPCS_SHAPE}").fullmatch
+_OTHER_SHAPES = _compiled_on_first_use("_OTHER_SHAPES", rf"[0-9]{{4}}[AFMTU]|{HCPCS_SHAPE}")
 _KIND_OF_GROUP = {
     "cat1": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
     "cat1x": (CodeSystem.CPT, CodeKind.CPT_CATEGORY_I),
