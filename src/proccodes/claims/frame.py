@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, KeyTable, Row, Rules, run_rows
+from .engine import Batch, Key, KeyTable, Row, Rules, collector_paused, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -114,9 +114,10 @@ def check_frame(
             raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     facts = facts_for(catalog, ptp, mue, pfs)
-    reader = _Reader(pd, frame, names, line_column, ptp)
-    batch = reader.batch()
-    return _frame(pd, run_rows(batch, facts, rules, reader.select))
+    with collector_paused():
+        reader = _Reader(pd, frame, names, line_column, ptp)
+        batch = reader.batch()
+        return _frame(pd, run_rows(batch, facts, rules, reader.select))
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -206,16 +207,21 @@ _TABLE_FIELDS = (
     "em",
     "surgery_90",
     "primaries_known",
+    "bypass",
+    "marked",
+    "exits_em",
+    "exits_procedure",
 )
 _MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
 _HASH = 0x9E3779B97F4A7C15
 _BITS = 26  # 2**26 bits (8 MiB): a few % of the pairs without an edit pass the first test
-_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any]] = weakref.WeakKeyDictionary()
 
 
-def _ptp_index(ptp: PtpTable) -> tuple[Any, Any]:
-    """A PTP table's sorted pair keys as an array, and a bitmap of their hashes; built once
-    per table (kept while the table lives)."""
+def _ptp_index(ptp: PtpTable) -> tuple[Any, Any, Any]:
+    """A PTP table's sorted pair keys as an array, a bitmap of their hashes, and its rows'
+    effective and deletion ordinals and modifier indicators as arrays; built once per table
+    (kept while the table lives)."""
     found = _INDEXES.get(ptp)
     if found is None:
         np = frames_library("numpy")
@@ -223,7 +229,11 @@ def _ptp_index(ptp: PtpTable) -> tuple[Any, Any]:
         h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
         flags = np.zeros(1 << _BITS, dtype=bool)
         flags[h.astype(np.int64)] = True
-        found = _INDEXES[ptp] = (keys, np.packbits(flags, bitorder="little"))
+        rows = tuple(
+            np.asarray(column, dtype=np.int64)
+            for column in (ptp.effective, ptp.deleted, ptp.modifier)
+        )
+        found = _INDEXES[ptp] = (keys, np.packbits(flags, bitorder="little"), rows)
     return found
 
 
@@ -241,8 +251,9 @@ class _Reader:
         self.pd = pd
         self.ptp_keys: Any = None
         self.ptp_bits: Any = None
+        self.ptp_rows: Any = None
         if ptp is not None:
-            self.ptp_keys, self.ptp_bits = _ptp_index(ptp)
+            self.ptp_keys, self.ptp_bits, self.ptp_rows = _ptp_index(ptp)
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -480,7 +491,9 @@ class _Reader:
         gk = k[first_line]
         gclaim = c[first_line]
         per_date = arr["per_date_max"][gk]
-        hot = (count >= 2) & arr["bilateral"][gk]
+        # bilateral.unmarked: two lines or more of a bilateral code, none with 50, RT or LT
+        marked = np.bincount(gc, weights=arr["marked"][k], minlength=len(count)) > 0
+        hot = (count >= 2) & arr["bilateral"][gk] & ~marked
         hot |= (per_date >= 0) & (total > per_date)
         flag[gclaim[hot]] = True
         flag[c[arr["out_of_quarter"][k]]] = True
@@ -490,16 +503,27 @@ class _Reader:
             n_groups = int(g.max()) + 1
             others = np.bincount(g, weights=~add_on, minlength=n_groups) > 0
             flag[c[add_on & (arr["primaries_known"][k] | ~others[g])]] = True
-        # global periods: a surgery and an E/M, or a 90-day surgery and a second date
+        # global periods: a surgery and an E/M without 24, 25 or 57, or a 90-day surgery, a
+        # second date and a procedure without 58, 78 or 79
         size = np.bincount(c, minlength=n_claims)
         surgery = np.bincount(c, weights=arr["surgery"][k], minlength=n_claims) > 0
         surgery_90 = np.bincount(c, weights=arr["surgery_90"][k], minlength=n_claims) > 0
-        em = np.bincount(c, weights=arr["em"][k], minlength=n_claims) > 0
+        em_k, free_k = arr["em"][k], ~add_on
+        em_open = em_k & free_k & ~arr["exits_em"][k]
+        procedure_open = ~em_k & free_k & ~arr["exits_procedure"][k]
+        em = np.bincount(c, weights=em_open, minlength=n_claims) > 0
+        procedure = np.bincount(c, weights=procedure_open, minlength=n_claims) > 0
         claim_of_group = np.zeros(int(g.max()) + 1, dtype=np.int64)
         claim_of_group[g] = c
         dates = np.bincount(claim_of_group, minlength=n_claims)
-        flag |= (size >= 2) & ((surgery & em) | (surgery_90 & (dates >= 2)))
-        self._ptp_pairs(np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag)
+        flag |= (size >= 2) & ((surgery & em) | (surgery_90 & procedure & (dates >= 2)))
+        # PTP: per (claim, date, code), whether some line has no bypassing modifier
+        open_ = np.bincount(gc, weights=~arr["bypass"][k], minlength=len(count)) > 0
+        day_of_group = np.asarray(table.day, dtype=np.int64)[gk]
+        self._ptp_pairs(
+            np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag,
+            open_, day_of_group,
+        )  # fmt: skip
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
         if not len(chosen):
@@ -509,8 +533,19 @@ class _Reader:
         ordered = order.tolist()
         return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
 
-    def _ptp_pairs(self, ptp_of_key: Any, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
-        """Flag the claims with two codes on one date that form a pair of the PTP table."""
+    def _ptp_pairs(
+        self,
+        ptp_of_key: Any,
+        gk: Any,
+        gg: Any,
+        gclaim: Any,
+        flag: Any,
+        open_: Any,
+        day: Any,
+    ) -> None:
+        """Flag the claims with two codes on one date that form a pair of the PTP table whose
+        edit may fire: in effect on the date, modifier indicator 0, or 1 with a line of each
+        code that has no bypassing modifier (a pair with several rows is always flagged)."""
         np = self.np
         ptp = ptp_of_key[gk]
         use = np.flatnonzero(ptp >= 0)
@@ -540,8 +575,16 @@ class _Reader:
         # a bit per hashed key first: most pairs of codes have no edit, and drop out here
         h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
         maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
-        pairs, first = pairs[maybe], first[maybe]
+        pairs, first, second = pairs[maybe], first[maybe], second[maybe]
         where = np.searchsorted(keys, pairs)
         where[where >= len(keys)] = 0
-        hit = keys[where] == pairs
-        flag[gclaim[items[first[hit]]]] = True
+        hit = np.flatnonzero(keys[where] == pairs)
+        row, first, second = where[hit], items[first[hit]], items[second[hit]]
+        effective, deleted, modifier = self.ptp_rows
+        after = np.minimum(row + 1, len(keys) - 1)
+        several = (row + 1 < len(keys)) & (keys[after] == keys[row])
+        d = day[first]
+        active = (effective[row] <= d) & (d <= deleted[row])
+        m = modifier[row]
+        fires = (m == 0) | ((m == 1) & open_[first] & open_[second])
+        flag[gclaim[first[several | (active & fires)]]] = True

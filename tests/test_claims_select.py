@@ -1,0 +1,47 @@
+"""The frame path's selector is a necessary condition only: on every pair of lines built from
+the codes and modifiers that its tighter tests look at (PTP rows in and out of effect,
+indicators 0, 1 and 9, a pair with two rows, bypassing and anatomic modifiers, 50/RT/LT on
+bilateral codes, global-period exits), the frame path finds exactly what the line path finds."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from proccodes.claims import ClaimLine, check
+
+from . import claims_data
+from .test_claims import _frame_check
+from .test_claims_paths import tables
+
+CODES = ["64493", "62290", "72148", "72131", "22526", "99213", "63047", "64494"]
+MODIFIERS = ["", "59", "RT", "LT", "RT 59", "25", "24", "57", "79", "50", "XS", "58"]
+DATES = [date(2017, 6, 1), date(2026, 7, 1), date(2026, 7, 20)]
+
+
+def pair_claims() -> list[ClaimLine]:
+    variants = list(itertools.product(CODES, MODIFIERS))
+    lines: list[ClaimLine] = []
+    for n, ((c1, m1), (c2, m2)) in enumerate(itertools.product(variants, repeat=2)):
+        first, second = DATES[n % 3], DATES[(n // 3) % 3]
+        if n % 5 == 0:
+            second = first
+        provider = None if n % 7 else "P1"
+        for code, mods, day in ((c1, m1, first), (c2, m2, second)):
+            lines.append(
+                ClaimLine(claim=f"C{n}", date=day, code=code, modifiers=mods, provider=provider)
+            )
+    return lines
+
+
+def test_selector_misses_nothing_on_every_pair_of_lines() -> None:
+    pytest.importorskip("pandas")
+    ptp, mue = tables()
+    kw = {"ptp": ptp, "mue": mue, "catalog": claims_data.catalog()}
+    lines = pair_claims()
+    expected = check(lines, **kw)
+    rules = {f.rule for f in expected}
+    assert {"ptp.pair", "ptp.modifier", "bilateral.unmarked", "global.em"} <= rules
+    assert _frame_check(lines, **kw) == expected
