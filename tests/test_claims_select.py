@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
 import pytest
 
-from proccodes.claims import ClaimLine, check
+from proccodes.claims import ClaimLine, Finding, check
+from proccodes.claims.engine import Batch, finding_of, run_rows
+from proccodes.claims.rules import facts_for
 
 from . import claims_data
 from .test_claims import _frame_check
-from .test_claims_paths import tables
+from .test_claims_paths import generated_lines, tables
 
 CODES = ["64493", "62290", "72148", "72131", "22526", "99213", "63047", "64494"]
 MODIFIERS = ["", "59", "RT", "LT", "RT 59", "25", "24", "57", "79", "50", "XS", "58"]
@@ -36,12 +39,29 @@ def pair_claims() -> list[ClaimLine]:
     return lines
 
 
+def exhaustive(lines: list[ClaimLine], **kw: Any) -> list[Finding]:
+    """The engine on every line and claim, without a selector: the oracle of the selectors."""
+    facts = facts_for(kw.get("catalog"), kw.get("ptp"), kw.get("mue"))
+    return [finding_of(r) for r in run_rows(Batch.of_lines(lines), facts)]
+
+
 def test_selector_misses_nothing_on_every_pair_of_lines() -> None:
     pytest.importorskip("pandas")
     ptp, mue = tables()
     kw = {"ptp": ptp, "mue": mue, "catalog": claims_data.catalog()}
     lines = pair_claims()
-    expected = check(lines, **kw)
+    expected = exhaustive(lines, **kw)
     rules = {f.rule for f in expected}
     assert {"ptp.pair", "ptp.modifier", "bilateral.unmarked", "global.em"} <= rules
+    assert check(lines, **kw) == expected  # selected by numpy: over 2,048 lines
     assert _frame_check(lines, **kw) == expected
+
+
+def test_line_path_selector_on_generated_claims() -> None:
+    pytest.importorskip("numpy")
+    ptp, mue = tables()
+    kw = {"ptp": ptp, "mue": mue, "catalog": claims_data.catalog()}
+    lines = generated_lines(5000, seed=11)
+    expected = exhaustive(lines, **kw)
+    assert len({f.rule for f in expected}) >= 10
+    assert check(lines, **kw) == expected

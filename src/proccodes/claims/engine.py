@@ -57,6 +57,7 @@ from .rules import (
     quarter_of,
     status_finding,
 )
+from .select import numpy_or_none, vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -87,6 +88,7 @@ _GLOBAL = frozenset({GlobalDays.DAYS_0, GlobalDays.DAYS_10, GlobalDays.DAYS_90})
 _EXITS_EM = frozenset({"24", "25", "57"})
 _EXITS_PROCEDURE = frozenset({"58", "78", "79"})
 _MAX_SIGNATURES = 4096
+_VECTOR_MIN = 2048  # lines from which check() lets numpy select the claims (when installed)
 
 
 _PAUSE_LOCK = threading.Lock()
@@ -782,4 +784,8 @@ def check(
     severity = configure(rules)
     facts = facts_for(catalog, ptp, mue, pfs)
     with collector_paused():
-        return [finding_of(r) for r in _Run(Batch.of_lines(items), facts, severity).run()]
+        batch = Batch.of_lines(items)
+        select: Selector | None = None
+        if len(items) >= _VECTOR_MIN and numpy_or_none() is not None:
+            select = vectorized_selector(batch.key_of, batch.claim_of, batch.units, facts.ptp)
+        return [finding_of(r) for r in _Run(batch, facts, severity).run(select)]

@@ -9,15 +9,13 @@ are exactly :func:`proccodes.claims.check`'s.
 
 from __future__ import annotations
 
-import itertools
 import math
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, KeyTable, Row, Rules, collector_paused, run_rows
+from .engine import Batch, Key, Row, Rules, collector_paused, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -28,6 +26,7 @@ from .lines import (
     units_value,
 )
 from .rules import facts_for
+from .select import vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -196,47 +195,6 @@ def _frame(pd: Any, rows: list[Row]) -> Any:
     return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
 
 
-_TABLE_FIELDS = (
-    "flagged",
-    "ok",
-    "canon",
-    "bilateral",
-    "per_date_max",
-    "add_on",
-    "surgery",
-    "em",
-    "surgery_90",
-    "primaries_known",
-    "bypass",
-    "marked",
-    "exits_em",
-    "exits_procedure",
-)
-_MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
-_HASH = 0x9E3779B97F4A7C15
-_BITS = 26  # 2**26 bits (8 MiB): a few % of the pairs without an edit pass the first test
-_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any, Any]] = weakref.WeakKeyDictionary()
-
-
-def _ptp_index(ptp: PtpTable) -> tuple[Any, Any, Any]:
-    """A PTP table's sorted pair keys as an array, a bitmap of their hashes, and its rows'
-    effective and deletion ordinals and modifier indicators as arrays; built once per table
-    (kept while the table lives)."""
-    found = _INDEXES.get(ptp)
-    if found is None:
-        np = frames_library("numpy")
-        keys = np.frombuffer(ptp.keys, dtype=np.int64)
-        h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
-        flags = np.zeros(1 << _BITS, dtype=bool)
-        flags[h.astype(np.int64)] = True
-        rows = tuple(
-            np.asarray(column, dtype=np.int64)
-            for column in (ptp.effective, ptp.deleted, ptp.modifier)
-        )
-        found = _INDEXES[ptp] = (keys, np.packbits(flags, bitorder="little"), rows)
-    return found
-
-
 class _Reader:
     """The columns of one frame in the engine's form, each distinct value checked once."""
 
@@ -249,11 +207,7 @@ class _Reader:
         ptp: PtpTable | None = None,
     ):
         self.pd = pd
-        self.ptp_keys: Any = None
-        self.ptp_bits: Any = None
-        self.ptp_rows: Any = None
-        if ptp is not None:
-            self.ptp_keys, self.ptp_bits, self.ptp_rows = _ptp_index(ptp)
+        self.ptp = ptp
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -439,9 +393,7 @@ class _Reader:
                 combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
             keys = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
         self.key_idx = np.asarray(packed, dtype=np.int64)
-        self.claim_idx = claim_idx
-        self.date_idx = date_idx
-        self.units_f = np.asarray(units, dtype=np.float64) if n else np.zeros(0)
+        self.select = vectorized_selector(self.key_idx, claim_idx, units, self.ptp)
         return Batch(
             keys=keys,
             key_of=self.key_idx.tolist() if n else [],
@@ -450,141 +402,3 @@ class _Reader:
             units=units,
             line_ids=self.line_ids,
         )
-
-    def select(self, table: KeyTable) -> tuple[Any, list[list[int]]]:
-        """The engine's :data:`~proccodes.claims.engine.Selector`, vectorized: the lines whose
-        single-line rules may fire, and the claims where some claim rule may fire (a
-        necessary condition of each rule, so nothing is missed; the engine decides)."""
-        np, pd = self.np, self.pd
-        n = self.n
-        if not n:
-            return [], []
-        key, claim, units = self.key_idx, self.claim_idx, self.units_f
-        lf = np.asarray(table.facts_of_key, dtype=np.int64)
-        day = np.asarray(table.day, dtype=np.int64)
-        # per key: the facts of its (code, modifiers, release), and what its date decides
-        arr = {name: np.asarray(getattr(table, name))[lf] for name in _TABLE_FIELDS}
-        inactive = (day < np.asarray(table.start)[lf]) | (day > np.asarray(table.end)[lf])
-        out_of_quarter = np.zeros(len(lf), dtype=bool)
-        if table.quarter is not None:
-            out_of_quarter = arr["ok"] & ((day < table.quarter[0]) | (day > table.quarter[1]))
-        arr["out_of_quarter"] = out_of_quarter
-        cap = np.asarray(table.cap, dtype=np.float64)[lf]
-        line_hit = (arr["flagged"] | inactive)[key] | (units < 1) | (units > cap[key])
-        positions = np.flatnonzero(line_hit).tolist()
-        ok = np.flatnonzero(arr["ok"][key])
-        if not len(ok):
-            return positions, []
-        k, c = key[ok], claim[ok]
-        n_claims = int(claim.max()) + 1
-        flag = np.zeros(n_claims, dtype=bool)
-        # groups: (claim, date) and (claim, date, canonical code)
-        g, _ = pd.factorize(c * (int(self.date_idx.max()) + 1) + self.date_idx[ok])
-        g = np.asarray(g, dtype=np.int64)
-        canon = arr["canon"][k]
-        gc, _ = pd.factorize(g * (int(canon.max()) + 1) + canon)
-        gc = np.asarray(gc, dtype=np.int64)
-        count = np.bincount(gc)
-        total = np.bincount(gc, weights=units[ok])
-        first_line = np.zeros(len(count), dtype=np.int64)
-        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
-        gk = k[first_line]
-        gclaim = c[first_line]
-        per_date = arr["per_date_max"][gk]
-        # bilateral.unmarked: two lines or more of a bilateral code, none with 50, RT or LT
-        marked = np.bincount(gc, weights=arr["marked"][k], minlength=len(count)) > 0
-        hot = (count >= 2) & arr["bilateral"][gk] & ~marked
-        hot |= (per_date >= 0) & (total > per_date)
-        flag[gclaim[hot]] = True
-        flag[c[arr["out_of_quarter"][k]]] = True
-        # an add-on: its primaries listed, or a date whose lines are all add-ons
-        add_on = arr["add_on"][k]
-        if add_on.any():
-            n_groups = int(g.max()) + 1
-            others = np.bincount(g, weights=~add_on, minlength=n_groups) > 0
-            flag[c[add_on & (arr["primaries_known"][k] | ~others[g])]] = True
-        # global periods: a surgery and an E/M without 24, 25 or 57, or a 90-day surgery, a
-        # second date and a procedure without 58, 78 or 79
-        size = np.bincount(c, minlength=n_claims)
-        surgery = np.bincount(c, weights=arr["surgery"][k], minlength=n_claims) > 0
-        surgery_90 = np.bincount(c, weights=arr["surgery_90"][k], minlength=n_claims) > 0
-        em_k, free_k = arr["em"][k], ~add_on
-        em_open = em_k & free_k & ~arr["exits_em"][k]
-        procedure_open = ~em_k & free_k & ~arr["exits_procedure"][k]
-        em = np.bincount(c, weights=em_open, minlength=n_claims) > 0
-        procedure = np.bincount(c, weights=procedure_open, minlength=n_claims) > 0
-        claim_of_group = np.zeros(int(g.max()) + 1, dtype=np.int64)
-        claim_of_group[g] = c
-        dates = np.bincount(claim_of_group, minlength=n_claims)
-        flag |= (size >= 2) & ((surgery & em) | (surgery_90 & procedure & (dates >= 2)))
-        # PTP: per (claim, date, code), whether some line has no bypassing modifier
-        open_ = np.bincount(gc, weights=~arr["bypass"][k], minlength=len(count)) > 0
-        day_of_group = np.asarray(table.day, dtype=np.int64)[gk]
-        self._ptp_pairs(
-            np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag,
-            open_, day_of_group,
-        )  # fmt: skip
-        # the valid lines of each flagged claim, in input order
-        chosen = ok[flag[c]]
-        if not len(chosen):
-            return positions, []
-        order = chosen[np.argsort(claim[chosen], kind="stable")]
-        cuts = [0, *(np.flatnonzero(np.diff(claim[order])) + 1).tolist(), len(order)]
-        ordered = order.tolist()
-        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
-
-    def _ptp_pairs(
-        self,
-        ptp_of_key: Any,
-        gk: Any,
-        gg: Any,
-        gclaim: Any,
-        flag: Any,
-        open_: Any,
-        day: Any,
-    ) -> None:
-        """Flag the claims with two codes on one date that form a pair of the PTP table whose
-        edit may fire: in effect on the date, modifier indicator 0, or 1 with a line of each
-        code that has no bypassing modifier (a pair with several rows is always flagged)."""
-        np = self.np
-        ptp = ptp_of_key[gk]
-        use = np.flatnonzero(ptp >= 0)
-        if len(use) < 2 or self.ptp_keys is None:
-            return
-        items = use[np.argsort(gg[use], kind="stable")]
-        group = gg[items]
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1])
-        sizes = np.diff(np.concatenate([starts, [len(items)]]))
-        big = sizes > _MAX_JOIN
-        flag[gclaim[items[starts[big]]]] = True  # many codes: the engine probes the index
-        joined = (sizes >= 2) & ~big  # one code on a date makes no pair
-        small = np.repeat(joined, sizes)
-        items, group = items[small], group[small]
-        sizes = sizes[joined]
-        if not len(items):
-            return
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        per_item = np.repeat(sizes, sizes)
-        first = np.repeat(np.arange(len(items)), per_item)
-        offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
-        second = np.repeat(np.repeat(starts, sizes), per_item) + offset
-        other = first != second
-        first, second = first[other], second[other]
-        pairs = (ptp[items[first]] << 26) | ptp[items[second]]
-        keys, bits = self.ptp_keys, self.ptp_bits
-        # a bit per hashed key first: most pairs of codes have no edit, and drop out here
-        h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
-        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
-        pairs, first, second = pairs[maybe], first[maybe], second[maybe]
-        where = np.searchsorted(keys, pairs)
-        where[where >= len(keys)] = 0
-        hit = np.flatnonzero(keys[where] == pairs)
-        row, first, second = where[hit], items[first[hit]], items[second[hit]]
-        effective, deleted, modifier = self.ptp_rows
-        after = np.minimum(row + 1, len(keys) - 1)
-        several = (row + 1 < len(keys)) & (keys[after] == keys[row])
-        d = day[first]
-        active = (effective[row] <= d) & (d <= deleted[row])
-        m = modifier[row]
-        fires = (m == 0) | ((m == 1) & open_[first] & open_[second])
-        flag[gclaim[first[several | (active & fires)]]] = True
