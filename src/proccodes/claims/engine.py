@@ -161,20 +161,11 @@ class Batch:
         """The batch of :class:`ClaimLine` objects, numbered by position."""
         key_index: dict[Key, int] = {}
         claim_index: dict[str, int] = {}
-        key_of: list[int] = []
-        claim_of: list[int] = []
-        units: list[int] = []
-        for line in lines:
-            key = (line.code, line.modifiers, line.date, line.provider)
-            k = key_index.get(key)
-            if k is None:
-                k = key_index[key] = len(key_index)
-            key_of.append(k)
-            c = claim_index.get(line.claim)
-            if c is None:
-                c = claim_index[line.claim] = len(claim_index)
-            claim_of.append(c)
-            units.append(line.units)
+        number = key_index.setdefault  # a new key gets the next number: len() before insertion
+        key_of = [number((x.code, x.modifiers, x.date, x.provider), len(key_index)) for x in lines]
+        claim_number = claim_index.setdefault
+        claim_of = [claim_number(x.claim, len(claim_index)) for x in lines]
+        units = [x.units for x in lines]
         return cls(
             keys=list(key_index),
             key_of=key_of,
@@ -342,9 +333,11 @@ class _Run:
         lf_of_key: list[int] = []
         local: dict[tuple[str, tuple[str, ...], int], int] = {}
         dated_pfs = bool(facts.pfs)
+        release_index = facts.release_index
+        get = local.get
         for raw, mods, day, _ in batch.keys:
-            rel = facts.release_index(day) if dated_pfs else -1
-            i = local.get((raw, mods, rel))
+            rel = release_index(day) if dated_pfs else -1
+            i = get((raw, mods, rel))
             if i is None:
                 made = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
                 i = local[raw, mods, rel] = len(lfs)

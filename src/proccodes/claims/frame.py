@@ -208,6 +208,7 @@ class _Reader:
     ):
         self.pd = pd
         self.ptp = ptp
+        self._text_checks = (claim_value, self._code, self._provider)
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -275,12 +276,15 @@ class _Reader:
         self, column: Any, name: str, check: Callable[[Any], Any], missing: Any = ...
     ) -> tuple[Any, list[Any]]:
         codes, uniques = self._factorize(column, name)
-        out = []
-        for k, raw in enumerate(uniques):
-            try:
-                out.append(check(raw))
-            except (TypeError, ValueError) as exc:
-                raise type(exc)(f"line {self._where(codes, k)}: {exc}") from None
+        out: list[Any] = []
+        if check in self._text_checks and all(v.__class__ is str and v.strip() for v in uniques):
+            out = uniques  # text that is not blank: each of these checks returns it unchanged
+        else:
+            for k, raw in enumerate(uniques):
+                try:
+                    out.append(check(raw))
+                except (TypeError, ValueError) as exc:
+                    raise type(exc)(f"line {self._where(codes, k)}: {exc}") from None
         if len(codes) and codes.min() < 0:
             if missing is ...:
                 row = self._row(int(self.np.flatnonzero(codes < 0)[0]))
