@@ -460,9 +460,8 @@ class Facts:
         partners = self.ptp_column2(number)
         if not partners:
             return []
-        if len(among) <= len(partners):
-            return [n for n in among if n in partners and n != number]
-        return [n for n in partners if n in among and n != number]
+        # iterates over ``among``, probing the set
+        return [n for n in partners.intersection(among) if n != number]
 
     def ptp_edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
         """The PTP edit of the pair in effect on ``day``, or None (kept, bounded).
