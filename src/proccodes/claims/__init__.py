@@ -8,7 +8,7 @@ message, a suggested fix and the data release (docs/claims.md lists every rule, 
 and its CMS source).
 
 >>> from proccodes.claims import ClaimLine, check
->>> check([ClaimLine(claim="A1", date="2026-03-02", code="62290", modifiers="ZZ9")])[0].rule
+>>> check([ClaimLine(claim="A1", date="2025-11-03", code="62290", modifiers="ZZ9")])[0].rule
 'modifier.unknown'
 """
 

@@ -474,8 +474,29 @@ class _Run:
         claim = self._claim
         for m in claims:
             claim(m)
+        if self.severity["data.stale"] is not None and self.facts.shipped:
+            self._stale()
         self.out.sort(key=_row_order)
         return self.out
+
+    def _stale(self) -> None:
+        """data.stale: once per distinct date of service whose date falls on or after the next
+        scheduled CMS update of the shipped release, on the first line with that date."""
+        notice = self.facts.stale_notice
+        stale = {day: text for day in set(self.days) if (text := notice(day)) is not None}
+        if not stale:
+            return
+        days, ids = self.days, self.batch.line_ids
+        first: dict[date, int] = {}
+        for p, k in enumerate(self.batch.key_of):
+            day = days[k]
+            if day in stale:
+                q = first.get(day)
+                if q is None or ids[p] < ids[q]:
+                    first[day] = p
+        fix = "build a newer data release with `proccodes data build`"
+        for day, p in first.items():
+            self.emit("data.stale", (p,), stale[day], self.facts.catalog_release, fix)
 
     def _line(self, p: int, k: int, units: int) -> None:
         kf = self.kfs[k]
@@ -681,7 +702,7 @@ def finding_of(row: Row) -> Finding:
     """The :class:`Finding` of an engine row.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> finding_of(run_rows(Batch.of_lines(lines), Facts(None, None, None))[0]).rule
     'code.malformed'
     """
@@ -725,7 +746,7 @@ def run_rows(
     every line and claim is looked at.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [r[1] for r in run_rows(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
@@ -738,7 +759,7 @@ def run(
     """:func:`run_rows` as :class:`Finding` objects.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
@@ -764,7 +785,7 @@ def check(
     (``{"ncci.quarter": False}``) or re-grades them (``{"code.unknown": "error"}``).
 
     >>> from proccodes.claims import ClaimLine, check
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [(f.rule, f.claim, f.codes, f.fix) for f in check(lines)]
     [('code.malformed', 'A1', ("'6449'",), '')]
     """

@@ -99,7 +99,7 @@ def check_frame(
     naming its line.
 
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2026-03-02"] * 2,
+    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2025-11-03"] * 2,
     ...                       "code": ["6449", "62290"], "modifiers": ["", "ZZ9"]})
     >>> check_frame(frame)[["line", "rule"]].to_dict("records")
     [{'line': 0, 'rule': 'code.malformed'}, {'line': 1, 'rule': 'modifier.unknown'}]
@@ -142,7 +142,7 @@ def findings_from_frame(frame: Any) -> list[Finding]:
     """The findings frame of :func:`check_frame` as :class:`~proccodes.claims.Finding` objects.
 
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2025-11-03"], "code": ["6449"]})
     >>> findings_from_frame(check_frame(frame))[0].rule
     'code.malformed'
     """

@@ -353,7 +353,7 @@ def write_summary(
     are counted, not listed among the worst lines).
 
     >>> import sys
-    >>> found = check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])
+    >>> found = check_file([ClaimLine(claim="A", date="2025-11-03", code="6449")])
     >>> write_summary(found, [2], sys.stdout, source="c.csv", claims=1)  # doctest: +ELLIPSIS
     c.csv: 1 lines, 1 claims; 1 findings (1 errors, 0 warnings, 0 info)
     <BLANKLINE>

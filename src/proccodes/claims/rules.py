@@ -65,6 +65,8 @@ RULES: Mapping[str, str] = {
     "global.em": "an E/M visit in a procedure's global period without 24, 25 or 57",
     "global.procedure": "a procedure in a 90-day global period without 58, 78 or 79",
     "ncci.quarter": "the NCCI table given is not the quarter of the date of service (warning)",
+    "data.stale": "the date of service falls on or after the next scheduled CMS update of the "
+    "shipped data release (info, once per date)",
 }
 """Every rule id and what it checks, in the order docs/claims.md describes them."""
 
@@ -89,6 +91,7 @@ SEVERITY: Mapping[str, Severity] = {
     "global.em": _E,
     "global.procedure": _E,
     "ncci.quarter": _W,
+    "data.stale": _I,
 }
 """The default severity of each rule (``check(..., rules=...)`` changes it)."""
 
@@ -298,7 +301,7 @@ class Facts:
         mue: MueTable | None,
         pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
     ) -> None:
-        from ..catalog import Catalog, default_catalog
+        from ..catalog import Catalog, default_catalog, shipped_sources
         from ..sources.ncci import MueTable, PtpTable
         from ..sources.pfs import FeeSchedule
 
@@ -323,6 +326,9 @@ class Facts:
                 releases.append(item)
             releases.sort(key=lambda r: r.as_of or date.min)
         self.catalog = catalog
+        # the shipped data release is in use: data.stale compares dates with its CMS schedule
+        self.shipped = catalog.sources == shipped_sources()
+        self._stale: dict[date, str | None] = {}
         self.ptp = ptp
         self.mue = mue
         self.pfs = tuple(releases)
@@ -354,6 +360,29 @@ class Facts:
                     self._memo.clear()
                 self._memo[key] = found
         return found
+
+    def stale_notice(self, day: date) -> str | None:
+        """The notice of :func:`proccodes.release_stale_on` for a date of service when the
+        shipped data release is in use, else None (kept per date).
+
+        >>> from proccodes.catalog import Catalog
+        >>> Facts(Catalog([]), None, None).stale_notice(date(2030, 1, 1)) is None
+        True
+        >>> Facts(None, None, None).stale_notice(date(2030, 1, 1))[:38]
+        'the data release may be out of date fo'
+        """
+        if not self.shipped:
+            return None
+        if day not in self._stale:
+            from ..release import release_stale_on
+
+            notice = release_stale_on(day)
+            with self._lock:
+                if len(self._stale) >= MAX_CACHED_CODES:
+                    self._stale.clear()
+                self._stale[day] = notice
+            return notice
+        return self._stale[day]
 
     def release_index(self, day: date) -> int:
         """Which of the PFS releases given is in effect on ``day`` (the latest to take effect

@@ -93,7 +93,7 @@ def vectorized_selector(
     >>> from proccodes.claims import ClaimLine
     >>> from proccodes.claims.engine import Batch, run_rows
     >>> from proccodes.claims.rules import facts_for
-    >>> batch = Batch.of_lines([ClaimLine(claim="A", date="2026-03-02", code="6449")])
+    >>> batch = Batch.of_lines([ClaimLine(claim="A", date="2025-11-03", code="6449")])
     >>> select = vectorized_selector(batch.key_of, batch.claim_of, batch.units, None)
     >>> [r[1] for r in run_rows(batch, facts_for(None, None, None), select=select)]
     ['code.malformed']
