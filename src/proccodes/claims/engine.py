@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 import attrs
 
 from ..records import Bilateral, GlobalDays, Severity
 from .lines import MAX_UNITS, ClaimLine, Finding
+from .pricing import PricedCheck, fee_data_of, price_lines
 from .rules import (
     ANATOMIC_MODIFIERS,
     DISTINCT,
@@ -61,6 +62,7 @@ from .select import numpy_or_none, vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from ..fees import FeeData
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
@@ -766,6 +768,7 @@ def run(
     return [finding_of(r) for r in run_rows(batch, facts, rules, select)]
 
 
+@overload
 def check(
     lines: Iterable[ClaimLine],
     *,
@@ -774,7 +777,36 @@ def check(
     catalog: Catalog | None = None,
     pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
     rules: Rules | None = None,
-) -> list[Finding]:
+    price: Literal[False] | None = None,
+    locality: str | None = None,
+) -> list[Finding]: ...
+
+
+@overload
+def check(
+    lines: Iterable[ClaimLine],
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+    rules: Rules | None = None,
+    price: Literal[True] | FeeData | FeeSchedule | str | os.PathLike[str],
+    locality: str | None = None,
+) -> PricedCheck: ...
+
+
+def check(
+    lines: Iterable[ClaimLine],
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+    rules: Rules | None = None,
+    price: bool | FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
+    locality: str | None = None,
+) -> list[Finding] | PricedCheck:
     """The findings on ``lines``, sorted by first line, then rule.
 
     ``ptp`` and ``mue`` are tables from :func:`~proccodes.sources.ncci.load_ptp` and
@@ -784,10 +816,21 @@ def check(
     release in effect on its date instead of the catalog's. ``rules`` switches rules off
     (``{"ncci.quarter": False}``) or re-grades them (``{"code.unknown": "error"}``).
 
+    ``price`` (off by default) also prices each line and claim with :mod:`proccodes.fees`:
+    True for the shipped PFS data, or a :class:`~proccodes.fees.FeeData`, a PFS release
+    (``FeeSchedule``) or the path of a release zip; ``locality`` (``MAC-LL``) is then required,
+    and each line's place of service picks the facility or non-facility rate. The result is a
+    :class:`~proccodes.claims.pricing.PricedCheck`: the findings, a
+    :class:`~proccodes.claims.pricing.LineFee` per line and each claim's total.
+
     >>> from proccodes.claims import ClaimLine, check
     >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [(f.rule, f.claim, f.codes, f.fix) for f in check(lines)]
     [('code.malformed', 'A1', ("'6449'",), '')]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="64635", place_of_service="11")]
+    >>> priced = check(lines, price=True, locality="01112-05")
+    >>> priced.findings, priced.lines[0].allowed, priced.claims
+    ([], Decimal('552.01'), {'A1': Decimal('552.01')})
     """
     if isinstance(lines, ClaimLine) or not isinstance(lines, Iterable):
         raise TypeError("lines must be an iterable of ClaimLine")
@@ -797,9 +840,24 @@ def check(
             raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
     severity = configure(rules)
     facts = facts_for(catalog, ptp, mue, pfs)
+    fee_data = fee_data_of(price)
+    if fee_data is not None and locality is None:
+        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05)")
     with collector_paused():
         batch = Batch.of_lines(items)
         select: Selector | None = None
         if len(items) >= _VECTOR_MIN and numpy_or_none() is not None:
             select = vectorized_selector(batch.key_of, batch.claim_of, batch.units, facts.ptp)
-        return [finding_of(r) for r in _Run(batch, facts, severity).run(select)]
+        found = [finding_of(r) for r in _Run(batch, facts, severity).run(select)]
+        if fee_data is None:
+            return found
+        fees, totals = price_lines(
+            [
+                (x.claim, x.date, x.provider, x.code, x.modifiers, x.units, x.place_of_service,
+                 locality)
+                for x in items
+            ],
+            fee_data,
+            batch.line_ids,
+        )  # fmt: skip
+        return PricedCheck(findings=found, lines=fees, claims=totals)

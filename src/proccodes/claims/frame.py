@@ -10,6 +10,7 @@ are exactly :func:`proccodes.claims.check`'s.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,11 +26,13 @@ from .lines import (
     split_modifiers,
     units_value,
 )
+from .pricing import PricedFrame, PricingLine, fee_data_of, price_lines, priced_frames
 from .rules import facts_for
 from .select import vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from ..fees import FeeData
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
@@ -42,10 +45,20 @@ __all__ = [
     "frames_library",
 ]
 
-COLUMNS = ("claim", "date", "code", "modifiers", "units", "provider")
+COLUMNS = (
+    "claim",
+    "date",
+    "code",
+    "modifiers",
+    "units",
+    "provider",
+    "place_of_service",
+    "locality",
+)
 """The input columns: claim (or encounter) id, date of service, code, modifiers, units, billing
-provider. Only the first three are required; ``modifiers`` is text (``"59 LT"``), ``units``
-defaults to 1, ``provider`` to none."""
+provider, place of service and locality (the last two only for ``price=``). Only the first three
+are required; ``modifiers`` is text (``"59 LT"``), ``units`` defaults to 1, ``provider`` to
+none."""
 
 FINDING_COLUMNS = (
     "line",
@@ -88,6 +101,8 @@ def check_frame(
     columns: Mapping[str, str] | None = None,
     line_column: str | None = None,
     rules: Rules | None = None,
+    price: bool | FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
+    locality: str | None = None,
 ) -> Any:
     """The findings on the lines of ``frame`` as a DataFrame (columns :data:`FINDING_COLUMNS`),
     sorted as :func:`~proccodes.claims.check` sorts them.
@@ -103,6 +118,19 @@ def check_frame(
     ...                       "code": ["6449", "62290"], "modifiers": ["", "ZZ9"]})
     >>> check_frame(frame)[["line", "rule"]].to_dict("records")
     [{'line': 0, 'rule': 'code.malformed'}, {'line': 1, 'rule': 'modifier.unknown'}]
+
+    ``price`` and ``locality`` price each line and claim as :func:`~proccodes.claims.check`
+    does; the locality is the argument, or the ``locality`` column when the frame has one, and
+    the place of service the ``place_of_service`` column. The result is then a
+    :class:`~proccodes.claims.pricing.PricedFrame` (findings, lines and claims frames).
+
+    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2025-11-03"] * 2,
+    ...                       "code": ["64635", "J3301"], "place_of_service": ["11", "11"]})
+    >>> priced = check_frame(frame, price=True, locality="01112-05")
+    >>> priced.lines[["line", "allowed"]].to_dict("records")
+    [{'line': 0, 'allowed': 552.01}, {'line': 1, 'allowed': nan}]
+    >>> priced.lines["not_priced"][1][:37], priced.claims.to_dict("records")
+    ('J3301: not paid under the PFS: status', [{'claim': 'A1', 'allowed': 552.01}])
     """
     pd = frames_library("pandas")
     frames_library("numpy")
@@ -113,10 +141,18 @@ def check_frame(
             raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     facts = facts_for(catalog, ptp, mue, pfs)
+    fee_data = fee_data_of(price)
+    if fee_data is not None and locality is None and names["locality"] not in frame.columns:
+        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05) or a locality column")
     with collector_paused():
         reader = _Reader(pd, frame, names, line_column, ptp)
         batch = reader.batch()
-        return _frame(pd, run_rows(batch, facts, rules, reader.select))
+        found = _frame(pd, run_rows(batch, facts, rules, reader.select))
+        if fee_data is None:
+            return found
+        fees, totals = price_lines(reader.pricing_lines(batch, locality), fee_data, batch.line_ids)
+        lines, claims = priced_frames(pd, fees, totals)
+        return PricedFrame(findings=found, lines=lines, claims=claims)
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -341,6 +377,41 @@ class _Reader:
                 raise TypeError(f"line {self._row(i)}: {exc}") from None
         return out
 
+    def pricing_lines(self, batch: Batch, locality: str | None) -> list[PricingLine]:
+        """The lines of ``batch`` as :func:`~proccodes.claims.pricing.price_lines` takes them:
+        the place of service and locality from their columns (text, or whole numbers for the
+        place of service), else None and ``locality``."""
+        names, n = self.names, self.n
+        columns = self.frame.columns
+
+        def texts(name: str, default: str | None) -> list[str | None]:
+            if names[name] not in columns:
+                return [default] * n
+            out: list[str | None] = []
+            for i, v in enumerate(self._column(names[name], name).tolist()):
+                if v is None or (isinstance(v, float) and v != v):
+                    out.append(default)
+                elif isinstance(v, int) and not isinstance(v, bool) and name == "place_of_service":
+                    out.append(f"{v:02d}")
+                elif isinstance(v, str):
+                    out.append(v.strip() or default)
+                else:
+                    raise TypeError(
+                        f"line {self._row(i)}: the {name.replace('_', ' ')} must be text, not "
+                        f"{type(v).__name__}"
+                    )
+            return out
+
+        places = texts("place_of_service", None)
+        localities = texts("locality", locality)
+        keys, claims = batch.keys, batch.claims
+        return [
+            (claims[c], *_key_fields(keys[k]), units, pos, loc)
+            for k, c, units, pos, loc in zip(
+                batch.key_of, batch.claim_of, batch.units, places, localities, strict=True
+            )
+        ]
+
     def batch(self) -> Batch:
         np, pd, names, n = self.np, self.pd, self.names, self.n
         frame = self.frame
@@ -406,3 +477,8 @@ class _Reader:
             units=units,
             line_ids=self.line_ids,
         )
+
+
+def _key_fields(key: Key) -> tuple[date, str | None, str, tuple[str, ...]]:
+    code, mods, day, provider = key
+    return day, provider, code, mods
