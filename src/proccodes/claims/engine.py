@@ -218,8 +218,9 @@ class KeyTable:
     quarter: tuple[int, int] | None
 
 
-Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
-"""Picks the lines and claims to look at (see :func:`run`)."""
+Selector = Callable[[KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool]]]
+"""Picks the lines and claims to look at (see :func:`run_rows`), and for each claim picked
+whether a PTP edit may fire on it."""
 
 
 @attrs.define(slots=True)
@@ -465,17 +466,18 @@ class _Run:
                 if ok[k]:
                     members[c].append(p)
             positions = hits
-            claims: Iterable[list[int]] = (
+            claims: Sequence[list[int]] = [
                 m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
-            )
+            ]
+            ptp: Sequence[bool] = [True] * len(claims)
         else:
-            positions, claims = select(self.key_table())
+            positions, claims, ptp = select(self.key_table())
         line = self._line
         for p in positions:
             line(p, key_of[p], units[p])
         claim = self._claim
-        for m in claims:
-            claim(m)
+        for m, pairs in zip(claims, ptp, strict=True):
+            claim(m, pairs)
         if self.severity["data.stale"] is not None and self.facts.shipped:
             self._stale()
         self.out.sort(key=_row_order)
@@ -523,13 +525,13 @@ class _Run:
                 f"report at most {_units(edit.max_units)} on this line",
             )
 
-    def _claim(self, m: list[int]) -> None:
+    def _claim(self, m: list[int], ptp: bool) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
         keys = [key_of[p] for p in m]
         first_day = days[keys[0]]
         one_day = all(days[k] == first_day for k in keys)
         if one_day:
-            self._day(first_day, m, keys)
+            self._day(first_day, m, keys, ptp)
         else:
             by_day: dict[date, tuple[list[int], list[int]]] = {}
             for p, k in zip(m, keys, strict=True):
@@ -537,7 +539,7 @@ class _Run:
                 ps.append(p)
                 ks.append(k)
             for day, (ps, ks) in by_day.items():
-                self._day(day, ps, ks)
+                self._day(day, ps, ks, ptp)
         # the global rules need a surgery and an E/M, or a 90-day surgery and a later date
         if (
             len(m) > 1
@@ -546,7 +548,7 @@ class _Run:
         ):
             self._global(m)
 
-    def _day(self, day: date, ps: list[int], keys: list[int]) -> None:
+    def _day(self, day: date, ps: list[int], keys: list[int], ptp: bool) -> None:
         kfs, units = self.kfs, self.batch.units
         key_of = self.batch.key_of
         facts = self.facts
@@ -604,7 +606,7 @@ class _Run:
                     fix = f"add the primary procedure ({', '.join(f.primaries or ('?',))})"
                     for p in where:
                         self.emit("addon.no_primary", (p,), message, facts.catalog_release, fix)
-        if facts.ptp is not None and len(by_code) > 1:
+        if ptp and facts.ptp is not None and len(by_code) > 1:
             self._ptp(day, by_code)
         quarter = self.quarter
         if quarter is not None and not (quarter[0] <= day <= quarter[1]):
@@ -744,8 +746,9 @@ def run_rows(
 
     ``select`` (the frame path's, vectorized) picks from the :class:`KeyTable` of the batch
     the lines whose single-line rules may fire and the claims (their valid lines, in input
-    order) whose claim rules may fire; it may pick more than needed, never fewer. Without it
-    every line and claim is looked at.
+    order) whose claim rules may fire, and says for each claim whether a PTP edit may fire on
+    it; it may pick more than needed, never fewer. Without it every line and claim is looked
+    at.
 
     >>> from proccodes.claims.rules import Facts
     >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]

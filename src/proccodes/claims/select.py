@@ -129,14 +129,14 @@ class _VectorSelector:
         if ptp is not None:
             self.ptp_keys, self.ptp_bits, self.ptp_rows = ptp_index(ptp)
 
-    def __call__(self, table: Any) -> tuple[Any, list[list[int]]]:
+    def __call__(self, table: Any) -> tuple[Any, list[list[int]], list[bool]]:
         """The engine's :data:`~proccodes.claims.engine.Selector`, vectorized: the lines whose
         single-line rules may fire, and the claims where some claim rule may fire (a
         necessary condition of each rule, so nothing is missed; the engine decides)."""
         np = self.np
         n = self.n
         if not n:
-            return [], []
+            return [], [], []
         key, claim, units = self.key_idx, self.claim_idx, self.units_f
         lf = np.asarray(table.facts_of_key, dtype=np.int64)
         day = np.asarray(table.day, dtype=np.int64)
@@ -152,7 +152,7 @@ class _VectorSelector:
         positions = np.flatnonzero(line_hit).tolist()
         ok = np.flatnonzero(arr["ok"][key])
         if not len(ok):
-            return positions, []
+            return positions, [], []
         k, c = key[ok], claim[ok]
         n_claims = int(claim.max()) + 1
         flag = np.zeros(n_claims, dtype=bool)
@@ -198,18 +198,22 @@ class _VectorSelector:
         # PTP: per (claim, date, code), whether some line has no bypassing modifier
         open_ = np.bincount(gc, weights=~arr["bypass"][k], minlength=len(count)) > 0
         day_of_group = np.asarray(table.day, dtype=np.int64)[gk]
+        ptp_flag = np.zeros(n_claims, dtype=bool)
         self._ptp_pairs(
-            np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag,
+            np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, ptp_flag,
             open_, day_of_group,
         )  # fmt: skip
+        flag |= ptp_flag
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
         if not len(chosen):
-            return positions, []
+            return positions, [], []
         order = chosen[np.argsort(claim[chosen], kind="stable")]
-        cuts = [0, *(np.flatnonzero(np.diff(claim[order])) + 1).tolist(), len(order)]
+        starts = np.flatnonzero(np.diff(claim[order])) + 1
+        cuts = [0, *starts.tolist(), len(order)]
         ordered = order.tolist()
-        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
+        ptp_may_fire = ptp_flag[claim[order][cuts[:-1]]].tolist()
+        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)], ptp_may_fire
 
     def _ptp_pairs(
         self,
