@@ -231,6 +231,8 @@ class _LineFacts:
     code: CodeFacts
     mods: tuple[str, ...]
     shown_mods: str
+    shown_codes: tuple[str]  # the rows' codes and modifiers of a finding on this line alone
+    shown_mods_t: tuple[str]
     singles: list[tuple[str, str, str, str]]  # rule, message, release, fix
     cap: int  # units above this are a finding
     em: bool
@@ -298,6 +300,8 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         code=f,
         mods=mods,
         shown_mods=" ".join(mods),
+        shown_codes=(f.shown,),
+        shown_mods_t=(" ".join(mods),),
         singles=singles,
         cap=cap,
         em=em,
@@ -505,8 +509,19 @@ class _Run:
     def _line(self, p: int, k: int, units: int) -> None:
         kf = self.kfs[k]
         cat = self.facts.catalog_release
-        for rule, message, release, fix in kf.singles:
-            self.emit(rule, (p,), message, release, fix)
+        if kf.singles:
+            b, severity, append = self.batch, self.severity, self.out.append
+            line = b.line_ids[p]
+            lines = (line,)
+            claim = b.claims[b.claim_of[p]]
+            day = self.days[k]
+            codes, mods = kf.shown_codes, kf.shown_mods_t
+            for rule, message, release, fix in kf.singles:
+                graded = severity[rule]
+                if graded is not None:  # as emit() makes a row of one line
+                    append(
+                        (line, rule, lines, message, release, claim, day, codes, mods, fix, graded)
+                    )
         record = kf.code.record
         day = self.days[k]
         if kf.dated and record is not None and not record.is_active_on(day):
@@ -529,7 +544,11 @@ class _Run:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
         keys = [key_of[p] for p in m]
         first_day = days[keys[0]]
-        one_day = all(days[k] == first_day for k in keys)
+        if len(keys) == 1:
+            one_day = True
+        else:
+            on = [days[k] for k in keys]
+            one_day = on.count(first_day) == len(on)
         if one_day:
             self._day(first_day, m, keys, ptp)
         else:
@@ -541,12 +560,10 @@ class _Run:
             for day, (ps, ks) in by_day.items():
                 self._day(day, ps, ks, ptp)
         # the global rules need a surgery and an E/M, or a 90-day surgery and a later date
-        if (
-            len(m) > 1
-            and any(kfs[k].surgery for k in keys)
-            and (not one_day or any(kfs[k].em for k in keys))
-        ):
-            self._global(m)
+        if len(m) > 1:
+            facts = [kfs[k] for k in keys]
+            if any(f.surgery for f in facts) and (not one_day or any(f.em for f in facts)):
+                self._global(m)
 
     def _day(self, day: date, ps: list[int], keys: list[int], ptp: bool) -> None:
         kfs, units = self.kfs, self.batch.units
