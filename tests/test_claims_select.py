@@ -65,3 +65,19 @@ def test_line_path_selector_on_generated_claims() -> None:
     expected = exhaustive(lines, **kw)
     assert len({f.rule for f in expected}) >= 10
     assert check(lines, **kw) == expected
+
+
+def test_blank_text_in_a_string_column_names_its_line() -> None:
+    pd = pytest.importorskip("pandas")
+    from proccodes.claims import check_frame
+
+    for dtype in ("string", object):
+        frame = pd.DataFrame(
+            {
+                "claim": pd.array(["A", " "], dtype=dtype),
+                "date": ["2025-11-03"] * 2,
+                "code": pd.array(["64635", "64635"], dtype=dtype),
+            }
+        )
+        with pytest.raises(ValueError, match="line 1: the claim must not be empty"):
+            check_frame(frame)

@@ -227,7 +227,8 @@ def _frame(pd: Any, rows: list[Row]) -> Any:
         for name, column in zip((*names, "modifiers", "fix", "severity"), columns, strict=True)
     }
     data["severity"] = pd.Series([s.value for s in columns[10]], dtype=object)
-    data["date"] = pd.Series([d.isoformat() for d in columns[6]], dtype=object)
+    text = {d: d.isoformat() for d in set(columns[6])}  # each distinct date written once
+    data["date"] = pd.Series([text[d] for d in columns[6]], dtype=object)
     return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
 
 
@@ -306,14 +307,24 @@ class _Reader:
                         ) from None
                 raise
         values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+        self._last_uniques = uniques
         return np.asarray(codes, dtype=np.int64), values
+
+    def _all_text(self, column: Any, uniques: list[Any]) -> bool:
+        """Whether every distinct value is text that is not blank: vectorized for a string
+        column (its values are all text), else one pass."""
+        pd = self.pd
+        found = self._last_uniques
+        if isinstance(column.dtype, pd.StringDtype) and hasattr(found, "str"):
+            return not bool((found.str.strip() == "").any())
+        return all(v.__class__ is str and v.strip() for v in uniques)
 
     def _values(
         self, column: Any, name: str, check: Callable[[Any], Any], missing: Any = ...
     ) -> tuple[Any, list[Any]]:
         codes, uniques = self._factorize(column, name)
         out: list[Any] = []
-        if check in self._text_checks and all(v.__class__ is str and v.strip() for v in uniques):
+        if check in self._text_checks and self._all_text(column, uniques):
             out = uniques  # text that is not blank: each of these checks returns it unchanged
         else:
             for k, raw in enumerate(uniques):
