@@ -5,6 +5,7 @@ bilateral codes, global-period exits), the frame path finds exactly what the lin
 
 from __future__ import annotations
 
+import gc
 import itertools
 from datetime import date
 from typing import Any
@@ -81,3 +82,22 @@ def test_blank_text_in_a_string_column_names_its_line() -> None:
         )
         with pytest.raises(ValueError, match="line 1: the claim must not be empty"):
             check_frame(frame)
+        assert gc.isenabled()  # the collector paused during the check is back on
+
+
+def test_the_collector_is_paused_only_while_checking() -> None:
+    from proccodes.claims.engine import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer check still runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
