@@ -542,6 +542,10 @@ class _Run:
 
     def _claim(self, m: list[int], ptp: bool) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
+        if len(m) == 1:  # one line: its date's rules only (the global rules need two lines)
+            k = key_of[m[0]]
+            self._day(days[k], m, [k], ptp)
+            return
         keys = [key_of[p] for p in m]
         first_day = days[keys[0]]
         if len(keys) == 1:
@@ -570,13 +574,16 @@ class _Run:
         key_of = self.batch.key_of
         facts = self.facts
         by_code: dict[str, list[int]] = {}
-        for p, k in zip(ps, keys, strict=True):
-            code = kfs[k].canon
-            where = by_code.get(code)
-            if where is None:
-                by_code[code] = [p]
-            else:
-                where.append(p)
+        if len(ps) == 1:
+            by_code[kfs[keys[0]].canon] = ps
+        else:
+            for p, k in zip(ps, keys, strict=True):
+                code = kfs[k].canon
+                where = by_code.get(code)
+                if where is None:
+                    by_code[code] = [p]
+                else:
+                    where.append(p)
         eligible = None
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
