@@ -64,3 +64,10 @@ def test_first_line_by_line_number() -> None:
     frame["n"] = [9, 4]
     found = check_frame(frame, line_column="n")
     assert found[found["rule"] == "data.stale"]["lines"].tolist() == [(4,)]
+
+
+def test_the_cli_batches_give_one_notice_per_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from proccodes.claims import report
+
+    monkeypatch.setattr(report, "BATCH", 1)  # a batch per claim
+    assert report.check_file(lines()) == check(lines())

@@ -325,6 +325,15 @@ def check_file(
     if progress is not None and shown:
         _bar(progress, len(lines), len(lines))
         progress.write("\n")
+    # data.stale is once per date over the whole input: each batch gave its own first line
+    stale: dict[object, Finding] = {}
+    kept = []
+    for f in found:
+        if f.rule != "data.stale":
+            kept.append(f)
+        elif f.date not in stale or f.lines < stale[f.date].lines:
+            stale[f.date] = f
+    found = kept + list(stale.values())
     found.sort(key=Finding.sort_key)
     return found
 
