@@ -221,7 +221,8 @@ def test_shipped_drug_codes_say_asp() -> None:
         record = cat.get(code)
         if record is None or record.pfs is None or record.file_facts is None:
             pytest.skip(f"the default catalog has no PFS and HCPCS facts for {code}")
-        (f,) = check([ClaimLine(claim="A", date="2026-03-02", code=code)])
+        line = ClaimLine(claim="A", date="2026-03-02", code=code)
+        (f,) = check([line], rules={"data.stale": False})
         assert f.rule == "pfs.paid_elsewhere"
         assert f.severity is Severity.INFO
         assert "ASP drug pricing" in f.message

@@ -22,7 +22,10 @@ def tables(tmp_path: Path) -> dict[str, str]:
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
-    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+    """The findings printed, without data.stale (the shipped release's notice on 2026 dates,
+    tested in tests/test_claims_stale.py)."""
+    found: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return [f for f in found if f["rule"] != "data.stale"]
 
 
 def test_bad_rows_are_findings_and_the_rest_is_checked(

@@ -1,14 +1,14 @@
 """Claim-line checks for billing tools: one claim, a DataFrame, or a cluster, same findings.
 
-:func:`check` takes :class:`ClaimLine` objects; :func:`check_frame` a pandas DataFrame
-(``pip install 'proccodes[frames]'``); :func:`check_dask` a Dask DataFrame
-(``proccodes[dask]``). All run one rule engine (:mod:`proccodes.claims.engine`) and return
+`check` takes `ClaimLine` objects; `check_frame` a pandas DataFrame
+(``pip install 'proccodes[frames]'``); `check_dask` a Dask DataFrame
+(``proccodes[dask]``). All run one rule engine (`proccodes.claims.engine`) and return
 the same findings: a rule id, a severity, the lines, the claim, date, codes and modifiers, a
 message, a suggested fix and the data release (docs/claims.md lists every rule, with an example
 and its CMS source).
 
 >>> from proccodes.claims import ClaimLine, check
->>> check([ClaimLine(claim="A1", date="2026-03-02", code="62290", modifiers="ZZ9")])[0].rule
+>>> check([ClaimLine(claim="A1", date="2025-11-03", code="62290", modifiers="ZZ9")])[0].rule
 'modifier.unknown'
 """
 

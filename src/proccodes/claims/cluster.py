@@ -136,10 +136,10 @@ def check_partition(
     """[`check_frame`][proccodes.claims.check_frame] on one partition, with the worker's tables.
 
     The partition must hold every line of each of its claims. ``rules`` as for
-    :func:`~proccodes.claims.check`.
+    `check`.
 
     >>> import pandas as pd
-    >>> part = pd.DataFrame({"claim": ["A"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> part = pd.DataFrame({"claim": ["A"], "date": ["2025-11-03"], "code": ["6449"]})
     >>> check_partition(part, References())["rule"].tolist()
     ['code.malformed']
     """
@@ -178,7 +178,7 @@ def check_dask(
     sort.
 
     >>> import pandas as pd, dask.dataframe as dd
-    >>> lines = pd.DataFrame({"claim": ["A", "B"], "date": ["2026-03-02"] * 2,
+    >>> lines = pd.DataFrame({"claim": ["A", "B"], "date": ["2025-11-03"] * 2,
     ...                       "code": ["62290", "6229"]})
     >>> found = check_dask(dd.from_pandas(lines, npartitions=2)).compute(scheduler="sync")
     >>> found[["line", "rule"]].to_dict("records")

@@ -1,9 +1,9 @@
 """The one rule engine: every claim rule, written once, for every path.
 
-:func:`check` (claim lines), :func:`~proccodes.claims.check_frame` (a DataFrame),
-:func:`~proccodes.claims.check_dask` and Spark all put their input in one form, a
-:class:`Batch`: the distinct (code, modifiers, date, provider) keys of the lines, and per line
-its key, claim, units and line number. :func:`run` applies the rules: single-line rules once per
+`check` (claim lines), `check_frame` (a DataFrame),
+`check_dask` and Spark all put their input in one form, a
+`Batch`: the distinct (code, modifiers, date, provider) keys of the lines, and per line
+its key, claim, units and line number. `run` applies the rules: single-line rules once per
 distinct key, then the rules of a claim (a claim and date: MUE per date, bilateral, add-on,
 PTP; a claim and provider across dates: global periods). The findings are therefore the same
 on every path by construction.
@@ -11,15 +11,20 @@ on every path by construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 import attrs
 
 from ..records import Bilateral, GlobalDays, Severity
 from .lines import MAX_UNITS, ClaimLine, Finding
+from .pricing import PricedCheck, fee_data_of, price_lines
 from .rules import (
     ANATOMIC_MODIFIERS,
     DISTINCT,
@@ -53,9 +58,11 @@ from .rules import (
     quarter_of,
     status_finding,
 )
+from .select import numpy_or_none, vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from ..fees import FeeData
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
@@ -67,6 +74,7 @@ __all__ = [
     "Rules",
     "Selector",
     "check",
+    "collector_paused",
     "finding_of",
     "run",
     "run_rows",
@@ -82,6 +90,54 @@ _GLOBAL = frozenset({GlobalDays.DAYS_0, GlobalDays.DAYS_10, GlobalDays.DAYS_90})
 _EXITS_EM = frozenset({"24", "25", "57"})
 _EXITS_PROCEDURE = frozenset({"58", "78", "79"})
 _MAX_SIGNATURES = 4096
+_VECTOR_MIN = 2048  # lines from which check() lets numpy select the claims (when installed)
+
+
+_PAUSE_LOCK = threading.Lock()
+_PAUSE = [0, False]  # checks running with the collector paused; whether it was enabled
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a check runs, then restore it.
+
+    A check allocates hundreds of thousands of small acyclic objects (keys, rows, lists of
+    line numbers); with the collector on, they set off full collections that walk the whole
+    heap of the caller (its DataFrames and lines) several times per check, which cost more than
+    the rules. Reference counting still frees everything; the collector is switched back on
+    when the last check running in the process ends (if it was on before the first began).
+
+    >>> import gc
+    >>> with collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    with _PAUSE_LOCK:
+        if _PAUSE[0] == 0:
+            _PAUSE[1] = gc.isenabled()
+            gc.disable()
+        _PAUSE[0] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSE[0] -= 1
+            if _PAUSE[0] == 0 and _PAUSE[1]:
+                gc.enable()
+
+
+def _reset_pause_after_fork() -> None:
+    global _PAUSE_LOCK
+    _PAUSE_LOCK = threading.Lock()
+    if _PAUSE[0] and _PAUSE[1]:  # forked while another thread was checking
+        gc.enable()
+    _PAUSE[:] = [0, False]
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_reset_pause_after_fork)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,23 +160,14 @@ class Batch:
 
     @classmethod
     def of_lines(cls, lines: Sequence[ClaimLine]) -> Batch:
-        """The batch of :class:`ClaimLine` objects, numbered by position."""
+        """The batch of `ClaimLine` objects, numbered by position."""
         key_index: dict[Key, int] = {}
         claim_index: dict[str, int] = {}
-        key_of: list[int] = []
-        claim_of: list[int] = []
-        units: list[int] = []
-        for line in lines:
-            key = (line.code, line.modifiers, line.date, line.provider)
-            k = key_index.get(key)
-            if k is None:
-                k = key_index[key] = len(key_index)
-            key_of.append(k)
-            c = claim_index.get(line.claim)
-            if c is None:
-                c = claim_index[line.claim] = len(claim_index)
-            claim_of.append(c)
-            units.append(line.units)
+        number = key_index.setdefault  # a new key gets the next number: len() before insertion
+        key_of = [number((x.code, x.modifiers, x.date, x.provider), len(key_index)) for x in lines]
+        claim_number = claim_index.setdefault
+        claim_of = [claim_number(x.claim, len(claim_index)) for x in lines]
+        units = [x.units for x in lines]
         return cls(
             keys=list(key_index),
             key_of=key_of,
@@ -142,7 +189,9 @@ class KeyTable:
     ``per_date_max`` (the MUE per date, -1 if none), ``add_on``, ``primaries_known`` (an add-on
     whose primary codes are listed), ``surgery`` (a global period of 000/010/090),
     ``surgery_90`` (090), ``em``, ``start`` and ``end`` (the ordinals of the code's first and
-    last day, -1 and 10**7 if open). Per key: ``facts_of_key`` (that number) and ``day`` (the
+    last day, -1 and 10**7 if open), ``bypass`` (a modifier that bypasses any indicator-1 PTP
+    edit of the line), ``marked`` (50, RT or LT), ``exits_em`` (24, 25 or 57) and
+    ``exits_procedure`` (58, 78 or 79). Per key: ``facts_of_key`` (that number) and ``day`` (the
     date's ordinal). ``quarter``: the ordinals of the PTP table's quarter, or None."""
 
     flagged: list[bool]
@@ -160,13 +209,18 @@ class KeyTable:
     em: list[bool]
     start: list[int]
     end: list[int]
+    bypass: list[bool]
+    marked: list[bool]
+    exits_em: list[bool]
+    exits_procedure: list[bool]
     facts_of_key: list[int]
     day: list[int]
     quarter: tuple[int, int] | None
 
 
-Selector = Callable[[KeyTable], tuple[Iterable[int], Iterable[list[int]]]]
-"""Picks the lines and claims to look at (see :func:`run`)."""
+Selector = Callable[[KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool]]]
+"""Picks the lines and claims to look at (see `run_rows`), and for each claim picked
+whether a PTP edit may fire on it."""
 
 
 @attrs.define(slots=True)
@@ -177,6 +231,8 @@ class _LineFacts:
     code: CodeFacts
     mods: tuple[str, ...]
     shown_mods: str
+    shown_codes: tuple[str]  # the rows' codes and modifiers of a finding on this line alone
+    shown_mods_t: tuple[str]
     singles: list[tuple[str, str, str, str]]  # rule, message, release, fix
     cap: int  # units above this are a finding
     em: bool
@@ -244,6 +300,8 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         code=f,
         mods=mods,
         shown_mods=" ".join(mods),
+        shown_codes=(f.shown,),
+        shown_mods_t=(" ".join(mods),),
         singles=singles,
         cap=cap,
         em=em,
@@ -282,9 +340,11 @@ class _Run:
         lf_of_key: list[int] = []
         local: dict[tuple[str, tuple[str, ...], int], int] = {}
         dated_pfs = bool(facts.pfs)
+        release_index = facts.release_index
+        get = local.get
         for raw, mods, day, _ in batch.keys:
-            rel = facts.release_index(day) if dated_pfs else -1
-            i = local.get((raw, mods, rel))
+            rel = release_index(day) if dated_pfs else -1
+            i = get((raw, mods, rel))
             if i is None:
                 made = memo(("line", raw, mods, rel), partial(_line_facts, raw, mods, day, facts))
                 i = local[raw, mods, rel] = len(lfs)
@@ -353,7 +413,7 @@ class _Run:
 
     # -- the rules -----------------------------------------------------------------------------
     def key_table(self) -> KeyTable:
-        """What a selector needs to know of the keys (see :class:`KeyTable`)."""
+        """What a selector needs to know of the keys (see `KeyTable`)."""
         lfs = self.lfs
         canon: dict[str, int] = {}
         quarter = self.quarter
@@ -373,6 +433,10 @@ class _Run:
             em=[k.em for k in lfs],
             start=[k.start.toordinal() if k.dated and k.start else -1 for k in lfs],
             end=[k.end.toordinal() if k.dated and k.end else 10**7 for k in lfs],
+            bypass=[k.bypass for k in lfs],
+            marked=[k.marked for k in lfs],
+            exits_em=[k.exits_em for k in lfs],
+            exits_procedure=[k.exits_procedure for k in lfs],
             facts_of_key=self.lf_of_key,
             day=[d.toordinal() for d in self.days],
             quarter=None if quarter is None else (quarter[0].toordinal(), quarter[1].toordinal()),
@@ -406,25 +470,58 @@ class _Run:
                 if ok[k]:
                     members[c].append(p)
             positions = hits
-            claims: Iterable[list[int]] = (
+            claims: Sequence[list[int]] = [
                 m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
-            )
+            ]
+            ptp: Sequence[bool] = [True] * len(claims)
         else:
-            positions, claims = select(self.key_table())
+            positions, claims, ptp = select(self.key_table())
         line = self._line
         for p in positions:
             line(p, key_of[p], units[p])
         claim = self._claim
-        for m in claims:
-            claim(m)
+        for m, pairs in zip(claims, ptp, strict=True):
+            claim(m, pairs)
+        if self.severity["data.stale"] is not None and self.facts.shipped:
+            self._stale()
         self.out.sort(key=_row_order)
         return self.out
+
+    def _stale(self) -> None:
+        """data.stale: once per distinct date of service whose date falls on or after the next
+        scheduled CMS update of the shipped release, on the first line with that date."""
+        notice = self.facts.stale_notice
+        stale = {day: text for day in set(self.days) if (text := notice(day)) is not None}
+        if not stale:
+            return
+        days, ids = self.days, self.batch.line_ids
+        first: dict[date, int] = {}
+        for p, k in enumerate(self.batch.key_of):
+            day = days[k]
+            if day in stale:
+                q = first.get(day)
+                if q is None or ids[p] < ids[q]:
+                    first[day] = p
+        fix = "build a newer data release with `proccodes data build`"
+        for day, p in first.items():
+            self.emit("data.stale", (p,), stale[day], self.facts.catalog_release, fix)
 
     def _line(self, p: int, k: int, units: int) -> None:
         kf = self.kfs[k]
         cat = self.facts.catalog_release
-        for rule, message, release, fix in kf.singles:
-            self.emit(rule, (p,), message, release, fix)
+        if kf.singles:
+            b, severity, append = self.batch, self.severity, self.out.append
+            line = b.line_ids[p]
+            lines = (line,)
+            claim = b.claims[b.claim_of[p]]
+            day = self.days[k]
+            codes, mods = kf.shown_codes, kf.shown_mods_t
+            for rule, message, release, fix in kf.singles:
+                graded = severity[rule]
+                if graded is not None:  # as emit() makes a row of one line
+                    append(
+                        (line, rule, lines, message, release, claim, day, codes, mods, fix, graded)
+                    )
         record = kf.code.record
         day = self.days[k]
         if kf.dated and record is not None and not record.is_active_on(day):
@@ -443,13 +540,21 @@ class _Run:
                 f"report at most {_units(edit.max_units)} on this line",
             )
 
-    def _claim(self, m: list[int]) -> None:
+    def _claim(self, m: list[int], ptp: bool) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
+        if len(m) == 1:  # one line: its date's rules only (the global rules need two lines)
+            k = key_of[m[0]]
+            self._day(days[k], m, [k], ptp)
+            return
         keys = [key_of[p] for p in m]
         first_day = days[keys[0]]
-        one_day = all(days[k] == first_day for k in keys)
+        if len(keys) == 1:
+            one_day = True
+        else:
+            on = [days[k] for k in keys]
+            one_day = on.count(first_day) == len(on)
         if one_day:
-            self._day(first_day, m, keys)
+            self._day(first_day, m, keys, ptp)
         else:
             by_day: dict[date, tuple[list[int], list[int]]] = {}
             for p, k in zip(m, keys, strict=True):
@@ -457,27 +562,28 @@ class _Run:
                 ps.append(p)
                 ks.append(k)
             for day, (ps, ks) in by_day.items():
-                self._day(day, ps, ks)
+                self._day(day, ps, ks, ptp)
         # the global rules need a surgery and an E/M, or a 90-day surgery and a later date
-        if (
-            len(m) > 1
-            and any(kfs[k].surgery for k in keys)
-            and (not one_day or any(kfs[k].em for k in keys))
-        ):
-            self._global(m)
+        if len(m) > 1:
+            facts = [kfs[k] for k in keys]
+            if any(f.surgery for f in facts) and (not one_day or any(f.em for f in facts)):
+                self._global(m)
 
-    def _day(self, day: date, ps: list[int], keys: list[int]) -> None:
+    def _day(self, day: date, ps: list[int], keys: list[int], ptp: bool) -> None:
         kfs, units = self.kfs, self.batch.units
         key_of = self.batch.key_of
         facts = self.facts
         by_code: dict[str, list[int]] = {}
-        for p, k in zip(ps, keys, strict=True):
-            code = kfs[k].canon
-            where = by_code.get(code)
-            if where is None:
-                by_code[code] = [p]
-            else:
-                where.append(p)
+        if len(ps) == 1:
+            by_code[kfs[keys[0]].canon] = ps
+        else:
+            for p, k in zip(ps, keys, strict=True):
+                code = kfs[k].canon
+                where = by_code.get(code)
+                if where is None:
+                    by_code[code] = [p]
+                else:
+                    where.append(p)
         eligible = None
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
@@ -524,7 +630,7 @@ class _Run:
                     fix = f"add the primary procedure ({', '.join(f.primaries or ('?',))})"
                     for p in where:
                         self.emit("addon.no_primary", (p,), message, facts.catalog_release, fix)
-        if facts.ptp is not None and len(by_code) > 1:
+        if ptp and facts.ptp is not None and len(by_code) > 1:
             self._ptp(day, by_code)
         quarter = self.quarter
         if quarter is not None and not (quarter[0] <= day <= quarter[1]):
@@ -613,7 +719,7 @@ Row = tuple[
     int, str, tuple[int, ...], str, str, str, date, tuple[str, ...], tuple[str, ...], str, Severity
 ]
 """A finding as the engine keeps it: first line, rule, lines, message, release, claim, date,
-codes, modifiers, fix, severity (:func:`finding_of` makes the :class:`Finding`)."""
+codes, modifiers, fix, severity (`finding_of` makes the `Finding`)."""
 
 
 def _row_order(row: Row) -> tuple[int, str, tuple[int, ...], str]:
@@ -621,10 +727,10 @@ def _row_order(row: Row) -> tuple[int, str, tuple[int, ...], str]:
 
 
 def finding_of(row: Row) -> Finding:
-    """The :class:`Finding` of an engine row.
+    """The `Finding` of an engine row.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> finding_of(run_rows(Batch.of_lines(lines), Facts(None, None, None))[0]).rule
     'code.malformed'
     """
@@ -659,16 +765,17 @@ def _bypass(x: _LineFacts, y: _LineFacts) -> bool:
 def run_rows(
     batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
 ) -> list[Row]:
-    """The findings on ``batch`` as engine rows (:data:`Row`), sorted by first line, then
+    """The findings on ``batch`` as engine rows (`Row`), sorted by first line, then
     rule: every path's engine.
 
-    ``select`` (the frame path's, vectorized) picks from the :class:`KeyTable` of the batch
+    ``select`` (the frame path's, vectorized) picks from the `KeyTable` of the batch
     the lines whose single-line rules may fire and the claims (their valid lines, in input
-    order) whose claim rules may fire; it may pick more than needed, never fewer. Without it
-    every line and claim is looked at.
+    order) whose claim rules may fire, and says for each claim whether a PTP edit may fire on
+    it; it may pick more than needed, never fewer. Without it every line and claim is looked
+    at.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [r[1] for r in run_rows(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
@@ -678,14 +785,42 @@ def run_rows(
 def run(
     batch: Batch, facts: Facts, rules: Rules | None = None, select: Selector | None = None
 ) -> list[Finding]:
-    """:func:`run_rows` as :class:`Finding` objects.
+    """`run_rows` as `Finding` objects.
 
     >>> from proccodes.claims.rules import Facts
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [f.rule for f in run(Batch.of_lines(lines), Facts(None, None, None))]
     ['code.malformed']
     """
     return [finding_of(r) for r in run_rows(batch, facts, rules, select)]
+
+
+@overload
+def check(
+    lines: Iterable[ClaimLine],
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+    rules: Rules | None = None,
+    price: Literal[False] | None = None,
+    locality: str | None = None,
+) -> list[Finding]: ...
+
+
+@overload
+def check(
+    lines: Iterable[ClaimLine],
+    *,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    catalog: Catalog | None = None,
+    pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
+    rules: Rules | None = None,
+    price: Literal[True] | FeeData | FeeSchedule | str | os.PathLike[str],
+    locality: str | None = None,
+) -> PricedCheck: ...
 
 
 def check(
@@ -696,20 +831,33 @@ def check(
     catalog: Catalog | None = None,
     pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
     rules: Rules | None = None,
-) -> list[Finding]:
+    price: bool | FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
+    locality: str | None = None,
+) -> list[Finding] | PricedCheck:
     """The findings on ``lines``, sorted by first line, then rule.
 
-    ``ptp`` and ``mue`` are tables from :func:`~proccodes.sources.ncci.load_ptp` and
-    :func:`~proccodes.sources.ncci.load_mue` (their rules are skipped without them);
-    ``catalog`` defaults to :func:`~proccodes.default_catalog`. ``pfs`` is one PFS release
-    (:func:`~proccodes.sources.pfs.load_pfs`) or several: each line then gets the facts of the
+    ``ptp`` and ``mue`` are tables from `load_ptp` and
+    `load_mue` (their rules are skipped without them);
+    ``catalog`` defaults to `default_catalog`. ``pfs`` is one PFS release
+    (`load_pfs`) or several: each line then gets the facts of the
     release in effect on its date instead of the catalog's. ``rules`` switches rules off
     (``{"ncci.quarter": False}``) or re-grades them (``{"code.unknown": "error"}``).
 
+    ``price`` (off by default) also prices each line and claim with `proccodes.fees`:
+    True for the shipped PFS data, or a `FeeData`, a PFS release
+    (``FeeSchedule``) or the path of a release zip; ``locality`` (``MAC-LL``) is then required,
+    and each line's place of service picks the facility or non-facility rate. The result is a
+    `PricedCheck`: the findings, a
+    `LineFee` per line and each claim's total.
+
     >>> from proccodes.claims import ClaimLine, check
-    >>> lines = [ClaimLine(claim="A1", date="2026-03-02", code="6449")]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]
     >>> [(f.rule, f.claim, f.codes, f.fix) for f in check(lines)]
     [('code.malformed', 'A1', ("'6449'",), '')]
+    >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="64635", place_of_service="11")]
+    >>> priced = check(lines, price=True, locality="01112-05")
+    >>> priced.findings, priced.lines[0].allowed, priced.claims
+    ([], Decimal('552.01'), {'A1': Decimal('552.01')})
     """
     if isinstance(lines, ClaimLine) or not isinstance(lines, Iterable):
         raise TypeError("lines must be an iterable of ClaimLine")
@@ -719,4 +867,24 @@ def check(
             raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
     severity = configure(rules)
     facts = facts_for(catalog, ptp, mue, pfs)
-    return [finding_of(r) for r in _Run(Batch.of_lines(items), facts, severity).run()]
+    fee_data = fee_data_of(price)
+    if fee_data is not None and locality is None:
+        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05)")
+    with collector_paused():
+        batch = Batch.of_lines(items)
+        select: Selector | None = None
+        if len(items) >= _VECTOR_MIN and numpy_or_none() is not None:
+            select = vectorized_selector(batch.key_of, batch.claim_of, batch.units, facts.ptp)
+        found = [finding_of(r) for r in _Run(batch, facts, severity).run(select)]
+        if fee_data is None:
+            return found
+        fees, totals = price_lines(
+            [
+                (x.claim, x.date, x.provider, x.code, x.modifiers, x.units, x.place_of_service,
+                 locality)
+                for x in items
+            ],
+            fee_data,
+            batch.line_ids,
+        )  # fmt: skip
+        return PricedCheck(findings=found, lines=fees, claims=totals)

@@ -1,23 +1,22 @@
-"""The claim rules on a pandas DataFrame: :func:`check_frame`.
+"""The claim rules on a pandas DataFrame: `check_frame`.
 
 Needs pandas and numpy (``pip install 'proccodes[frames]'``). The columns are factorized and
 each distinct value is checked once by the line path's own validation
-(:mod:`proccodes.claims.lines`); the lines then go to the one rule engine
-(:mod:`proccodes.claims.engine`) as a :class:`~proccodes.claims.engine.Batch`, so the findings
-are exactly :func:`proccodes.claims.check`'s.
+(`proccodes.claims.lines`); the lines then go to the one rule engine
+(`proccodes.claims.engine`) as a `Batch`, so the findings
+are exactly `proccodes.claims.check`'s.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import weakref
+import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, KeyTable, Row, Rules, run_rows
+from .engine import Batch, Key, Row, Rules, collector_paused, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -27,10 +26,13 @@ from .lines import (
     split_modifiers,
     units_value,
 )
+from .pricing import PricedFrame, PricingLine, fee_data_of, price_lines, priced_frames
 from .rules import facts_for
+from .select import vectorized_selector
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from ..fees import FeeData
     from ..sources.ncci import MueTable, PtpTable
     from ..sources.pfs import FeeSchedule
 
@@ -43,10 +45,20 @@ __all__ = [
     "frames_library",
 ]
 
-COLUMNS = ("claim", "date", "code", "modifiers", "units", "provider")
+COLUMNS = (
+    "claim",
+    "date",
+    "code",
+    "modifiers",
+    "units",
+    "provider",
+    "place_of_service",
+    "locality",
+)
 """The input columns: claim (or encounter) id, date of service, code, modifiers, units, billing
-provider. Only the first three are required; ``modifiers`` is text (``"59 LT"``), ``units``
-defaults to 1, ``provider`` to none."""
+provider, place of service and locality (the last two only for ``price=``). Only the first three
+are required; ``modifiers`` is text (``"59 LT"``), ``units`` defaults to 1, ``provider`` to
+none."""
 
 FINDING_COLUMNS = (
     "line",
@@ -61,7 +73,7 @@ FINDING_COLUMNS = (
     "modifiers",
     "fix",
 )
-"""The columns of the findings frame: the first line concerned, then a :class:`Finding`'s
+"""The columns of the findings frame: the first line concerned, then a `Finding`'s
 fields (``date`` as YYYY-MM-DD text)."""
 
 
@@ -89,21 +101,36 @@ def check_frame(
     columns: Mapping[str, str] | None = None,
     line_column: str | None = None,
     rules: Rules | None = None,
+    price: bool | FeeData | FeeSchedule | str | os.PathLike[str] | None = None,
+    locality: str | None = None,
 ) -> Any:
-    """The findings on the lines of ``frame`` as a DataFrame (columns :data:`FINDING_COLUMNS`),
-    sorted as :func:`~proccodes.claims.check` sorts them.
+    """The findings on the lines of ``frame`` as a DataFrame (columns `FINDING_COLUMNS`),
+    sorted as `check` sorts them.
 
     ``frame`` is a pandas DataFrame, or anything with ``to_pandas()`` (a pyarrow Table).
-    ``columns`` maps our names (:data:`COLUMNS`) to the frame's, e.g. ``{"claim": "encounter"}``.
+    ``columns`` maps our names (`COLUMNS`) to the frame's, e.g. ``{"claim": "encounter"}``.
     Lines are numbered by position from 0, or by the distinct integers of ``line_column``.
-    A value that :class:`~proccodes.claims.ClaimLine` refuses is a TypeError or ValueError
+    A value that `ClaimLine` refuses is a TypeError or ValueError
     naming its line.
 
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2026-03-02"] * 2,
+    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2025-11-03"] * 2,
     ...                       "code": ["6449", "62290"], "modifiers": ["", "ZZ9"]})
     >>> check_frame(frame)[["line", "rule"]].to_dict("records")
     [{'line': 0, 'rule': 'code.malformed'}, {'line': 1, 'rule': 'modifier.unknown'}]
+
+    ``price`` and ``locality`` price each line and claim as `check`
+    does; the locality is the argument, or the ``locality`` column when the frame has one, and
+    the place of service the ``place_of_service`` column. The result is then a
+    `PricedFrame` (findings, lines and claims frames).
+
+    >>> frame = pd.DataFrame({"claim": ["A1", "A1"], "date": ["2025-11-03"] * 2,
+    ...                       "code": ["64635", "J3301"], "place_of_service": ["11", "11"]})
+    >>> priced = check_frame(frame, price=True, locality="01112-05")
+    >>> priced.lines[["line", "allowed"]].to_dict("records")
+    [{'line': 0, 'allowed': 552.01}, {'line': 1, 'allowed': nan}]
+    >>> priced.lines["not_priced"][1][:37], priced.claims.to_dict("records")
+    ('J3301: not paid under the PFS: status', [{'claim': 'A1', 'allowed': 552.01}])
     """
     pd = frames_library("pandas")
     frames_library("numpy")
@@ -114,13 +141,22 @@ def check_frame(
             raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     facts = facts_for(catalog, ptp, mue, pfs)
-    reader = _Reader(pd, frame, names, line_column, ptp)
-    batch = reader.batch()
-    return _frame(pd, run_rows(batch, facts, rules, reader.select))
+    fee_data = fee_data_of(price)
+    if fee_data is not None and locality is None and names["locality"] not in frame.columns:
+        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05) or a locality column")
+    with collector_paused():
+        reader = _Reader(pd, frame, names, line_column, ptp)
+        batch = reader.batch()
+        found = _frame(pd, run_rows(batch, facts, rules, reader.select))
+        if fee_data is None:
+            return found
+        fees, totals = price_lines(reader.pricing_lines(batch, locality), fee_data, batch.line_ids)
+        lines, claims = priced_frames(pd, fees, totals)
+        return PricedFrame(findings=found, lines=lines, claims=claims)
 
 
 def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
-    """Our column names (:data:`COLUMNS`) mapped to the frame's.
+    """Our column names (`COLUMNS`) mapped to the frame's.
 
     >>> column_names({"claim": "encounter"})["claim"]
     'encounter'
@@ -139,10 +175,10 @@ def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def findings_from_frame(frame: Any) -> list[Finding]:
-    """The findings frame of :func:`check_frame` as :class:`~proccodes.claims.Finding` objects.
+    """The findings frame of `check_frame` as `Finding` objects.
 
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2026-03-02"], "code": ["6449"]})
+    >>> frame = pd.DataFrame({"claim": ["A1"], "date": ["2025-11-03"], "code": ["6449"]})
     >>> findings_from_frame(check_frame(frame))[0].rule
     'code.malformed'
     """
@@ -191,40 +227,9 @@ def _frame(pd: Any, rows: list[Row]) -> Any:
         for name, column in zip((*names, "modifiers", "fix", "severity"), columns, strict=True)
     }
     data["severity"] = pd.Series([s.value for s in columns[10]], dtype=object)
-    data["date"] = pd.Series([d.isoformat() for d in columns[6]], dtype=object)
+    text = {d: d.isoformat() for d in set(columns[6])}  # each distinct date written once
+    data["date"] = pd.Series([text[d] for d in columns[6]], dtype=object)
     return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
-
-
-_TABLE_FIELDS = (
-    "flagged",
-    "ok",
-    "canon",
-    "bilateral",
-    "per_date_max",
-    "add_on",
-    "surgery",
-    "em",
-    "surgery_90",
-    "primaries_known",
-)
-_MAX_JOIN = 64  # a claim and date with more codes than this is probed through the PTP index
-_HASH = 0x9E3779B97F4A7C15
-_BITS = 26  # 2**26 bits (8 MiB): a few % of the pairs without an edit pass the first test
-_INDEXES: weakref.WeakKeyDictionary[PtpTable, tuple[Any, Any]] = weakref.WeakKeyDictionary()
-
-
-def _ptp_index(ptp: PtpTable) -> tuple[Any, Any]:
-    """A PTP table's sorted pair keys as an array, and a bitmap of their hashes; built once
-    per table (kept while the table lives)."""
-    found = _INDEXES.get(ptp)
-    if found is None:
-        np = frames_library("numpy")
-        keys = np.frombuffer(ptp.keys, dtype=np.int64)
-        h = (keys.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
-        flags = np.zeros(1 << _BITS, dtype=bool)
-        flags[h.astype(np.int64)] = True
-        found = _INDEXES[ptp] = (keys, np.packbits(flags, bitorder="little"))
-    return found
 
 
 class _Reader:
@@ -239,10 +244,8 @@ class _Reader:
         ptp: PtpTable | None = None,
     ):
         self.pd = pd
-        self.ptp_keys: Any = None
-        self.ptp_bits: Any = None
-        if ptp is not None:
-            self.ptp_keys, self.ptp_bits = _ptp_index(ptp)
+        self.ptp = ptp
+        self._text_checks = (claim_value, self._code, self._provider)
         self.np = frames_library("numpy")
         self.frame = frame
         self.names = names
@@ -304,18 +307,31 @@ class _Reader:
                         ) from None
                 raise
         values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+        self._last_uniques = uniques
         return np.asarray(codes, dtype=np.int64), values
+
+    def _all_text(self, column: Any, uniques: list[Any]) -> bool:
+        """Whether every distinct value is text that is not blank: vectorized for a string
+        column (its values are all text), else one pass."""
+        pd = self.pd
+        found = self._last_uniques
+        if isinstance(column.dtype, pd.StringDtype) and hasattr(found, "str"):
+            return not bool((found.str.strip() == "").any())
+        return all(v.__class__ is str and v.strip() for v in uniques)
 
     def _values(
         self, column: Any, name: str, check: Callable[[Any], Any], missing: Any = ...
     ) -> tuple[Any, list[Any]]:
         codes, uniques = self._factorize(column, name)
-        out = []
-        for k, raw in enumerate(uniques):
-            try:
-                out.append(check(raw))
-            except (TypeError, ValueError) as exc:
-                raise type(exc)(f"line {self._where(codes, k)}: {exc}") from None
+        out: list[Any] = []
+        if check in self._text_checks and self._all_text(column, uniques):
+            out = uniques  # text that is not blank: each of these checks returns it unchanged
+        else:
+            for k, raw in enumerate(uniques):
+                try:
+                    out.append(check(raw))
+                except (TypeError, ValueError) as exc:
+                    raise type(exc)(f"line {self._where(codes, k)}: {exc}") from None
         if len(codes) and codes.min() < 0:
             if missing is ...:
                 row = self._row(int(self.np.flatnonzero(codes < 0)[0]))
@@ -371,6 +387,41 @@ class _Reader:
             except TypeError as exc:
                 raise TypeError(f"line {self._row(i)}: {exc}") from None
         return out
+
+    def pricing_lines(self, batch: Batch, locality: str | None) -> list[PricingLine]:
+        """The lines of ``batch`` as `price_lines` takes them:
+        the place of service and locality from their columns (text, or whole numbers for the
+        place of service), else None and ``locality``."""
+        names, n = self.names, self.n
+        columns = self.frame.columns
+
+        def texts(name: str, default: str | None) -> list[str | None]:
+            if names[name] not in columns:
+                return [default] * n
+            out: list[str | None] = []
+            for i, v in enumerate(self._column(names[name], name).tolist()):
+                if v is None or (isinstance(v, float) and v != v):
+                    out.append(default)
+                elif isinstance(v, int) and not isinstance(v, bool) and name == "place_of_service":
+                    out.append(f"{v:02d}")
+                elif isinstance(v, str):
+                    out.append(v.strip() or default)
+                else:
+                    raise TypeError(
+                        f"line {self._row(i)}: the {name.replace('_', ' ')} must be text, not "
+                        f"{type(v).__name__}"
+                    )
+            return out
+
+        places = texts("place_of_service", None)
+        localities = texts("locality", locality)
+        keys, claims = batch.keys, batch.claims
+        return [
+            (claims[c], *_key_fields(keys[k]), units, pos, loc)
+            for k, c, units, pos, loc in zip(
+                batch.key_of, batch.claim_of, batch.units, places, localities, strict=True
+            )
+        ]
 
     def batch(self) -> Batch:
         np, pd, names, n = self.np, self.pd, self.names, self.n
@@ -428,9 +479,7 @@ class _Reader:
                 combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
             keys = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
         self.key_idx = np.asarray(packed, dtype=np.int64)
-        self.claim_idx = claim_idx
-        self.date_idx = date_idx
-        self.units_f = np.asarray(units, dtype=np.float64) if n else np.zeros(0)
+        self.select = vectorized_selector(self.key_idx, claim_idx, units, self.ptp)
         return Batch(
             keys=keys,
             key_of=self.key_idx.tolist() if n else [],
@@ -440,108 +489,7 @@ class _Reader:
             line_ids=self.line_ids,
         )
 
-    def select(self, table: KeyTable) -> tuple[Any, list[list[int]]]:
-        """The engine's :data:`~proccodes.claims.engine.Selector`, vectorized: the lines whose
-        single-line rules may fire, and the claims where some claim rule may fire (a
-        necessary condition of each rule, so nothing is missed; the engine decides)."""
-        np, pd = self.np, self.pd
-        n = self.n
-        if not n:
-            return [], []
-        key, claim, units = self.key_idx, self.claim_idx, self.units_f
-        lf = np.asarray(table.facts_of_key, dtype=np.int64)
-        day = np.asarray(table.day, dtype=np.int64)
-        # per key: the facts of its (code, modifiers, release), and what its date decides
-        arr = {name: np.asarray(getattr(table, name))[lf] for name in _TABLE_FIELDS}
-        inactive = (day < np.asarray(table.start)[lf]) | (day > np.asarray(table.end)[lf])
-        out_of_quarter = np.zeros(len(lf), dtype=bool)
-        if table.quarter is not None:
-            out_of_quarter = arr["ok"] & ((day < table.quarter[0]) | (day > table.quarter[1]))
-        arr["out_of_quarter"] = out_of_quarter
-        cap = np.asarray(table.cap, dtype=np.float64)[lf]
-        line_hit = (arr["flagged"] | inactive)[key] | (units < 1) | (units > cap[key])
-        positions = np.flatnonzero(line_hit).tolist()
-        ok = np.flatnonzero(arr["ok"][key])
-        if not len(ok):
-            return positions, []
-        k, c = key[ok], claim[ok]
-        n_claims = int(claim.max()) + 1
-        flag = np.zeros(n_claims, dtype=bool)
-        # groups: (claim, date) and (claim, date, canonical code)
-        g, _ = pd.factorize(c * (int(self.date_idx.max()) + 1) + self.date_idx[ok])
-        g = np.asarray(g, dtype=np.int64)
-        canon = arr["canon"][k]
-        gc, _ = pd.factorize(g * (int(canon.max()) + 1) + canon)
-        gc = np.asarray(gc, dtype=np.int64)
-        count = np.bincount(gc)
-        total = np.bincount(gc, weights=units[ok])
-        first_line = np.zeros(len(count), dtype=np.int64)
-        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
-        gk = k[first_line]
-        gclaim = c[first_line]
-        per_date = arr["per_date_max"][gk]
-        hot = (count >= 2) & arr["bilateral"][gk]
-        hot |= (per_date >= 0) & (total > per_date)
-        flag[gclaim[hot]] = True
-        flag[c[arr["out_of_quarter"][k]]] = True
-        # an add-on: its primaries listed, or a date whose lines are all add-ons
-        add_on = arr["add_on"][k]
-        if add_on.any():
-            n_groups = int(g.max()) + 1
-            others = np.bincount(g, weights=~add_on, minlength=n_groups) > 0
-            flag[c[add_on & (arr["primaries_known"][k] | ~others[g])]] = True
-        # global periods: a surgery and an E/M, or a 90-day surgery and a second date
-        size = np.bincount(c, minlength=n_claims)
-        surgery = np.bincount(c, weights=arr["surgery"][k], minlength=n_claims) > 0
-        surgery_90 = np.bincount(c, weights=arr["surgery_90"][k], minlength=n_claims) > 0
-        em = np.bincount(c, weights=arr["em"][k], minlength=n_claims) > 0
-        claim_of_group = np.zeros(int(g.max()) + 1, dtype=np.int64)
-        claim_of_group[g] = c
-        dates = np.bincount(claim_of_group, minlength=n_claims)
-        flag |= (size >= 2) & ((surgery & em) | (surgery_90 & (dates >= 2)))
-        self._ptp_pairs(np.asarray(table.ptp, dtype=np.int64)[lf], gk, g[first_line], gclaim, flag)
-        # the valid lines of each flagged claim, in input order
-        chosen = ok[flag[c]]
-        if not len(chosen):
-            return positions, []
-        order = chosen[np.argsort(claim[chosen], kind="stable")]
-        cuts = [0, *(np.flatnonzero(np.diff(claim[order])) + 1).tolist(), len(order)]
-        ordered = order.tolist()
-        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)]
 
-    def _ptp_pairs(self, ptp_of_key: Any, gk: Any, gg: Any, gclaim: Any, flag: Any) -> None:
-        """Flag the claims with two codes on one date that form a pair of the PTP table."""
-        np = self.np
-        ptp = ptp_of_key[gk]
-        use = np.flatnonzero(ptp >= 0)
-        if len(use) < 2 or self.ptp_keys is None:
-            return
-        items = use[np.argsort(gg[use], kind="stable")]
-        group = gg[items]
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1])
-        sizes = np.diff(np.concatenate([starts, [len(items)]]))
-        big = sizes > _MAX_JOIN
-        flag[gclaim[items[starts[big]]]] = True  # many codes: the engine probes the index
-        joined = (sizes >= 2) & ~big  # one code on a date makes no pair
-        small = np.repeat(joined, sizes)
-        items, group = items[small], group[small]
-        sizes = sizes[joined]
-        if not len(items):
-            return
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        per_item = np.repeat(sizes, sizes)
-        first = np.repeat(np.arange(len(items)), per_item)
-        offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
-        second = np.repeat(np.repeat(starts, sizes), per_item) + offset
-        other = first != second
-        first, second = first[other], second[other]
-        pairs = (ptp[items[first]] << 26) | ptp[items[second]]
-        keys, bits = self.ptp_keys, self.ptp_bits
-        # a bit per hashed key first: most pairs of codes have no edit, and drop out here
-        h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
-        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
-        pairs, first = pairs[maybe], first[maybe]
-        where = np.searchsorted(keys, pairs)
-        where[where >= len(keys)] = 0
-        hit = keys[where] == pairs
-        flag[gclaim[items[first[hit]]]] = True
+def _key_fields(key: Key) -> tuple[date, str | None, str, tuple[str, ...]]:
+    code, mods, day, provider = key
+    return day, provider, code, mods

@@ -1,4 +1,4 @@
-"""Claim lines in, findings out: the two record types of :mod:`proccodes.claims`, and the one
+"""Claim lines in, findings out: the two record types of `proccodes.claims`, and the one
 validation of a line's values that every path (lines, DataFrame, Dask, Spark) shares."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ MAX_QUOTED = 24
 
 
 def bounded(value: str) -> str:
-    """``value`` quoted for a message, cut to :data:`MAX_QUOTED` characters.
+    """``value`` quoted for a message, cut to `MAX_QUOTED` characters.
 
     >>> bounded("6449"), bounded("9" * 30)
     ("'6449'", "'999999999999999999999999'... (30 characters)")

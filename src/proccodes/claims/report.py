@@ -320,6 +320,15 @@ def check_file(
         batch = []
     if bar is not None:
         bar.close()
+    # data.stale is once per date over the whole input: each batch gave its own first line
+    stale: dict[object, Finding] = {}
+    kept = []
+    for f in found:
+        if f.rule != "data.stale":
+            kept.append(f)
+        elif f.date not in stale or f.lines < stale[f.date].lines:
+            stale[f.date] = f
+    found = kept + list(stale.values())
     found.sort(key=Finding.sort_key)
     return found
 
@@ -341,7 +350,7 @@ def write_summary(
     are counted, not listed among the worst lines).
 
     >>> import sys
-    >>> found = check_file([ClaimLine(claim="A", date="2026-03-02", code="6449")])
+    >>> found = check_file([ClaimLine(claim="A", date="2025-11-03", code="6449")])
     >>> write_summary(found, [2], sys.stdout, source="c.csv", claims=1)  # doctest: +ELLIPSIS
     c.csv: 1 lines, 1 claims; 1 findings (1 errors, 0 warnings, 0 info)
     <BLANKLINE>

@@ -1,11 +1,11 @@
 """The claim rules' knowledge: rule ids, modifier sets, per-code facts and every message.
 
-Each rule has a stable id (:data:`RULES`), a default severity (:data:`SEVERITY`) and is
+Each rule has a stable id (`RULES`), a default severity (`SEVERITY`) and is
 documented with an example and its CMS source in docs/claims.md. What a rule needs to know
 about a code as billed (is it well formed, listed, in effect, an add-on, its PFS indicators in
 the release in effect on the date, its MUE) is worked out once per distinct code and release by
-:class:`Facts`; every message is written by one function here. The rules themselves run once,
-in :mod:`proccodes.claims.engine`, for every path.
+`Facts`; every message is written by one function here. The rules themselves run once,
+in `proccodes.claims.engine`, for every path.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ RULES: Mapping[str, str] = {
     "global.em": "an E/M visit in a procedure's global period without 24, 25 or 57",
     "global.procedure": "a procedure in a 90-day global period without 58, 78 or 79",
     "ncci.quarter": "the NCCI table given is not the quarter of the date of service (warning)",
+    "data.stale": "the date of service falls on or after the next scheduled CMS update of the "
+    "shipped data release (info, once per date)",
 }
 """Every rule id and what it checks, in the order docs/claims.md describes them."""
 
@@ -89,6 +91,7 @@ SEVERITY: Mapping[str, Severity] = {
     "global.em": _E,
     "global.procedure": _E,
     "ncci.quarter": _W,
+    "data.stale": _I,
 }
 """The default severity of each rule (``check(..., rules=...)`` changes it)."""
 
@@ -97,7 +100,7 @@ def configure(
     rules: Mapping[str, Severity | str | bool | None] | None,
 ) -> dict[str, Severity | None]:
     """The severity of every rule after ``rules``: a rule mapped to ``False`` or ``None`` is off,
-    to a :class:`~proccodes.Severity` (or its text) re-graded, to ``True`` on as by default.
+    to a `Severity` (or its text) re-graded, to ``True`` on as by default.
 
     >>> configure({"code.unknown": "error", "ncci.quarter": False})["ncci.quarter"] is None
     True
@@ -126,7 +129,7 @@ def configure(
 
 
 CPT_MODIFIERS = frozenset(CPT_MODIFIER_TITLES)
-"""The CPT modifier codes (:mod:`proccodes.modifiers`; the AMA's texts are not shipped)."""
+"""The CPT modifier codes (`proccodes.modifiers`; the AMA's texts are not shipped)."""
 
 SIDES = frozenset({"LT", "RT"})
 FINGERS = frozenset({"FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"})
@@ -148,7 +151,7 @@ NCCI_MODIFIERS = EM_BYPASS | PROCEDURE_BYPASS | ANATOMIC_MODIFIERS
 _LEVEL_II_NAMED = frozenset({"XE", "XS", "XP", "XU", "TC"} | ANATOMIC_MODIFIERS)
 
 MAX_CACHED_CODES = 65_536
-"""Per-code facts kept by one :class:`Facts` (the cache is emptied when full)."""
+"""Per-code facts kept by one `Facts` (the cache is emptied when full)."""
 
 
 def different_sites(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -289,7 +292,7 @@ class CodeFacts:
 
 class Facts:
     """The catalog, PTP, MUE tables and PFS releases of one check, and per-code facts cached
-    (at most :data:`MAX_CACHED_CODES` codes)."""
+    (at most `MAX_CACHED_CODES` codes)."""
 
     def __init__(
         self,
@@ -298,7 +301,7 @@ class Facts:
         mue: MueTable | None,
         pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
     ) -> None:
-        from ..catalog import Catalog, default_catalog
+        from ..catalog import Catalog, default_catalog, shipped_sources
         from ..sources.ncci import MueTable, PtpTable
         from ..sources.pfs import FeeSchedule
 
@@ -323,6 +326,9 @@ class Facts:
                 releases.append(item)
             releases.sort(key=lambda r: r.as_of or date.min)
         self.catalog = catalog
+        # the shipped data release is in use: data.stale compares dates with its CMS schedule
+        self.shipped = catalog.sources == shipped_sources()
+        self._stale: dict[date, str | None] = {}
         self.ptp = ptp
         self.mue = mue
         self.pfs = tuple(releases)
@@ -342,7 +348,7 @@ class Facts:
 
     def memo(self, key: object, make: Callable[[], object]) -> object:
         """``make()``, kept under ``key`` for the next call (at most
-        :data:`MAX_CACHED_CODES` values; the cache is emptied when full).
+        `MAX_CACHED_CODES` values; the cache is emptied when full).
 
         >>> Facts(None, None, None).memo("k", lambda: 42)
         42"""
@@ -354,6 +360,29 @@ class Facts:
                     self._memo.clear()
                 self._memo[key] = found
         return found
+
+    def stale_notice(self, day: date) -> str | None:
+        """The notice of `proccodes.release_stale_on` for a date of service when the
+        shipped data release is in use, else None (kept per date).
+
+        >>> from proccodes.catalog import Catalog
+        >>> Facts(Catalog([]), None, None).stale_notice(date(2030, 1, 1)) is None
+        True
+        >>> Facts(None, None, None).stale_notice(date(2030, 1, 1))[:38]
+        'the data release may be out of date fo'
+        """
+        if not self.shipped:
+            return None
+        if day not in self._stale:
+            from ..release import release_stale_on
+
+            notice = release_stale_on(day)
+            with self._lock:
+                if len(self._stale) >= MAX_CACHED_CODES:
+                    self._stale.clear()
+                self._stale[day] = notice
+            return notice
+        return self._stale[day]
 
     def release_index(self, day: date) -> int:
         """Which of the PFS releases given is in effect on ``day`` (the latest to take effect
@@ -460,9 +489,8 @@ class Facts:
         partners = self.ptp_column2(number)
         if not partners:
             return []
-        if len(among) <= len(partners):
-            return [n for n in among if n in partners and n != number]
-        return [n for n in partners if n in among and n != number]
+        # iterates over ``among``, probing the set
+        return [n for n in partners.intersection(among) if n != number]
 
     def ptp_edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
         """The PTP edit of the pair in effect on ``day``, or None (kept, bounded).
@@ -486,7 +514,7 @@ class Facts:
 _KEPT: dict[tuple[int, ...], tuple[object, Facts]] = {}
 _KEPT_LOCK = threading.Lock()
 MAX_KEPT_FACTS = 4
-"""Sets of tables whose :class:`Facts` :func:`facts_for` keeps for the next check."""
+"""Sets of tables whose `Facts` `facts_for` keeps for the next check."""
 
 
 def facts_for(
@@ -495,9 +523,9 @@ def facts_for(
     mue: MueTable | None,
     pfs: FeeSchedule | Sequence[FeeSchedule] | None = None,
 ) -> Facts:
-    """The :class:`Facts` of these tables, kept for the next check with the same ones (the
+    """The `Facts` of these tables, kept for the next check with the same ones (the
     batches of one service, the partitions of one Dask worker): the last
-    :data:`MAX_KEPT_FACTS` sets are kept, with the tables they belong to.
+    `MAX_KEPT_FACTS` sets are kept, with the tables they belong to.
 
     >>> facts_for(None, None, None) is facts_for(None, None, None)
     True
