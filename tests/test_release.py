@@ -294,6 +294,27 @@ def test_claims_use_the_release_in_use(release_25a, tmp_path):
     assert json.loads(shipped.stdout)[0]["release"] == "CMS PFS RVU25D (October 2025)"
 
 
+def test_fees_use_the_release_in_use(release_25a):
+    """Issue 18's acceptance: with a release built from RVU25A the default, `fee` reports
+    RVU25A's facts (and the shipped RVU25D again once the choice is undone)."""
+    from proccodes.fees import price
+
+    raw = _raw_pfs(RVU25A)[("64635", "")]
+    env = {"PROCCODES_DATA": str(release_25a)}
+    shown = json.loads(run("fee", "64635", "--locality", "01112-05", "--json", env=env).stdout)
+    assert "RVU25A" in json.dumps(shown)
+    use_data(release_25a)
+    try:
+        fee = price("64635", locality="01112-05", pos="11", on=date(2025, 3, 3))
+        assert "RVU25A" in fee.to_dict()["pfs_release"]
+        assert "RVU25A" in fee.arithmetic()
+        assert float(fee.to_dict()["work_rvu"]) == float(raw[5])
+    finally:
+        use_data(None)
+    fee = price("64635", locality="01112-05", pos="11", on=date(2025, 11, 3))
+    assert "RVU25D" in fee.to_dict()["pfs_release"]
+
+
 def test_a_built_release_ships_no_ama_text(release_25a):
     # the licence proof of tests/test_licence.py, over a release a user builds from RVU25A
     # (whose DESCRIPTION column holds the AMA's short descriptors of CPT codes)

@@ -355,7 +355,7 @@ class FeeData:
 
 
 _SHIPPED_LOCK = threading.Lock()
-_SHIPPED: dict[str, FeeData] = {}
+_SHIPPED: dict[str, tuple[object, FeeData]] = {}  # "default": (the catalog it was made for, data)
 
 
 def _shipped_localities(
@@ -407,31 +407,35 @@ def _shipped_localities(
 
 def default_fee_data() -> FeeData:
     """The shipped pricing inputs: the catalog's PFS facts (RVU25D, October 2025) and the 2025
-    GPCIs, anesthesia factors and localities (RVU25A). Loaded once, thread-safely.
+    GPCIs, anesthesia factors and localities (RVU25A). Loaded once, thread-safely, per data
+    release: after `use_data` the facts are the new release's.
 
     >>> default_fee_data() is default_fee_data()
     True
     """
-    found = _SHIPPED.get("default")
-    if found is not None:
-        return found
-    with _SHIPPED_LOCK:
-        found = _SHIPPED.get("default")
-        if found is None:
-            from .catalog import default_catalog
+    from .catalog import default_catalog
 
-            shipped = default_catalog()["99214"].pfs  # every shipped release has its row
-            release = shipped.release if shipped is not None else ""
-            year = _year_of(release)
-            gpci, anes, counties = _shipped_localities(year or 2025)
-            found = _SHIPPED["default"] = FeeData(
-                pfs_release=release,
-                pfs_year=year,
-                schedule=None,
-                gpci=gpci,
-                anesthesia=anes,
-                counties=counties,
-            )
+    catalog = default_catalog()  # the data release in use (use_data / PROCCODES_DATA)
+    kept = _SHIPPED.get("default")
+    if kept is not None and kept[0] is catalog:
+        return kept[1]
+    with _SHIPPED_LOCK:
+        kept = _SHIPPED.get("default")
+        if kept is not None and kept[0] is catalog:
+            return kept[1]
+        shipped = catalog["99214"].pfs  # every shipped release has its row
+        release = shipped.release if shipped is not None else ""
+        year = _year_of(release)
+        gpci, anes, counties = _shipped_localities(year or 2025)
+        found = FeeData(
+            pfs_release=release,
+            pfs_year=year,
+            schedule=None,
+            gpci=gpci,
+            anesthesia=anes,
+            counties=counties,
+        )
+        _SHIPPED["default"] = (catalog, found)
     return found
 
 
