@@ -806,7 +806,11 @@ def bench_check_frame() -> list[Row]:
     ptp, mue = load_ptp(ptp_paths), load_mue(mue_path)
     catalog = _pfs_catalog(universe)
     claims = write_claims(
-        folder / "claims.csv", 1_000_000, universe, modifiers=_plausible_modifiers(catalog)
+        folder / "claims.csv",
+        1_000_000,
+        universe,
+        modifiers=_plausible_modifiers(catalog),
+        quarter=3,  # the generated tables are v32.2, July-September 2026
     )
 
     def read() -> Any:
@@ -827,8 +831,8 @@ def bench_check_frame() -> list[Row]:
             f"{times['ours']:.2f} s",
             f"`pandas.read_csv` of those lines {times['read']:.2f} s",
             ratio,
-            "≤ 3 × read_csv",
-            ratio <= 3.0,
+            "≤ 2 × read_csv",
+            ratio <= 2.0,
         )
     ]
 

@@ -152,10 +152,13 @@ def write_claims(
     *,
     seed: int = 11,
     modifiers: Callable[[str, random.Random], str] | None = None,
+    quarter: int | None = None,
 ) -> Path:
     """A CSV of ``lines`` claim lines in encounters of one to six lines (most of two to four),
     codes drawn with a few popular ones repeated often, mostly one unit. ``modifiers(code, rng)``
-    chooses a line's modifiers (default: a random mix, blank three times in four)."""
+    chooses a line's modifiers (default: a random mix, blank three times in four). Dates fall in
+    2026, or in its ``quarter`` (1-4) when given: a quarter's claims are checked with that
+    quarter's NCCI tables."""
     rng = random.Random(seed)
     if modifiers is None:
 
@@ -169,7 +172,10 @@ def write_claims(
     i = claim = 0
     while i < lines:
         claim += 1
-        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        month = rng.randint(1, 12)
+        if quarter is not None:
+            month = 3 * (quarter - 1) + 1 + (month - 1) % 3
+        day = f"2026-{month:02d}-{rng.randint(1, 28):02d}"
         for _ in range(min(rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)), lines - i)):
             units = rng.choice((1,) * 14 + (2, 3))
             code = drawn[i]
