@@ -25,8 +25,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from .codes import CodeKind, CodeSystem, CptSection, normalize_code
-from .codes import classify_code as _classify
+from .codes import CodeKind, CodeSystem, CptSection, classify_code, normalize_code
 from .errors import DataError
 from .records import (
     AssistantSurgery,
@@ -249,10 +248,10 @@ class CatalogFile:
 def _check_codes(record: Procedure, label: str) -> list[str]:
     problems = []
     canonical = normalize_code(record.code)
-    if canonical != record.code or _classify(canonical) is None:
+    if canonical != record.code or classify_code(canonical) is None:
         problems.append(f"expected a canonical, valid code, got {record.code!r} @ {label}.code")
     else:
-        found = _classify(canonical)
+        found = classify_code(canonical)
         assert found is not None
         if found.system != record.system:
             problems.append(
@@ -385,7 +384,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         code = result.get("code")
-        where = f" of record {code}" if isinstance(code, str) and _classify(code) else ""
+        where = f" of record {code}" if isinstance(code, str) and classify_code(code) else ""
         raise _DuplicateKey(f"duplicate key {_short(duplicate)} in an object{where}")
     return result
 

@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from . import _resources
 from ._official import MANIFEST, MODIFIERS, Manifest, Reader, shard_name
+from ._resources import data_names, read_data, read_index, read_release_file, release_folder
 from .codes import MAX_CACHED_TEXT
 from .records import DataRelease, Modifier, Procedure
 
@@ -177,7 +177,7 @@ class ShippedData(Generic[_C]):
         self,
         make: MakeCatalog[_C],
         *,
-        read: Callable[[str], bytes] = _resources.read_data,
+        read: Callable[[str], bytes] = read_data,
     ) -> None:
         self._make = make
         self.read = read
@@ -220,7 +220,7 @@ class ShippedData(Generic[_C]):
 
     def use(self, folder: str | os.PathLike[str] | None) -> None:
         """Read the data release in ``folder`` from now on (``None``: the shipped data)."""
-        chosen = None if folder is None else _resources.release_folder(folder)
+        chosen = None if folder is None else release_folder(folder)
         with self.lock:
             self._folder, self._folder_chosen = chosen, True
             self._forget()
@@ -235,7 +235,7 @@ class ShippedData(Generic[_C]):
     def _chosen_folder(self) -> str | None:
         if not self._folder_chosen:
             named = os.environ.get(DATA_ENV) or None
-            self._folder = _resources.release_folder(named) if named else None
+            self._folder = release_folder(named) if named else None
             self._folder_chosen = True
         return self._folder
 
@@ -256,7 +256,7 @@ class ShippedData(Generic[_C]):
 
     # -- the official data --------------------------------------------------------------------
     def _official_bytes(self, name: str) -> bytes:
-        return _resources.read_release_file(self._chosen_folder(), name)
+        return read_release_file(self._chosen_folder(), name)
 
     def _official_data(self) -> _Official:
         official = self._official
@@ -345,14 +345,14 @@ class ShippedData(Generic[_C]):
         """The shipped record of canonical ``code``, reading at most what the code needs;
         ``None`` when the shipped data does not hold it.
 
-        The curated index is required and checked (`proccodes._resources.read_index`):
+        The curated index is required and checked (`proccodes.read_index`):
         a missing or stale one is a `DataError`.
         """
         record = self.built.get(code)
         if record is None and self._catalog is None:
             with self.lock:
                 if self._index is None:
-                    self._index = _resources.read_index(self.read)
+                    self._index = read_index(self.read)
                 name = self._index.get(code)
                 if self._catalog is None and code not in self.built:
                     if name is not None:
@@ -379,7 +379,7 @@ class ShippedData(Generic[_C]):
             if not headers:
                 import json  # see _read_file
 
-                names = _resources.data_names()
+                names = data_names()
                 raw = json.loads(self.read(names[0])) if names else {}
                 as_of = date.fromisoformat(raw.get("as_of", "2000-01-01"))
                 headers = [(raw.get("release", ""), as_of)]
@@ -417,7 +417,7 @@ class ShippedData(Generic[_C]):
                 gc.enable()
 
     def _load(self) -> _C:
-        for name in _resources.data_names():
+        for name in data_names():
             self._read_file(name)
         official = self._official_data()
         reader = official.reader

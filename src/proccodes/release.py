@@ -249,13 +249,13 @@ def build_files(
     written is read back and compared, so a value the format cannot carry stops the build.
     See [`build`][proccodes.release.build] for an example.
     """
-    from . import _official
+    from ._official import MANIFEST, MODIFIERS, check_codec, encode, shard_name
     from .ranges import title_for
     from .sources.hcpcs import load_hcpcs_years
     from .sources.pfs import load_pfs
     from .sources.rbcs import load_rbcs
 
-    _official.check_codec()
+    check_codec()
     hcpcs_paths = _check_files("hcpcs", hcpcs)
     if not hcpcs_paths:
         raise DataError("HCPCS files", ["no files given"])
@@ -356,7 +356,7 @@ def build_files(
             record = attrs.evolve(record, title=title)
         else:
             title = "" if record.title == (record.descriptor("long") or "") else record.title
-        line = _official.encode(
+        line = encode(
             record,
             title=title,
             descriptor_sources=descriptor_sources,
@@ -364,13 +364,13 @@ def build_files(
             rbcs_classes=rbcs_classes,
             memo=memo,
         )
-        shards[_official.shard_name(code)].append(line)
+        shards[shard_name(code)].append(line)
         reader_lines.append((record, line))
     modifier_lines = []
     modifier_records: list[tuple[Modifier, str]] = []
     for modifier in hcpcs_catalog.modifiers.values():
         title = "" if modifier.title == (modifier.descriptor("long") or "") else modifier.title
-        line = _official.encode(
+        line = encode(
             modifier,
             title=title,
             descriptor_sources=descriptor_sources,
@@ -419,12 +419,12 @@ def build_files(
     companions = _pfs_companions(pfs_path)
     for name in sorted(companions):
         manifest.append(f"companion\t{name}")
-    out = {_official.MANIFEST: "\n".join(manifest) + "\n"}
+    out = {MANIFEST: "\n".join(manifest) + "\n"}
     out.update(companions)
     for name in sorted(shards):
         out[name] = "\n".join(shards[name]) + "\n"
-    out[_official.MODIFIERS] = "\n".join(modifier_lines) + "\n"
-    _verify(out[_official.MANIFEST], reader_lines, modifier_records)
+    out[MODIFIERS] = "\n".join(modifier_lines) + "\n"
+    _verify(out[MANIFEST], reader_lines, modifier_records)
     return out
 
 
