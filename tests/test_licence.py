@@ -266,7 +266,8 @@ def test_no_shipped_file_holds_an_ama_descriptor():
 @pytest.mark.slow
 def test_no_show_output_holds_an_ama_descriptor():
     from proccodes import default_catalog
-    from proccodes.cli import record_json, render
+    from proccodes.cli import render
+    from proccodes.export import record_json
 
     catalog = default_catalog()
     found = []
@@ -274,7 +275,7 @@ def test_no_show_output_holds_an_ama_descriptor():
         for line in _text_strings(render(record, sources=catalog.sources)):
             if violation(line, code):
                 found.append(f"show {code}: {line!r}")
-        for text, enclosing in _json_strings(record_json(record, catalog.sources)):
+        for text, enclosing in _json_strings(record_json(record, sources=catalog.sources)):
             if violation(text, enclosing or code):
                 found.append(f"show {code} --json: {text!r}")
     assert not found, "AMA CPT descriptors in CLI output:\n" + "\n".join(found[:20])
@@ -283,7 +284,8 @@ def test_no_show_output_holds_an_ama_descriptor():
 def test_show_is_what_the_proof_reads(capsys):
     """The proof renders records as ``proccodes show`` does; check that it is the same text."""
     from proccodes import default_catalog
-    from proccodes.cli import main, record_json, render
+    from proccodes.cli import main, render
+    from proccodes.export import record_json
 
     catalog = default_catalog()
     for code in [*list(catalog)[:3], "99213", "J1100", "64635"]:
@@ -291,7 +293,7 @@ def test_show_is_what_the_proof_reads(capsys):
         assert capsys.readouterr().out == render(catalog[code], sources=catalog.sources)
         assert main(["show", code, "--json"]) == 0
         assert json.loads(capsys.readouterr().out) == json.loads(
-            json.dumps(record_json(catalog[code], catalog.sources))
+            json.dumps(record_json(catalog[code], sources=catalog.sources))
         )
 
 

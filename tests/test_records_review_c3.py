@@ -7,18 +7,16 @@ skip when the file is absent.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from datetime import date
-from functools import cache
 
 import pytest
 
 from proccodes.records import Billing, RequirementKind
 
 from .conftest import DATA_DIR
-from .records_review import PFS_FILE, needs_pfs, needs_rbcs, rbcs_added, record
+from .records_review import needs_pfs, needs_rbcs, pfs_row, rbcs_added, record
 
 FILES = [
     "fusion.json",
@@ -47,21 +45,6 @@ def billing(code: str) -> Billing:
     return b
 
 
-@cache
-def pfs_global_days() -> dict[str, str]:
-    """Global period by code, from the PFS rows without a modifier (never the descriptions)."""
-    days: dict[str, str] = {}
-    with PFS_FILE.open(newline="", encoding="latin-1") as handle:
-        reader = csv.reader(handle)
-        for row in reader:
-            if row and row[0] == "HCPCS":
-                break
-        for row in reader:
-            if len(row) > 14 and not row[1]:
-                days[row[0]] = row[14]
-    return days
-
-
 def test_the_files_hold_the_reviewed_records() -> None:
     assert {"22551", "22552", "22845", "22853", "22840", "22842"} <= set(CODES)
 
@@ -82,7 +65,7 @@ def test_posterior_instrumentation_does_not_name_22551(posterior: str) -> None:
 @needs_pfs
 @pytest.mark.parametrize("add_on", ["22552", "22845", "22853"])
 def test_22551_add_ons_are_zzz_add_ons_naming_22551(add_on: str) -> None:
-    assert pfs_global_days()[add_on] == "ZZZ"
+    assert pfs_row(add_on)["global"] == "ZZZ"
     assert billing(add_on).add_on
     assert "22551" in billing(add_on).primary_codes
 

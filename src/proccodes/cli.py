@@ -577,24 +577,12 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         record = get(args.code, on=args.on)
         sources = shipped_sources()
     if args.json:
-        _dump(record_json(record, sources), out)
+        from .export import record_json
+
+        _dump(record_json(record, sources=sources), out)
     else:
         out.write(_printable_lines(render(record, sources=sources)))  # a catalog's own text
     return 0
-
-
-def record_json(record: Procedure, sources: Sequence[DataRelease] = ()) -> dict[str, Any]:
-    """``show --json``: `proccodes.export.record_json`, the one public JSON form of a
-    record (kept here for callers that imported it from the CLI).
-
-    >>> from proccodes import get
-    >>> found = record_json(get("99213"))
-    >>> found["curated"], found["notice"][:32]
-    (False, 'Not curated: official data only.')
-    """
-    from .export import record_json as public_record_json
-
-    return public_record_json(record, sources=sources)
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:

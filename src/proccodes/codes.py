@@ -340,9 +340,6 @@ def classify_code(code: str) -> Code | None:
     return Code(code=code, system=system, kind=kind, section=section)
 
 
-_classify = classify_code  # the old private name, kept until every module calls classify_code()
-
-
 def _not_text(obj: object) -> str:
     if isinstance(obj, bool) or obj is None:
         return f"expected text, got {obj!r}"

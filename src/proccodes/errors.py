@@ -80,9 +80,6 @@ def quote(value: object) -> str:
     return text if len(text) <= 2 * QUOTE_LIMIT else text[: 2 * QUOTE_LIMIT] + "..."
 
 
-_quote = quote  # the old private name, kept until every module calls quote()
-
-
 class ArgumentTypeError(ProcCodesError, TypeError):
     """An argument of the wrong type: a `TypeError` that is also a
     `ProcCodesError`, so ``except TypeError`` and ``except ProcCodesError`` both catch it.

@@ -89,7 +89,6 @@ Rules = Mapping[str, "Severity | str | bool | None"]
 _GLOBAL = frozenset({GlobalDays.DAYS_0, GlobalDays.DAYS_10, GlobalDays.DAYS_90})
 _EXITS_EM = frozenset({"24", "25", "57"})
 _EXITS_PROCEDURE = frozenset({"58", "78", "79"})
-_MAX_SIGNATURES = 4096
 _VECTOR_MIN = 2048  # lines from which check() lets numpy select the claims (when installed)
 
 
