@@ -19,8 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-import attrs
-
+from ._frozen import frozen
 from .errors import ArgumentTypeError, InvalidCodeError
 
 __all__ = [
@@ -64,7 +63,7 @@ class CptSection(StrEnum):
     MEDICINE = "Medicine"
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@frozen(kw_only=True)
 class Code:
     """A well-formed code in canonical form, with its system, kind and (Category I) section.
 
