@@ -34,15 +34,7 @@ import sys
 import threading
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:  # the real decorator for type checkers; at run time an identity (no typing)
-    from typing import dataclass_transform
-else:
-
-    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
-        return lambda function: function
-
+from typing import Any, TypeVar
 
 __all__ = [
     "FIELDS",
@@ -160,7 +152,7 @@ def record_repr(self: Any) -> str:
     return f"{type(self).__qualname__}({inner})"
 
 
-def record_eq(self: Any, other: object) -> bool:
+def record_eq(self: Any, other: object) -> Any:
     """Equal when of one class with equal fields (else ``NotImplemented``), as attrs compares."""
     cls = type(self)
     if other.__class__ is not cls:
@@ -169,7 +161,7 @@ def record_eq(self: Any, other: object) -> bool:
     return values(self) == values(other)
 
 
-def record_ne(self: Any, other: object) -> bool:
+def record_ne(self: Any, other: object) -> Any:
     """The opposite of `record_eq`."""
     result = record_eq(self, other)
     return result if result is NotImplemented else not result
@@ -207,7 +199,7 @@ def is_record(cls: Any) -> bool:
     if isinstance(cls, type) and FIELDS in cls.__dict__:
         return True
     attr = sys.modules.get("attr")  # an attrs class exists only once attrs is imported
-    return attr is not None and bool(attr.has(cls))
+    return attr is not None and attr.has(cls) is True
 
 
 def plain(field: Any) -> bool:
@@ -298,7 +290,7 @@ def attrs_fields(cls: type) -> Any:
             return found
         import attrs
 
-        flags: dict[str, bool] = cls.__dict__["__proccodes_flags__"]
+        flags: dict[str, Any] = cls.__dict__["__proccodes_flags__"]
         these = {
             f.name: attrs.field(
                 default=f.default if f.default is not NOTHING else attrs.NOTHING,
@@ -316,7 +308,7 @@ def attrs_fields(cls: type) -> Any:
             slots=True,
             **flags,
         )
-        found = made.__attrs_attrs__
+        found = made.__dict__["__attrs_attrs__"]
         type.__setattr__(cls, "__attrs_attrs__", found)
         props = made.__dict__.get("__attrs_props__")
         if props is not None:
@@ -354,7 +346,6 @@ def _make_init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
     return init
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
 def frozen(
     cls: type[_T] | None = None, *, kw_only: bool = True, repr: bool = True, eq: bool = True
 ) -> Any:
@@ -411,7 +402,7 @@ def _build(cls: type[_T], *, add_repr: bool, add_eq: bool) -> type[_T]:
         namespace["__eq__"] = record_eq
         namespace["__ne__"] = record_ne
         namespace["__hash__"] = record_hash
-    made: type[_T] = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made: type[_T] = type.__new__(type(cls), cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     type.__setattr__(made, "__init__", _make_init(made, made.__dict__[FIELDS]))
     return made

@@ -281,13 +281,13 @@ class _RbcsTable:
 
 # -- building records ------------------------------------------------------------------------
 #
-# The record classes are plain frozen record classes (proccodes._frozen): no validators, converters or defaults made
-# by factories, so their __init__ only sets each slot (through object.__setattr__, by name). The
-# reader builds some 80,000 objects from trusted shipped data, so it sets the slots itself,
-# through each slot's descriptor, without keyword arguments: the same record, in half the time.
-# The makers and the row readers are generated from the fields (record_fields) and the fields' metadata
-# (proccodes._schema), so a new field is read and set without a line here; maker() refuses a
-# class it cannot build that way, and tests/test_official.py checks every shipped line builds a
+# The record classes are plain frozen classes (proccodes._frozen): no validators, converters or
+# defaults made by factories, so their __init__ only sets each slot (through object.__setattr__, by
+# name). The reader builds some 80,000 objects from trusted shipped data, so it sets the slots
+# itself, through each slot's descriptor, without keyword arguments: the same record, in half the
+# time. The makers and the row readers are generated from the fields (record_fields) and their
+# metadata (proccodes._schema), so a new field is read and set without a line here; maker() refuses
+# a class it cannot build that way, and tests/test_official.py checks every shipped line builds a
 # record equal to the one the class's own constructor makes from the same values.
 
 _new = object.__new__

@@ -1,12 +1,12 @@
 """One schema, many views: what a record field says about itself, and the tables derived from it.
 
 A record type's fields (`proccodes.records`) carry their metadata in
-``field(metadata=field_meta(...))`` (`proccodes._frozen.field`, as ``attrs.field``): a label for people, the codec of the shipped data
-format, whether the official data (or an official HCPCS file) states the field, and the name it
-has in an export. Every table that lists fields is derived from the fields (``attrs.fields()``) through the
-functions below, never written out again: the shipped format's codecs and its fast reader
-(`proccodes._official`), the fields a newer year's HCPCS file replaces
-(`proccodes._merge`), the site's labels of PFS facts and the export schema
+``field(metadata=field_meta(...))`` (`proccodes._frozen.field`, as ``attrs.field``): a label for
+people, the codec of the shipped data format, whether the official data (or an official HCPCS file)
+states the field, and the name it has in an export. Every table that lists fields is derived from
+the fields (what ``attrs.fields()`` gives) through the functions below, never written out again:
+the shipped format's codecs and its fast reader (`proccodes._official`), the fields a newer year's
+HCPCS file replaces (`proccodes._merge`), the site's labels of PFS facts and the export schema
 (`proccodes.export`). A new field is one line in `proccodes.records`.
 
 The tables read the fields through `proccodes._frozen.record_fields`, which needs no attrs for

@@ -19,8 +19,13 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from ._frozen import frozen
 from .errors import ArgumentTypeError, InvalidCodeError
+
+TYPE_CHECKING = False  # (typing is not imported for it: a cold get does not need typing)
+if TYPE_CHECKING:  # type checkers see the attrs class Code is (tests/test_frozen.py)
+    from attrs import frozen
+else:
+    from ._frozen import frozen
 
 __all__ = [
     "Code",

@@ -24,15 +24,19 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 from ._args import as_day, renamed_keyword
-from ._frozen import field, frozen, record_eq, record_hash, record_repr
+from ._frozen import record_eq, record_hash, record_repr
 from ._schema import field_meta
 from .codes import CodeKind, CodeSystem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type checkers see the attrs classes these are (tests/test_frozen.py)
+    from attrs import field, frozen
+
     from .ranges import CodeRange
+else:
+    from ._frozen import field, frozen
 
 __all__ = [
     "Alternative",
@@ -282,9 +286,6 @@ class _Record:
     """
 
     __slots__ = ()
-    if TYPE_CHECKING:  # attrs' protocol of an attrs class (attrs.fields, attrs.asdict...)
-        __attrs_attrs__: ClassVar[Any]
-
     __repr__ = record_repr
     __eq__ = record_eq
     __hash__ = record_hash
@@ -453,23 +454,13 @@ class HcpcsFacts(_Record):
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
 
     year: int | None = field(default=None, metadata=field_meta(codec="int"))
-    pricing_indicators: tuple[str, ...] = field(
-        default=(), metadata=field_meta(codec="texts")
-    )
-    multiple_pricing_indicator: str | None = field(
-        default=None, metadata=field_meta(codec="text")
-    )
+    pricing_indicators: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
+    multiple_pricing_indicator: str | None = field(default=None, metadata=field_meta(codec="text"))
     coverage: str | None = field(default=None, metadata=field_meta(codec="text"))
-    coverage_manual_refs: tuple[str, ...] = field(
-        default=(), metadata=field_meta(codec="texts")
-    )
-    carrier_manual_refs: tuple[str, ...] = field(
-        default=(), metadata=field_meta(codec="texts")
-    )
+    coverage_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
+    carrier_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
     statute: str | None = field(default=None, metadata=field_meta(codec="text"))
-    lab_certifications: tuple[str, ...] = field(
-        default=(), metadata=field_meta(codec="texts")
-    )
+    lab_certifications: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
     cross_references: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
     asc_group: str | None = field(default=None, metadata=field_meta(codec="text"))
     asc_group_effective: date | None = field(default=None, metadata=field_meta(codec="day"))
@@ -501,9 +492,7 @@ class PfsFacts(_Record):
     global_days: GlobalDays | None = field(
         default=None, metadata=field_meta(label="Global period", codec=GlobalDays)
     )
-    pc_tc: PcTc | None = field(
-        default=None, metadata=field_meta(label="Components", codec=PcTc)
-    )
+    pc_tc: PcTc | None = field(default=None, metadata=field_meta(label="Components", codec=PcTc))
     multiple_procedure: MultipleProcedure | None = field(
         default=None, metadata=field_meta(label="Multiple procedures", codec=MultipleProcedure)
     )
@@ -524,12 +513,8 @@ class PfsFacts(_Record):
     )
     endoscopic_base: str | None = field(default=None, metadata=field_meta(codec="text"))
     preoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
-    intraoperative_share: float | None = field(
-        default=None, metadata=field_meta(codec="float")
-    )
-    postoperative_share: float | None = field(
-        default=None, metadata=field_meta(codec="float")
-    )
+    intraoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
+    postoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
     work_rvu: float | None = field(
         default=None, metadata=field_meta(label="Work RVU", codec="float")
     )
@@ -551,9 +536,7 @@ class PfsFacts(_Record):
     conversion_factor: float | None = field(
         default=None, metadata=field_meta(label="Conversion factor", codec="float")
     )
-    not_used_for_medicare_payment: bool = field(
-        default=False, metadata=field_meta(codec="flag")
-    )
+    not_used_for_medicare_payment: bool = field(default=False, metadata=field_meta(codec="flag"))
     # "NA": rarely or never done outside a facility
     non_facility_na: bool = field(default=False, metadata=field_meta(codec="flag"))
     # "NA": rarely or never done in a facility
@@ -561,15 +544,9 @@ class PfsFacts(_Record):
     # "88": the multiple imaging reductions apply; "99": not
     imaging_family: str | None = field(default=None, metadata=field_meta(codec="text"))
     # the PE RVU of the OPPS imaging cap
-    opps_non_facility_pe_rvu: float | None = field(
-        default=None, metadata=field_meta(codec="float")
-    )
-    opps_facility_pe_rvu: float | None = field(
-        default=None, metadata=field_meta(codec="float")
-    )
-    opps_malpractice_rvu: float | None = field(
-        default=None, metadata=field_meta(codec="float")
-    )
+    opps_non_facility_pe_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
+    opps_facility_pe_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
+    opps_malpractice_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
     # columns this loader does not know, each "HEADER=value"
     extra: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
 
@@ -705,25 +682,17 @@ class Procedure(_Listed):
     descriptors: tuple[Descriptor, ...] = field(
         default=(), metadata=field_meta(official=True, file=True)
     )
-    effective: date | None = field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    terminated: date | None = field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
+    effective: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    terminated: date | None = field(default=None, metadata=field_meta(official=True, file=True))
     action: str | None = field(default=None, metadata=field_meta(official=True, file=True))
-    replaced_by: tuple[str, ...] = field(
-        default=(), metadata=field_meta(official=True, file=True)
-    )
+    replaced_by: tuple[str, ...] = field(default=(), metadata=field_meta(official=True, file=True))
     billing: Billing | None = None
     clinical: ClinicalDetails | None = None
     file_facts: HcpcsFacts | None = field(
         default=None, metadata=field_meta(official=True, file=True)
     )
     pfs: PfsFacts | None = field(default=None, metadata=field_meta(official=True))
-    pfs_by_modifier: tuple[PfsFacts, ...] = field(
-        default=(), metadata=field_meta(official=True)
-    )
+    pfs_by_modifier: tuple[PfsFacts, ...] = field(default=(), metadata=field_meta(official=True))
     rbcs: RbcsClass | None = field(default=None, metadata=field_meta(official=True))
     history: tuple[YearSeen, ...] = field(default=(), metadata=field_meta(official=True))
     sources: tuple[Source, ...] = ()
@@ -764,12 +733,8 @@ class Modifier(_Listed):
     descriptors: tuple[Descriptor, ...] = field(
         default=(), metadata=field_meta(official=True, file=True)
     )
-    effective: date | None = field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    terminated: date | None = field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
+    effective: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    terminated: date | None = field(default=None, metadata=field_meta(official=True, file=True))
     action: str | None = field(default=None, metadata=field_meta(official=True, file=True))
     file_facts: HcpcsFacts | None = field(
         default=None, metadata=field_meta(official=True, file=True)
