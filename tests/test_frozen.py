@@ -64,7 +64,8 @@ def _plain(value: Any) -> Any:
 
 
 def _attribute(cls: type, a: attrs.Attribute[Any]) -> dict[str, Any]:
-    found = {slot: _plain(getattr(a, slot)) for slot in vars(type(a))["__slots__"] if slot != "type"}
+    slots = vars(type(a))["__slots__"]
+    found = {slot: _plain(getattr(a, slot)) for slot in slots if slot != "type"}
     found["annotation"] = cls.__annotations__[a.name]  # a.type: resolved once cattrs ran
     return found
 
