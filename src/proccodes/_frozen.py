@@ -196,7 +196,9 @@ def is_record(cls: Any) -> bool:
     >>> is_record(Procedure), is_record(int)
     (True, False)
     """
-    if isinstance(cls, type) and FIELDS in cls.__dict__:
+    if not isinstance(cls, type):
+        return False
+    if FIELDS in cls.__dict__:
         return True
     attr = sys.modules.get("attr")  # an attrs class exists only once attrs is imported
     return attr is not None and attr.has(cls) is True
@@ -368,8 +370,14 @@ def frozen(
     return wrap if cls is None else wrap(cls)
 
 
+_HOOKS = ("__attrs_pre_init__", "__attrs_post_init__", "__attrs_init__", "__init__")
+
+
 def _build(cls: type[_T], *, add_repr: bool, add_eq: bool) -> type[_T]:
     namespace = dict(cls.__dict__)
+    hooks = [name for name in _HOOKS if name in namespace]
+    if hooks:  # attrs would call or replace them: not supported here
+        raise TypeError(f"{cls.__name__}: a record class cannot define {', '.join(hooks)}")
     for base in cls.__mro__[1:]:
         if FIELDS in base.__dict__:
             raise TypeError(f"{cls.__name__}: a record class cannot extend another one")
