@@ -247,3 +247,36 @@ def test_attrs_is_imported_on_first_use_of_the_fields() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["code", "True"]
+
+
+def test_methods_that_call_super_see_the_class_made() -> None:
+    from proccodes._frozen import field, frozen
+
+    class Base:
+        __slots__ = ()
+
+        def describe(self) -> str:
+            return "base"
+
+    @frozen(kw_only=True)
+    class Child(Base):
+        name: str = field(default="n", metadata={"label": "Name"})
+
+        def describe(self) -> str:
+            return f"child of {super().describe()}"
+
+        @property
+        def kind(self) -> str:
+            return type(self).__name__ + super().describe()
+
+    assert Child().describe() == "child of base"
+    assert Child().kind == "Childbase"
+    assert attrs.fields(Child).name.metadata["label"] == "Name"
+    with pytest.raises(TypeError, match="cannot define __attrs_post_init__"):
+
+        @frozen(kw_only=True)
+        class Hooked:
+            a: int
+
+            def __attrs_post_init__(self) -> None:
+                pass

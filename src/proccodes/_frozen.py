@@ -410,7 +410,30 @@ def _build(cls: type[_T], *, add_repr: bool, add_eq: bool) -> type[_T]:
         namespace["__eq__"] = record_eq
         namespace["__ne__"] = record_ne
         namespace["__hash__"] = record_hash
+    if sys.version_info >= (3, 13):  # as attrs: copy.replace() makes an evolved copy
+        namespace["__replace__"] = replace
     made: type[_T] = type.__new__(type(cls), cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     type.__setattr__(made, "__init__", _make_init(made, made.__dict__[FIELDS]))
+    _point_cells_to(cls, made)
     return made
+
+
+def _point_cells_to(old: type, new: type) -> None:
+    """Point the ``__class__`` cells of the methods (zero-argument ``super()``) at the class
+    made in place of ``old``, as attrs does for a slotted class."""
+    for item in new.__dict__.values():
+        if isinstance(item, classmethod | staticmethod):
+            functions: list[Any] = [item.__func__]
+        elif isinstance(item, property):
+            functions = [item.fget, item.fset, item.fdel]
+        else:
+            functions = [item]
+        for function in functions:
+            for cell in getattr(function, "__closure__", None) or ():
+                try:
+                    match = cell.cell_contents is old
+                except ValueError:  # an empty cell
+                    continue
+                if match:
+                    cell.cell_contents = new
