@@ -323,6 +323,23 @@ def _is_class_var(annotation: Any) -> bool:
     return text.startswith(("ClassVar", "typing.ClassVar"))
 
 
+class _LazyInit:
+    """A record class's ``__init__`` until it is first read (to make a record, or to inspect
+    its signature): then it is compiled and replaces this descriptor on the class. A cold
+    ``get`` builds official records without ``__init__``, so most classes never compile one."""
+
+    __slots__ = ("owner",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner = owner
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        cls = self.owner
+        init = _make_init(cls, cls.__dict__[FIELDS])
+        type.__setattr__(cls, "__init__", init)
+        return init if instance is None else init.__get__(instance, owner)
+
+
 def _make_init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
     """``__init__(self, *, field, ..., field=default)``, setting each slot, as attrs writes it."""
     namespace: dict[str, Any] = {}
@@ -412,9 +429,9 @@ def _build(cls: type[_T], *, add_repr: bool, add_eq: bool) -> type[_T]:
         namespace["__hash__"] = record_hash
     if sys.version_info >= (3, 13):  # as attrs: copy.replace() makes an evolved copy
         namespace["__replace__"] = replace
+    namespace["__init__"] = _LazyInit()
     made: type[_T] = type.__new__(type(cls), cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
-    type.__setattr__(made, "__init__", _make_init(made, made.__dict__[FIELDS]))
     _point_cells_to(cls, made)
     return made
 
