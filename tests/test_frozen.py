@@ -91,6 +91,8 @@ def test_the_fields_are_those_attrs_makes(ours: type, twin: type) -> None:
         for a in twin_fields
     ]
     assert attrs.fields_dict(ours).keys() == attrs.fields_dict(twin).keys()
+    if hasattr(attrs, "inspect"):  # attrs 25.4+: the build parameters, once the fields are made
+        assert attrs.inspect(ours) == attrs.inspect(twin)
 
 
 @pytest.mark.parametrize(("ours", "twin"), PAIRS, ids=lambda c: c.__name__)

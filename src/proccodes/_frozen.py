@@ -6,7 +6,7 @@ with `frozen` and `field` here, which build the same class attrs would build for
 ``@attrs.frozen(kw_only=True, ...)`` with ``attrs.field(default=..., metadata=...)``: the same
 ``__init__`` (keyword-only, same defaults and errors), ``__slots__`` (and ``__weakref__``),
 ``__match_args__``, pickling, and ``attrs.exceptions.FrozenInstanceError`` on assignment. Their
-``__attrs_attrs__`` is made on first use, by attrs itself (`attrs.make_class` from the same
+``__attrs_attrs__`` is made on first use, by attrs itself (``attrs.frozen`` of the same
 declaration), so ``attrs.fields``, ``attrs.has``, ``attrs.evolve``, ``attrs.asdict`` and cattrs
 work on them as on any attrs class. tests/test_frozen.py checks each record class against the one
 ``attrs.frozen`` makes from the same source.
@@ -285,7 +285,7 @@ class _LazyAttrs:
 
 def attrs_fields(cls: type) -> Any:
     """The ``__attrs_attrs__`` of the record class ``cls``, made by attrs on first use from
-    its declaration (attrs' own class factory, on a class with the same fields and flags)."""
+    its declaration (``attrs.frozen`` itself, on a class with the same fields and flags)."""
     with _lock:
         found = cls.__dict__["__attrs_attrs__"]
         if not isinstance(found, _LazyAttrs):
@@ -301,15 +301,8 @@ def attrs_fields(cls: type) -> Any:
             )
             for f in cls.__dict__[FIELDS]
         }
-        made = attrs.make_class(
-            cls.__name__,
-            these,
-            class_body={"__module__": cls.__module__, "__qualname__": cls.__qualname__},
-            frozen=True,
-            kw_only=True,
-            slots=True,
-            **flags,
-        )
+        body = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        made = attrs.frozen(these=these, kw_only=True, **flags)(type(cls.__name__, (), body))
         found = made.__dict__["__attrs_attrs__"]
         type.__setattr__(cls, "__attrs_attrs__", found)
         props = made.__dict__.get("__attrs_props__")
