@@ -147,13 +147,23 @@ def _values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def record_repr(self: Any) -> str:
-    """``Name(field=value, ...)``, as attrs writes a record's repr."""
+    """``Name(field=value, ...)``, as attrs writes a record's repr.
+
+    >>> from proccodes.records import CodeRef
+    >>> record_repr(CodeRef(code="64483"))
+    "CodeRef(code='64483', note='')"
+    """
     inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in field_names(type(self)))
     return f"{type(self).__qualname__}({inner})"
 
 
 def record_eq(self: Any, other: object) -> Any:
-    """Equal when of one class with equal fields (else ``NotImplemented``), as attrs compares."""
+    """Equal when of one class with equal fields (else ``NotImplemented``), as attrs compares.
+
+    >>> from proccodes.records import CodeRef
+    >>> record_eq(CodeRef(code="64483"), CodeRef(code="64483")), record_eq(CodeRef(code="1"), 1)
+    (True, NotImplemented)
+    """
     cls = type(self)
     if other.__class__ is not cls:
         return NotImplemented
@@ -161,14 +171,19 @@ def record_eq(self: Any, other: object) -> Any:
     return values(self) == values(other)
 
 
-def record_ne(self: Any, other: object) -> Any:
-    """The opposite of `record_eq`."""
+def _record_ne(self: Any, other: object) -> Any:
+    """The opposite of `record_eq` (``NotImplemented`` stays)."""
     result = record_eq(self, other)
     return result if result is NotImplemented else not result
 
 
 def record_hash(self: Any) -> int:
-    """The hash of the class's name and the field values."""
+    """The hash of the class's name and the field values.
+
+    >>> from proccodes.records import CodeRef
+    >>> record_hash(CodeRef(code="64483")) == hash(CodeRef(code="64483"))
+    True
+    """
     cls = type(self)
     return hash((cls.__qualname__, _values(cls)(self)))
 
@@ -280,10 +295,10 @@ class _LazyAttrs:
         self.owner = owner
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        return attrs_fields(self.owner)
+        return _attrs_fields(self.owner)
 
 
-def attrs_fields(cls: type) -> Any:
+def _attrs_fields(cls: type) -> Any:
     """The ``__attrs_attrs__`` of the record class ``cls``, made by attrs on first use from
     its declaration (``attrs.frozen`` itself, on a class with the same fields and flags)."""
     with _lock:
@@ -418,7 +433,7 @@ def _build(cls: type[_T], *, add_repr: bool, add_eq: bool) -> type[_T]:
         namespace["__repr__"] = record_repr
     if add_eq:
         namespace["__eq__"] = record_eq
-        namespace["__ne__"] = record_ne
+        namespace["__ne__"] = _record_ne
         namespace["__hash__"] = record_hash
     if sys.version_info >= (3, 13):  # as attrs: copy.replace() makes an evolved copy
         namespace["__replace__"] = replace
