@@ -28,12 +28,19 @@ The fee schedule amount is rounded to cents (half up) as the OPPSCAP file shows 
 percentages of step 2 and the units are applied together and the result is rounded to cents
 once, half up. A contractor that rounds after each percentage can differ by a cent.
 
-Not applied, and said so in `Fee.notes`: the endoscopic-family rule of indicator 3 (it
-needs the other endoscopies of the day: [`price_claim`][proccodes.fees.price_claim] ranks the lines
-as indicator 2),
-the imaging, therapy, cardiovascular and ophthalmology reductions of indicators 4 to 7, the
-anesthesia payment modifiers (medical direction), the limiting charge and the
-non-participating reduction, geographic adjustments outside the GPCIs (e.g. HPSA bonuses).
+**Endoscopic families** (multiple procedure indicator 3; release PDF, and IOM 100-04 ch. 12
+§40.6.2): [`price_claim`][proccodes.fees.price_claim] groups a day's indicator-3 lines by
+their ENDO BASE code (with the lines of the base code itself); within a family of two or more
+lines the highest-valued endoscopy is paid in full, each other one its amount less the base
+code's fee schedule amount (never below zero), and the base code is not paid separately. The
+family then counts as one procedure, at its total, in the day's ranking (100 %, then 50 %); an
+indicator-3 line alone in its family is ranked as any other procedure. A single line priced by
+[`price`][proccodes.fees.price] with a ``rank`` is ranked as indicator 2 and says so.
+
+Not applied, and said so in `Fee.notes`: the imaging, therapy, cardiovascular and
+ophthalmology reductions of indicators 4 to 7, the anesthesia payment modifiers (medical
+direction), the limiting charge and the non-participating reduction, geographic adjustments
+outside the GPCIs (e.g. HPSA bonuses).
 
 **Anesthesia** (status J): ``(base units + time units) x the locality's anesthesia conversion
 factor`` (ANES file). CMS's base-unit file is not shipped: give ``base_units`` and
@@ -232,6 +239,8 @@ class Fee:
     time_units: Decimal | None = None
     anesthesia_cf: Decimal | None = None
     row_modifier: str = ""
+    endoscopic_base: str = ""
+    endoscopic_base_amount: Decimal | None = None
     notes: tuple[str, ...] = ()
 
     @property
@@ -287,10 +296,22 @@ class Fee:
                     f"{self.mp_gpci}, x CF = {self.opps_amount}; the lower applies"
                 )
         out.append(f"  fee schedule amount {self.fee_schedule_amount}")
+        family = bool(self.endoscopic_base)
+        ranking = [a for a in self.adjustments if family and a.reason.startswith("multiple-pro")]
         for a in self.adjustments:
-            out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
+            if a not in ranking:
+                out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
         if self.units != 1:
             out.append(f"  x {self.units} units")
+        if family and self.code == self.endoscopic_base:
+            out.append(f"  endoscopic base {self.code}: not paid separately (multiple endoscopy)")
+        elif self.endoscopic_base_amount is not None:
+            out.append(
+                f"  - {self.endoscopic_base_amount} fee schedule amount of the endoscopic base "
+                f"{self.endoscopic_base} (multiple endoscopy; not below 0)"
+            )
+        for a in ranking:
+            out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
         out.append(f"  allowed {self.allowed}")
         out.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(out)
@@ -693,7 +714,8 @@ def _plan(
             if mp == MultipleProcedure.ENDOSCOPIC:
                 notes.append(
                     f"multiple-procedure indicator 3: ranked as indicator 2; the endoscopic "
-                    f"family rule (base {row.endoscopic_base or 'none'}) is not applied"
+                    f"family rule (base {row.endoscopic_base or 'none'}) needs the day's other "
+                    "lines: price_claim applies it"
                 )
             if rank > 5:
                 raise FeeError(
@@ -1002,32 +1024,201 @@ def price_claim(
             return exc
 
     first = [one(line, None, True) for line in lines]
+    rows = {i: _row_of(data, fee) for i, fee in enumerate(first) if isinstance(fee, Fee)}
     ranked = [
         i
-        for i, fee in enumerate(first)
-        if isinstance(fee, Fee)
-        and _mult(data, fee)
+        for i, row in rows.items()
+        if row is not None
+        and row.multiple_procedure
         in (
             MultipleProcedure.STANDARD,
             MultipleProcedure.ENDOSCOPIC,
             MultipleProcedure.STANDARD_BEFORE_1995,
         )
     ]
-    if len(ranked) < 2:
-        return tuple(first)
-    order = sorted(ranked, key=lambda i: -first[i].allowed)  # type: ignore[union-attr]
-    out = list(first)
-    for place, i in enumerate(order, 1):
-        out[i] = one(lines[i], place, False)
+    # endoscopic families (release PDF, indicator 3): the indicator-3 lines sharing an ENDO
+    # BASE, with the lines of the base code itself; a family of one line is an unrelated
+    # endoscopy, ranked as indicator 2
+    members: dict[str, list[int]] = {}
+    for i in ranked:
+        row = rows[i]
+        if (
+            row is not None
+            and row.multiple_procedure == MultipleProcedure.ENDOSCOPIC
+            and row.endoscopic_base
+        ):
+            members.setdefault(row.endoscopic_base, []).append(i)
+    for i in ranked:
+        code = first[i].code  # type: ignore[union-attr]
+        if code in members and i not in members[code]:
+            members[code].append(i)
+    families = {base: sorted(found) for base, found in members.items() if len(found) > 1}
+    out: list[Fee | FeeError] = list(first)
+    in_family: dict[int, str] = {}
+    family_pay: dict[str, Decimal] = {}
+    for base, found in families.items():
+        paid = _endoscopic_family(data, base, found, first, locality, pos, on)
+        family_pay[base] = sum(
+            (f.allowed for f in (paid[i] for i in found) if isinstance(f, Fee)), Decimal(0)
+        )
+        for i in found:
+            out[i] = paid[i]
+            in_family[i] = base
+    # the day's ranking: each family is one procedure at its total (IOM 100-04 ch. 12 §40.6.2)
+    units: list[tuple[Decimal, int, str | None]] = []  # (amount, first line, family base)
+    for base, found in families.items():
+        units.append((family_pay[base], found[0], base))
+    for i in ranked:
+        if i not in in_family:
+            units.append((first[i].allowed, i, None))  # type: ignore[union-attr]
+    if len(units) < 2:
+        return tuple(out)
+    units.sort(key=lambda u: (-u[0], u[1]))
+    for place, (_, i, family) in enumerate(units, 1):
+        if family is None:
+            fee = one(lines[i], place, False)
+            out[i] = _unrelated_endoscopy(fee, rows[i]) if isinstance(fee, Fee) else fee
+            continue
+        for j in families[family]:
+            out[j] = _family_rank(out[j], place, lines[j])
     return tuple(out)
 
 
-def _mult(data: FeeData, fee: Fee) -> MultipleProcedure | None:
+def _row_of(data: FeeData, fee: Fee) -> PfsFacts | None:
     own, rows = data.rows(fee.code)
-    row = (
-        next((r for r in rows if r.modifier == fee.row_modifier), own) if fee.row_modifier else own
+    if fee.row_modifier:
+        return next((r for r in rows if r.modifier == fee.row_modifier), own)
+    return own
+
+
+def _unrelated_endoscopy(fee: Fee, row: PfsFacts | None) -> Fee:
+    """An indicator-3 line without another endoscopy of its family on the day: the release
+    PDF's family rule does not apply, the line is ranked as any other (indicator 2)."""
+    if row is None or row.multiple_procedure != MultipleProcedure.ENDOSCOPIC:
+        return fee
+    notes = tuple(
+        f"multiple-procedure indicator 3: no other endoscopy of the family of base "
+        f"{row.endoscopic_base or fee.code} on the day; ranked with the day's procedures "
+        "(100 %, then 50 %)"
+        if n.startswith("multiple-procedure indicator 3:")
+        else n
+        for n in fee.notes
     )
-    return row.multiple_procedure if row is not None else None
+    return attrs.evolve(fee, notes=notes)
+
+
+def _endoscopic_family(
+    data: FeeData,
+    base: str,
+    found: Sequence[int],
+    first: Sequence[Fee | FeeError],
+    locality: str,
+    pos: str | int,
+    on: date | None,
+) -> dict[int, Fee | FeeError]:
+    """The multiple endoscopy rule within one family (IOM 100-04 ch. 12 §40.6.2; release PDF,
+    multiple procedure indicator 3): the highest-valued endoscopy in full, each other one the
+    difference between its amount and the base code's fee schedule amount (never below zero),
+    the base code itself not paid separately."""
+    fees = {i: first[i] for i in found}
+    procedures = [i for i in found if fees[i].code != base]  # type: ignore[union-attr]
+    if not procedures:
+        return dict(fees)
+    top = min(procedures, key=lambda i: (-fees[i].allowed, i))  # type: ignore[union-attr]
+    out: dict[int, Fee | FeeError] = {}
+    base_fee: Fee | FeeError | None = None
+    for i in found:
+        fee = fees[i]
+        assert isinstance(fee, Fee)
+        if fee.code == base:
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                endoscopic_base_amount=fee.fee_schedule_amount,
+                allowed=Decimal("0.00"),
+                notes=(
+                    *fee.notes,
+                    f"multiple endoscopy: the base procedure {base} is not paid separately; "
+                    f"its payment is included in that of {fees[top].code}",  # type: ignore[union-attr]
+                ),
+            )
+        elif i == top:
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                notes=(
+                    *fee.notes,
+                    f"multiple endoscopy: the highest-valued endoscopy of the family of base "
+                    f"{base}, paid in full",
+                ),
+            )
+        else:
+            if base_fee is None:
+                try:
+                    base_fee = price(base, locality=locality, pos=pos, on=on, pfs=data)
+                except FeeError as exc:
+                    base_fee = exc
+            if isinstance(base_fee, FeeError):
+                out[i] = FeeError(
+                    f"{fee.code}: the multiple endoscopy rule needs the fee schedule amount of "
+                    f"its base {base}, which is not priced: {base_fee}"
+                )
+                continue
+            subtracted = base_fee.fee_schedule_amount
+            gross = _gross(fee)
+            notes = [
+                *fee.notes,
+                f"multiple endoscopy: the amount less the fee schedule amount of the base "
+                f"{base} ({subtracted}), the highest endoscopy of the family being paid in full",
+            ]
+            if gross < subtracted:
+                notes.append(
+                    f"multiple endoscopy: {fee.code} is valued below its base {base}: nothing "
+                    "is paid for it"
+                )
+            if fee.adjustments or fee.units != 1:
+                notes.append(
+                    "multiple endoscopy: CMS's text does not say how modifier percentages or "
+                    "units combine with the base subtraction; they are applied before it"
+                )
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                endoscopic_base_amount=subtracted,
+                allowed=_cents(max(gross - subtracted, Decimal(0))),
+                notes=tuple(notes),
+            )
+    return out
+
+
+def _gross(fee: Fee) -> Decimal:
+    """The fee schedule amount with the line's own percentages and units, not rounded."""
+    rate = Decimal(1)
+    for a in fee.adjustments:
+        rate *= a.rate
+    return fee.fee_schedule_amount * rate * fee.units
+
+
+def _family_rank(fee: Fee | FeeError, place: int, line: Mapping[str, Any]) -> Fee | FeeError:
+    """A family line ranked ``place`` among the day's procedures (the family as one
+    procedure: IOM 100-04 ch. 12 §40.6.2): 100 % first, 50 % for the 2nd to 5th, then by
+    report (indicators 2 and 3)."""
+    if not isinstance(fee, Fee) or place == 1 or fee.code == fee.endoscopic_base:
+        return fee  # the base itself is not paid separately, whatever the family's place
+    if place > 5:
+        return FeeError(f"{fee.code}: the 6th and later procedures of a day are priced by report")
+    label = "51" if "51" in _modifiers(line.get("modifiers", ())) else f"rank {place}"
+    step = Adjustment(
+        modifier=label,
+        rate=Decimal("0.5"),
+        reason=f"multiple-procedure: the endoscopic family of {fee.endoscopic_base} is "
+        f"procedure {place} of the day, at 50 %",
+    )
+    if fee.endoscopic_base_amount is None:  # the family's highest: the usual percentages
+        allowed = _cents(_gross(fee) * step.rate)
+    else:
+        allowed = _cents(max(_gross(fee) - fee.endoscopic_base_amount, Decimal(0)) * step.rate)
+    return attrs.evolve(fee, adjustments=(*fee.adjustments, step), allowed=allowed)
 
 
 # -- many lines at once -------------------------------------------------------------------------
