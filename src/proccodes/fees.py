@@ -842,10 +842,23 @@ def _locality(data: FeeData, locality: str) -> LocalityGpci:
     if found is None:
         raise FeeError(
             f"locality {key} is not in {data.gpci.release} ({len(data.gpci)} localities)"
+            + _same_locality_hint(data, key)
         )
     if found.work is None or found.pe is None or found.mp is None:
         raise FeeError(f"locality {key}: {data.gpci.release} gives no readable GPCIs")
     return found
+
+
+def _same_locality_hint(data: FeeData, key: str) -> str:
+    """A hint for a locality under another MAC of the same state: CMS's OPPSCAP file lists the
+    six Southern California localities (17, 18, 71-74) under both 01112 and 01182 with the
+    same amounts, while the GPCI, ANES and LOCCO files list them under 01182 only."""
+    mac, _, number = key.partition("-")
+    states = {g.state for g in data.gpci.values() if g.mac == mac}
+    near = [
+        g.id for g in data.gpci.values() if g.locality == number and g.state in states and states
+    ]
+    return f": locality {number} of that state is {' or '.join(sorted(near))}" if near else ""
 
 
 def price(
