@@ -60,3 +60,25 @@ def test_a_southern_california_locality_under_01112_names_the_right_mac():
     with pytest.raises(FeeError, match=r"locality 18 of that state is 01182-18"):
         price("70496", locality="01112-18", pos="11")
     assert price("70496", locality="01182-18", pos="11").allowed == Decimal("297.42")
+
+
+# -- telehealth places of service (CMS Transmittal 12671; CY 2024 PFS final rule) ---------------
+
+
+def test_telehealth_pos_02_is_facility_and_pos_10_non_facility():
+    # 99214 in Alabama (RVU25D): work 1.92, PE non-facility 1.80 / facility 0.83, MP 0.15
+    office = price("99214", locality="10112-00", pos="11")
+    home = price("99214", locality="10112-00", pos="10", modifiers=["95"])
+    elsewhere = price("99214", locality="10112-00", pos="02", modifiers=["95"])
+    hospital = price("99214", locality="10112-00", pos="22")
+    assert home.allowed == office.allowed == Decimal("115.49")
+    assert elsewhere.allowed == hospital.allowed
+    assert not home.facility
+    assert elsewhere.facility
+    assert not any("telehealth" in n for n in home.notes + elsewhere.notes)
+
+
+@needs_shared
+def test_telehealth_before_2024_says_the_rate_is_not_verified():
+    fee = price("99214", locality="10112-00", pos="10", pfs=RVU25A.parent / "RVU22A.zip")
+    assert any("not verified" in n and "2022" in n for n in fee.notes)

@@ -127,10 +127,16 @@ payment differential) lists 19 and 22 (outpatient hospital), 21 inpatient hospit
 room, 24 ambulatory surgical center, 26 military treatment facility, 31 skilled nursing facility
 (Part A), 34 hospice, 41 and 42 ambulance, 51 inpatient psychiatric facility, 52 psychiatric
 partial hospitalization, 53 community mental health center, 56 psychiatric residential treatment
-center, 61 comprehensive inpatient rehabilitation facility; 02 (telehealth other than the
-patient's home) is paid at the facility rate by the PFS final rules. Every other
-POS (11 office, 12 home, 10 telehealth in the home, ...) takes the non-facility rate."""
+center, 61 comprehensive inpatient rehabilitation facility. Telehealth, from CY 2024 (CY 2024 PFS
+final rule, Federal Register document 2023-24184; CMS Transmittal 12671 of 2024: "The payment
+rate for POS 02 is the facility payment rate (F); the payment rate for POS 10 is the
+non-facility rate (NF). Use of audio-only (93) or audio-video (95) does not change rate of
+payment"): 02 (telehealth other than in the patient's home) is a facility place, 10
+(telehealth in the patient's home) is not. Every other POS (11 office, 12 home, ...) takes the
+non-facility rate. Before 2024 the telehealth rules differed (a price with an earlier release
+says so in its notes)."""
 
+_TELEHEALTH_POS = frozenset({"02", "10"})
 _CENT = Decimal("0.01")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}").fullmatch
 _POS = re.compile(r"[0-9]{1,2}").fullmatch
@@ -913,6 +919,12 @@ def price(
                 f"the date of service {on.isoformat()} is before {data.pfs_release} took "
                 "effect: an earlier release of the year may state other RVUs"
             )
+    if place in _TELEHEALTH_POS and data.pfs_year is not None and data.pfs_year < 2024:
+        notes.append(
+            f"POS {place} (telehealth) priced at the "
+            f"{'facility' if facility else 'non-facility'} rate, CMS's rule from CY 2024; the "
+            f"rate CMS paid for POS {place} in {data.pfs_year} is not verified here"
+        )
     anesthesia = base_units is not None or time_units is not None
     plan = _plan(data, norm, mods, rank, anesthesia)
     notes.extend(plan.notes)
