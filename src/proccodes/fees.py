@@ -1292,26 +1292,56 @@ def price_frame(
         if name not in frame:
             raise FeeError(f"the frame has no column {name!r} (columns: {list(frame.columns)})")
     n = len(frame)
-    code_ids, code_values = pd.factorize(frame[code], use_na_sentinel=False)
-    pos_ids, pos_values = pd.factorize(frame[pos], use_na_sentinel=False)
-    loc_ids, loc_values = pd.factorize(frame[locality], use_na_sentinel=False)
+    zeros = np.zeros(n, dtype=np.int64)
+    code_ids, code_values = _factorize(pd, np, frame[code])
+    pos_ids, pos_values = _factorize(pd, np, frame[pos])
+    loc_ids, loc_values = _factorize(pd, np, frame[locality])
     if modifiers is not None and modifiers in frame:
-        mod_ids, mod_values = pd.factorize(frame[modifiers], use_na_sentinel=False)
+        mod_ids, mod_values = _factorize(pd, np, frame[modifiers])
     else:
-        mod_ids, mod_values = np.zeros(n, dtype=np.intp), np.array([""], dtype=object)
+        mod_ids, mod_values = zeros, [""]
     if rank is not None and rank in frame:
-        rank_ids, rank_values = pd.factorize(frame[rank], use_na_sentinel=False)
+        rank_ids, rank_values = _factorize(pd, np, frame[rank])
     else:
-        rank_ids, rank_values = np.zeros(n, dtype=np.intp), np.array([None], dtype=object)
-    unit_values = (
-        frame[units].to_numpy(dtype=np.int64) if units is not None and units in frame else None
-    )
+        rank_ids, rank_values = zeros, [None]
+    if units is not None and units in frame:
+        unit_column = frame[units].to_numpy(dtype=np.int64)
+        low = int(unit_column.min()) if n else 0
+        high = int(unit_column.max()) if n else 0
+        if high - low < 4096:  # the usual few unit counts: their offsets are the ids
+            unit_ids, unit_values = unit_column - low, np.arange(low, high + 1, dtype=np.int64)
+        else:
+            unit_ids, unit_values = _factorize(pd, np, unit_column)
+            unit_values = np.asarray(unit_values, dtype=np.int64)
+    else:
+        unit_ids, unit_values = zeros, np.ones(1, dtype=np.int64)
+
+    # one id per distinct row (code, modifiers, rank, POS, locality, units): everything after
+    # this is per distinct row, then gathered back to the rows
+    parts = [
+        (code_ids, len(code_values)),
+        (mod_ids, len(mod_values)),
+        (rank_ids, len(rank_values)),
+        (pos_ids, len(pos_values)),
+        (loc_ids, len(loc_values)),
+        (unit_ids, len(unit_values)),
+    ]
+    row_ids, distinct = _combine(pd, np, parts, n)
+    c_d, m_d, r_d, p_d, l_d, u_d = distinct
+    m = len(c_d)
     messages: dict[str, int] = {}  # each distinct reason a row is not priced, numbered
 
     def reason(exc: Exception) -> int:
         return messages.setdefault(str(exc), len(messages))
 
-    # places of service: facility or not, or why not
+    # the reasons in price()'s order: units, place of service, locality, then the plan
+    bad = np.full(m, -1, dtype=np.int64)
+    uvals = unit_values[u_d]
+    if (uvals < 1).any():
+        for value in np.unique(uvals[uvals < 1]).tolist():
+            text = f"units must be a whole number from 1, not {int(value)!r}"
+            bad[uvals == value] = reason(FeeError(text))
+
     facility_of_pos = np.zeros(len(pos_values), dtype=np.int64)
     pos_bad = np.full(len(pos_values), -1, dtype=np.int64)
     for i, p in enumerate(pos_values):
@@ -1319,7 +1349,8 @@ def price_frame(
             facility_of_pos[i] = _pos(p if isinstance(p, str | int) else str(p)) in FACILITY_POS
         except FeeError as exc:
             pos_bad[i] = reason(exc)
-    facility = facility_of_pos[pos_ids]
+    bad = np.where(bad >= 0, bad, pos_bad[p_d])
+    fac_d = facility_of_pos[p_d]
 
     # localities: GPCIs in thousandths (exact: CMS gives three decimals)
     nloc = len(loc_values)
@@ -1331,19 +1362,20 @@ def price_frame(
             gw[i], gpe[i], gmp[i] = (_scaled(x, 3) for x in (where.work, where.pe, where.mp))  # type: ignore[arg-type]
         except FeeError as exc:
             loc_bad[i] = reason(exc)
+    bad = np.where(bad >= 0, bad, loc_bad[l_d])
 
     # distinct (code, modifiers, rank, setting): one plan each
     nmod, nrank = len(mod_values), len(rank_values)
-    key = ((code_ids.astype(np.int64) * nmod + mod_ids) * nrank + rank_ids) * 2 + facility
-    key_ids, key_values = pd.factorize(key)
-    m = len(key_values)
-    kw, kpe, kmp, kope, komp, kcf = (np.zeros(m, dtype=np.int64) for _ in range(6))
-    kcapped = np.zeros(m, dtype=bool)
-    num = np.zeros(m, dtype=np.int64)
-    den = np.ones(m, dtype=np.int64)
-    key_bad = np.full(m, -1, dtype=np.int64)
-    for j, k in enumerate(key_values.tolist()):
-        fac, rest = bool(k % 2), k // 2
+    plan_key = ((c_d * nmod + m_d) * nrank + r_d) * 2 + fac_d
+    plan_ids, plan_values = pd.factorize(plan_key)
+    k = len(plan_values)
+    kw, kpe, kmp, kope, komp, kcf = (np.zeros(k, dtype=np.int64) for _ in range(6))
+    kcapped = np.zeros(k, dtype=bool)
+    num = np.zeros(k, dtype=np.int64)
+    den = np.ones(k, dtype=np.int64)
+    key_bad = np.full(k, -1, dtype=np.int64)
+    for j, key in enumerate(plan_values.tolist()):
+        fac, rest = bool(key % 2), key // 2
         r_id, rest = rest % nrank, rest // nrank
         m_id, c_id = rest % nmod, rest // nmod
         try:
@@ -1374,41 +1406,81 @@ def price_frame(
         for a in plan.adjustments:
             rate *= a.rate
         num[j], den[j] = rate.as_integer_ratio()
+    bad = np.where(bad >= 0, bad, key_bad[plan_ids])
 
-    # distinct (plan, locality) pairs: the fee schedule amount of each, in whole cents
-    pair_ids, pair_values = pd.factorize(key_ids.astype(np.int64) * nloc + loc_ids)
-    pk, pl = pair_values // nloc, pair_values % nloc
+    # the amounts of each distinct row, in whole cents
+    pk, pl = plan_ids, l_d
     # RVU hundredths x GPCI thousandths = 1e-5; x CF ten-thousandths = 1e-9 dollars; half up
     total = (kw[pk] * gw[pl] + kpe[pk] * gpe[pl] + kmp[pk] * gmp[pl]) * kcf[pk]
-    pair_cents = (total + 5_000_000) // 10_000_000
+    cents = (total + 5_000_000) // 10_000_000
     capped = kcapped[pk]
     if capped.any():
         o_total = (kw[pk] * gw[pl] + kope[pk] * gpe[pl] + komp[pk] * gmp[pl]) * kcf[pk]
         o_cents = (o_total + 5_000_000) // 10_000_000
-        pair_cents = np.where(capped, np.minimum(pair_cents, o_cents), pair_cents)
-    # the first reason a pair is not priced: its plan's, else its locality's
-    pair_bad = np.where(key_bad[pk] >= 0, key_bad[pk], loc_bad[pl])
-
-    cents = pair_cents[pair_ids]
-    kn, kd = num[key_ids], den[key_ids]
-    u = unit_values if unit_values is not None else 1
-    allowed = (2 * cents * kn * u + kd) // (2 * kd)
-    bad = pair_bad[pair_ids]
-    if (pos_bad >= 0).any():
-        bad = np.where(bad >= 0, bad, pos_bad[pos_ids])
-    if unit_values is not None and (unit_values < 1).any():
-        code_units = reason(FeeError("units must be a whole number from 1"))
-        bad = np.where((bad < 0) & (unit_values < 1), code_units, bad)
+        cents = np.where(capped, np.minimum(cents, o_cents), cents)
+    kn, kd = num[pk], den[pk]
+    allowed = (2 * cents * kn * uvals + kd) // (2 * kd)
     ok = bad < 0
+    fsa_d = np.where(ok, cents / 100, np.nan)
+    allowed_d = np.where(ok, allowed / 100, np.nan)
     return pd.DataFrame(
         {
-            "fee_schedule_amount": np.where(ok, cents / 100, np.nan),
-            "allowed": np.where(ok, allowed / 100, np.nan),
-            "facility": facility.astype(bool),
-            "fee_error": pd.Categorical.from_codes(bad, categories=list(messages)),
+            "fee_schedule_amount": fsa_d[row_ids],
+            "allowed": allowed_d[row_ids],
+            "facility": fac_d.astype(bool)[row_ids],
+            "fee_error": _categorical(pd, bad[row_ids], list(messages)),
         },
         index=frame.index,
     )
+
+
+def _factorize(pd: Any, np: Any, values: Any) -> tuple[Any, Any]:
+    """Codes (int64) and distinct values of a column, missing values a value of their own."""
+    ids, uniques = pd.factorize(values, use_na_sentinel=False)
+    return ids.astype(np.int64, copy=False), uniques
+
+
+def _combine(pd: Any, np: Any, parts: Sequence[tuple[Any, int]], n: int) -> tuple[Any, list[Any]]:
+    """One id per distinct combination of the ``parts`` (each column's ids and how many
+    distinct values it has): the row ids and, for each part, its id in each combination.
+    The ids are packed in one integer; a small space is numbered by a table look-up (no
+    hashing), a large one by factorizing the packed integers."""
+    widths = [max(w, 1) for _, w in parts]
+    space = 1
+    for w in widths:
+        space *= w
+    if space >= 2**62:  # too many to pack: combine two at a time
+        ids = parts[0][0]
+        for column, w in zip((p for p, _ in parts[1:]), widths[1:], strict=True):
+            ids = pd.factorize(ids * w + column)[0].astype(np.int64, copy=False)
+        first_rows = np.unique(ids, return_index=True)[1]
+        return ids, [column[first_rows] for column, _ in parts]
+    packed = np.zeros(n, dtype=np.int64)
+    for (column, _), w in zip(parts, widths, strict=True):
+        packed *= w
+        packed += column
+    if space <= max(4 * n, 1 << 20):
+        present = np.zeros(space, dtype=bool)
+        present[packed] = True
+        keys = np.flatnonzero(present)
+        number = np.cumsum(present, dtype=np.int64) - 1
+        ids = number[packed]
+    else:
+        ids, keys = pd.factorize(packed)
+        keys = np.asarray(keys, dtype=np.int64)
+    out: list[Any] = []
+    for w in reversed(widths):
+        out.append(keys % w)
+        keys = keys // w
+    return ids, out[::-1]
+
+
+def _categorical(pd: Any, codes: Any, categories: list[str]) -> Any:
+    """The reasons as a categorical (codes -1 are missing), without re-checking the codes."""
+    try:
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    except TypeError:  # pandas before 2.1 has no validate
+        return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _code_text(value: object) -> str:
