@@ -37,10 +37,17 @@ family then counts as one procedure, at its total, in the day's ranking (100 %, 
 indicator-3 line alone in its family is ranked as any other procedure. A single line priced by
 [`price`][proccodes.fees.price] with a ``rank`` is ranked as indicator 2 and says so.
 
-Not applied, and said so in `Fee.notes`: the imaging, therapy, cardiovascular and
-ophthalmology reductions of indicators 4 to 7, the anesthesia payment modifiers (medical
-direction), the limiting charge and the non-participating reduction, geographic adjustments
-outside the GPCIs (e.g. HPSA bonuses).
+**Technical component reductions** (release PDF, indicators 4, 6 and 7):
+[`price_claim`][proccodes.fees.price_claim] ranks the day's TC lines of one indicator (for 4,
+of one imaging family, not 99) by their TC fee schedule amount and pays each after the highest
+at 50 % (4, imaging), 75 % (6, cardiovascular) or 80 % (7, ophthalmology). The lines of one
+claim, day, provider, locality and POS are taken as one session.
+
+Not applied, and said so in `Fee.notes`: those reductions on global and professional (26)
+lines (the release text states them for the TC only; the 5 % PC reduction of indicator 4 does
+not say of which procedures), the therapy PE reduction of indicator 5, the anesthesia payment
+modifiers (medical direction), the limiting charge and the non-participating reduction,
+geographic adjustments outside the GPCIs (e.g. HPSA bonuses).
 
 **Anesthesia** (status J): ``(base units + time units) x the locality's anesthesia conversion
 factor`` (ANES file). CMS's base-unit file is not shipped: give ``base_units`` and
@@ -1096,6 +1103,7 @@ def price_claim(
     for i in ranked:
         if i not in in_family:
             units.append((first[i].allowed, i, None))  # type: ignore[union-attr]
+    _component_reductions(out, rows)
     if len(units) < 2:
         return tuple(out)
     units.sort(key=lambda u: (-u[0], u[1]))
@@ -1107,6 +1115,95 @@ def price_claim(
         for j in families[family]:
             out[j] = _family_rank(out[j], place, lines[j])
     return tuple(out)
+
+
+_TC_REDUCTIONS = {
+    MultipleProcedure.DIAGNOSTIC_IMAGING: (
+        Decimal("0.5"),
+        "diagnostic imaging in one family (indicator 4): the TC of each procedure after the "
+        "highest at 50 %",
+    ),
+    MultipleProcedure.CARDIOVASCULAR: (
+        Decimal("0.75"),
+        "diagnostic cardiovascular (indicator 6): the TC of the second highest and later "
+        "procedures reduced 25 %",
+    ),
+    MultipleProcedure.OPHTHALMOLOGY: (
+        Decimal("0.8"),
+        "diagnostic ophthalmology (indicator 7): the TC of the second highest and later "
+        "procedures reduced 20 %",
+    ),
+}
+
+
+def _component_reductions(out: list[Fee | FeeError], rows: Mapping[int, PfsFacts | None]) -> None:
+    """The multiple-procedure reductions of indicators 4, 6 and 7 (release PDF) where they are
+    stated for the line as billed: technical components (modifier TC) of the same indicator
+    (and, for 4, the same imaging family, not 99) on the day, ranked by their TC fee schedule
+    amount, the highest in full and each other at the stated rate. Global and professional
+    lines of those indicators, and therapy (5), are paid in full, and a note says so when the
+    day has another line of the same indicator."""
+    groups: dict[tuple[MultipleProcedure, str], list[int]] = {}
+    seen: dict[MultipleProcedure, list[int]] = {}
+    for i, fee in enumerate(out):
+        row = rows.get(i)
+        if not isinstance(fee, Fee) or row is None or row.multiple_procedure is None:
+            continue
+        mp = row.multiple_procedure
+        if mp not in _TC_REDUCTIONS and mp != MultipleProcedure.THERAPY:
+            continue
+        seen.setdefault(mp, []).append(i)
+        if mp in _TC_REDUCTIONS and fee.row_modifier == "TC":
+            family = row.imaging_family or "" if mp == MultipleProcedure.DIAGNOSTIC_IMAGING else ""
+            if family != "99":
+                groups.setdefault((mp, family), []).append(i)
+    reduced: set[int] = set()
+    for (mp, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        rate, reason = _TC_REDUCTIONS[mp]
+        if any(out[i].units != 1 for i in members):  # type: ignore[union-attr]
+            for i in members:
+                out[i] = _noted(
+                    out[i],  # type: ignore[arg-type]
+                    f"multiple-procedure indicator {mp.value}: a technical component with "
+                    "more than 1 unit on the day: the TC reduction is not applied",
+                )
+            continue
+        order = sorted(members, key=lambda i: (-out[i].fee_schedule_amount, i))  # type: ignore[union-attr]
+        for place, i in enumerate(order, 1):
+            if place == 1:
+                continue
+            fee = out[i]
+            assert isinstance(fee, Fee)
+            step = Adjustment(modifier=f"rank {place}", rate=rate, reason=reason)
+            out[i] = attrs.evolve(
+                fee, adjustments=(*fee.adjustments, step), allowed=_cents(_gross(fee) * rate)
+            )
+            reduced.add(i)
+    for mp, members in seen.items():
+        if len(members) < 2:
+            continue
+        for i in members:
+            fee = out[i]
+            assert isinstance(fee, Fee)
+            if i in reduced or (fee.row_modifier == "TC" and mp in _TC_REDUCTIONS):
+                continue
+            what = (
+                "the therapy practice expense reduction"
+                if mp == MultipleProcedure.THERAPY
+                else "the reduction of the second and later procedures (stated for the TC; "
+                "for a global or professional line the release text does not give it)"
+            )
+            out[i] = _noted(
+                fee,
+                f"multiple-procedure indicator {mp.value} with another such line on the day: "
+                f"{what} is not applied",
+            )
+
+
+def _noted(fee: Fee, note: str) -> Fee:
+    return attrs.evolve(fee, notes=(*fee.notes, note))
 
 
 def _row_of(data: FeeData, fee: Fee) -> PfsFacts | None:
