@@ -33,6 +33,8 @@ import csv
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proccodes.fees import Fee, price, price_claim
 from proccodes.records import MultipleProcedure
@@ -162,3 +164,30 @@ def test_the_line_api_says_the_family_rule_needs_the_claim():
     fee = price("45380", locality="10112-00", pos="11", rank=2)
     assert fee.allowed == cents(D("370.97") * D("0.5"))
     assert any("endoscopic family rule" in n for n in fee.notes)
+
+
+FAMILY = ["45378", "45379", "45380", "45381", "45384", "45385", "45388"]
+OTHERS = ["43235", "43239", "64635", "99214", "J3301"]
+
+
+@settings(deadline=None)
+@given(
+    codes=st.lists(st.sampled_from(FAMILY + OTHERS), min_size=1, max_size=6),
+    pos=st.sampled_from(["11", "22"]),
+)
+def test_a_day_never_pays_more_than_its_lines_and_the_family_rule_holds(codes, pos):
+    lines = [{"code": c} for c in codes]
+    got = price_claim(lines, locality="10112-00", pos=pos)
+    alone = [price_claim([line], locality="10112-00", pos=pos)[0] for line in lines]
+    members = [i for i, c in enumerate(codes) if c in FAMILY[1:]]
+    for i, fee in enumerate(got):
+        if not isinstance(fee, Fee):
+            continue
+        full = alone[i]
+        assert isinstance(full, Fee)
+        assert D("0.00") <= fee.allowed <= full.allowed
+        if codes[i] == "45378" and members:
+            assert fee.allowed == 0  # the base with another endoscopy of its family
+    if len(members) >= 2 or (members and "45378" in codes):
+        top = max(alone[i].allowed for i in members)  # type: ignore[union-attr]
+        assert any(got[i].allowed in (top, cents(top * D("0.5"))) for i in members)  # type: ignore[union-attr]
