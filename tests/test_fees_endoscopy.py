@@ -11,11 +11,12 @@ CMS's text, read before these tests were written:
   endoscopic procedure is reported with only its base procedure, do not pay separately for the
   base procedure. Payment for the base procedure is included in the payment for the other
   endoscopy."
-- IOM 100-04 ch. 12 §40.6.2 (not in ../shared; its step for indicator 3 as quoted): "Pay the
-  full value of the highest valued endoscopy, plus the difference between the next highest and
-  the base endoscopy"; two sets of unrelated endoscopies: apply the special endoscopy rules to
-  each series, then the multiple procedure rules, "the total payment for each set of
-  endoscopies as one service".
+- IOM 100-04 ch. 12 §40.6.2 (not in ../shared; its step for indicator 3 as Codapedia,
+  "Multiple endoscopic procedures", 2009, quotes it): "Pay the full value of the highest valued
+  endoscopy, plus the difference between the next highest and the base endoscopy".
+The family's place among the day's other procedures is read from the release PDF's "before
+ranking the family with the other procedures": the family is ranked as one procedure at its
+total (no CMS text stating the total was available here).
 
 The RVUs are the literals of ../shared/data/cms-pfs-rvu/RVU25D/PPRRVU2025_Oct.csv (the shipped
 release; the RVU columns only, never the description), the GPCIs those of GPCI2025 (RVU25A):

@@ -135,7 +135,8 @@ room, 24 ambulatory surgical center, 26 military treatment facility, 31 skilled 
 (Part A), 34 hospice, 41 and 42 ambulance, 51 inpatient psychiatric facility, 52 psychiatric
 partial hospitalization, 53 community mental health center, 56 psychiatric residential treatment
 center, 61 comprehensive inpatient rehabilitation facility. Telehealth, from CY 2024 (CY 2024 PFS
-final rule, Federal Register document 2023-24184; CMS Transmittal 12671 of 2024: "The payment
+final rule, Federal Register document 2023-24184; CMS Transmittal 12671 of 2024, as a June
+2024 compliance news brief quotes it, the transmittal itself not being available here: "The payment
 rate for POS 02 is the facility payment rate (F); the payment rate for POS 10 is the
 non-facility rate (NF). Use of audio-only (93) or audio-video (95) does not change rate of
 payment"): 02 (telehealth other than in the patient's home) is a facility place, 10
@@ -218,7 +219,10 @@ class Fee:
     anesthesia line, which has ``base_units``, ``time_units`` and ``anesthesia_cf`` instead);
     ``pfs_amount`` and ``opps_amount`` are rounded to cents, ``fee_schedule_amount`` is the
     lower of them (the OPPS cap), ``adjustments`` the percentages applied, ``allowed`` the
-    result. `arithmetic` prints it; `to_dict` gives it as JSON-ready values.
+    result. `arithmetic` prints it; `to_dict` gives it as JSON-ready values. A line priced
+    with its day's endoscopic family ([`price_claim`][proccodes.fees.price_claim]) names the
+    family's ``endoscopic_base`` and, where the base's fee schedule amount was subtracted,
+    ``endoscopic_base_amount``.
 
     >>> price("64635", locality="01112-05", pos="11").allowed
     Decimal('552.01')
@@ -1096,7 +1100,8 @@ def price_claim(
         for i in found:
             out[i] = paid[i]
             in_family[i] = base
-    # the day's ranking: each family is one procedure at its total (IOM 100-04 ch. 12 §40.6.2)
+    # the day's ranking: each family is one procedure at its total (the release PDF: the rule
+    # applies to a family "before ranking the family with the other procedures")
     units: list[tuple[Decimal, int, str | None]] = []  # (amount, first line, family base)
     for base, found in families.items():
         units.append((family_pay[base], found[0], base))
@@ -1323,7 +1328,7 @@ def _gross(fee: Fee) -> Decimal:
 
 def _family_rank(fee: Fee | FeeError, place: int, line: Mapping[str, Any]) -> Fee | FeeError:
     """A family line ranked ``place`` among the day's procedures (the family as one
-    procedure: IOM 100-04 ch. 12 §40.6.2): 100 % first, 50 % for the 2nd to 5th, then by
+    procedure, as the release PDF ranks "the family"): 100 % first, 50 % for the 2nd to 5th, then by
     report (indicators 2 and 3)."""
     if not isinstance(fee, Fee) or place == 1 or fee.code == fee.endoscopic_base:
         return fee  # the base itself is not paid separately, whatever the family's place
