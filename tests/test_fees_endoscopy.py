@@ -192,3 +192,32 @@ def test_a_day_never_pays_more_than_its_lines_and_the_family_rule_holds(codes, p
     if len(members) >= 2 or (members and "45378" in codes):
         top = max(alone[i].allowed for i in members)  # type: ignore[union-attr]
         assert any(got[i].allowed in (top, cents(top * D("0.5"))) for i in members)  # type: ignore[union-attr]
+
+
+def test_checked_claims_price_the_family_and_frames_agree() -> None:
+    from datetime import date
+
+    from proccodes.claims import ClaimLine, check, check_frame
+
+    day = date(2025, 11, 3)
+    codes = ["45378", "45380", "45385"]
+    lines = [
+        ClaimLine(claim="A", date=day, code=c, place_of_service="11", provider="P1") for c in codes
+    ]
+    priced = check(lines, price=True, locality="10112-00")
+    assert [f.allowed for f in priced.lines] == [D("0.00"), D("76.50"), D("392.39")]
+    assert priced.claims == {"A": D("468.89")}
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "claim": ["A"] * 3,
+            "date": ["2025-11-03"] * 3,
+            "code": codes,
+            "place_of_service": ["11"] * 3,
+            "provider": ["P1"] * 3,
+            "locality": ["10112-00"] * 3,
+        }
+    )
+    framed = check_frame(frame, price=True)
+    assert framed.lines["allowed"].tolist() == [0.0, 76.5, 392.39]
+    assert framed.claims["allowed"].tolist() == [468.89]
