@@ -1030,14 +1030,19 @@ def price_claim(
     """Price one day's lines of one provider, ranking the procedures whose multiple-procedure
     indicator is 1, 2 or 3 by their allowed amount after the bilateral (and other modifier)
     adjustments, the bilateral one first as the release PDF says: the highest at 100 %, the
-    others reduced. Each line is a mapping with ``code`` and optionally ``modifiers`` and
-    ``units``; a line the PFS does not price is its [`FeeError`][proccodes.fees.FeeError], in its
-    place.
+    others reduced. Endoscopies of one family (indicator 3, one ENDO BASE) are first priced by
+    the multiple endoscopy rule and ranked as one procedure; technical components of
+    indicators 4, 6 and 7 get their TC reductions (see the module). Each line is a mapping with
+    ``code`` and optionally ``modifiers`` and ``units``; a line the PFS does not price is its
+    [`FeeError`][proccodes.fees.FeeError], in its place.
 
     >>> fees = price_claim([{"code": "64635"}, {"code": "64493"}, {"code": "J3301"}],
     ...                    locality="10112-00", pos="11")
     >>> fees[0].allowed, fees[1].allowed, type(fees[2]).__name__
     (Decimal('376.73'), Decimal('77.23'), 'FeeError')
+    >>> [str(f.allowed) for f in price_claim([{"code": c} for c in ("45378", "45380", "45385")],
+    ...                                      locality="10112-00", pos="11")]
+    ['0.00', '76.50', '392.39']
     """
     data = _data(pfs)
 
