@@ -32,6 +32,7 @@ __all__ = [
     "check_dask",
     "check_partition",
     "load_references",
+    "restore_modifier_lists",
     "spark_function",
 ]
 
@@ -144,6 +145,7 @@ def check_partition(
     ['code.malformed']
     """
     ptp, mue, catalog = load_references(refs)
+    frame = restore_modifier_lists(frame, column_names(columns)["modifiers"])
     return check_frame(
         frame,
         ptp=ptp,
@@ -153,6 +155,57 @@ def check_partition(
         line_column=line_column,
         rules=rules,
     )
+
+
+_MAX_REPR = 256  # a modifier list's text is short; longer text is left as text
+
+
+def restore_modifier_lists(frame: Any, column: str) -> Any:
+    """``frame`` with the list (or tuple) modifiers that a string column holds as their Python
+    text (``"['59', 'LT']"``) made lists again, so that each item is one modifier exactly as
+    [`check_frame`][proccodes.claims.check_frame] reads a list column. Dask's
+    ``from_pandas`` turns an object column into strings (its ``dataframe.convert-string``
+    setting); this undoes it on the worker. Only a string-typed column is changed, and only text
+    that is exactly the text of a list or tuple (``str(value) == text``): other text, such as
+    ``"59 LT"``, stays text.
+
+    >>> import pandas as pd
+    >>> part = pd.DataFrame({"modifiers": pd.Series(["['59 LT']", "59 LT", None], dtype="string")})
+    >>> restore_modifier_lists(part, "modifiers")["modifiers"].tolist()
+    [['59 LT'], '59 LT', None]
+    """
+    import ast
+
+    pd = frames_library("pandas")
+    if column not in frame.columns:
+        return frame
+    series = frame[column]
+    if not pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        return frame
+    seen: dict[str, Any] = {}
+    changed = False
+    values: list[Any] = []
+    for value in series.tolist():
+        if isinstance(value, str) and value[:1] in ("[", "(") and len(value) <= _MAX_REPR:
+            if value not in seen:
+                try:
+                    parsed = ast.literal_eval(value)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    parsed = None
+                ok = isinstance(parsed, list | tuple) and str(parsed) == value
+                seen[value] = parsed if ok else value
+            restored = seen[value]
+            changed = changed or restored is not value
+            values.append(restored)
+        elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            values.append(None)
+        else:
+            values.append(value)
+    if not changed:
+        return frame
+    out = frame.copy()
+    out[column] = pd.Series(values, index=frame.index, dtype=object)
+    return out
 
 
 def check_dask(
