@@ -475,34 +475,54 @@ class Billing(_Record):
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class HcpcsFacts(_Record):
-    """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
+    """What the CMS HCPCS Level II file states about a code, beyond its texts and dates.
 
-    year: int | None = attrs.field(default=None, metadata=field_meta(codec="int"))
+    The fields with a label are the ones ``proccodes show`` and the site print, in field order
+    (`proccodes._describe.HCPCS_FACT_FIELDS`).
+    """
+
+    year: int | None = attrs.field(default=None, metadata=field_meta(label="Year", codec="int"))
     pricing_indicators: tuple[str, ...] = attrs.field(
-        default=(), metadata=field_meta(codec="texts")
+        default=(), metadata=field_meta(label="Pricing indicators", codec="texts")
     )
     multiple_pricing_indicator: str | None = attrs.field(
-        default=None, metadata=field_meta(codec="text")
+        default=None, metadata=field_meta(label="Multiple pricing indicator", codec="text")
     )
-    coverage: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    coverage: str | None = attrs.field(
+        default=None, metadata=field_meta(label="Coverage", codec="text")
+    )
     coverage_manual_refs: tuple[str, ...] = attrs.field(
         default=(), metadata=field_meta(codec="texts")
     )
     carrier_manual_refs: tuple[str, ...] = attrs.field(
         default=(), metadata=field_meta(codec="texts")
     )
-    statute: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    statute: str | None = attrs.field(
+        default=None, metadata=field_meta(label="Statute", codec="text")
+    )
     lab_certifications: tuple[str, ...] = attrs.field(
         default=(), metadata=field_meta(codec="texts")
     )
-    cross_references: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
-    asc_group: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
+    cross_references: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(label="Cross references", codec="texts")
+    )
+    asc_group: str | None = attrs.field(
+        default=None, metadata=field_meta(label="ASC group", codec="text")
+    )
     asc_group_effective: date | None = attrs.field(default=None, metadata=field_meta(codec="day"))
-    processing_note: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
-    betos: str | None = attrs.field(default=None, metadata=field_meta(codec="text"))
-    type_of_service: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
-    anesthesia_base_units: int | None = attrs.field(default=None, metadata=field_meta(codec="int"))
-    action_effective: date | None = attrs.field(default=None, metadata=field_meta(codec="day"))
+    processing_note: str | None = attrs.field(
+        default=None, metadata=field_meta(label="Processing note", codec="text")
+    )
+    betos: str | None = attrs.field(default=None, metadata=field_meta(label="BETOS", codec="text"))
+    type_of_service: tuple[str, ...] = attrs.field(
+        default=(), metadata=field_meta(label="Type of service", codec="texts")
+    )
+    anesthesia_base_units: int | None = attrs.field(
+        default=None, metadata=field_meta(label="Anesthesia base units", codec="int")
+    )
+    action_effective: date | None = attrs.field(
+        default=None, metadata=field_meta(label="Action effective", codec="day")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)

@@ -17,6 +17,10 @@ by the positions of the release PDF (the same in the 2022 and 2025 releases), ch
 record (the decimal points of the RVUs, the record length); a TXT of another layout is a
 [`DataError`][proccodes.DataError], and a zip is read through its CSV.
 
+The loader's column table is derived from the fields' metadata in `proccodes.records` (each
+`PfsFacts` field names its CSV headers and TXT positions), so a new column is one field there;
+the table below documents it.
+
 Every distinct record text is checked when the file is loaded (all warnings and errors are
 known then); a record is typed into `PfsFacts` the first time it is asked
 for, and records with the same values share one object.
@@ -38,7 +42,7 @@ for, and records with the same values share one object.
 | FACILITY TOTAL | 97-102 | ``facility_total`` |
 | PCTC IND | 103 | ``pc_tc`` (`PcTc`) |
 | GLOB DAYS | 104-106 | ``global_days`` (`GlobalDays`) |
-| PRE OP, INTRA OP, POST OP | 107-115 | ``preoperative_share`` ... shares of the global package (0.10 is 10 %) |
+| PRE OP, INTRA OP, POST OP | 107-115 | ``preoperative_share``, ``intraoperative_share``, ``postoperative_share``: shares of the global package (0.10 is 10 %) |
 | MULT PROC | 116 | ``multiple_procedure`` (`MultipleProcedure`) |
 | BILAT SURG | 117 | ``bilateral`` (`Bilateral`) |
 | ASST SURG | 118 | ``assistant`` (`AssistantSurgery`) |
@@ -77,7 +81,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, NoReturn
 
 from .._schema import pfs_columns
@@ -168,7 +172,7 @@ _TABLE = _Table(PfsFacts)
 _TXT_REST = 57  # the non-key part of a TXT record starts at the status code (column 58)
 
 
-def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
+def _cell_pattern(kind: _Kind | type[Enum] | None) -> str:
     """The pattern of a valid, stripped value of a field (blank included). Possessive and
     without alternatives where it can be: every record's non-key text goes through it."""
     if isinstance(kind, type):
@@ -186,7 +190,7 @@ def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
     }.get(kind, "[^,\n]*+")  # type: ignore[arg-type]
 
 
-def _expected(kind: _Kind | type[StrEnum] | None) -> str:
+def _expected(kind: _Kind | type[Enum] | None) -> str:
     """What a warning says a field should hold."""
     if isinstance(kind, type):
         return (
@@ -287,7 +291,7 @@ def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ..
 
 
 def _converter(
-    name: str, kind: _Kind | type[StrEnum] | None, check: Callable[[str], Any]
+    name: str, kind: _Kind | type[Enum] | None, check: Callable[[str], Any]
 ) -> Callable[[str], Any]:
     """What a cell of one column means: its typed value, ``None`` if blank or not valid (the
     load reported it), ``False`` for a blank flag."""
