@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from .._progress import progress_bar
-from ..errors import DataError
+from ..errors import ArgumentValueError, DataError
 from ..records import Severity
 from ..sources._files import CsvReader, Findings, read_input
 from .engine import check
@@ -92,9 +92,11 @@ def parse_columns(text: str) -> dict[str, str]:
         ours, sep, theirs = part.partition("=")
         ours = ours.strip().lower()
         if not sep or not theirs.strip():
-            raise ValueError(f"--columns takes NAME=HEADER pairs, not {part.strip()!r}")
+            raise ArgumentValueError(f"--columns takes NAME=HEADER pairs, not {part.strip()!r}")
         if ours not in COLUMN_NAMES:
-            raise ValueError(f"unknown column {ours!r}; the columns are {', '.join(COLUMN_NAMES)}")
+            raise ArgumentValueError(
+                f"unknown column {ours!r}; the columns are {', '.join(COLUMN_NAMES)}"
+            )
         out[ours] = theirs.strip().lower()
     return out
 
