@@ -627,7 +627,7 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     >>> title_for("J2650")
     Traceback (most recent call last):
     ...
-    ValueError: title_for() builds titles for CPT codes; 'J2650' is a HCPCS Level II code, whose CMS descriptor may be shown as it is
+    proccodes.errors.ArgumentValueError: title_for() builds titles for CPT codes; 'J2650' is a HCPCS Level II code, whose CMS descriptor may be shown as it is
 
     Args:
         code: a CPT code, as text.
