@@ -86,9 +86,7 @@ from typing import Any, NoReturn
 
 from .._schema import pfs_columns
 from ..errors import ArgumentTypeError
-from ..records import (
-    PfsFacts,
-)
+from ..records import PfsFacts
 from ._files import Findings, long_line, open_quote, read_input, split_csv_line, split_lines
 from ._files import too_long as long_line_message
 
