@@ -16,7 +16,15 @@ from proccodes import ranges
 from proccodes._fastload import build_procedure
 from proccodes._repository import ShippedData
 from proccodes._resources import read_data
-from proccodes.catalog import Catalog, _shipped_catalog, load_catalog
+from proccodes.catalog import (
+    Catalog,
+    _shipped_catalog,
+    get,
+    load_catalog,
+    official_shard_text,
+    record_on,
+    use_data,
+)
 from proccodes.claims import cluster, lines, pricing, report
 from proccodes.errors import (
     ArgumentTypeError,
@@ -44,6 +52,10 @@ CATALOG: list[Case] = [
     ("modifiers", lambda: Catalog([], modifiers=5), TypeError, "modifiers must be an iterable"),
     ("warnings", lambda: Catalog([], warnings="x"), TypeError, "warnings must be an iterable"),
     ("path", lambda: load_catalog(5), TypeError, "path must be a str or os.PathLike"),
+    ("use_data", lambda: use_data(5), TypeError, "folder must be a str or os.PathLike"),
+    ("record_on", lambda: record_on("62290", date(2020, 1, 1)), TypeError, "record must be a"),
+    ("record_on day", lambda: record_on(get("M1009"), "2020-01-01"), TypeError, "on must be a"),
+    ("shard", lambda: official_shard_text(["99.tsv"]), TypeError, "name must be text"),
 ]
 
 
@@ -95,6 +107,7 @@ CLAIMS: list[Case] = [
     ("modifiers", lambda: lines.split_modifiers(50), TypeError, "modifiers must be text"),
     ("pos", lambda: _line(place_of_service=11), TypeError, "place of service must be text"),
     ("columns", lambda: report.parse_columns("claim"), ValueError, "NAME=HEADER pairs"),
+    ("columns type", lambda: report.parse_columns(None), TypeError, "columns must be text"),
     ("column name", lambda: report.parse_columns("planet=x"), ValueError, "unknown column"),
     ("price", lambda: pricing.fee_data_of(5), TypeError, "price must be True, False"),
     ("ptp paths", lambda: cluster.References(ptp=5), TypeError, "expected a path or paths"),

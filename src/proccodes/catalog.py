@@ -692,6 +692,7 @@ def official_shard_text(name: str) -> str:
     >>> official_shard_text("99.tsv").startswith("99")
     True
     """
+    check_type("name", name, str, "text (str)")
     return _SHIPPED.shard_text(name)
 
 
@@ -816,6 +817,8 @@ def record_on(record: Procedure, on: date) -> Procedure:
     >>> record_on(get("M1009"), date(2020, 6, 1)) is get("M1009")
     True
     """
+    check_type("record", record, Procedure, "a Procedure")
+    on = as_day(on)
     if record.curated or not record.history:
         return record
     facts = record.file_facts

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from .._args import check_type
 from .._progress import progress_bar
 from ..errors import ArgumentValueError, DataError
 from ..records import Severity
@@ -85,6 +86,7 @@ def parse_columns(text: str) -> dict[str, str]:
     >>> parse_columns("claim=CLAIM_ID, date=DOS")
     {'claim': 'claim_id', 'date': 'dos'}
     """
+    check_type("columns", text, str, "text (str)")
     out: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
