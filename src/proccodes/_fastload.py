@@ -119,8 +119,9 @@ def build_procedure(raw: dict[str, Any], *, source: str = "the shipped curated d
     proccodes.errors.DataError: spine.json: 1 problem
       record S9090: expected one of 'CPT Category I', 'CPT Category II', 'CPT Category III', 'CPT PLA', 'HCPCS Level II'; got the string 'Level 9' @ S9090.kind
     """  # noqa: E501
+    build = _builder(Procedure)  # outside the try: a model the builder cannot follow is a bug
     try:
-        return _builder(Procedure)(raw)  # type: ignore[no-any-return]
+        return build(raw)  # type: ignore[no-any-return]
     except (TypeError, ValueError, LookupError, AttributeError) as exc:
         _explain(raw, source, exc)
 
