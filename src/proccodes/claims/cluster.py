@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..errors import ArgumentTypeError
 from .engine import Rules
 from .frame import FINDING_COLUMNS, check_frame, column_names, frames_library
 
@@ -54,11 +55,11 @@ def _paths(
     if isinstance(value, str | os.PathLike):
         return (os.path.abspath(os.fspath(value)),)
     if not isinstance(value, Iterable):
-        raise TypeError(f"expected a path or paths, not {type(value).__name__}")
+        raise ArgumentTypeError(f"expected a path or paths, not {type(value).__name__}")
     out = []
     for item in value:
         if not isinstance(item, str | os.PathLike):
-            raise TypeError(f"expected a path, not {type(item).__name__}")
+            raise ArgumentTypeError(f"expected a path, not {type(item).__name__}")
         out.append(os.path.abspath(os.fspath(item)))
     return tuple(out)
 
@@ -240,7 +241,7 @@ def check_dask(
     pd = frames_library("pandas")
     dd = frames_library("dask.dataframe")
     if not isinstance(frame, dd.DataFrame):
-        raise TypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
+        raise ArgumentTypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     refs = References(ptp=ptp, mue=mue, catalog=catalog)
     if line_column is None:
