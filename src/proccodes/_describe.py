@@ -7,12 +7,14 @@ three say the same thing. The meanings of the PFS indicators are CMS's, from the
 
 from __future__ import annotations
 
+from ._schema import labels
 from .codes import CodeSystem
 from .records import (
     AssistantSurgery,
     Bilateral,
     CoSurgeons,
     GlobalDays,
+    HcpcsFacts,
     MultipleProcedure,
     PcTc,
     PfsFacts,
@@ -24,21 +26,8 @@ from .records import (
 
 __all__ = ["HCPCS_FACT_FIELDS", "NOT_CURATED", "cpt_text_notice", "pfs_lines", "rbcs_line"]
 
-HCPCS_FACT_FIELDS = (
-    "year",
-    "coverage",
-    "pricing_indicators",
-    "multiple_pricing_indicator",
-    "processing_note",
-    "betos",
-    "type_of_service",
-    "cross_references",
-    "asc_group",
-    "statute",
-    "anesthesia_base_units",
-    "action_effective",
-)
-"""The fields of `HcpcsFacts` that ``show`` and the site print, in order."""
+HCPCS_FACT_FIELDS = tuple(labels(HcpcsFacts))
+"""The fields of `HcpcsFacts` that ``show`` and the site print, in order: those with a label."""
 
 NOT_CURATED = "Not curated: official data only"
 

@@ -4,10 +4,13 @@ The shipped catalog is read on the first ``get``; importing cattrs and generatin
 code would cost more than the whole cold-start budget (docs/performance.md). The shipped data is
 checked by the strict converter in the test suite (tests/test_data.py asserts both loaders give
 equal records), so this loader trusts its input and only builds: it follows each attrs class's
-resolved type hints once, then constructs records with plain calls. It imports neither attrs nor
-typing: the record classes' fields are read through `proccodes._frozen`.
+resolved type hints once, then constructs records with plain calls. It needs no attrs: the
+record classes' fields are read through `proccodes._frozen`.
 
-Files a user passes to `proccodes.load_catalog` always go through the strict converter.
+Files a user passes to `proccodes.load_catalog` always go through the strict converter. Should
+the shipped data hold a value the model does not (a damaged or hand-edited file, an enum value
+of a newer release), the record is handed to the strict converter, which names the record and the
+field in a `proccodes.DataError`: never a bare exception of the build.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import types
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 from ._frozen import is_record, record_fields
+from .errors import DataError
 from .records import Procedure, Statement
 
 _Build = Callable[[Any], Any]
@@ -45,7 +49,7 @@ def _make_builder(type_: Any) -> _Build:
         return date.fromisoformat
     if isinstance(type_, type) and issubclass(type_, Enum):
         return type_
-    # the model's forms: tuple[X, ...] and X | None (typing is not imported for them)
+    # the model's forms: tuple[X, ...] and X | None
     if isinstance(type_, types.GenericAlias) and type_.__origin__ is tuple:
         item = _builder(type_.__args__[0])
         if item is _identity:
@@ -108,11 +112,34 @@ def _builder_for_class(cls: type) -> _Build:
     return build
 
 
-def build_procedure(raw: dict[str, Any]) -> Procedure:
-    """One record from trusted JSON data.
+def build_procedure(raw: dict[str, Any], *, source: str = "the shipped curated data") -> Procedure:
+    """One record from trusted JSON data; a value the model does not hold is a `DataError`
+    naming ``source``, the record and the field.
 
     >>> build_procedure({"code": "S9090", "system": "HCPCS", "kind": "HCPCS Level II",
     ...                  "title": "Vertebral axial decompression"}).system
     <CodeSystem.HCPCS: 'HCPCS'>
-    """
-    return _builder(Procedure)(raw)  # type: ignore[no-any-return]
+    >>> build_procedure({"code": "S9090", "system": "HCPCS", "kind": "Level 9",
+    ...                  "title": "Vertebral axial decompression"}, source="spine.json")
+    Traceback (most recent call last):
+    ...
+    proccodes.errors.DataError: spine.json: 1 problem
+      record S9090: expected one of 'CPT Category I', 'CPT Category II', 'CPT Category III', 'CPT PLA', 'HCPCS Level II'; got the string 'Level 9' @ S9090.kind
+    """  # noqa: E501
+    build = _builder(Procedure)  # outside the try: a model the builder cannot follow is a bug
+    try:
+        return build(raw)  # type: ignore[no-any-return]
+    except (TypeError, ValueError, LookupError, AttributeError) as exc:
+        _explain(raw, source, exc)
+
+
+def _explain(raw: object, source: str, exc: Exception) -> NoReturn:
+    """Raise the strict converter's `DataError` for a record the fast build could not make (it
+    names the record and the field path), or, should the converter accept it, one naming the
+    record and what the build met."""
+    from ._convert import structure_procedures  # imports cattrs: on this error path only
+
+    structure_procedures([raw], source)
+    code = raw.get("code") if isinstance(raw, dict) else None
+    label = code if isinstance(code, str) and code else "#0"
+    raise DataError(source, [f"record {label}: {type(exc).__name__}: {exc}"]) from exc

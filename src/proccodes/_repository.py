@@ -333,7 +333,7 @@ class ShippedData(Generic[_C]):
             code = item["code"]
             known = built.get(code)
             if known is None or not known.curated:
-                record = build_curated(item)
+                record = build_curated(item, source=name)
                 line = self._official_line(code)
                 if line is not None:
                     official = self._official_data().reader.procedure(line)

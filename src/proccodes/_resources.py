@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 
 from ._args import type_name
-from .errors import DataError
+from .errors import ArgumentTypeError, DataError
 
 __all__ = [
     "INDEX_FILE_LINE",
@@ -168,7 +168,7 @@ def release_folder(folder: str | os.PathLike[str]) -> str:
       not a data release folder (no manifest.tsv); build one with `proccodes data build`
     """
     if not isinstance(folder, str | os.PathLike):
-        raise TypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
+        raise ArgumentTypeError(f"folder must be a str or os.PathLike, not {type_name(folder)}")
     path = os.path.realpath(os.fspath(folder))
     if not os.path.isfile(os.path.join(path, RELEASE_MANIFEST)):
         raise DataError(

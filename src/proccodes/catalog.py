@@ -27,6 +27,7 @@ from ._repository import DATA_ENV, LazyRecords, ShippedData
 from ._resources import INDEX_FILE_LINE, INDEX_NAME, index_problems, read_index
 from .codes import normalize_code, validate_code
 from .errors import (
+    ArgumentTypeError,
     CodeNotActiveError,
     DataError,
     InvalidCodeError,
@@ -103,7 +104,9 @@ class Catalog(Mapping[str, Procedure]):
         sources: Iterable[DataRelease] = (),
     ) -> None:
         if isinstance(records, str | bytes) or not isinstance(records, Mapping | Iterable):
-            raise TypeError(f"records must be an iterable of Procedure, not {type_name(records)}")
+            raise ArgumentTypeError(
+                f"records must be an iterable of Procedure, not {type_name(records)}"
+            )
         check_type("release", release, str, "text (str)")
         if as_of is not None:
             as_of = as_day(as_of, "as_of")
@@ -119,14 +122,16 @@ class Catalog(Mapping[str, Procedure]):
         if duplicates:
             raise DataError("records", duplicates)
         if isinstance(modifiers, str | bytes) or not isinstance(modifiers, Iterable):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"modifiers must be an iterable of Modifier, not {type_name(modifiers)}"
             )
         found = list(modifiers)
         for modifier in found:
             check_type("each modifier", modifier, Modifier, "a Modifier")
         if isinstance(warnings, str | bytes) or not isinstance(warnings, Iterable):
-            raise TypeError(f"warnings must be an iterable of str, not {type_name(warnings)}")
+            raise ArgumentTypeError(
+                f"warnings must be an iterable of str, not {type_name(warnings)}"
+            )
         notes = tuple(warnings)
         for note in notes:
             check_type("each warning", note, str, "text (str)")
@@ -687,6 +692,7 @@ def official_shard_text(name: str) -> str:
     >>> official_shard_text("99.tsv").startswith("99")
     True
     """
+    check_type("name", name, str, "text (str)")
     return _SHIPPED.shard_text(name)
 
 
@@ -811,6 +817,8 @@ def record_on(record: Procedure, on: date) -> Procedure:
     >>> record_on(get("M1009"), date(2020, 6, 1)) is get("M1009")
     True
     """
+    check_type("record", record, Procedure, "a Procedure")
+    on = as_day(on)
     if record.curated or not record.history:
         return record
     facts = record.file_facts
@@ -909,7 +917,7 @@ def load_catalog(
     from .sources._files import path_kind, read_input
 
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
-        raise TypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
+        raise ArgumentTypeError(f"path must be a str or os.PathLike, not {type_name(path)}")
     if max_bytes is not None:
         check_int("max_bytes", max_bytes, minimum=1)
     check_type("strict", strict, bool, "True or False")

@@ -28,12 +28,26 @@ The fee schedule amount is rounded to cents (half up) as the OPPSCAP file shows 
 percentages of step 2 and the units are applied together and the result is rounded to cents
 once, half up. A contractor that rounds after each percentage can differ by a cent.
 
-Not applied, and said so in `Fee.notes`: the endoscopic-family rule of indicator 3 (it
-needs the other endoscopies of the day: [`price_claim`][proccodes.fees.price_claim] ranks the lines
-as indicator 2),
-the imaging, therapy, cardiovascular and ophthalmology reductions of indicators 4 to 7, the
-anesthesia payment modifiers (medical direction), the limiting charge and the
-non-participating reduction, geographic adjustments outside the GPCIs (e.g. HPSA bonuses).
+**Endoscopic families** (multiple procedure indicator 3; release PDF, and IOM 100-04 ch. 12
+§40.6.2): [`price_claim`][proccodes.fees.price_claim] groups a day's indicator-3 lines by
+their ENDO BASE code (with the lines of the base code itself); within a family of two or more
+lines the highest-valued endoscopy is paid in full, each other one its amount less the base
+code's fee schedule amount (never below zero), and the base code is not paid separately. The
+family then counts as one procedure, at its total, in the day's ranking (100 %, then 50 %); an
+indicator-3 line alone in its family is ranked as any other procedure. A single line priced by
+[`price`][proccodes.fees.price] with a ``rank`` is ranked as indicator 2 and says so.
+
+**Technical component reductions** (release PDF, indicators 4, 6 and 7):
+[`price_claim`][proccodes.fees.price_claim] ranks the day's TC lines of one indicator (for 4,
+of one imaging family, not 99) by their TC fee schedule amount and pays each after the highest
+at 50 % (4, imaging), 75 % (6, cardiovascular) or 80 % (7, ophthalmology). The lines of one
+claim, day, provider, locality and POS are taken as one session.
+
+Not applied, and said so in `Fee.notes`: those reductions on global and professional (26)
+lines (the release text states them for the TC only; the 5 % PC reduction of indicator 4 does
+not say of which procedures), the therapy PE reduction of indicator 5, the anesthesia payment
+modifiers (medical direction), the limiting charge and the non-participating reduction,
+geographic adjustments outside the GPCIs (e.g. HPSA bonuses).
 
 **Anesthesia** (status J): ``(base units + time units) x the locality's anesthesia conversion
 factor`` (ANES file). CMS's base-unit file is not shipped: give ``base_units`` and
@@ -120,10 +134,17 @@ payment differential) lists 19 and 22 (outpatient hospital), 21 inpatient hospit
 room, 24 ambulatory surgical center, 26 military treatment facility, 31 skilled nursing facility
 (Part A), 34 hospice, 41 and 42 ambulance, 51 inpatient psychiatric facility, 52 psychiatric
 partial hospitalization, 53 community mental health center, 56 psychiatric residential treatment
-center, 61 comprehensive inpatient rehabilitation facility; 02 (telehealth other than the
-patient's home) is paid at the facility rate by the PFS final rules. Every other
-POS (11 office, 12 home, 10 telehealth in the home, ...) takes the non-facility rate."""
+center, 61 comprehensive inpatient rehabilitation facility. Telehealth, from CY 2024 (CY 2024 PFS
+final rule, Federal Register document 2023-24184; CMS Transmittal 12671 of 2024, as a June
+2024 compliance news brief quotes it, the transmittal itself not being available here: "The payment
+rate for POS 02 is the facility payment rate (F); the payment rate for POS 10 is the
+non-facility rate (NF). Use of audio-only (93) or audio-video (95) does not change rate of
+payment"): 02 (telehealth other than in the patient's home) is a facility place, 10
+(telehealth in the patient's home) is not. Every other POS (11 office, 12 home, ...) takes the
+non-facility rate. Before 2024 the telehealth rules differed (a price with an earlier release
+says so in its notes)."""
 
+_TELEHEALTH_POS = frozenset({"02", "10"})
 _CENT = Decimal("0.01")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}").fullmatch
 _POS = re.compile(r"[0-9]{1,2}").fullmatch
@@ -198,7 +219,10 @@ class Fee:
     anesthesia line, which has ``base_units``, ``time_units`` and ``anesthesia_cf`` instead);
     ``pfs_amount`` and ``opps_amount`` are rounded to cents, ``fee_schedule_amount`` is the
     lower of them (the OPPS cap), ``adjustments`` the percentages applied, ``allowed`` the
-    result. `arithmetic` prints it; `to_dict` gives it as JSON-ready values.
+    result. `arithmetic` prints it; `to_dict` gives it as JSON-ready values. A line priced
+    with its day's endoscopic family ([`price_claim`][proccodes.fees.price_claim]) names the
+    family's ``endoscopic_base`` and, where the base's fee schedule amount was subtracted,
+    ``endoscopic_base_amount``.
 
     >>> price("64635", locality="01112-05", pos="11").allowed
     Decimal('552.01')
@@ -232,6 +256,8 @@ class Fee:
     time_units: Decimal | None = None
     anesthesia_cf: Decimal | None = None
     row_modifier: str = ""
+    endoscopic_base: str = ""
+    endoscopic_base_amount: Decimal | None = None
     notes: tuple[str, ...] = ()
 
     @property
@@ -287,10 +313,22 @@ class Fee:
                     f"{self.mp_gpci}, x CF = {self.opps_amount}; the lower applies"
                 )
         out.append(f"  fee schedule amount {self.fee_schedule_amount}")
+        family = bool(self.endoscopic_base)
+        ranking = [a for a in self.adjustments if family and a.reason.startswith("multiple-pro")]
         for a in self.adjustments:
-            out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
+            if a not in ranking:
+                out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
         if self.units != 1:
             out.append(f"  x {self.units} units")
+        if family and self.code == self.endoscopic_base:
+            out.append(f"  endoscopic base {self.code}: not paid separately (multiple endoscopy)")
+        elif self.endoscopic_base_amount is not None:
+            out.append(
+                f"  - {self.endoscopic_base_amount} fee schedule amount of the endoscopic base "
+                f"{self.endoscopic_base} (multiple endoscopy; not below 0)"
+            )
+        for a in ranking:
+            out.append(f"  x {_plain(a.rate * 100)} % ({a.modifier}: {a.reason})")
         out.append(f"  allowed {self.allowed}")
         out.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(out)
@@ -693,7 +731,8 @@ def _plan(
             if mp == MultipleProcedure.ENDOSCOPIC:
                 notes.append(
                     f"multiple-procedure indicator 3: ranked as indicator 2; the endoscopic "
-                    f"family rule (base {row.endoscopic_base or 'none'}) is not applied"
+                    f"family rule (base {row.endoscopic_base or 'none'}) needs the day's other "
+                    "lines: price_claim applies it"
                 )
             if rank > 5:
                 raise FeeError(
@@ -820,10 +859,23 @@ def _locality(data: FeeData, locality: str) -> LocalityGpci:
     if found is None:
         raise FeeError(
             f"locality {key} is not in {data.gpci.release} ({len(data.gpci)} localities)"
+            + _same_locality_hint(data, key)
         )
     if found.work is None or found.pe is None or found.mp is None:
         raise FeeError(f"locality {key}: {data.gpci.release} gives no readable GPCIs")
     return found
+
+
+def _same_locality_hint(data: FeeData, key: str) -> str:
+    """A hint for a locality under another MAC of the same state: CMS's OPPSCAP file lists the
+    six Southern California localities (17, 18, 71-74) under both 01112 and 01182 with the
+    same amounts, while the GPCI, ANES and LOCCO files list them under 01182 only."""
+    mac, _, number = key.partition("-")
+    states = {g.state for g in data.gpci.values() if g.mac == mac}
+    near = [
+        g.id for g in data.gpci.values() if g.locality == number and g.state in states and states
+    ]
+    return f": locality {number} of that state is {' or '.join(sorted(near))}" if near else ""
 
 
 def price(
@@ -878,6 +930,12 @@ def price(
                 f"the date of service {on.isoformat()} is before {data.pfs_release} took "
                 "effect: an earlier release of the year may state other RVUs"
             )
+    if place in _TELEHEALTH_POS and data.pfs_year is not None and data.pfs_year < 2024:
+        notes.append(
+            f"POS {place} (telehealth) priced at the "
+            f"{'facility' if facility else 'non-facility'} rate, CMS's rule from CY 2024; the "
+            f"rate CMS paid for POS {place} in {data.pfs_year} is not verified here"
+        )
     anesthesia = base_units is not None or time_units is not None
     plan = _plan(data, norm, mods, rank, anesthesia)
     notes.extend(plan.notes)
@@ -972,14 +1030,19 @@ def price_claim(
     """Price one day's lines of one provider, ranking the procedures whose multiple-procedure
     indicator is 1, 2 or 3 by their allowed amount after the bilateral (and other modifier)
     adjustments, the bilateral one first as the release PDF says: the highest at 100 %, the
-    others reduced. Each line is a mapping with ``code`` and optionally ``modifiers`` and
-    ``units``; a line the PFS does not price is its [`FeeError`][proccodes.fees.FeeError], in its
-    place.
+    others reduced. Endoscopies of one family (indicator 3, one ENDO BASE) are first priced by
+    the multiple endoscopy rule and ranked as one procedure; technical components of
+    indicators 4, 6 and 7 get their TC reductions (see the module). Each line is a mapping with
+    ``code`` and optionally ``modifiers`` and ``units``; a line the PFS does not price is its
+    [`FeeError`][proccodes.fees.FeeError], in its place.
 
     >>> fees = price_claim([{"code": "64635"}, {"code": "64493"}, {"code": "J3301"}],
     ...                    locality="10112-00", pos="11")
     >>> fees[0].allowed, fees[1].allowed, type(fees[2]).__name__
     (Decimal('376.73'), Decimal('77.23'), 'FeeError')
+    >>> [str(f.allowed) for f in price_claim([{"code": c} for c in ("45378", "45380", "45385")],
+    ...                                      locality="10112-00", pos="11")]
+    ['0.00', '76.50', '392.39']
     """
     data = _data(pfs)
 
@@ -1002,32 +1065,292 @@ def price_claim(
             return exc
 
     first = [one(line, None, True) for line in lines]
+    rows = {i: _row_of(data, fee) for i, fee in enumerate(first) if isinstance(fee, Fee)}
     ranked = [
         i
-        for i, fee in enumerate(first)
-        if isinstance(fee, Fee)
-        and _mult(data, fee)
+        for i, row in rows.items()
+        if row is not None
+        and row.multiple_procedure
         in (
             MultipleProcedure.STANDARD,
             MultipleProcedure.ENDOSCOPIC,
             MultipleProcedure.STANDARD_BEFORE_1995,
         )
     ]
-    if len(ranked) < 2:
-        return tuple(first)
-    order = sorted(ranked, key=lambda i: -first[i].allowed)  # type: ignore[union-attr]
-    out = list(first)
-    for place, i in enumerate(order, 1):
-        out[i] = one(lines[i], place, False)
+    # endoscopic families (release PDF, indicator 3): the indicator-3 lines sharing an ENDO
+    # BASE, with the lines of the base code itself; a family of one line is an unrelated
+    # endoscopy, ranked as indicator 2
+    members: dict[str, list[int]] = {}
+    for i in ranked:
+        row = rows[i]
+        if (
+            row is not None
+            and row.multiple_procedure == MultipleProcedure.ENDOSCOPIC
+            and row.endoscopic_base
+        ):
+            members.setdefault(row.endoscopic_base, []).append(i)
+    for i in ranked:
+        code = first[i].code  # type: ignore[union-attr]
+        if code in members and i not in members[code]:
+            members[code].append(i)
+    families = {base: sorted(found) for base, found in members.items() if len(found) > 1}
+    out: list[Fee | FeeError] = list(first)
+    in_family: dict[int, str] = {}
+    family_pay: dict[str, Decimal] = {}
+    for base, found in families.items():
+        paid = _endoscopic_family(data, base, found, first, locality, pos, on)
+        family_pay[base] = sum(
+            (f.allowed for f in (paid[i] for i in found) if isinstance(f, Fee)), Decimal(0)
+        )
+        for i in found:
+            out[i] = paid[i]
+            in_family[i] = base
+    # the day's ranking: each family is one procedure at its total (the release PDF: the rule
+    # applies to a family "before ranking the family with the other procedures")
+    units: list[tuple[Decimal, int, str | None]] = []  # (amount, first line, family base)
+    for base, found in families.items():
+        units.append((family_pay[base], found[0], base))
+    for i in ranked:
+        if i not in in_family:
+            units.append((first[i].allowed, i, None))  # type: ignore[union-attr]
+    _component_reductions(out, rows)
+    if len(units) < 2:
+        return tuple(out)
+    units.sort(key=lambda u: (-u[0], u[1]))
+    for place, (_, i, family) in enumerate(units, 1):
+        if family is None:
+            fee = one(lines[i], place, False)
+            out[i] = _unrelated_endoscopy(fee, rows[i]) if isinstance(fee, Fee) else fee
+            continue
+        for j in families[family]:
+            out[j] = _family_rank(out[j], place, lines[j])
     return tuple(out)
 
 
-def _mult(data: FeeData, fee: Fee) -> MultipleProcedure | None:
+_TC_REDUCTIONS = {
+    MultipleProcedure.DIAGNOSTIC_IMAGING: (
+        Decimal("0.5"),
+        "diagnostic imaging in one family (indicator 4): the TC of each procedure after the "
+        "highest at 50 %",
+    ),
+    MultipleProcedure.CARDIOVASCULAR: (
+        Decimal("0.75"),
+        "diagnostic cardiovascular (indicator 6): the TC of the second highest and later "
+        "procedures reduced 25 %",
+    ),
+    MultipleProcedure.OPHTHALMOLOGY: (
+        Decimal("0.8"),
+        "diagnostic ophthalmology (indicator 7): the TC of the second highest and later "
+        "procedures reduced 20 %",
+    ),
+}
+
+
+def _component_reductions(out: list[Fee | FeeError], rows: Mapping[int, PfsFacts | None]) -> None:
+    """The multiple-procedure reductions of indicators 4, 6 and 7 (release PDF) where they are
+    stated for the line as billed: technical components (modifier TC) of the same indicator
+    (and, for 4, the same imaging family, not 99) on the day, ranked by their TC fee schedule
+    amount, the highest in full and each other at the stated rate. Global and professional
+    lines of those indicators, and therapy (5), are paid in full, and a note says so when the
+    day has another line of the same indicator."""
+    groups: dict[tuple[MultipleProcedure, str], list[int]] = {}
+    seen: dict[MultipleProcedure, list[int]] = {}
+    for i, fee in enumerate(out):
+        row = rows.get(i)
+        if not isinstance(fee, Fee) or row is None or row.multiple_procedure is None:
+            continue
+        mp = row.multiple_procedure
+        if mp not in _TC_REDUCTIONS and mp != MultipleProcedure.THERAPY:
+            continue
+        seen.setdefault(mp, []).append(i)
+        if mp in _TC_REDUCTIONS and fee.row_modifier == "TC":
+            family = row.imaging_family or "" if mp == MultipleProcedure.DIAGNOSTIC_IMAGING else ""
+            if family != "99":
+                groups.setdefault((mp, family), []).append(i)
+    reduced: set[int] = set()
+    for (mp, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        rate, reason = _TC_REDUCTIONS[mp]
+        if any(out[i].units != 1 for i in members):  # type: ignore[union-attr]
+            for i in members:
+                out[i] = _noted(
+                    out[i],  # type: ignore[arg-type]
+                    f"multiple-procedure indicator {mp.value}: a technical component with "
+                    "more than 1 unit on the day: the TC reduction is not applied",
+                )
+            continue
+        order = sorted(members, key=lambda i: (-out[i].fee_schedule_amount, i))  # type: ignore[union-attr]
+        for place, i in enumerate(order, 1):
+            if place == 1:
+                continue
+            fee = out[i]
+            assert isinstance(fee, Fee)
+            step = Adjustment(modifier=f"rank {place}", rate=rate, reason=reason)
+            out[i] = attrs.evolve(
+                fee, adjustments=(*fee.adjustments, step), allowed=_cents(_gross(fee) * rate)
+            )
+            reduced.add(i)
+    for mp, members in seen.items():
+        if len(members) < 2:
+            continue
+        for i in members:
+            fee = out[i]
+            assert isinstance(fee, Fee)
+            if i in reduced or (fee.row_modifier == "TC" and mp in _TC_REDUCTIONS):
+                continue
+            what = (
+                "the therapy practice expense reduction"
+                if mp == MultipleProcedure.THERAPY
+                else "the reduction of the second and later procedures (stated for the TC; "
+                "for a global or professional line the release text does not give it)"
+            )
+            out[i] = _noted(
+                fee,
+                f"multiple-procedure indicator {mp.value} with another such line on the day: "
+                f"{what} is not applied",
+            )
+
+
+def _noted(fee: Fee, note: str) -> Fee:
+    return attrs.evolve(fee, notes=(*fee.notes, note))
+
+
+def _row_of(data: FeeData, fee: Fee) -> PfsFacts | None:
     own, rows = data.rows(fee.code)
-    row = (
-        next((r for r in rows if r.modifier == fee.row_modifier), own) if fee.row_modifier else own
+    if fee.row_modifier:
+        return next((r for r in rows if r.modifier == fee.row_modifier), own)
+    return own
+
+
+def _unrelated_endoscopy(fee: Fee, row: PfsFacts | None) -> Fee:
+    """An indicator-3 line without another endoscopy of its family on the day: the release
+    PDF's family rule does not apply, the line is ranked as any other (indicator 2)."""
+    if row is None or row.multiple_procedure != MultipleProcedure.ENDOSCOPIC:
+        return fee
+    notes = tuple(
+        f"multiple-procedure indicator 3: no other endoscopy of the family of base "
+        f"{row.endoscopic_base or fee.code} on the day; ranked with the day's procedures "
+        "(100 %, then 50 %)"
+        if n.startswith("multiple-procedure indicator 3:")
+        else n
+        for n in fee.notes
     )
-    return row.multiple_procedure if row is not None else None
+    return attrs.evolve(fee, notes=notes)
+
+
+def _endoscopic_family(
+    data: FeeData,
+    base: str,
+    found: Sequence[int],
+    first: Sequence[Fee | FeeError],
+    locality: str,
+    pos: str | int,
+    on: date | None,
+) -> dict[int, Fee | FeeError]:
+    """The multiple endoscopy rule within one family (IOM 100-04 ch. 12 §40.6.2; release PDF,
+    multiple procedure indicator 3): the highest-valued endoscopy in full, each other one the
+    difference between its amount and the base code's fee schedule amount (never below zero),
+    the base code itself not paid separately."""
+    fees = {i: first[i] for i in found}
+    procedures = [i for i in found if fees[i].code != base]  # type: ignore[union-attr]
+    if not procedures:
+        return dict(fees)
+    top = min(procedures, key=lambda i: (-fees[i].allowed, i))  # type: ignore[union-attr]
+    out: dict[int, Fee | FeeError] = {}
+    base_fee: Fee | FeeError | None = None
+    for i in found:
+        fee = fees[i]
+        assert isinstance(fee, Fee)
+        if fee.code == base:
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                endoscopic_base_amount=fee.fee_schedule_amount,
+                allowed=Decimal("0.00"),
+                notes=(
+                    *fee.notes,
+                    f"multiple endoscopy: the base procedure {base} is not paid separately; "
+                    f"its payment is included in that of {fees[top].code}",  # type: ignore[union-attr]
+                ),
+            )
+        elif i == top:
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                notes=(
+                    *fee.notes,
+                    f"multiple endoscopy: the highest-valued endoscopy of the family of base "
+                    f"{base}, paid in full",
+                ),
+            )
+        else:
+            if base_fee is None:
+                try:
+                    base_fee = price(base, locality=locality, pos=pos, on=on, pfs=data)
+                except FeeError as exc:
+                    base_fee = exc
+            if isinstance(base_fee, FeeError):
+                out[i] = FeeError(
+                    f"{fee.code}: the multiple endoscopy rule needs the fee schedule amount of "
+                    f"its base {base}, which is not priced: {base_fee}"
+                )
+                continue
+            subtracted = base_fee.fee_schedule_amount
+            gross = _gross(fee)
+            notes = [
+                *fee.notes,
+                f"multiple endoscopy: the amount less the fee schedule amount of the base "
+                f"{base} ({subtracted}), the highest endoscopy of the family being paid in full",
+            ]
+            if gross < subtracted:
+                notes.append(
+                    f"multiple endoscopy: {fee.code} is valued below its base {base}: nothing "
+                    "is paid for it"
+                )
+            if fee.adjustments or fee.units != 1:
+                notes.append(
+                    "multiple endoscopy: CMS's text does not say how modifier percentages or "
+                    "units combine with the base subtraction; they are applied before it"
+                )
+            out[i] = attrs.evolve(
+                fee,
+                endoscopic_base=base,
+                endoscopic_base_amount=subtracted,
+                allowed=_cents(max(gross - subtracted, Decimal(0))),
+                notes=tuple(notes),
+            )
+    return out
+
+
+def _gross(fee: Fee) -> Decimal:
+    """The fee schedule amount with the line's own percentages and units, not rounded."""
+    rate = Decimal(1)
+    for a in fee.adjustments:
+        rate *= a.rate
+    return fee.fee_schedule_amount * rate * fee.units
+
+
+def _family_rank(fee: Fee | FeeError, place: int, line: Mapping[str, Any]) -> Fee | FeeError:
+    """A family line ranked ``place`` among the day's procedures (the family as one
+    procedure, as the release PDF ranks "the family"): 100 % first, 50 % for the 2nd to 5th, then by
+    report (indicators 2 and 3)."""
+    if not isinstance(fee, Fee) or place == 1 or fee.code == fee.endoscopic_base:
+        return fee  # the base itself is not paid separately, whatever the family's place
+    if place > 5:
+        return FeeError(f"{fee.code}: the 6th and later procedures of a day are priced by report")
+    label = "51" if "51" in _modifiers(line.get("modifiers", ())) else f"rank {place}"
+    step = Adjustment(
+        modifier=label,
+        rate=Decimal("0.5"),
+        reason=f"multiple-procedure: the endoscopic family of {fee.endoscopic_base} is "
+        f"procedure {place} of the day, at 50 %",
+    )
+    if fee.endoscopic_base_amount is None:  # the family's highest: the usual percentages
+        allowed = _cents(_gross(fee) * step.rate)
+    else:
+        allowed = _cents(max(_gross(fee) - fee.endoscopic_base_amount, Decimal(0)) * step.rate)
+    return attrs.evolve(fee, adjustments=(*fee.adjustments, step), allowed=allowed)
 
 
 # -- many lines at once -------------------------------------------------------------------------
@@ -1076,26 +1399,56 @@ def price_frame(
         if name not in frame:
             raise FeeError(f"the frame has no column {name!r} (columns: {list(frame.columns)})")
     n = len(frame)
-    code_ids, code_values = pd.factorize(frame[code], use_na_sentinel=False)
-    pos_ids, pos_values = pd.factorize(frame[pos], use_na_sentinel=False)
-    loc_ids, loc_values = pd.factorize(frame[locality], use_na_sentinel=False)
+    zeros = np.zeros(n, dtype=np.int64)
+    code_ids, code_values = _factorize(pd, np, frame[code])
+    pos_ids, pos_values = _factorize(pd, np, frame[pos])
+    loc_ids, loc_values = _factorize(pd, np, frame[locality])
     if modifiers is not None and modifiers in frame:
-        mod_ids, mod_values = pd.factorize(frame[modifiers], use_na_sentinel=False)
+        mod_ids, mod_values = _factorize(pd, np, frame[modifiers])
     else:
-        mod_ids, mod_values = np.zeros(n, dtype=np.intp), np.array([""], dtype=object)
+        mod_ids, mod_values = zeros, [""]
     if rank is not None and rank in frame:
-        rank_ids, rank_values = pd.factorize(frame[rank], use_na_sentinel=False)
+        rank_ids, rank_values = _factorize(pd, np, frame[rank])
     else:
-        rank_ids, rank_values = np.zeros(n, dtype=np.intp), np.array([None], dtype=object)
-    unit_values = (
-        frame[units].to_numpy(dtype=np.int64) if units is not None and units in frame else None
-    )
+        rank_ids, rank_values = zeros, [None]
+    if units is not None and units in frame:
+        unit_column = frame[units].to_numpy(dtype=np.int64)
+        low = int(unit_column.min()) if n else 0
+        high = int(unit_column.max()) if n else 0
+        if high - low < 4096:  # the usual few unit counts: their offsets are the ids
+            unit_ids, unit_values = unit_column - low, np.arange(low, high + 1, dtype=np.int64)
+        else:
+            unit_ids, unit_values = _factorize(pd, np, unit_column)
+            unit_values = np.asarray(unit_values, dtype=np.int64)
+    else:
+        unit_ids, unit_values = zeros, np.ones(1, dtype=np.int64)
+
+    # one id per distinct row (code, modifiers, rank, POS, locality, units): everything after
+    # this is per distinct row, then gathered back to the rows
+    parts = [
+        (code_ids, len(code_values)),
+        (mod_ids, len(mod_values)),
+        (rank_ids, len(rank_values)),
+        (pos_ids, len(pos_values)),
+        (loc_ids, len(loc_values)),
+        (unit_ids, len(unit_values)),
+    ]
+    row_ids, distinct = _combine(pd, np, parts, n)
+    c_d, m_d, r_d, p_d, l_d, u_d = distinct
+    m = len(c_d)
     messages: dict[str, int] = {}  # each distinct reason a row is not priced, numbered
 
     def reason(exc: Exception) -> int:
         return messages.setdefault(str(exc), len(messages))
 
-    # places of service: facility or not, or why not
+    # the reasons in price()'s order: units, place of service, locality, then the plan
+    bad = np.full(m, -1, dtype=np.int64)
+    uvals = unit_values[u_d]
+    if (uvals < 1).any():
+        for value in np.unique(uvals[uvals < 1]).tolist():
+            text = f"units must be a whole number from 1, not {int(value)!r}"
+            bad[uvals == value] = reason(FeeError(text))
+
     facility_of_pos = np.zeros(len(pos_values), dtype=np.int64)
     pos_bad = np.full(len(pos_values), -1, dtype=np.int64)
     for i, p in enumerate(pos_values):
@@ -1103,7 +1456,8 @@ def price_frame(
             facility_of_pos[i] = _pos(p if isinstance(p, str | int) else str(p)) in FACILITY_POS
         except FeeError as exc:
             pos_bad[i] = reason(exc)
-    facility = facility_of_pos[pos_ids]
+    bad = np.where(bad >= 0, bad, pos_bad[p_d])
+    fac_d = facility_of_pos[p_d]
 
     # localities: GPCIs in thousandths (exact: CMS gives three decimals)
     nloc = len(loc_values)
@@ -1115,19 +1469,20 @@ def price_frame(
             gw[i], gpe[i], gmp[i] = (_scaled(x, 3) for x in (where.work, where.pe, where.mp))  # type: ignore[arg-type]
         except FeeError as exc:
             loc_bad[i] = reason(exc)
+    bad = np.where(bad >= 0, bad, loc_bad[l_d])
 
     # distinct (code, modifiers, rank, setting): one plan each
     nmod, nrank = len(mod_values), len(rank_values)
-    key = ((code_ids.astype(np.int64) * nmod + mod_ids) * nrank + rank_ids) * 2 + facility
-    key_ids, key_values = pd.factorize(key)
-    m = len(key_values)
-    kw, kpe, kmp, kope, komp, kcf = (np.zeros(m, dtype=np.int64) for _ in range(6))
-    kcapped = np.zeros(m, dtype=bool)
-    num = np.zeros(m, dtype=np.int64)
-    den = np.ones(m, dtype=np.int64)
-    key_bad = np.full(m, -1, dtype=np.int64)
-    for j, k in enumerate(key_values.tolist()):
-        fac, rest = bool(k % 2), k // 2
+    plan_key = ((c_d * nmod + m_d) * nrank + r_d) * 2 + fac_d
+    plan_ids, plan_values = pd.factorize(plan_key)
+    k = len(plan_values)
+    kw, kpe, kmp, kope, komp, kcf = (np.zeros(k, dtype=np.int64) for _ in range(6))
+    kcapped = np.zeros(k, dtype=bool)
+    num = np.zeros(k, dtype=np.int64)
+    den = np.ones(k, dtype=np.int64)
+    key_bad = np.full(k, -1, dtype=np.int64)
+    for j, key in enumerate(plan_values.tolist()):
+        fac, rest = bool(key % 2), key // 2
         r_id, rest = rest % nrank, rest // nrank
         m_id, c_id = rest % nmod, rest // nmod
         try:
@@ -1158,41 +1513,81 @@ def price_frame(
         for a in plan.adjustments:
             rate *= a.rate
         num[j], den[j] = rate.as_integer_ratio()
+    bad = np.where(bad >= 0, bad, key_bad[plan_ids])
 
-    # distinct (plan, locality) pairs: the fee schedule amount of each, in whole cents
-    pair_ids, pair_values = pd.factorize(key_ids.astype(np.int64) * nloc + loc_ids)
-    pk, pl = pair_values // nloc, pair_values % nloc
+    # the amounts of each distinct row, in whole cents
+    pk, pl = plan_ids, l_d
     # RVU hundredths x GPCI thousandths = 1e-5; x CF ten-thousandths = 1e-9 dollars; half up
     total = (kw[pk] * gw[pl] + kpe[pk] * gpe[pl] + kmp[pk] * gmp[pl]) * kcf[pk]
-    pair_cents = (total + 5_000_000) // 10_000_000
+    cents = (total + 5_000_000) // 10_000_000
     capped = kcapped[pk]
     if capped.any():
         o_total = (kw[pk] * gw[pl] + kope[pk] * gpe[pl] + komp[pk] * gmp[pl]) * kcf[pk]
         o_cents = (o_total + 5_000_000) // 10_000_000
-        pair_cents = np.where(capped, np.minimum(pair_cents, o_cents), pair_cents)
-    # the first reason a pair is not priced: its plan's, else its locality's
-    pair_bad = np.where(key_bad[pk] >= 0, key_bad[pk], loc_bad[pl])
-
-    cents = pair_cents[pair_ids]
-    kn, kd = num[key_ids], den[key_ids]
-    u = unit_values if unit_values is not None else 1
-    allowed = (2 * cents * kn * u + kd) // (2 * kd)
-    bad = pair_bad[pair_ids]
-    if (pos_bad >= 0).any():
-        bad = np.where(bad >= 0, bad, pos_bad[pos_ids])
-    if unit_values is not None and (unit_values < 1).any():
-        code_units = reason(FeeError("units must be a whole number from 1"))
-        bad = np.where((bad < 0) & (unit_values < 1), code_units, bad)
+        cents = np.where(capped, np.minimum(cents, o_cents), cents)
+    kn, kd = num[pk], den[pk]
+    allowed = (2 * cents * kn * uvals + kd) // (2 * kd)
     ok = bad < 0
+    fsa_d = np.where(ok, cents / 100, np.nan)
+    allowed_d = np.where(ok, allowed / 100, np.nan)
     return pd.DataFrame(
         {
-            "fee_schedule_amount": np.where(ok, cents / 100, np.nan),
-            "allowed": np.where(ok, allowed / 100, np.nan),
-            "facility": facility.astype(bool),
-            "fee_error": pd.Categorical.from_codes(bad, categories=list(messages)),
+            "fee_schedule_amount": fsa_d[row_ids],
+            "allowed": allowed_d[row_ids],
+            "facility": fac_d.astype(bool)[row_ids],
+            "fee_error": _categorical(pd, bad[row_ids], list(messages)),
         },
         index=frame.index,
     )
+
+
+def _factorize(pd: Any, np: Any, values: Any) -> tuple[Any, Any]:
+    """Codes (int64) and distinct values of a column, missing values a value of their own."""
+    ids, uniques = pd.factorize(values, use_na_sentinel=False)
+    return ids.astype(np.int64, copy=False), uniques
+
+
+def _combine(pd: Any, np: Any, parts: Sequence[tuple[Any, int]], n: int) -> tuple[Any, list[Any]]:
+    """One id per distinct combination of the ``parts`` (each column's ids and how many
+    distinct values it has): the row ids and, for each part, its id in each combination.
+    The ids are packed in one integer; a small space is numbered by a table look-up (no
+    hashing), a large one by factorizing the packed integers."""
+    widths = [max(w, 1) for _, w in parts]
+    space = 1
+    for w in widths:
+        space *= w
+    if space >= 2**62:  # too many to pack: combine two at a time
+        ids = parts[0][0]
+        for column, w in zip((p for p, _ in parts[1:]), widths[1:], strict=True):
+            ids = pd.factorize(ids * w + column)[0].astype(np.int64, copy=False)
+        first_rows = np.unique(ids, return_index=True)[1]
+        return ids, [column[first_rows] for column, _ in parts]
+    packed = np.zeros(n, dtype=np.int64)
+    for (column, _), w in zip(parts, widths, strict=True):
+        packed *= w
+        packed += column
+    if space <= max(4 * n, 1 << 20):
+        present = np.zeros(space, dtype=bool)
+        present[packed] = True
+        keys = np.flatnonzero(present)
+        number = np.cumsum(present, dtype=np.int64) - 1
+        ids = number[packed]
+    else:
+        ids, keys = pd.factorize(packed)
+        keys = np.asarray(keys, dtype=np.int64)
+    out: list[Any] = []
+    for w in reversed(widths):
+        out.append(keys % w)
+        keys = keys // w
+    return ids, out[::-1]
+
+
+def _categorical(pd: Any, codes: Any, categories: list[str]) -> Any:
+    """The reasons as a categorical (codes -1 are missing), without re-checking the codes."""
+    try:
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    except TypeError:  # pandas before 2.1 has no validate
+        return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _code_text(value: object) -> str:

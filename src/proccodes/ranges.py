@@ -37,7 +37,7 @@ import attrs
 
 from ._resources import read_data
 from .codes import CodeSystem, normalize_code, validate_code
-from .errors import DataError
+from .errors import ArgumentTypeError, ArgumentValueError, DataError
 
 if TYPE_CHECKING:  # ranges sit below the records: the type is for annotations only
     from .records import RbcsClass
@@ -400,7 +400,9 @@ def _ancestors(node: CodeRange, by_id: Mapping[str, CodeRange]) -> list[CodeRang
 
 def _code_text(code: object, function: str) -> str:
     if not isinstance(code, str):
-        raise TypeError(f"{function}() takes a code as text (str), not {type(code).__name__}")
+        raise ArgumentTypeError(
+            f"{function}() takes a code as text (str), not {type(code).__name__}"
+        )
     return normalize_code(code)
 
 
@@ -431,7 +433,7 @@ def range_of(code: str) -> CodeRange | None:
         TypeError: ``code`` is not a str.
     """
     if not isinstance(code, str):
-        raise TypeError(f"range_of() takes a code as text (str), not {type(code).__name__}")
+        raise ArgumentTypeError(f"range_of() takes a code as text (str), not {type(code).__name__}")
     key = _key(code)  # not None only for canonical text, so normalizing can wait
     if key is None:
         key = _key(normalize_code(code))
@@ -480,12 +482,14 @@ def ranges(level: str | None = None, *, system: str | None = None) -> tuple[Code
     True
     """
     if level is not None and level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)} or None, not {level!r}")
+        raise ArgumentValueError(f"level must be one of {', '.join(LEVELS)} or None, not {level!r}")
     if system is not None:
         if not isinstance(system, str):
-            raise TypeError(f"system must be 'CPT', 'HCPCS' or None, not {type(system).__name__}")
+            raise ArgumentTypeError(
+                f"system must be 'CPT', 'HCPCS' or None, not {type(system).__name__}"
+            )
         if system.upper() not in ("CPT", "HCPCS"):
-            raise ValueError(f"system must be 'CPT', 'HCPCS' or None, not {system!r}")
+            raise ArgumentValueError(f"system must be 'CPT', 'HCPCS' or None, not {system!r}")
         system = system.upper()
     return tuple(
         n
@@ -514,11 +518,11 @@ def get_range(range_id: str) -> CodeRange:
         ValueError: no range has this id.
     """
     if not isinstance(range_id, str):
-        raise TypeError(f"range id must be text (str), not {type(range_id).__name__}")
+        raise ArgumentTypeError(f"range id must be text (str), not {type(range_id).__name__}")
     table = _table or _load()
     node = table.by_id.get(range_id.strip())
     if node is None:
-        raise ValueError(
+        raise ArgumentValueError(
             f"unknown range id {range_id!r}; ids are section and subsection ids such as "
             "'surgery' or 'surgery-nervous', ranges such as '62320-62327', letter groups such "
             "as 'hcpcs-J' (proccodes.ranges() lists them all)"
@@ -568,7 +572,9 @@ def codes_in(range_id: str, catalog: Mapping[str, object]) -> list[str]:
     """
     node = get_range(range_id)
     if not isinstance(catalog, Mapping):
-        raise TypeError(f"catalog must be a Catalog (a mapping of codes), not {type(catalog)}")
+        raise ArgumentTypeError(
+            f"catalog must be a Catalog (a mapping of codes), not {type(catalog)}"
+        )
     spans = _span_keys(node)
     found: list[tuple[int, str]] = []
     for code in _codes(catalog):
@@ -621,7 +627,7 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
     >>> title_for("J2650")
     Traceback (most recent call last):
     ...
-    ValueError: title_for() builds titles for CPT codes; 'J2650' is a HCPCS Level II code, whose CMS descriptor may be shown as it is
+    proccodes.errors.ArgumentValueError: title_for() builds titles for CPT codes; 'J2650' is a HCPCS Level II code, whose CMS descriptor may be shown as it is
 
     Args:
         code: a CPT code, as text.
@@ -636,14 +642,16 @@ def title_for(code: str, rbcs: RbcsClass | None = None) -> str:
         ValueError: ``code`` is a HCPCS Level II code.
     """  # noqa: E501
     if not isinstance(code, str):
-        raise TypeError(f"title_for() takes a code as text (str), not {type(code).__name__}")
+        raise ArgumentTypeError(
+            f"title_for() takes a code as text (str), not {type(code).__name__}"
+        )
     if rbcs is not None and not all(
         isinstance(getattr(rbcs, name, None), str) for name in ("id", "category", "family")
     ):
-        raise TypeError(f"rbcs must be an RbcsClass or None, not {type(rbcs).__name__}")
+        raise ArgumentTypeError(f"rbcs must be an RbcsClass or None, not {type(rbcs).__name__}")
     found = validate_code(code)
     if found.system is not CodeSystem.CPT:
-        raise ValueError(
+        raise ArgumentValueError(
             f"title_for() builds titles for CPT codes; {found.code!r} is a HCPCS Level II code, "
             "whose CMS descriptor may be shown as it is"
         )

@@ -451,24 +451,44 @@ class Billing(_Record):
 
 @frozen(kw_only=True, repr=False, eq=False)
 class HcpcsFacts(_Record):
-    """What the CMS HCPCS Level II file states about a code, beyond its texts and dates."""
+    """What the CMS HCPCS Level II file states about a code, beyond its texts and dates.
 
-    year: int | None = field(default=None, metadata=field_meta(codec="int"))
-    pricing_indicators: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
-    multiple_pricing_indicator: str | None = field(default=None, metadata=field_meta(codec="text"))
-    coverage: str | None = field(default=None, metadata=field_meta(codec="text"))
+    The fields with a label are the ones ``proccodes show`` and the site print, in field order
+    (`proccodes._describe.HCPCS_FACT_FIELDS`).
+    """
+
+    year: int | None = field(default=None, metadata=field_meta(label="Year", codec="int"))
+    pricing_indicators: tuple[str, ...] = field(
+        default=(), metadata=field_meta(label="Pricing indicators", codec="texts")
+    )
+    multiple_pricing_indicator: str | None = field(
+        default=None, metadata=field_meta(label="Multiple pricing indicator", codec="text")
+    )
+    coverage: str | None = field(default=None, metadata=field_meta(label="Coverage", codec="text"))
     coverage_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
     carrier_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
-    statute: str | None = field(default=None, metadata=field_meta(codec="text"))
+    statute: str | None = field(default=None, metadata=field_meta(label="Statute", codec="text"))
     lab_certifications: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
-    cross_references: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
-    asc_group: str | None = field(default=None, metadata=field_meta(codec="text"))
+    cross_references: tuple[str, ...] = field(
+        default=(), metadata=field_meta(label="Cross references", codec="texts")
+    )
+    asc_group: str | None = field(
+        default=None, metadata=field_meta(label="ASC group", codec="text")
+    )
     asc_group_effective: date | None = field(default=None, metadata=field_meta(codec="day"))
-    processing_note: str | None = field(default=None, metadata=field_meta(codec="text"))
-    betos: str | None = field(default=None, metadata=field_meta(codec="text"))
-    type_of_service: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
-    anesthesia_base_units: int | None = field(default=None, metadata=field_meta(codec="int"))
-    action_effective: date | None = field(default=None, metadata=field_meta(codec="day"))
+    processing_note: str | None = field(
+        default=None, metadata=field_meta(label="Processing note", codec="text")
+    )
+    betos: str | None = field(default=None, metadata=field_meta(label="BETOS", codec="text"))
+    type_of_service: tuple[str, ...] = field(
+        default=(), metadata=field_meta(label="Type of service", codec="texts")
+    )
+    anesthesia_base_units: int | None = field(
+        default=None, metadata=field_meta(label="Anesthesia base units", codec="int")
+    )
+    action_effective: date | None = field(
+        default=None, metadata=field_meta(label="Action effective", codec="day")
+    )
 
 
 @frozen(kw_only=True, repr=False, eq=False)
@@ -485,68 +505,218 @@ class PfsFacts(_Record):
     """
 
     release: str
-    modifier: str = field(default="", metadata=field_meta(codec="plain"))
+    modifier: str = field(
+        default="",
+        metadata=field_meta(codec="plain", pfs=("MOD", "MODIFIER"), txt=(6, 7), cell="key"),
+    )
     status: PfsStatus | None = field(
-        default=None, metadata=field_meta(label="Status", codec=PfsStatus)
+        default=None,
+        metadata=field_meta(
+            label="Status", codec=PfsStatus, pfs=("STATUS CODE", "STATUS"), txt=(58, 58)
+        ),
     )
     global_days: GlobalDays | None = field(
-        default=None, metadata=field_meta(label="Global period", codec=GlobalDays)
+        default=None,
+        metadata=field_meta(
+            label="Global period",
+            codec=GlobalDays,
+            pfs=("GLOB DAYS", "GLOBAL DAYS", "GLOBAL SURGERY"),
+            txt=(104, 106),
+        ),
     )
-    pc_tc: PcTc | None = field(default=None, metadata=field_meta(label="Components", codec=PcTc))
+    pc_tc: PcTc | None = field(
+        default=None,
+        metadata=field_meta(
+            label="Components",
+            codec=PcTc,
+            pfs=("PCTC IND", "PCTC INDICATOR", "PC/TC INDICATOR"),
+            txt=(103, 103),
+        ),
+    )
     multiple_procedure: MultipleProcedure | None = field(
-        default=None, metadata=field_meta(label="Multiple procedures", codec=MultipleProcedure)
+        default=None,
+        metadata=field_meta(
+            label="Multiple procedures",
+            codec=MultipleProcedure,
+            pfs=("MULT PROC", "MULTIPLE PROCEDURE"),
+            txt=(116, 116),
+        ),
     )
     bilateral: Bilateral | None = field(
-        default=None, metadata=field_meta(label="Bilateral", codec=Bilateral)
+        default=None,
+        metadata=field_meta(
+            label="Bilateral",
+            codec=Bilateral,
+            pfs=("BILAT SURG", "BILATERAL SURGERY"),
+            txt=(117, 117),
+        ),
     )
     assistant: AssistantSurgery | None = field(
-        default=None, metadata=field_meta(label="Assistant at surgery", codec=AssistantSurgery)
+        default=None,
+        metadata=field_meta(
+            label="Assistant at surgery",
+            codec=AssistantSurgery,
+            pfs=("ASST SURG", "ASSISTANT AT SURGERY"),
+            txt=(118, 118),
+        ),
     )
     co_surgeons: CoSurgeons | None = field(
-        default=None, metadata=field_meta(label="Co-surgeons", codec=CoSurgeons)
+        default=None,
+        metadata=field_meta(
+            label="Co-surgeons", codec=CoSurgeons, pfs=("CO- SURG", "CO-SURGEONS"), txt=(119, 119)
+        ),
     )
     team_surgeons: TeamSurgeons | None = field(
-        default=None, metadata=field_meta(label="Team surgeons", codec=TeamSurgeons)
+        default=None,
+        metadata=field_meta(
+            label="Team surgeons",
+            codec=TeamSurgeons,
+            pfs=("TEAM SURG", "TEAM SURGERY"),
+            txt=(120, 120),
+        ),
     )
     supervision: Supervision | None = field(
-        default=None, metadata=field_meta(label="Physician supervision", codec=Supervision)
+        default=None,
+        metadata=field_meta(
+            label="Physician supervision",
+            codec=Supervision,
+            pfs=(
+                "PHYSICIAN SUPERVISION OF DIAGNOSTIC PROCEDURES",
+                "PHYSICIAN SUPERVISION",
+                "SUPERVISION",
+            ),
+            txt=(142, 143),
+        ),
     )
-    endoscopic_base: str | None = field(default=None, metadata=field_meta(codec="text"))
-    preoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
-    intraoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
-    postoperative_share: float | None = field(default=None, metadata=field_meta(codec="float"))
+    endoscopic_base: str | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="text", pfs=("ENDO BASE", "ENDOSCOPIC BASE CODE"), txt=(128, 132), cell="code"
+        ),
+    )
+    preoperative_share: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("PRE OP", "PREOPERATIVE PERCENTAGE"), txt=(107, 109)
+        ),
+    )
+    intraoperative_share: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("INTRA OP", "INTRAOPERATIVE PERCENTAGE"), txt=(110, 112)
+        ),
+    )
+    postoperative_share: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("POST OP", "POSTOPERATIVE PERCENTAGE"), txt=(113, 115)
+        ),
+    )
     work_rvu: float | None = field(
-        default=None, metadata=field_meta(label="Work RVU", codec="float")
+        default=None,
+        metadata=field_meta(label="Work RVU", codec="float", pfs=("WORK RVU",), txt=(60, 65)),
     )
     non_facility_pe_rvu: float | None = field(
-        default=None, metadata=field_meta(label="Practice expense RVU, non-facility", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Practice expense RVU, non-facility",
+            codec="float",
+            pfs=("NON-FAC PE RVU", "NON-FACILITY PE RVU", "NON-FACILITY PRACTICE EXPENSE RVU"),
+            txt=(67, 72),
+        ),
     )
     facility_pe_rvu: float | None = field(
-        default=None, metadata=field_meta(label="Practice expense RVU, facility", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Practice expense RVU, facility",
+            codec="float",
+            pfs=("FACILITY PE RVU", "FACILITY PRACTICE EXPENSE RVU"),
+            txt=(76, 81),
+        ),
     )
     malpractice_rvu: float | None = field(
-        default=None, metadata=field_meta(label="Malpractice RVU", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Malpractice RVU", codec="float", pfs=("MP RVU", "MALPRACTICE RVU"), txt=(85, 89)
+        ),
     )
     non_facility_total: float | None = field(
-        default=None, metadata=field_meta(label="Total RVU, non-facility", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Total RVU, non-facility",
+            codec="float",
+            pfs=("NON-FACILITY TOTAL", "TOTAL NON-FACILITY RVUS"),
+            txt=(91, 96),
+        ),
     )
     facility_total: float | None = field(
-        default=None, metadata=field_meta(label="Total RVU, facility", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Total RVU, facility",
+            codec="float",
+            pfs=("FACILITY TOTAL", "TOTAL FACILITY RVUS"),
+            txt=(97, 102),
+        ),
     )
     conversion_factor: float | None = field(
-        default=None, metadata=field_meta(label="Conversion factor", codec="float")
+        default=None,
+        metadata=field_meta(
+            label="Conversion factor",
+            codec="float",
+            pfs=("CONV FACTOR", "CONVERSION FACTOR"),
+            txt=(133, 140),
+        ),
     )
-    not_used_for_medicare_payment: bool = field(default=False, metadata=field_meta(codec="flag"))
+    not_used_for_medicare_payment: bool = field(
+        default=False,
+        metadata=field_meta(
+            codec="flag", pfs=("NOT USED FOR MEDICARE PAYMENT",), txt=(59, 59), cell="flag"
+        ),
+    )
     # "NA": rarely or never done outside a facility
-    non_facility_na: bool = field(default=False, metadata=field_meta(codec="flag"))
+    non_facility_na: bool = field(
+        default=False,
+        metadata=field_meta(
+            codec="flag",
+            pfs=("NON-FAC NA INDICATOR", "NON-FACILITY NA INDICATOR"),
+            txt=(73, 74),
+            cell="na",
+        ),
+    )
     # "NA": rarely or never done in a facility
-    facility_na: bool = field(default=False, metadata=field_meta(codec="flag"))
+    facility_na: bool = field(
+        default=False,
+        metadata=field_meta(codec="flag", pfs=("FACILITY NA INDICATOR",), txt=(82, 83), cell="na"),
+    )
     # "88": the multiple imaging reductions apply; "99": not
-    imaging_family: str | None = field(default=None, metadata=field_meta(codec="text"))
+    imaging_family: str | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="text",
+            pfs=("DIAGNOSTIC IMAGING FAMILY INDICATOR", "DIAGNOSTIC IMAGING FAMILY"),
+            txt=(146, 147),
+            cell="family",
+        ),
+    )
     # the PE RVU of the OPPS imaging cap
-    opps_non_facility_pe_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
-    opps_facility_pe_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
-    opps_malpractice_rvu: float | None = field(default=None, metadata=field_meta(codec="float"))
+    opps_non_facility_pe_rvu: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("NON-FACILITY PE USED FOR OPPS PAYMENT AMOUNT",), txt=(152, 157)
+        ),
+    )
+    opps_facility_pe_rvu: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("FACILITY PE USED FOR OPPS PAYMENT AMOUNT",), txt=(159, 164)
+        ),
+    )
+    opps_malpractice_rvu: float | None = field(
+        default=None,
+        metadata=field_meta(
+            codec="float", pfs=("MP USED FOR OPPS PAYMENT AMOUNT",), txt=(165, 171)
+        ),
+    )
     # columns this loader does not know, each "HEADER=value"
     extra: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
 

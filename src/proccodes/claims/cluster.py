@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..errors import ArgumentTypeError
 from .engine import Rules
 from .frame import FINDING_COLUMNS, check_frame, column_names, frames_library
 
@@ -32,6 +33,7 @@ __all__ = [
     "check_dask",
     "check_partition",
     "load_references",
+    "restore_modifier_lists",
     "spark_function",
 ]
 
@@ -53,11 +55,11 @@ def _paths(
     if isinstance(value, str | os.PathLike):
         return (os.path.abspath(os.fspath(value)),)
     if not isinstance(value, Iterable):
-        raise TypeError(f"expected a path or paths, not {type(value).__name__}")
+        raise ArgumentTypeError(f"expected a path or paths, not {type(value).__name__}")
     out = []
     for item in value:
         if not isinstance(item, str | os.PathLike):
-            raise TypeError(f"expected a path, not {type(item).__name__}")
+            raise ArgumentTypeError(f"expected a path, not {type(item).__name__}")
         out.append(os.path.abspath(os.fspath(item)))
     return tuple(out)
 
@@ -144,6 +146,7 @@ def check_partition(
     ['code.malformed']
     """
     ptp, mue, catalog = load_references(refs)
+    frame = restore_modifier_lists(frame, column_names(columns)["modifiers"])
     return check_frame(
         frame,
         ptp=ptp,
@@ -153,6 +156,57 @@ def check_partition(
         line_column=line_column,
         rules=rules,
     )
+
+
+_MAX_REPR = 256  # a modifier list's text is short; longer text is left as text
+
+
+def restore_modifier_lists(frame: Any, column: str) -> Any:
+    """``frame`` with the list (or tuple) modifiers that a string column holds as their Python
+    text (``"['59', 'LT']"``) made lists again, so that each item is one modifier exactly as
+    [`check_frame`][proccodes.claims.check_frame] reads a list column. Dask's
+    ``from_pandas`` turns an object column into strings (its ``dataframe.convert-string``
+    setting); this undoes it on the worker. Only a string-typed column is changed, and only text
+    that is exactly the text of a list or tuple (``str(value) == text``): other text, such as
+    ``"59 LT"``, stays text.
+
+    >>> import pandas as pd
+    >>> part = pd.DataFrame({"modifiers": pd.Series(["['59 LT']", "59 LT", None], dtype="string")})
+    >>> restore_modifier_lists(part, "modifiers")["modifiers"].tolist()
+    [['59 LT'], '59 LT', None]
+    """
+    import ast
+
+    pd = frames_library("pandas")
+    if column not in frame.columns:
+        return frame
+    series = frame[column]
+    if not pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        return frame
+    seen: dict[str, Any] = {}
+    changed = False
+    values: list[Any] = []
+    for value in series.tolist():
+        if isinstance(value, str) and value[:1] in ("[", "(") and len(value) <= _MAX_REPR:
+            if value not in seen:
+                try:
+                    parsed = ast.literal_eval(value)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    parsed = None
+                ok = isinstance(parsed, list | tuple) and str(parsed) == value
+                seen[value] = parsed if ok else value
+            restored = seen[value]
+            changed = changed or restored is not value
+            values.append(restored)
+        elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            values.append(None)
+        else:
+            values.append(value)
+    if not changed:
+        return frame
+    out = frame.copy()
+    out[column] = pd.Series(values, index=frame.index, dtype=object)
+    return out
 
 
 def check_dask(
@@ -187,7 +241,7 @@ def check_dask(
     pd = frames_library("pandas")
     dd = frames_library("dask.dataframe")
     if not isinstance(frame, dd.DataFrame):
-        raise TypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
+        raise ArgumentTypeError(f"frame must be a Dask DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     refs = References(ptp=ptp, mue=mue, catalog=catalog)
     if line_column is None:

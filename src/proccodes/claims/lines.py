@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from ..errors import ArgumentTypeError, ArgumentValueError
 from ..records import Severity
 
 __all__ = [
@@ -48,9 +49,9 @@ def bounded(value: str) -> str:
 
 def _text_value(name: str, value: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"the {name} must be text, not {type(value).__name__}")
+        raise ArgumentTypeError(f"the {name} must be text, not {type(value).__name__}")
     if not value.strip():
-        raise ValueError(f"the {name} must not be empty")
+        raise ArgumentValueError(f"the {name} must not be empty")
     return value
 
 
@@ -94,7 +95,7 @@ def date_value(value: object) -> date:
         try:
             return date(value.year, value.month, value.day)  # NaT has no year: TypeError
         except (TypeError, ValueError):
-            raise ValueError("the date of service is missing") from None
+            raise ArgumentValueError("the date of service is missing") from None
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -104,8 +105,10 @@ def date_value(value: object) -> date:
                 raise ValueError
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"date of service must be YYYY-MM-DD, not {bounded(value)}") from None
-    raise TypeError(
+            raise ArgumentValueError(
+                f"date of service must be YYYY-MM-DD, not {bounded(value)}"
+            ) from None
+    raise ArgumentTypeError(
         f"date of service must be a date or YYYY-MM-DD text, not {type(value).__name__}"
     )
 
@@ -118,7 +121,7 @@ def units_value(value: object) -> int:
     (2, 0)
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"units must be a whole number, not {type(value).__name__}")
+        raise ArgumentTypeError(f"units must be a whole number, not {type(value).__name__}")
     return int(value)
 
 
@@ -139,9 +142,9 @@ def split_modifiers(value: object) -> tuple[str, ...]:
         items = list(value)
         for item in items:
             if not isinstance(item, str):
-                raise TypeError(f"each modifier must be text, not {type(item).__name__}")
+                raise ArgumentTypeError(f"each modifier must be text, not {type(item).__name__}")
         return tuple(m.strip().upper() for m in items if m.strip())
-    raise TypeError(f"modifiers must be text or a list of text, not {type(value).__name__}")
+    raise ArgumentTypeError(f"modifiers must be text or a list of text, not {type(value).__name__}")
 
 
 def _check(convert: Any) -> Any:
@@ -153,7 +156,9 @@ def _check(convert: Any) -> Any:
 
 def _pos(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, str):
-        raise TypeError(f"place of service must be text or None, not {type(value).__name__}")
+        raise ArgumentTypeError(
+            f"place of service must be text or None, not {type(value).__name__}"
+        )
 
 
 @attrs.frozen(kw_only=True)

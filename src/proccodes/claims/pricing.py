@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..errors import ArgumentTypeError
 from .lines import Finding
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def fee_data_of(price: Any) -> FeeData | FeeSchedule | None:
         return price
     if isinstance(price, str | os.PathLike):
         return load_fee_data(price)
-    raise TypeError(
+    raise ArgumentTypeError(
         "price must be True, False, a FeeData, a FeeSchedule or the path of a PFS release, "
         f"not {type(price).__name__}"
     )

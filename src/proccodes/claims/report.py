@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from .._args import check_type
 from .._progress import progress_bar
-from ..errors import DataError
+from ..errors import ArgumentValueError, DataError
 from ..records import Severity
 from ..sources._files import CsvReader, Findings, read_input
 from .engine import check
@@ -85,6 +86,7 @@ def parse_columns(text: str) -> dict[str, str]:
     >>> parse_columns("claim=CLAIM_ID, date=DOS")
     {'claim': 'claim_id', 'date': 'dos'}
     """
+    check_type("columns", text, str, "text (str)")
     out: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
@@ -92,9 +94,11 @@ def parse_columns(text: str) -> dict[str, str]:
         ours, sep, theirs = part.partition("=")
         ours = ours.strip().lower()
         if not sep or not theirs.strip():
-            raise ValueError(f"--columns takes NAME=HEADER pairs, not {part.strip()!r}")
+            raise ArgumentValueError(f"--columns takes NAME=HEADER pairs, not {part.strip()!r}")
         if ours not in COLUMN_NAMES:
-            raise ValueError(f"unknown column {ours!r}; the columns are {', '.join(COLUMN_NAMES)}")
+            raise ArgumentValueError(
+                f"unknown column {ours!r}; the columns are {', '.join(COLUMN_NAMES)}"
+            )
         out[ours] = theirs.strip().lower()
     return out
 

@@ -17,6 +17,10 @@ by the positions of the release PDF (the same in the 2022 and 2025 releases), ch
 record (the decimal points of the RVUs, the record length); a TXT of another layout is a
 [`DataError`][proccodes.DataError], and a zip is read through its CSV.
 
+The loader's column table is derived from the fields' metadata in `proccodes.records` (each
+`PfsFacts` field names its CSV headers and TXT positions), so a new column is one field there;
+the table below documents it.
+
 Every distinct record text is checked when the file is loaded (all warnings and errors are
 known then); a record is typed into `PfsFacts` the first time it is asked
 for, and records with the same values share one object.
@@ -38,7 +42,7 @@ for, and records with the same values share one object.
 | FACILITY TOTAL | 97-102 | ``facility_total`` |
 | PCTC IND | 103 | ``pc_tc`` (`PcTc`) |
 | GLOB DAYS | 104-106 | ``global_days`` (`GlobalDays`) |
-| PRE OP, INTRA OP, POST OP | 107-115 | ``preoperative_share`` ... shares of the global package (0.10 is 10 %) |
+| PRE OP, INTRA OP, POST OP | 107-115 | ``preoperative_share``, ``intraoperative_share``, ``postoperative_share``: shares of the global package (0.10 is 10 %) |
 | MULT PROC | 116 | ``multiple_procedure`` (`MultipleProcedure`) |
 | BILAT SURG | 117 | ``bilateral`` (`Bilateral`) |
 | ASST SURG | 118 | ``assistant`` (`AssistantSurgery`) |
@@ -77,22 +81,12 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, NoReturn
 
+from .._schema import pfs_columns
 from ..errors import ArgumentTypeError
-from ..records import (
-    AssistantSurgery,
-    Bilateral,
-    CoSurgeons,
-    GlobalDays,
-    MultipleProcedure,
-    PcTc,
-    PfsFacts,
-    PfsStatus,
-    Supervision,
-    TeamSurgeons,
-)
+from ..records import PfsFacts
 from ._files import Findings, long_line, open_quote, read_input, split_csv_line, split_lines
 from ._files import too_long as long_line_message
 
@@ -135,88 +129,48 @@ class _Kind(StrEnum):
     IGNORED = "ignored"
 
 
-# field name on PfsFacts (or a key), how to read it, CSV header names, TXT columns (1-based,
-# inclusive), the enum for indicators.
-_FIELDS: tuple[tuple[str, _Kind | type[StrEnum], tuple[str, ...], tuple[int, int]], ...] = (
+# The columns that are not a field of `PfsFacts` of their own: the code (the key), CMS's short
+# description (kept for Level II codes only) and a flag not kept. Every other column is a field's:
+# its metadata in proccodes.records says its names, positions and kind (`pfs_columns`).
+_OTHER_COLUMNS: tuple[tuple[str, _Kind, tuple[str, ...], tuple[int, int]], ...] = (
     ("code", _Kind.KEY, ("HCPCS", "HCPCS CODE"), (1, 5)),
-    ("modifier", _Kind.KEY, ("MOD", "MODIFIER"), (6, 7)),
     ("description", _Kind.TEXT, ("DESCRIPTION",), (8, 57)),
-    ("status", PfsStatus, ("STATUS CODE", "STATUS"), (58, 58)),
-    ("not_used_for_medicare_payment", _Kind.FLAG, ("NOT USED FOR MEDICARE PAYMENT",), (59, 59)),
-    ("work_rvu", _Kind.NUMBER, ("WORK RVU",), (60, 65)),
-    (
-        "non_facility_pe_rvu",
-        _Kind.NUMBER,
-        ("NON-FAC PE RVU", "NON-FACILITY PE RVU", "NON-FACILITY PRACTICE EXPENSE RVU"),
-        (67, 72),
-    ),
-    ("non_facility_na", _Kind.NA, ("NON-FAC NA INDICATOR", "NON-FACILITY NA INDICATOR"), (73, 74)),
-    (
-        "facility_pe_rvu",
-        _Kind.NUMBER,
-        ("FACILITY PE RVU", "FACILITY PRACTICE EXPENSE RVU"),
-        (76, 81),
-    ),
-    ("facility_na", _Kind.NA, ("FACILITY NA INDICATOR",), (82, 83)),
-    ("malpractice_rvu", _Kind.NUMBER, ("MP RVU", "MALPRACTICE RVU"), (85, 89)),
-    (
-        "non_facility_total",
-        _Kind.NUMBER,
-        ("NON-FACILITY TOTAL", "TOTAL NON-FACILITY RVUS"),
-        (91, 96),
-    ),
-    ("facility_total", _Kind.NUMBER, ("FACILITY TOTAL", "TOTAL FACILITY RVUS"), (97, 102)),
-    ("pc_tc", PcTc, ("PCTC IND", "PCTC INDICATOR", "PC/TC INDICATOR"), (103, 103)),
-    ("global_days", GlobalDays, ("GLOB DAYS", "GLOBAL DAYS", "GLOBAL SURGERY"), (104, 106)),
-    ("preoperative_share", _Kind.NUMBER, ("PRE OP", "PREOPERATIVE PERCENTAGE"), (107, 109)),
-    ("intraoperative_share", _Kind.NUMBER, ("INTRA OP", "INTRAOPERATIVE PERCENTAGE"), (110, 112)),
-    ("postoperative_share", _Kind.NUMBER, ("POST OP", "POSTOPERATIVE PERCENTAGE"), (113, 115)),
-    ("multiple_procedure", MultipleProcedure, ("MULT PROC", "MULTIPLE PROCEDURE"), (116, 116)),
-    ("bilateral", Bilateral, ("BILAT SURG", "BILATERAL SURGERY"), (117, 117)),
-    ("assistant", AssistantSurgery, ("ASST SURG", "ASSISTANT AT SURGERY"), (118, 118)),
-    ("co_surgeons", CoSurgeons, ("CO- SURG", "CO-SURGEONS"), (119, 119)),
-    ("team_surgeons", TeamSurgeons, ("TEAM SURG", "TEAM SURGERY"), (120, 120)),
-    ("endoscopic_base", _Kind.CODE, ("ENDO BASE", "ENDOSCOPIC BASE CODE"), (128, 132)),
-    ("conversion_factor", _Kind.NUMBER, ("CONV FACTOR", "CONVERSION FACTOR"), (133, 140)),
-    (
-        "supervision",
-        Supervision,
-        (
-            "PHYSICIAN SUPERVISION OF DIAGNOSTIC PROCEDURES",
-            "PHYSICIAN SUPERVISION",
-            "SUPERVISION",
-        ),
-        (142, 143),
-    ),
     ("calculation_flag", _Kind.IGNORED, ("CALCULATION FLAG",), (144, 144)),
-    (
-        "imaging_family",
-        _Kind.FAMILY,
-        ("DIAGNOSTIC IMAGING FAMILY INDICATOR", "DIAGNOSTIC IMAGING FAMILY"),
-        (146, 147),
-    ),
-    (
-        "opps_non_facility_pe_rvu",
-        _Kind.NUMBER,
-        ("NON-FACILITY PE USED FOR OPPS PAYMENT AMOUNT",),
-        (152, 157),
-    ),
-    (
-        "opps_facility_pe_rvu",
-        _Kind.NUMBER,
-        ("FACILITY PE USED FOR OPPS PAYMENT AMOUNT",),
-        (159, 164),
-    ),
-    ("opps_malpractice_rvu", _Kind.NUMBER, ("MP USED FOR OPPS PAYMENT AMOUNT",), (165, 171)),
 )
-_BY_NAME = {_name(alias): i for i, (_, _, aliases, _) in enumerate(_FIELDS) for alias in aliases}
-_LABEL = {f[0]: f[2][0] for f in _FIELDS}  # the name a warning gives a field: CMS's CSV header
-_KIND = {f[0]: f[1] for f in _FIELDS}
-_TXT_RECORD = 171  # characters in a record of the fixed-width layout
+
+
+class _Table:
+    """The columns of the PFS file for a record class (`PfsFacts`), derived from its fields'
+    metadata: ``fields`` holds (field name or key, how to read it, CSV header names, TXT
+    columns, 1-based and inclusive) in the file's order; HCPCS, MOD and DESCRIPTION first."""
+
+    __slots__ = ("by_name", "cls", "fields", "kind", "label", "txt_record")
+
+    def __init__(self, cls: type) -> None:
+        rows = [
+            (name, _Kind(c.cell) if isinstance(c.cell, str) else c.cell, c.headers, c.txt)
+            for name, c in pfs_columns(cls)
+        ]
+        self.cls = cls
+        self.fields = tuple(sorted([*rows, *_OTHER_COLUMNS], key=lambda row: row[3]))
+        if [f[0] for f in self.fields[:3]] != ["code", "modifier", "description"]:
+            raise TypeError(
+                f"{cls.__name__}: the PFS file's first columns are HCPCS, MOD, DESCRIPTION"
+            )
+        self.by_name = {
+            _name(alias): i for i, (_, _, aliases, _) in enumerate(self.fields) for alias in aliases
+        }
+        # the name a warning gives a field: CMS's CSV header
+        self.label = {f[0]: f[2][0] for f in self.fields}
+        self.kind = {f[0]: f[1] for f in self.fields}
+        self.txt_record = max(f[3][1] for f in self.fields)  # characters in a TXT record
+
+
+_TABLE = _Table(PfsFacts)
 _TXT_REST = 57  # the non-key part of a TXT record starts at the status code (column 58)
 
 
-def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
+def _cell_pattern(kind: _Kind | type[Enum] | None) -> str:
     """The pattern of a valid, stripped value of a field (blank included). Possessive and
     without alternatives where it can be: every record's non-key text goes through it."""
     if isinstance(kind, type):
@@ -234,7 +188,7 @@ def _cell_pattern(kind: _Kind | type[StrEnum] | None) -> str:
     }.get(kind, "[^,\n]*+")  # type: ignore[arg-type]
 
 
-def _expected(kind: _Kind | type[StrEnum] | None) -> str:
+def _expected(kind: _Kind | type[Enum] | None) -> str:
     """What a warning says a field should hold."""
     if isinstance(kind, type):
         return (
@@ -268,13 +222,29 @@ class _Columns:
     kept as the file wrote them until a record is asked for). Made once per layout; each column
     caches what its values mean, so typing a record is a few lookups done in C."""
 
-    __slots__ = ("all_rows", "caches", "checks", "extra", "kept", "kept_names", "names", "slices")
+    __slots__ = (
+        "all_rows",
+        "caches",
+        "checks",
+        "cls",
+        "extra",
+        "kept",
+        "kept_names",
+        "names",
+        "slices",
+    )
 
-    def __init__(self, names: Sequence[str], slices: Sequence[tuple[int, int]] | None) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        slices: Sequence[tuple[int, int]] | None,
+        table: _Table = _TABLE,
+    ) -> None:
         # names: a PfsFacts field, "" for a column not kept, "=HEADER" for an unknown column
         self.names = tuple(names)
         self.slices = tuple(slices) if slices is not None else None
-        kinds = [_KIND.get(n) if n and n[0] != "=" else None for n in self.names]
+        self.cls: Callable[..., PfsFacts] = table.cls
+        kinds = [table.kind.get(n) if n and n[0] != "=" else None for n in self.names]
         self.checks = tuple(re.compile(_cell_pattern(k)).fullmatch for k in kinds)
         # Any number of valid records, each ended by a new line (possessive: no backtracking).
         # Stricter than a record needs (no space around a value, as CMS writes them): a record
@@ -303,7 +273,7 @@ class _Columns:
         fields = dict(zip(self.kept_names, self.kept(values), strict=True))
         if self.extra is not None:
             fields["extra"] = tuple(v for v in self.extra(values) if v)
-        return PfsFacts(release=release, modifier=modifier, **fields)
+        return self.cls(release=release, modifier=modifier, **fields)
 
 
 def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -319,7 +289,7 @@ def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ..
 
 
 def _converter(
-    name: str, kind: _Kind | type[StrEnum] | None, check: Callable[[str], Any]
+    name: str, kind: _Kind | type[Enum] | None, check: Callable[[str], Any]
 ) -> Callable[[str], Any]:
     """What a cell of one column means: its typed value, ``None`` if blank or not valid (the
     load reported it), ``False`` for a blank flag."""
@@ -736,7 +706,10 @@ def _blank(line: str) -> bool:
 class _Parser:
     """Reads one file's text into a [`FeeSchedule`][proccodes.sources.pfs.FeeSchedule]."""
 
-    def __init__(self, text: str, findings: Findings, names: Sequence[str]) -> None:
+    def __init__(
+        self, text: str, findings: Findings, names: Sequence[str], table: _Table = _TABLE
+    ) -> None:
+        self.table = table
         self.lines = split_lines(text)
         self.ends_open = bool(text) and text[-1] not in "\r\n"
         self.findings = findings
@@ -764,7 +737,7 @@ class _Parser:
         found = self._csv_header()
         if found is not None:
             header_line, names, layout, keys = found
-            columns = _Columns(layout, None)
+            columns = _Columns(layout, None, self.table)
             self._check_end(header_line, len(names))
             if keys == (0, 1, 2):
                 self._read_csv_fast(header_line, len(names))
@@ -772,9 +745,10 @@ class _Parser:
                 self._read_csv(header_line, len(names), keys)
         else:
             start = self._txt_start()
-            layout = [f[0] if f[1] is not _Kind.IGNORED else "" for f in _FIELDS[3:]]
-            slices = tuple((a - 1 - _TXT_REST, b - _TXT_REST) for _, _, _, (a, b) in _FIELDS[3:])
-            columns = _Columns(layout, slices)
+            fields = self.table.fields[3:]
+            layout = [f[0] if f[1] is not _Kind.IGNORED else "" for f in fields]
+            slices = tuple((a - 1 - _TXT_REST, b - _TXT_REST) for _, _, _, (a, b) in fields)
+            columns = _Columns(layout, slices, self.table)
             self._read_txt(start, slices)
         self._check_rests(columns)
         self._finish()
@@ -879,15 +853,16 @@ class _Parser:
             " ".join(" ".join(r[i].split()) for r in block if i < len(r) and r[i].strip())
             for i in range(len(header))
         ]
+        fields, by_name = self.table.fields, self.table.by_name
         index: dict[int, int] = {}
         for i, name in enumerate(names):
-            k = _BY_NAME.get(_name(name))
+            k = by_name.get(_name(name))
             if k is None:
                 continue
             if k in index:
                 findings.error(
                     number,
-                    f"two columns are {_FIELDS[k][2][0]} (columns {index[k] + 1} and {i + 1})",
+                    f"two columns are {fields[k][2][0]} (columns {index[k] + 1} and {i + 1})",
                 )
                 continue
             index[k] = i
@@ -895,22 +870,22 @@ class _Parser:
             findings.error(number, "the header has no HCPCS column; expected the PFS header")
         findings.raise_if_errors()
         self.missing = [
-            _FIELDS[k][2][0]
-            for k in range(3, len(_FIELDS))
-            if k not in index and _FIELDS[k][1] is not _Kind.IGNORED
+            fields[k][2][0]
+            for k in range(3, len(fields))
+            if k not in index and fields[k][1] is not _Kind.IGNORED
         ]
         keys = (index[0], index.get(1, -1), index.get(2, -1))
         layout: list[str] = []
         for i, name in enumerate(names):
             if i in keys:
                 continue
-            k = _BY_NAME.get(_name(name))
+            k = by_name.get(_name(name))
             if k is None:
                 label = name or f"column {i + 1}"
                 self.unknown.append(label)
                 layout.append("=" + label)
             else:
-                layout.append(_FIELDS[k][0] if _FIELDS[k][1] is not _Kind.IGNORED else "")
+                layout.append(fields[k][0] if fields[k][1] is not _Kind.IGNORED else "")
         if self.missing and self.unknown:
             # a column the loader knows is gone while one it does not know came: renamed?
             others = ", ".join(repr(u) for u in self.unknown[:3])
@@ -1096,26 +1071,26 @@ class _Parser:
         (from the status code on) is cut into its fields once per distinct text and kept as
         the fields joined by commas, as the CSV writes them."""
         findings = self.findings
+        record = self.table.txt_record  # characters in a record
         joined: dict[str, Rest] = {}
         for number, line in enumerate(self.lines[start - 1 :], start):
-            if len(line) != _TXT_RECORD:
+            if len(line) != record:
                 if _blank(line):
                     continue
-                if len(line) < _TXT_RECORD:
+                if len(line) < record:
                     findings.error(
                         number,
                         f"{len(line)} characters; a record of the fixed-width layout has "
-                        f"{_TXT_RECORD} (a truncated record?)",
+                        f"{record} (a truncated record?)",
                     )
                     continue
-                if line[_TXT_RECORD:].strip():
+                if line[record:].strip():
                     findings.error(
                         number,
-                        f"{len(line)} characters; a record of the fixed-width layout has "
-                        f"{_TXT_RECORD}",
+                        f"{len(line)} characters; a record of the fixed-width layout has {record}",
                     )
                     continue
-            raw = line[_TXT_REST:_TXT_RECORD]
+            raw = line[_TXT_REST:record]
             rest = joined.get(raw)
             if rest is None:
                 if not _txt_shaped(line):
@@ -1189,8 +1164,8 @@ class _Parser:
         for name, check, cell in zip(columns.names, columns.checks, cells, strict=True):
             text = cell.strip()
             if check(text) is None:
-                label = _LABEL.get(name) or name[1:] or "a column not kept"
-                self.findings.warn(number, label, text, _expected(_KIND.get(name)))
+                label = self.table.label.get(name) or name[1:] or "a column not kept"
+                self.findings.warn(number, label, text, _expected(self.table.kind.get(name)))
         return _rest(cells)
 
     def _finish(self) -> None:
