@@ -60,6 +60,8 @@ def _plain(value: Any) -> Any:
         return f"{type(value).__qualname__}.{value.name}"
     if isinstance(value, dict | type(attrs.fields(records.Problem)[0].metadata)):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):  # e.g. a PfsColumn, which names an enum
+        return (type(value).__name__, tuple(_plain(v) for v in value))
     return value
 
 
