@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset(
             {
                 "_args",
+                "_frozen",
                 "_progress",
                 "_resources",
                 "_schema",

@@ -33,7 +33,7 @@ from .conftest import NEEDS_SHARED, SHARED, TEST_DATA
 def _copy_with_a_field(cls: type, name: str, annotation: str, meta: dict[str, Any]) -> type:
     """A new attrs class with ``cls``'s fields (types, defaults, metadata) and one more field,
     written out from ``attrs.fields(cls)``, not subclassed."""
-    namespace: dict[str, Any] = dict(vars(records))
+    namespace: dict[str, Any] = {**vars(records), "attrs": attrs}
     lines = [
         "@attrs.frozen(kw_only=True, repr=False, eq=False)",
         f"class {cls.__name__}Copy(_Record):",

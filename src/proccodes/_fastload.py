@@ -4,7 +4,8 @@ The shipped catalog is read on the first ``get``; importing cattrs and generatin
 code would cost more than the whole cold-start budget (docs/performance.md). The shipped data is
 checked by the strict converter in the test suite (tests/test_data.py asserts both loaders give
 equal records), so this loader trusts its input and only builds: it follows each attrs class's
-resolved type hints once, then constructs records with plain calls.
+resolved type hints once, then constructs records with plain calls. It needs no attrs: the
+record classes' fields are read through `proccodes._frozen`.
 
 Files a user passes to `proccodes.load_catalog` always go through the strict converter. Should
 the shipped data hold a value the model does not (a damaged or hand-edited file, an enum value
@@ -17,14 +18,12 @@ from __future__ import annotations
 import builtins
 import sys
 import types
-import typing
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
-import attrs
-
+from ._frozen import is_record, record_fields
 from .errors import DataError
 from .records import Procedure, Statement
 
@@ -50,25 +49,31 @@ def _make_builder(type_: Any) -> _Build:
         return date.fromisoformat
     if isinstance(type_, type) and issubclass(type_, Enum):
         return type_
-    origin = typing.get_origin(type_)
-    if origin is tuple:
-        item = _builder(typing.get_args(type_)[0])
+    # the model's forms: tuple[X, ...] and X | None
+    if isinstance(type_, types.GenericAlias) and type_.__origin__ is tuple:
+        item = _builder(type_.__args__[0])
         if item is _identity:
             return tuple
         return lambda values: tuple(map(item, values))
-    if origin in (types.UnionType, typing.Union):
-        inner = [a for a in typing.get_args(type_) if a is not type(None)]
+    if isinstance(type_, types.UnionType) or _is_typing_union(type_):
+        inner = [a for a in type_.__args__ if a is not type(None)]
         build = _builder(inner[0])
         return lambda value: None if value is None else build(value)
     if type_ is Statement:
         fields = _builder_for_class(Statement)
         return lambda value: Statement(text=value) if type(value) is str else fields(value)
-    if attrs.has(type_):
+    if is_record(type_):
         return _builder_for_class(type_)
     raise TypeError(f"no fast builder for {type_!r}")  # pragma: no cover - model is closed
 
 
-def _field_type(cls: type, field: attrs.Attribute[Any]) -> Any:
+def _is_typing_union(type_: Any) -> bool:
+    """``typing.Union[...]`` or ``typing.Optional[...]`` (a resolved hint may be one)."""
+    typing = sys.modules.get("typing")  # such a hint exists only once typing is imported
+    return typing is not None and typing.get_origin(type_) is typing.Union
+
+
+def _field_type(cls: type, field: Any) -> Any:
     """A field's type from its annotation string, without ``typing.get_type_hints``.
 
     The record model writes every annotation as ``X``, ``X | None`` or ``tuple[X, ...]``;
@@ -93,11 +98,13 @@ def _field_type(cls: type, field: attrs.Attribute[Any]) -> Any:
     try:
         return resolve(field.type)
     except LookupError:  # pragma: no cover - a form the model does not use
+        import typing
+
         return typing.get_type_hints(cls)[field.name]
 
 
 def _builder_for_class(cls: type) -> _Build:
-    plan = {f.name: _builder(_field_type(cls, f)) for f in attrs.fields(cls)}
+    plan = {f.name: _builder(_field_type(cls, f)) for f in record_fields(cls)}
 
     def build(raw: dict[str, Any]) -> Any:
         return cls(**{name: plan[name](value) for name, value in raw.items()})
@@ -126,7 +133,7 @@ def build_procedure(raw: dict[str, Any], *, source: str = "the shipped curated d
         _explain(raw, source, exc)
 
 
-def _explain(raw: object, source: str, exc: Exception) -> typing.NoReturn:
+def _explain(raw: object, source: str, exc: Exception) -> NoReturn:
     """Raise the strict converter's `DataError` for a record the fast build could not make (it
     names the record and the field path), or, should the converter accept it, one naming the
     record and what the build met."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
-import attrs
-
+from ._frozen import is_record, record_fields, replace
 from ._schema import file_fields
 from .records import Descriptor, Modifier, Procedure, YearSeen
 
@@ -67,7 +66,7 @@ def merge_records(
     theirs_newer = by_year and theirs_year > ours_year  # type: ignore[operator]
     curated = (_is_curated(ours), _is_curated(theirs))
     stated = _FILE_FIELDS.get(type(ours)) or file_fields(type(ours))
-    for field in attrs.fields(type(ours)):
+    for field in record_fields(type(ours)):
         name = field.name
         a, b = getattr(ours, name), getattr(theirs, name)
         if name == "history":
@@ -99,7 +98,7 @@ def merge_records(
         conflicts.extend(_differences(label, code, name, a, b))
         if on_conflict == "replace":
             changes[name] = b
-    return (attrs.evolve(ours, **changes) if changes else ours), conflicts
+    return (replace(ours, **changes) if changes else ours), conflicts
 
 
 def merge_mappings(
@@ -128,10 +127,10 @@ def merge_mappings(
 
 def _differences(label: str, code: str, path: str, a: Any, b: Any) -> list[str]:
     """One message per differing field, naming its path (one level into a section)."""
-    if type(a) is type(b) and attrs.has(type(a)):
+    if type(a) is type(b) and is_record(type(a)):
         return [
             f"{label} {code}: {x!r} here but {y!r} in the other @ {code}.{path}.{f.name}"
-            for f in attrs.fields(type(a))
+            for f in record_fields(type(a))
             if (x := getattr(a, f.name)) != (y := getattr(b, f.name))
         ]
     return [f"{label} {code}: {a!r} here but {b!r} in the other @ {code}.{path}"]

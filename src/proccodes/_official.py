@@ -38,8 +38,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-import attrs
-
+from ._frozen import plain, record_fields, required
 from ._resources import OFFICIAL_FOLDER, RELEASE_MANIFEST
 from ._schema import codecs, official_fields
 from .codes import CodeKind, CodeSystem
@@ -205,7 +204,7 @@ def check_codec() -> None:
     >>> check_codec()
     """
     for cls, table in ((HcpcsFacts, _HCPCS), (PfsFacts, _PFS)):
-        fields = {f.name for f in attrs.fields(cls)} - {"release"}
+        fields = {f.name for f in record_fields(cls)} - {"release"}
         named = {name for name, _ in table}
         if fields != named:
             raise TypeError(f"_official does not encode {cls.__name__} {sorted(fields ^ named)}")
@@ -282,13 +281,13 @@ class _RbcsTable:
 
 # -- building records ------------------------------------------------------------------------
 #
-# The record classes are plain frozen attrs classes: no validators, converters or defaults made
-# by factories, so their __init__ only sets each slot (through object.__setattr__, by name). The
-# reader builds some 80,000 objects from trusted shipped data, so it sets the slots itself,
-# through each slot's descriptor, without keyword arguments: the same record, in half the time.
-# The makers and the row readers are generated from attrs.fields() and the fields' metadata
-# (proccodes._schema), so a new field is read and set without a line here; maker() refuses a
-# class it cannot build that way, and tests/test_official.py checks every shipped line builds a
+# The record classes are plain frozen classes (proccodes._frozen): no validators, converters or
+# defaults made by factories, so their __init__ only sets each slot (through object.__setattr__, by
+# name). The reader builds some 80,000 objects from trusted shipped data, so it sets the slots
+# itself, through each slot's descriptor, without keyword arguments: the same record, in half the
+# time. The makers and the row readers are generated from the fields (record_fields) and their
+# metadata (proccodes._schema), so a new field is read and set without a line here; maker() refuses
+# a class it cannot build that way, and tests/test_official.py checks every shipped line builds a
 # record equal to the one the class's own constructor makes from the same values.
 
 _new = object.__new__
@@ -297,26 +296,19 @@ _new = object.__new__
 def maker(cls: type, names: tuple[str, ...] | None = None) -> Callable[..., Any]:
     """A function that builds a ``cls`` from the values of ``names`` (default: every field, in
     field order), positionally, setting the other fields to their defaults: generated from
-    ``attrs.fields(cls)``, it sets each slot through its descriptor.
+    the fields of ``cls``, it sets each slot through its descriptor.
 
     >>> make = maker(Descriptor)
     >>> make(DescriptorUse.LONG, "Text", "CMS") == Descriptor(
     ...     use=DescriptorUse.LONG, text="Text", source="CMS")
     True
     """
-    fields = attrs.fields(cls)
+    fields = record_fields(cls)
     given = tuple(f.name for f in fields) if names is None else names
     known = {a.name for a in fields}
-    plain = all(
-        a.validator is None
-        and a.converter is None
-        and a.on_setattr in (None, attrs.NOTHING)
-        and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-        and (a.name in given or a.default is not attrs.NOTHING)
-        for a in fields
-    )
+    settable = all(plain(a) and (a.name in given or not required(a)) for a in fields)
     clash = {"record", "_new", "_cls"} & known
-    if set(given) - known or len(set(given)) != len(given) or not plain or clash:
+    if set(given) - known or len(set(given)) != len(given) or not settable or clash:
         raise TypeError(f"cannot build {cls.__name__} from {given}")
     slots = vars(cls)
     namespace: dict[str, Any] = {"_new": _new, "_cls": cls}
@@ -350,7 +342,7 @@ _DECODE_EXPRESSIONS = {
 def row_reader(cls: type, make: str, namespace: dict[str, Any]) -> Callable[..., Any]:
     """A function ``read(text, f, d, *leading)`` that builds a ``cls`` from the format's
     ``|``-separated columns of its codec fields (`codec_table`), generated from
-    ``attrs.fields(cls)``: ``f`` and ``d`` turn texts into floats and dates (shared objects),
+    the fields of ``cls``: ``f`` and ``d`` turn texts into floats and dates (shared objects),
     ``leading`` are the values of the fields without a codec, and the record is made by the
     function ``make`` names in ``namespace`` (looked up on each call).
 
@@ -361,7 +353,7 @@ def row_reader(cls: type, make: str, namespace: dict[str, Any]) -> Callable[...,
     columns = dict(codecs(cls))
     arguments: list[str] = []
     leading = 0
-    for field in attrs.fields(cls):
+    for field in record_fields(cls):
         codec = columns.get(field.name)
         if codec is None:
             arguments.append(f"leading[{leading}]")

@@ -1,16 +1,20 @@
 """One schema, many views: what a record field says about itself, and the tables derived from it.
 
 A record type's fields (`proccodes.records`) carry their metadata in
-``attrs.field(metadata=field_meta(...))``: a label for people, the codec of the shipped data
-format, whether the official data (or an official HCPCS file) states the field, the name it
-has in an export, and where the CMS PFS relative value file holds it. Every table that lists
-fields is derived from ``attrs.fields()`` through the functions below, never written out again:
-the shipped format's codecs and its fast reader (`proccodes._official`), the fields a newer
-year's HCPCS file replaces (`proccodes._merge`), the site's labels of PFS facts and HCPCS file
-facts (`proccodes._describe`), the export schema (`proccodes.export`) and the PFS file's
-column table (`proccodes.sources.pfs`). A new field is one line in `proccodes.records`.
+``field(metadata=field_meta(...))`` (`proccodes._frozen.field`, as ``attrs.field``): a label for
+people, the codec of the shipped data format, whether the official data (or an official HCPCS file)
+states the field, the name it has in an export, and where the CMS PFS relative value file holds
+it. Every table that lists fields is derived from the fields (what ``attrs.fields()`` gives)
+through the functions below, never written out again: the shipped format's codecs and its fast
+reader (`proccodes._official`), the fields a newer year's HCPCS file replaces
+(`proccodes._merge`), the site's labels of PFS facts and HCPCS file facts
+(`proccodes._describe`), the export schema (`proccodes.export`) and the PFS file's column table
+(`proccodes.sources.pfs`). A new field is one line in `proccodes.records`.
 
-This module imports attrs and the errors only, so the record types can use `field_meta`.
+The tables read the fields through `proccodes._frozen.record_fields`, which needs no attrs for
+the record classes (a cold ``get`` derives the shipped format's tables without importing it) and
+takes any other attrs class as well. This module imports only that and the errors, so the record
+types can use `field_meta`.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
+from ._frozen import record_fields
 from .errors import ArgumentTypeError, ArgumentValueError
 
 if TYPE_CHECKING:  # the alias is for the type checker: building it costs a cold start time
     from typing import Literal, TypeAlias
+
+    import attrs
 
     Codec: TypeAlias = Literal["int", "float", "text", "plain", "texts", "day", "flag"] | type[Enum]
     Cell: TypeAlias = Literal["key", "number", "flag", "na", "code", "family"] | type[Enum]
@@ -164,7 +169,7 @@ def labels(cls: type) -> dict[str, str]:
     >>> labels(PfsFacts)["work_rvu"]
     'Work RVU'
     """
-    return {f.name: f.metadata[_LABEL] for f in attrs.fields(cls) if _LABEL in f.metadata}
+    return {f.name: f.metadata[_LABEL] for f in record_fields(cls) if _LABEL in f.metadata}
 
 
 def codecs(cls: type) -> tuple[tuple[str, Codec], ...]:
@@ -175,7 +180,7 @@ def codecs(cls: type) -> tuple[tuple[str, Codec], ...]:
     >>> codecs(HcpcsFacts)[:2]
     (('year', 'int'), ('pricing_indicators', 'texts'))
     """
-    return tuple((f.name, f.metadata[_CODEC]) for f in attrs.fields(cls) if _CODEC in f.metadata)
+    return tuple((f.name, f.metadata[_CODEC]) for f in record_fields(cls) if _CODEC in f.metadata)
 
 
 def official_fields(cls: type) -> tuple[str, ...]:
@@ -185,7 +190,7 @@ def official_fields(cls: type) -> tuple[str, ...]:
     >>> official_fields(Procedure)[:4]
     ('code', 'system', 'kind', 'title')
     """
-    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get(_OFFICIAL))
+    return tuple(f.name for f in record_fields(cls) if f.metadata.get(_OFFICIAL))
 
 
 def file_fields(cls: type) -> frozenset[str]:
@@ -195,12 +200,13 @@ def file_fields(cls: type) -> frozenset[str]:
     >>> sorted(file_fields(Procedure))[:3]
     ['action', 'descriptors', 'effective']
     """
-    return frozenset(f.name for f in attrs.fields(cls) if f.metadata.get(_FILE))
+    return frozenset(f.name for f in record_fields(cls) if f.metadata.get(_FILE))
 
 
-def export_name(field: attrs.Attribute[Any]) -> str:
+def export_name(field: attrs.Attribute[Any] | Any) -> str:
     """The name of ``field`` in an export (its own name unless its metadata says another).
 
+    >>> import attrs
     >>> from proccodes.records import Procedure
     >>> export_name(attrs.fields(Procedure).code)
     'code'
@@ -219,5 +225,5 @@ def pfs_columns(cls: type) -> tuple[tuple[str, PfsColumn], ...]:
     >>> name, column.headers[0], column.txt
     ('status', 'STATUS CODE', (58, 58))
     """
-    found = [(f.name, f.metadata[_PFS]) for f in attrs.fields(cls) if _PFS in f.metadata]
+    found = [(f.name, f.metadata[_PFS]) for f in record_fields(cls) if _PFS in f.metadata]
     return tuple(sorted(found, key=lambda item: item[1].txt))

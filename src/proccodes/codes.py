@@ -19,9 +19,13 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-import attrs
-
 from .errors import ArgumentTypeError, InvalidCodeError
+
+TYPE_CHECKING = False  # (typing is not imported for it: a cold get does not need typing)
+if TYPE_CHECKING:  # type checkers see the attrs class Code is (tests/test_frozen.py)
+    from attrs import frozen
+else:
+    from ._frozen import frozen
 
 __all__ = [
     "Code",
@@ -64,7 +68,7 @@ class CptSection(StrEnum):
     MEDICINE = "Medicine"
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@frozen(kw_only=True)
 class Code:
     """A well-formed code in canonical form, with its system, kind and (Category I) section.
 

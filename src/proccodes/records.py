@@ -1,5 +1,9 @@
 """The record model: frozen, slotted, keyword-only attrs classes.
 
+The classes are declared with `proccodes._frozen.frozen`, which makes the class
+``attrs.frozen`` would make without importing attrs (a cold ``get`` does not need it); attrs
+builds their ``attrs.fields()`` on first use, so every attrs and cattrs function takes them.
+
 A [`Procedure`][proccodes.records.Procedure] is one code's record. Collections are tuples and
 sections are small frozen
 classes of their own, so a record handed out by a catalog can never be changed by its caller.
@@ -18,20 +22,21 @@ attrs.exceptions.FrozenInstanceError: can't set attribute
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING
 
 from ._args import as_day, renamed_keyword
+from ._frozen import record_eq, record_hash, record_repr
 from ._schema import field_meta
 from .codes import CodeKind, CodeSystem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type checkers see the attrs classes these are (tests/test_frozen.py)
+    from attrs import field, frozen
+
     from .ranges import CodeRange
+else:
+    from ._frozen import field, frozen
 
 __all__ = [
     "Alternative",
@@ -272,50 +277,21 @@ class Supervision(StrEnum):
     # another PT, but only the certified PT bills
 
 
-_values_of: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A function giving a record's field values as a tuple, in field order (C-speed)."""
-    found = _values_of.get(cls)
-    if found is None:
-        names = [a.name for a in getattr(cls, "__attrs_attrs__", ())]
-        getter = operator.attrgetter(*names)
-        found = getter if len(names) > 1 else (lambda obj: (getter(obj),))
-        _values_of[cls] = found
-    return found
-
-
 class _Record:
     """What every record class shares: ``repr``, ``==`` and ``hash`` over the fields, as attrs
     writes them (``Name(field=value, ...)``; equal when of one class with equal fields).
 
-    attrs would compile these methods for each class at import, most of what creating a
-    record class costs, and creating the classes is most of a cold ``get``
-    (docs/performance.md); one shared implementation costs nothing at import and compares as
-    fast (``operator.attrgetter`` reads the fields in C).
+    One shared implementation (`proccodes._frozen`) costs nothing at import and compares as
+    fast as per-class methods (``operator.attrgetter`` reads the fields in C).
     """
 
     __slots__ = ()
-
-    def __repr__(self) -> str:
-        fields = getattr(type(self), "__attrs_attrs__", ())
-        inner = ", ".join(f"{a.name}={getattr(self, a.name)!r}" for a in fields)
-        return f"{type(self).__qualname__}({inner})"
-
-    def __eq__(self, other: object) -> bool:
-        cls = type(self)
-        if other.__class__ is not cls:
-            return NotImplemented
-        values = _values(cls)
-        return values(self) == values(other)
-
-    def __hash__(self) -> int:
-        cls = type(self)
-        return hash((cls.__qualname__, _values(cls)(self)))
+    __repr__ = record_repr
+    __eq__ = record_eq
+    __hash__ = record_hash
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Descriptor(_Record):
     """An official descriptor text and where it came from (a CMS file, a licensed AMA file)."""
 
@@ -324,7 +300,7 @@ class Descriptor(_Record):
     source: str
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Source(_Record):
     """A work a record relies on: a citation and at least one identifier to find it by."""
 
@@ -349,7 +325,7 @@ class Source(_Record):
         return self.document or self.url
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Statement(_Record):
     """One statement of a record, with the ids of the sources that support it (if any).
 
@@ -360,7 +336,7 @@ class Statement(_Record):
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class CodeRef(_Record):
     """A code that goes with this one, and why."""
 
@@ -368,7 +344,7 @@ class CodeRef(_Record):
     note: str = ""
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Duration(_Record):
     """How long the procedure usually takes, in minutes."""
 
@@ -377,7 +353,7 @@ class Duration(_Record):
     note: str = ""
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Alternative(_Record):
     """Another way to reach the same goal, and the codes that report it.
 
@@ -392,7 +368,7 @@ class Alternative(_Record):
     sources: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class ClinicalDetails(_Record):
     """What the procedure is, for a patient, in plain words. Curated records only."""
 
@@ -413,7 +389,7 @@ class ClinicalDetails(_Record):
     evidence: tuple[Statement, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class PayerRequirement(_Record):
     """A payer's condition for paying a code, typed, dated and sourced.
 
@@ -452,7 +428,7 @@ class PayerRequirement(_Record):
         return self.ends is None or on <= self.ends
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Billing(_Record):
     """How the code is reported: unit, add-on status, companion codes, body region.
 
@@ -473,7 +449,7 @@ class Billing(_Record):
     requirements: tuple[PayerRequirement, ...] = ()
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class HcpcsFacts(_Record):
     """What the CMS HCPCS Level II file states about a code, beyond its texts and dates.
 
@@ -481,51 +457,41 @@ class HcpcsFacts(_Record):
     (`proccodes._describe.HCPCS_FACT_FIELDS`).
     """
 
-    year: int | None = attrs.field(default=None, metadata=field_meta(label="Year", codec="int"))
-    pricing_indicators: tuple[str, ...] = attrs.field(
+    year: int | None = field(default=None, metadata=field_meta(label="Year", codec="int"))
+    pricing_indicators: tuple[str, ...] = field(
         default=(), metadata=field_meta(label="Pricing indicators", codec="texts")
     )
-    multiple_pricing_indicator: str | None = attrs.field(
+    multiple_pricing_indicator: str | None = field(
         default=None, metadata=field_meta(label="Multiple pricing indicator", codec="text")
     )
-    coverage: str | None = attrs.field(
-        default=None, metadata=field_meta(label="Coverage", codec="text")
-    )
-    coverage_manual_refs: tuple[str, ...] = attrs.field(
-        default=(), metadata=field_meta(codec="texts")
-    )
-    carrier_manual_refs: tuple[str, ...] = attrs.field(
-        default=(), metadata=field_meta(codec="texts")
-    )
-    statute: str | None = attrs.field(
-        default=None, metadata=field_meta(label="Statute", codec="text")
-    )
-    lab_certifications: tuple[str, ...] = attrs.field(
-        default=(), metadata=field_meta(codec="texts")
-    )
-    cross_references: tuple[str, ...] = attrs.field(
+    coverage: str | None = field(default=None, metadata=field_meta(label="Coverage", codec="text"))
+    coverage_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
+    carrier_manual_refs: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
+    statute: str | None = field(default=None, metadata=field_meta(label="Statute", codec="text"))
+    lab_certifications: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
+    cross_references: tuple[str, ...] = field(
         default=(), metadata=field_meta(label="Cross references", codec="texts")
     )
-    asc_group: str | None = attrs.field(
+    asc_group: str | None = field(
         default=None, metadata=field_meta(label="ASC group", codec="text")
     )
-    asc_group_effective: date | None = attrs.field(default=None, metadata=field_meta(codec="day"))
-    processing_note: str | None = attrs.field(
+    asc_group_effective: date | None = field(default=None, metadata=field_meta(codec="day"))
+    processing_note: str | None = field(
         default=None, metadata=field_meta(label="Processing note", codec="text")
     )
-    betos: str | None = attrs.field(default=None, metadata=field_meta(label="BETOS", codec="text"))
-    type_of_service: tuple[str, ...] = attrs.field(
+    betos: str | None = field(default=None, metadata=field_meta(label="BETOS", codec="text"))
+    type_of_service: tuple[str, ...] = field(
         default=(), metadata=field_meta(label="Type of service", codec="texts")
     )
-    anesthesia_base_units: int | None = attrs.field(
+    anesthesia_base_units: int | None = field(
         default=None, metadata=field_meta(label="Anesthesia base units", codec="int")
     )
-    action_effective: date | None = attrs.field(
+    action_effective: date | None = field(
         default=None, metadata=field_meta(label="Action effective", codec="day")
     )
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class PfsFacts(_Record):
     """What one row of the Medicare PFS relative value file states about a code.
 
@@ -539,17 +505,17 @@ class PfsFacts(_Record):
     """
 
     release: str
-    modifier: str = attrs.field(
+    modifier: str = field(
         default="",
         metadata=field_meta(codec="plain", pfs=("MOD", "MODIFIER"), txt=(6, 7), cell="key"),
     )
-    status: PfsStatus | None = attrs.field(
+    status: PfsStatus | None = field(
         default=None,
         metadata=field_meta(
             label="Status", codec=PfsStatus, pfs=("STATUS CODE", "STATUS"), txt=(58, 58)
         ),
     )
-    global_days: GlobalDays | None = attrs.field(
+    global_days: GlobalDays | None = field(
         default=None,
         metadata=field_meta(
             label="Global period",
@@ -558,7 +524,7 @@ class PfsFacts(_Record):
             txt=(104, 106),
         ),
     )
-    pc_tc: PcTc | None = attrs.field(
+    pc_tc: PcTc | None = field(
         default=None,
         metadata=field_meta(
             label="Components",
@@ -567,7 +533,7 @@ class PfsFacts(_Record):
             txt=(103, 103),
         ),
     )
-    multiple_procedure: MultipleProcedure | None = attrs.field(
+    multiple_procedure: MultipleProcedure | None = field(
         default=None,
         metadata=field_meta(
             label="Multiple procedures",
@@ -576,7 +542,7 @@ class PfsFacts(_Record):
             txt=(116, 116),
         ),
     )
-    bilateral: Bilateral | None = attrs.field(
+    bilateral: Bilateral | None = field(
         default=None,
         metadata=field_meta(
             label="Bilateral",
@@ -585,7 +551,7 @@ class PfsFacts(_Record):
             txt=(117, 117),
         ),
     )
-    assistant: AssistantSurgery | None = attrs.field(
+    assistant: AssistantSurgery | None = field(
         default=None,
         metadata=field_meta(
             label="Assistant at surgery",
@@ -594,13 +560,13 @@ class PfsFacts(_Record):
             txt=(118, 118),
         ),
     )
-    co_surgeons: CoSurgeons | None = attrs.field(
+    co_surgeons: CoSurgeons | None = field(
         default=None,
         metadata=field_meta(
             label="Co-surgeons", codec=CoSurgeons, pfs=("CO- SURG", "CO-SURGEONS"), txt=(119, 119)
         ),
     )
-    team_surgeons: TeamSurgeons | None = attrs.field(
+    team_surgeons: TeamSurgeons | None = field(
         default=None,
         metadata=field_meta(
             label="Team surgeons",
@@ -609,7 +575,7 @@ class PfsFacts(_Record):
             txt=(120, 120),
         ),
     )
-    supervision: Supervision | None = attrs.field(
+    supervision: Supervision | None = field(
         default=None,
         metadata=field_meta(
             label="Physician supervision",
@@ -622,35 +588,35 @@ class PfsFacts(_Record):
             txt=(142, 143),
         ),
     )
-    endoscopic_base: str | None = attrs.field(
+    endoscopic_base: str | None = field(
         default=None,
         metadata=field_meta(
             codec="text", pfs=("ENDO BASE", "ENDOSCOPIC BASE CODE"), txt=(128, 132), cell="code"
         ),
     )
-    preoperative_share: float | None = attrs.field(
+    preoperative_share: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("PRE OP", "PREOPERATIVE PERCENTAGE"), txt=(107, 109)
         ),
     )
-    intraoperative_share: float | None = attrs.field(
+    intraoperative_share: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("INTRA OP", "INTRAOPERATIVE PERCENTAGE"), txt=(110, 112)
         ),
     )
-    postoperative_share: float | None = attrs.field(
+    postoperative_share: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("POST OP", "POSTOPERATIVE PERCENTAGE"), txt=(113, 115)
         ),
     )
-    work_rvu: float | None = attrs.field(
+    work_rvu: float | None = field(
         default=None,
         metadata=field_meta(label="Work RVU", codec="float", pfs=("WORK RVU",), txt=(60, 65)),
     )
-    non_facility_pe_rvu: float | None = attrs.field(
+    non_facility_pe_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             label="Practice expense RVU, non-facility",
@@ -659,7 +625,7 @@ class PfsFacts(_Record):
             txt=(67, 72),
         ),
     )
-    facility_pe_rvu: float | None = attrs.field(
+    facility_pe_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             label="Practice expense RVU, facility",
@@ -668,13 +634,13 @@ class PfsFacts(_Record):
             txt=(76, 81),
         ),
     )
-    malpractice_rvu: float | None = attrs.field(
+    malpractice_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             label="Malpractice RVU", codec="float", pfs=("MP RVU", "MALPRACTICE RVU"), txt=(85, 89)
         ),
     )
-    non_facility_total: float | None = attrs.field(
+    non_facility_total: float | None = field(
         default=None,
         metadata=field_meta(
             label="Total RVU, non-facility",
@@ -683,7 +649,7 @@ class PfsFacts(_Record):
             txt=(91, 96),
         ),
     )
-    facility_total: float | None = attrs.field(
+    facility_total: float | None = field(
         default=None,
         metadata=field_meta(
             label="Total RVU, facility",
@@ -692,7 +658,7 @@ class PfsFacts(_Record):
             txt=(97, 102),
         ),
     )
-    conversion_factor: float | None = attrs.field(
+    conversion_factor: float | None = field(
         default=None,
         metadata=field_meta(
             label="Conversion factor",
@@ -701,14 +667,14 @@ class PfsFacts(_Record):
             txt=(133, 140),
         ),
     )
-    not_used_for_medicare_payment: bool = attrs.field(
+    not_used_for_medicare_payment: bool = field(
         default=False,
         metadata=field_meta(
             codec="flag", pfs=("NOT USED FOR MEDICARE PAYMENT",), txt=(59, 59), cell="flag"
         ),
     )
     # "NA": rarely or never done outside a facility
-    non_facility_na: bool = attrs.field(
+    non_facility_na: bool = field(
         default=False,
         metadata=field_meta(
             codec="flag",
@@ -718,12 +684,12 @@ class PfsFacts(_Record):
         ),
     )
     # "NA": rarely or never done in a facility
-    facility_na: bool = attrs.field(
+    facility_na: bool = field(
         default=False,
         metadata=field_meta(codec="flag", pfs=("FACILITY NA INDICATOR",), txt=(82, 83), cell="na"),
     )
     # "88": the multiple imaging reductions apply; "99": not
-    imaging_family: str | None = attrs.field(
+    imaging_family: str | None = field(
         default=None,
         metadata=field_meta(
             codec="text",
@@ -733,29 +699,29 @@ class PfsFacts(_Record):
         ),
     )
     # the PE RVU of the OPPS imaging cap
-    opps_non_facility_pe_rvu: float | None = attrs.field(
+    opps_non_facility_pe_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("NON-FACILITY PE USED FOR OPPS PAYMENT AMOUNT",), txt=(152, 157)
         ),
     )
-    opps_facility_pe_rvu: float | None = attrs.field(
+    opps_facility_pe_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("FACILITY PE USED FOR OPPS PAYMENT AMOUNT",), txt=(159, 164)
         ),
     )
-    opps_malpractice_rvu: float | None = attrs.field(
+    opps_malpractice_rvu: float | None = field(
         default=None,
         metadata=field_meta(
             codec="float", pfs=("MP USED FOR OPPS PAYMENT AMOUNT",), txt=(165, 171)
         ),
     )
     # columns this loader does not know, each "HEADER=value"
-    extra: tuple[str, ...] = attrs.field(default=(), metadata=field_meta(codec="texts"))
+    extra: tuple[str, ...] = field(default=(), metadata=field_meta(codec="texts"))
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class RbcsClass(_Record):
     """CMS's Restructured BETOS classification of a code (public domain CMS data).
 
@@ -771,7 +737,7 @@ class RbcsClass(_Record):
     major: bool | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class DataRelease(_Record):
     """One data source a catalog was built from: its name, release and as-of date.
 
@@ -789,7 +755,7 @@ class DataRelease(_Record):
         return " ".join(filter(None, (self.name, self.release))) + when
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class YearSeen(_Record):
     """How one year's official file listed a code: its long descriptor and status that year.
 
@@ -815,8 +781,8 @@ class YearSeen(_Record):
 class _Listed(_Record):
     """What a procedure and a modifier share: days in effect, official texts, years listed.
 
-    A plain slotted base: attrs makes the fields in each record class; these methods only read
-    them.
+    A plain slotted base: `proccodes._frozen.frozen` makes the fields in each record class;
+    these methods only read them.
     """
 
     __slots__ = ()
@@ -870,7 +836,7 @@ class _Listed(_Record):
         return None
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Procedure(_Listed):
     """One procedure code's record.
 
@@ -879,34 +845,26 @@ class Procedure(_Listed):
     is in effect (both inclusive); ``None`` means not known to be bounded on that side.
     """
 
-    code: str = attrs.field(metadata=field_meta(official=True))
-    system: CodeSystem = attrs.field(metadata=field_meta(official=True))
-    kind: CodeKind = attrs.field(metadata=field_meta(official=True))
-    title: str = attrs.field(metadata=field_meta(official=True))
-    descriptors: tuple[Descriptor, ...] = attrs.field(
+    code: str = field(metadata=field_meta(official=True))
+    system: CodeSystem = field(metadata=field_meta(official=True))
+    kind: CodeKind = field(metadata=field_meta(official=True))
+    title: str = field(metadata=field_meta(official=True))
+    descriptors: tuple[Descriptor, ...] = field(
         default=(), metadata=field_meta(official=True, file=True)
     )
-    effective: date | None = attrs.field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    terminated: date | None = attrs.field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    action: str | None = attrs.field(default=None, metadata=field_meta(official=True, file=True))
-    replaced_by: tuple[str, ...] = attrs.field(
-        default=(), metadata=field_meta(official=True, file=True)
-    )
+    effective: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    terminated: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    action: str | None = field(default=None, metadata=field_meta(official=True, file=True))
+    replaced_by: tuple[str, ...] = field(default=(), metadata=field_meta(official=True, file=True))
     billing: Billing | None = None
     clinical: ClinicalDetails | None = None
-    file_facts: HcpcsFacts | None = attrs.field(
+    file_facts: HcpcsFacts | None = field(
         default=None, metadata=field_meta(official=True, file=True)
     )
-    pfs: PfsFacts | None = attrs.field(default=None, metadata=field_meta(official=True))
-    pfs_by_modifier: tuple[PfsFacts, ...] = attrs.field(
-        default=(), metadata=field_meta(official=True)
-    )
-    rbcs: RbcsClass | None = attrs.field(default=None, metadata=field_meta(official=True))
-    history: tuple[YearSeen, ...] = attrs.field(default=(), metadata=field_meta(official=True))
+    pfs: PfsFacts | None = field(default=None, metadata=field_meta(official=True))
+    pfs_by_modifier: tuple[PfsFacts, ...] = field(default=(), metadata=field_meta(official=True))
+    rbcs: RbcsClass | None = field(default=None, metadata=field_meta(official=True))
+    history: tuple[YearSeen, ...] = field(default=(), metadata=field_meta(official=True))
     sources: tuple[Source, ...] = ()
     reviewed: date | None = None
 
@@ -936,29 +894,25 @@ class Procedure(_Listed):
         return None
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Modifier(_Listed):
     """A HCPCS Level II (or CPT) modifier as an official file lists it, e.g. ``AA`` or ``RT``."""
 
-    code: str = attrs.field(metadata=field_meta(official=True))
-    title: str = attrs.field(metadata=field_meta(official=True))
-    descriptors: tuple[Descriptor, ...] = attrs.field(
+    code: str = field(metadata=field_meta(official=True))
+    title: str = field(metadata=field_meta(official=True))
+    descriptors: tuple[Descriptor, ...] = field(
         default=(), metadata=field_meta(official=True, file=True)
     )
-    effective: date | None = attrs.field(
+    effective: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    terminated: date | None = field(default=None, metadata=field_meta(official=True, file=True))
+    action: str | None = field(default=None, metadata=field_meta(official=True, file=True))
+    file_facts: HcpcsFacts | None = field(
         default=None, metadata=field_meta(official=True, file=True)
     )
-    terminated: date | None = attrs.field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    action: str | None = attrs.field(default=None, metadata=field_meta(official=True, file=True))
-    file_facts: HcpcsFacts | None = attrs.field(
-        default=None, metadata=field_meta(official=True, file=True)
-    )
-    history: tuple[YearSeen, ...] = attrs.field(default=(), metadata=field_meta(official=True))
+    history: tuple[YearSeen, ...] = field(default=(), metadata=field_meta(official=True))
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True, repr=False, eq=False)
 class Problem(_Record):
     """One finding of [`check_record`][proccodes.check_record] or
     [`check_catalog`][proccodes.check_catalog].
