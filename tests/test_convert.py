@@ -190,3 +190,26 @@ def test_parse_catalog_bytes_reads_the_header():
     parsed = parse_catalog_bytes((DATA_DIR / "discography.json").read_bytes(), "d.json")
     assert parsed.schema_version == 1
     assert parsed.procedures[0].code == "62290"
+
+
+def test_strict_loader_makes_the_enums_the_fast_loader_makes() -> None:
+    """Every enum of the model is structured to its member by the strict converter (a
+    PayerRequirement's kind was left a plain str, equal to the fast loader's member but hashed
+    differently), so equal records from the two loaders hash alike."""
+    from enum import Enum
+    from pathlib import Path
+
+    import proccodes
+    from proccodes._convert import parse_catalog_bytes
+
+    path = Path(proccodes.__file__).parent / "data" / "ablation.json"
+    strict = parse_catalog_bytes(path.read_bytes(), str(path)).procedures
+    checked = 0
+    for record in strict:
+        for requirement in record.billing.requirements:
+            assert isinstance(requirement.kind, Enum), requirement.kind
+            checked += 1
+        shipped = proccodes.get(record.code).billing.requirements
+        assert record.billing.requirements == shipped
+        assert hash(record.billing.requirements) == hash(shipped)
+    assert checked > 0

@@ -25,25 +25,14 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from .codes import CodeKind, CodeSystem, CptSection, classify_code, normalize_code
+from . import codes as code_module
+from . import records as record_module
+from .codes import classify_code, normalize_code
 from .errors import DataError
 from .records import (
-    AssistantSurgery,
-    Bilateral,
-    BodyRegion,
-    CoSurgeons,
-    DescriptorUse,
-    GlobalDays,
     Modifier,
-    MultipleProcedure,
-    PcTc,
-    PfsStatus,
     Procedure,
-    Severity,
     Statement,
-    Supervision,
-    TeamSurgeons,
-    UnitOfService,
 )
 
 __all__ = [
@@ -61,24 +50,14 @@ SCHEMA_VERSION = 1
 
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ENUMS: tuple[type[Enum], ...] = (
-    AssistantSurgery,
-    Bilateral,
-    BodyRegion,
-    CoSurgeons,
-    CodeKind,
-    CodeSystem,
-    CptSection,
-    DescriptorUse,
-    GlobalDays,
-    MultipleProcedure,
-    PcTc,
-    PfsStatus,
-    Severity,
-    Supervision,
-    TeamSurgeons,
-    UnitOfService,
+_ENUMS: tuple[type[Enum], ...] = tuple(
+    value
+    for module in (code_module, record_module)
+    for value in vars(module).values()
+    if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == module.__name__
 )
+"""Every enum of the record model (derived from the modules that define them, so a new enum
+gets its strict hook with no list to keep)."""
 
 
 class _Bad(ValueError):
