@@ -217,9 +217,12 @@ class KeyTable:
     quarter: tuple[int, int] | None
 
 
-Selector = Callable[[KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool]]]
-"""Picks the lines and claims to look at (see `run_rows`), and for each claim picked
-whether a PTP edit may fire on it."""
+Selector = Callable[
+    [KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool], Sequence[list[int]]]
+]
+"""Picks the lines and claims to look at (see `run_rows`), for each claim picked whether a PTP
+edit may fire on it, and the groups (lines of one code on one date of a claim not picked) whose
+own rules may fire."""
 
 
 @attrs.define(slots=True)
@@ -240,6 +243,7 @@ class _LineFacts:
     sites: frozenset[str]
     marked: bool  # 50, RT or LT
     sides: bool  # RT or LT
+    bilateral: bool  # bilateral indicator 1 (150 %)
     per_date: bool  # an MUE per date of service
     solo: bool  # the claim rules must look at a claim holding only this line
     ok: bool
@@ -309,6 +313,7 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         sites=mod_set & ANATOMIC_MODIFIERS,
         marked=bool(mod_set & {"50", "RT", "LT"}),
         sides=bool(side),
+        bilateral=f.bilateral == Bilateral.ADJUSTMENT_150,
         per_date=per_date,
         solo=ok and (f.add_on or per_date),
         ok=ok,
@@ -423,7 +428,7 @@ class _Run:
             solo=[k.solo for k in lfs],
             canon=[canon.setdefault(k.canon, len(canon)) for k in lfs],
             ptp=[k.ptp if self.facts.ptp is not None else -1 for k in lfs],
-            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in lfs],
+            bilateral=[k.bilateral for k in lfs],
             per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in lfs],
             add_on=[k.add_on for k in lfs],
             primaries_known=[bool(k.code.primaries) for k in lfs],
@@ -473,14 +478,19 @@ class _Run:
                 m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
             ]
             ptp: Sequence[bool] = [True] * len(claims)
+            groups: Sequence[list[int]] = []
         else:
-            positions, claims, ptp = select(self.key_table())
+            positions, claims, ptp, groups = select(self.key_table())
         line = self._line
         for p in positions:
             line(p, key_of[p], units[p])
         claim = self._claim
         for m, pairs in zip(claims, ptp, strict=True):
             claim(m, pairs)
+        if groups:
+            group, days = self._group, self.days
+            for where in groups:
+                group(days[key_of[where[0]]], where)
         if self.severity["data.stale"] is not None and self.facts.shipped:
             self._stale()
         self.out.sort(key=_row_order)
@@ -569,7 +579,7 @@ class _Run:
                 self._global(m)
 
     def _day(self, day: date, ps: list[int], keys: list[int], ptp: bool) -> None:
-        kfs, units = self.kfs, self.batch.units
+        kfs = self.kfs
         key_of = self.batch.key_of
         facts = self.facts
         by_code: dict[str, list[int]] = {}
@@ -584,39 +594,12 @@ class _Run:
                 else:
                     where.append(p)
         eligible = None
+        group = self._group
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
             f = kf.code
-            if kf.per_date:
-                edit = f.mue
-                assert edit is not None
-                total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
-                if total > edit.max_units:
-                    fix = f"report at most {_units(edit.max_units)} of {code} on this date"
-                    if f.bilateral == Bilateral.ADJUSTMENT_150 and any(
-                        kfs[key_of[p]].sides for p in where
-                    ):
-                        fix = (
-                            f"for both sides, report one line of {code} with modifier 50 and "
-                            "1 unit (bilateral indicator 1)"
-                        )
-                    self.emit(
-                        "mue.units", where, msg_mue_date(edit, total, day), facts.mue_release, fix
-                    )
-            if (
-                len(where) >= 2
-                and f.bilateral == Bilateral.ADJUSTMENT_150
-                and not any(kfs[key_of[p]].marked for p in where)
-            ):
-                edit = f.mue
-                fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
-                self.emit(
-                    "bilateral.unmarked",
-                    where,
-                    msg_unmarked(code, len(where), day, fits),
-                    f.pfs_release,
-                    f"report one line of {code} with modifier 50 and 1 unit",
-                )
+            if kf.per_date or (kf.bilateral and len(where) >= 2):
+                group(day, where)
             if kf.add_on:
                 if f.primaries:
                     found = any(c in by_code for c in f.primaries)
@@ -640,6 +623,39 @@ class _Run:
                 msg_quarter(facts.ptp.release, quarter[0], quarter[1], day),
                 facts.ptp.release,
                 "check with the NCCI tables of the quarter of the date of service",
+            )
+
+    def _group(self, day: date, where: list[int]) -> None:
+        """The rules of the lines of one code on one date of a claim (``where``, positions of
+        valid lines with one canonical code): the MUE per date of service and bilateral.unmarked.
+        `_day` calls it for each code of a date; a selector may hand it groups directly."""
+        kfs, units, key_of = self.kfs, self.batch.units, self.batch.key_of
+        kf = kfs[key_of[where[0]]]
+        f = kf.code
+        code = kf.canon
+        if kf.per_date:
+            edit = f.mue
+            assert edit is not None
+            total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
+            if total > edit.max_units:
+                fix = f"report at most {_units(edit.max_units)} of {code} on this date"
+                if kf.bilateral and any(kfs[key_of[p]].sides for p in where):
+                    fix = (
+                        f"for both sides, report one line of {code} with modifier 50 and "
+                        "1 unit (bilateral indicator 1)"
+                    )
+                self.emit(
+                    "mue.units", where, msg_mue_date(edit, total, day), self.facts.mue_release, fix
+                )
+        if len(where) >= 2 and kf.bilateral and not any(kfs[key_of[p]].marked for p in where):
+            edit = f.mue
+            fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
+            self.emit(
+                "bilateral.unmarked",
+                where,
+                msg_unmarked(code, len(where), day, fits),
+                f.pfs_release,
+                f"report one line of {code} with modifier 50 and 1 unit",
             )
 
     def _ptp(self, day: date, by_code: dict[str, list[int]]) -> None:
@@ -769,9 +785,10 @@ def run_rows(
 
     ``select`` (the frame path's, vectorized) picks from the `KeyTable` of the batch
     the lines whose single-line rules may fire and the claims (their valid lines, in input
-    order) whose claim rules may fire, and says for each claim whether a PTP edit may fire on
-    it; it may pick more than needed, never fewer. Without it every line and claim is looked
-    at.
+    order) whose claim rules may fire, says for each claim whether a PTP edit may fire on
+    it, and picks in the other claims the groups (the lines of one code on one date) whose own
+    rules (MUE per date, bilateral.unmarked) may fire; it may pick more than needed, never
+    fewer. Without it every line and claim is looked at.
 
     >>> from proccodes.claims.rules import Facts
     >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]

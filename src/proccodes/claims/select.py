@@ -110,6 +110,15 @@ def _factorize(np: Any, values: Any) -> Any:
     return np.asarray(pd.factorize(values)[0], dtype=np.int64)
 
 
+def _runs(np: Any, positions: Any, group: Any) -> list[list[int]]:
+    """``positions`` split by their ``group`` number, each run in ascending order."""
+    order = np.lexsort((positions, group))
+    positions, group = positions[order], group[order]
+    cuts = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), len(group)]
+    ordered = positions.tolist()
+    return [ordered[a:b] for a, b in itertools.pairwise(cuts)]
+
+
 class _VectorSelector:
     def __init__(
         self,
@@ -129,14 +138,15 @@ class _VectorSelector:
         if ptp is not None:
             self.ptp_keys, self.ptp_bits, self.ptp_rows = ptp_index(ptp)
 
-    def __call__(self, table: Any) -> tuple[Any, list[list[int]], list[bool]]:
+    def __call__(self, table: Any) -> tuple[Any, list[list[int]], list[bool], list[list[int]]]:
         """The engine's `Selector`, vectorized: the lines whose
-        single-line rules may fire, and the claims where some claim rule may fire (a
+        single-line rules may fire, the claims where some claim rule may fire, and the
+        (claim, date, code) groups of other claims where a rule of one group may fire (a
         necessary condition of each rule, so nothing is missed; the engine decides)."""
         np = self.np
         n = self.n
         if not n:
-            return [], [], []
+            return [], [], [], []
         key, claim, units = self.key_idx, self.claim_idx, self.units_f
         lf = np.asarray(table.facts_of_key, dtype=np.int64)
         day = np.asarray(table.day, dtype=np.int64)
@@ -152,7 +162,7 @@ class _VectorSelector:
         positions = np.flatnonzero(line_hit).tolist()
         ok = np.flatnonzero(arr["ok"][key])
         if not len(ok):
-            return positions, [], []
+            return positions, [], [], []
         k, c = key[ok], claim[ok]
         n_claims = int(claim.max()) + 1
         flag = np.zeros(n_claims, dtype=bool)
@@ -173,7 +183,6 @@ class _VectorSelector:
         marked = np.bincount(gc, weights=arr["marked"][k], minlength=len(count)) > 0
         hot = (count >= 2) & arr["bilateral"][gk] & ~marked
         hot |= (per_date >= 0) & (total > per_date)
-        flag[gclaim[hot]] = True
         flag[c[arr["out_of_quarter"][k]]] = True
         # an add-on: its primaries listed, or a date whose lines are all add-ons
         add_on = arr["add_on"][k]
@@ -204,16 +213,21 @@ class _VectorSelector:
             open_, day_of_group,
         )  # fmt: skip
         flag |= ptp_flag
+        # a (claim, date, code) whose own rules may fire, in a claim no other rule may fire on:
+        # the engine looks at that group alone
+        hot &= ~flag[gclaim]
+        groups = _runs(np, ok[np.flatnonzero(hot[gc])], gc[hot[gc]]) if hot.any() else []
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
         if not len(chosen):
-            return positions, [], []
+            return positions, [], [], groups
         order = chosen[np.argsort(claim[chosen], kind="stable")]
         starts = np.flatnonzero(np.diff(claim[order])) + 1
         cuts = [0, *starts.tolist(), len(order)]
         ordered = order.tolist()
         ptp_may_fire = ptp_flag[claim[order][cuts[:-1]]].tolist()
-        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)], ptp_may_fire
+        claims = [ordered[a:b] for a, b in itertools.pairwise(cuts)]
+        return positions, claims, ptp_may_fire, groups
 
     def _ptp_pairs(
         self,
