@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Batch",
     "Key",
+    "KeyColumns",
     "KeyTable",
     "Row",
     "Rules",
@@ -141,7 +142,8 @@ if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
 
 @attrs.frozen(kw_only=True)
 class Batch:
-    """Lines in the engine's form. ``keys`` are the distinct keys; for line ``i``:
+    """Lines in the engine's form. ``keys`` are the distinct keys (a list, or a `KeyColumns`);
+    for line ``i``:
     ``key_of[i]``, ``claim_of[i]`` (into ``claims``), ``units[i]`` and ``line_ids[i]`` (the
     number findings give it).
 
@@ -150,7 +152,7 @@ class Batch:
     ([('62290', (), datetime.date(2026, 3, 2), None)], [0], ['A'])
     """
 
-    keys: list[Key]
+    keys: Sequence[Key]
     key_of: Sequence[int]
     claims: list[str]
     claim_of: Sequence[int]
@@ -174,6 +176,50 @@ class Batch:
             claim_of=claim_of,
             units=units,
             line_ids=range(len(key_of)),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class KeyColumns(Sequence[Key]):
+    """The distinct keys of a batch as columns: the distinct ``codes``, ``modifiers``,
+    ``days`` and ``providers``, and per key the number of each (``code_of`` ...). A sequence
+    of the keys (each made on access); the engine reads the columns directly, deciding once per
+    distinct code and modifiers instead of once per key.
+
+    >>> from datetime import date
+    >>> keys = KeyColumns(codes=["62290"], modifiers=[()], days=[date(2026, 3, 2)],
+    ...                   providers=[None], code_of=[0], modifiers_of=[0], day_of=[0],
+    ...                   provider_of=[0])
+    >>> list(keys)
+    [('62290', (), datetime.date(2026, 3, 2), None)]
+    """
+
+    codes: Sequence[str]
+    modifiers: Sequence[tuple[str, ...]]
+    days: Sequence[date]
+    providers: Sequence[str | None]
+    code_of: Sequence[int]
+    modifiers_of: Sequence[int]
+    day_of: Sequence[int]
+    provider_of: Sequence[int]
+
+    def __len__(self) -> int:
+        return len(self.code_of)
+
+    @overload
+    def __getitem__(self, i: int) -> Key: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Key]: ...
+
+    def __getitem__(self, i: int | slice) -> Key | list[Key]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return (
+            self.codes[self.code_of[i]],
+            self.modifiers[self.modifiers_of[i]],
+            self.days[self.day_of[i]],
+            self.providers[self.provider_of[i]],
         )
 
 
@@ -339,6 +385,15 @@ class _Run:
         self.out: list[Row] = []
         ptp = facts.ptp
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
+        keys = batch.keys
+        if isinstance(keys, KeyColumns):
+            self._facts_of_columns(keys)
+        else:
+            self._facts_of_keys(keys)
+        self.kfs = [self.lfs[i] for i in self.lf_of_key]
+
+    def _facts_of_keys(self, keys: Sequence[Key]) -> None:
+        facts = self.facts
         memo = facts.memo
         lfs: list[_LineFacts] = []
         lf_of_key: list[int] = []
@@ -346,7 +401,7 @@ class _Run:
         dated_pfs = bool(facts.pfs)
         release_index = facts.release_index
         get = local.get
-        for raw, mods, day, _ in batch.keys:
+        for raw, mods, day, _ in keys:
             rel = release_index(day) if dated_pfs else -1
             i = get((raw, mods, rel))
             if i is None:
@@ -356,9 +411,59 @@ class _Run:
             lf_of_key.append(i)
         self.lfs = lfs
         self.lf_of_key = lf_of_key
-        self.kfs = [lfs[i] for i in lf_of_key]
-        self.days = [k[2] for k in batch.keys]
-        self.providers = [k[3] for k in batch.keys]
+        self.days = [k[2] for k in keys]
+        self.providers = [k[3] for k in keys]
+        self.ordinals: list[int] | None = None
+
+    def _facts_of_columns(self, keys: KeyColumns) -> None:
+        """`_facts_of_keys` for keys as columns: the facts once per distinct (code, modifiers,
+        PFS release), found by their numbers (in arrays when numpy is installed)."""
+        facts = self.facts
+        memo = facts.memo
+        days = keys.days
+        dated_pfs = bool(facts.pfs)
+        rel_of_day = [facts.release_index(d) + 1 if dated_pfs else 0 for d in days]
+        width, depth = len(keys.modifiers), max(rel_of_day, default=0) + 1
+        np = numpy_or_none()
+        if np is not None:
+            day_of = np.asarray(keys.day_of, dtype=np.int64)
+            packed = np.asarray(keys.code_of, dtype=np.int64) * width
+            packed += np.asarray(keys.modifiers_of, dtype=np.int64)
+            packed *= depth
+            packed += np.asarray(rel_of_day, dtype=np.int64)[day_of]
+            combos, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+            combo_list: list[int] = combos.tolist()
+            day_of_combo: list[int] = day_of[first].tolist()
+            combo_of_key: list[int] = inverse.tolist()
+            day_list: list[int] = day_of.tolist()
+        else:  # pragma: no cover - KeyColumns come from the frame path, which has numpy
+            number: dict[int, int] = {}
+            first_day: list[int] = []
+            combo_of_key = []
+            for c, m, d in zip(keys.code_of, keys.modifiers_of, keys.day_of, strict=True):
+                key = (c * width + m) * depth + rel_of_day[d]
+                i = number.get(key)
+                if i is None:
+                    i = number[key] = len(first_day)
+                    first_day.append(d)
+                combo_of_key.append(i)
+            combo_list, day_of_combo, day_list = list(number), first_day, list(keys.day_of)
+        lfs: list[_LineFacts] = []
+        for combo, d in zip(combo_list, day_of_combo, strict=True):
+            cm, rel = divmod(combo, depth)
+            c, m = divmod(cm, width)
+            raw, mods = keys.codes[c], keys.modifiers[m]
+            made = memo(
+                ("line", raw, mods, rel - 1), partial(_line_facts, raw, mods, days[d], facts)
+            )
+            lfs.append(cast(_LineFacts, made))
+        self.lfs = lfs
+        self.lf_of_key = combo_of_key
+        self.days = [days[d] for d in day_list]
+        providers = keys.providers
+        self.providers = [providers[p] for p in keys.provider_of]
+        ordinal = [d.toordinal() for d in days]
+        self.ordinals = [ordinal[d] for d in day_list]
 
     # -- emitting ------------------------------------------------------------------------------
     def emit(
@@ -442,7 +547,7 @@ class _Run:
             exits_em=[k.exits_em for k in lfs],
             exits_procedure=[k.exits_procedure for k in lfs],
             facts_of_key=self.lf_of_key,
-            day=[d.toordinal() for d in self.days],
+            day=self.ordinals or [d.toordinal() for d in self.days],
             quarter=None if quarter is None else (quarter[0].toordinal(), quarter[1].toordinal()),
         )
 

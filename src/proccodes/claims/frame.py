@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, Row, Rules, collector_paused, run_rows
+from .engine import Batch, Key, KeyColumns, Row, Rules, collector_paused, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -466,10 +466,6 @@ class _Reader:
                 rest, part = np.divmod(rest, width)
                 columns.append(part.tolist())
             c_, m_, d_, p_ = reversed(columns)
-            keys: list[Key] = [
-                (codes[c], mods[m], days[d], provs[p])
-                for c, m, d, p in zip(c_, m_, d_, p_, strict=True)
-            ]
         else:  # pragma: no cover - billions of distinct values
             packed, uniq = pd.factorize(code_idx)
             combos: list[tuple[int, ...]] = [(int(u),) for u in uniq]
@@ -477,7 +473,17 @@ class _Reader:
                 width = int(idx.max()) + 1 if n else 1
                 packed, uniq = pd.factorize(np.asarray(packed, dtype=np.int64) * width + idx)
                 combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
-            keys = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
+            c_, m_, d_, p_ = (list(column) for column in zip(*combos, strict=True))
+        keys = KeyColumns(
+            codes=codes,
+            modifiers=mods,
+            days=days,
+            providers=provs,
+            code_of=c_,
+            modifiers_of=m_,
+            day_of=d_,
+            provider_of=p_,
+        )
         self.key_idx = np.asarray(packed, dtype=np.int64)
         self.select = vectorized_selector(self.key_idx, claim_idx, units, self.ptp)
         return Batch(
