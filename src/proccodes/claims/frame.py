@@ -225,8 +225,10 @@ def _frame(pd: Any, rows: list[Row]) -> Any:
     data = {
         name: pd.Series(column, dtype="int64" if name == "line" else object)
         for name, column in zip((*names, "modifiers", "fix", "severity"), columns, strict=True)
+        if name not in ("date", "severity")  # written below
     }
-    data["severity"] = pd.Series([s.value for s in columns[10]], dtype=object)
+    value = {s: s.value for s in set(columns[10])}  # each distinct severity read once
+    data["severity"] = pd.Series([value[s] for s in columns[10]], dtype=object)
     text = {d: d.isoformat() for d in set(columns[6])}  # each distinct date written once
     data["date"] = pd.Series([text[d] for d in columns[6]], dtype=object)
     return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
