@@ -391,6 +391,9 @@ class _Run:
         else:
             self._facts_of_keys(keys)
         self.kfs = [self.lfs[i] for i in self.lf_of_key]
+        ids = batch.line_ids
+        self.by_position = isinstance(ids, range) and ids.start == 0 and ids.step == 1
+        self._messages: dict[tuple[int, int, date], str] = {}
 
     def _facts_of_keys(self, keys: Sequence[Key]) -> None:
         facts = self.facts
@@ -497,6 +500,26 @@ class _Run:
                     day if day is not None else self.days[k],
                     (kf.code.shown,),
                     (kf.shown_mods,),
+                    fix,
+                    severity,
+                )
+            )
+            return
+        if self.by_position:  # line numbers are the positions
+            lines = tuple(sorted(positions))
+            first = lines[0]
+            lfs = [kfs[key_of[p]] for p in lines]
+            self.out.append(
+                (
+                    first,
+                    rule,
+                    lines,
+                    message,
+                    release,
+                    b.claims[b.claim_of[first]],
+                    day if day is not None else self.days[key_of[first]],
+                    tuple([kf.code.shown for kf in lfs]),
+                    tuple([kf.shown_mods for kf in lfs]),
                     fix,
                     severity,
                 )
@@ -749,9 +772,11 @@ class _Run:
                         f"for both sides, report one line of {code} with modifier 50 and "
                         "1 unit (bilateral indicator 1)"
                     )
-                self.emit(
-                    "mue.units", where, msg_mue_date(edit, total, day), self.facts.mue_release, fix
-                )
+                memo = (id(edit), total, day)  # the edit lives as long as the run
+                message = self._messages.get(memo)
+                if message is None:
+                    message = self._messages[memo] = msg_mue_date(edit, total, day)
+                self.emit("mue.units", where, message, self.facts.mue_release, fix)
         if len(where) >= 2 and kf.bilateral and not any(kfs[key_of[p]].marked for p in where):
             edit = f.mue
             fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
