@@ -110,6 +110,36 @@ def _factorize(np: Any, values: Any) -> Any:
     return np.asarray(pd.factorize(values)[0], dtype=np.int64)
 
 
+def _groups(np: Any, claim: Any, day: Any, canon: Any) -> tuple[Any, Any, Any]:
+    """The (claim, date) and (claim, date, code) group numbers of lines with those claim,
+    day-ordinal and code numbers, and the first line of each (claim, date, code) group.
+
+    One stable sort of the three packed in an integer (fast when the lines of a claim come
+    together, as in most files), or hashing when they could overflow it."""
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    width = int(canon.max()) + 1
+    if (int(claim.max()) + 1) * span * width >= 2**62:  # pragma: no cover - huge ranges
+        g = _factorize(np, claim * span + (day - low))
+        gc = _factorize(np, g * width + canon)
+        first_line = np.zeros(int(gc.max()) + 1, dtype=np.int64)
+        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
+        return g, gc, first_line
+    packed = (claim * span + (day - low)) * width + canon
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    numbers = []
+    for values in (ordered // width, ordered):
+        new = np.empty(len(values), dtype=bool)
+        new[0] = True
+        np.not_equal(values[1:], values[:-1], out=new[1:])
+        number = np.empty(len(values), dtype=np.int64)
+        number[order] = np.cumsum(new) - 1
+        numbers.append(number)
+    first_line = order[np.flatnonzero(new)]  # the stable sort puts each group's first first
+    return numbers[0], numbers[1], first_line
+
+
 def _runs(np: Any, positions: Any, group: Any) -> list[list[int]]:
     """``positions`` split by their ``group`` number, each run in ascending order."""
     order = np.lexsort((positions, group))
@@ -168,14 +198,10 @@ class _VectorSelector:
         flag = np.zeros(n_claims, dtype=bool)
         # groups: (claim, date) and (claim, date, canonical code)
         day_of_line = day[k]
-        low = int(day_of_line.min())
-        g = _factorize(np, c * (int(day_of_line.max()) - low + 1) + (day_of_line - low))
         canon = arr["canon"][k]
-        gc = _factorize(np, g * (int(canon.max()) + 1) + canon)
+        g, gc, first_line = _groups(np, c, day_of_line, canon)
         count = np.bincount(gc)
         total = np.bincount(gc, weights=units[ok])
-        first_line = np.zeros(len(count), dtype=np.int64)
-        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
         gk = k[first_line]
         gclaim = c[first_line]
         per_date = arr["per_date_max"][gk]
