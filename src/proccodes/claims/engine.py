@@ -498,8 +498,8 @@ class _Run:
                     release,
                     b.claims[b.claim_of[p]],
                     day if day is not None else self.days[k],
-                    (kf.code.shown,),
-                    (kf.shown_mods,),
+                    kf.shown_codes,
+                    kf.shown_mods_t,
                     fix,
                     severity,
                 )
@@ -518,7 +518,7 @@ class _Run:
                     release,
                     b.claims[b.claim_of[first]],
                     day if day is not None else self.days[key_of[first]],
-                    tuple([kf.code.shown for kf in lfs]),
+                    tuple([kf.shown_codes[0] for kf in lfs]),
                     tuple([kf.shown_mods for kf in lfs]),
                     fix,
                     severity,
@@ -536,7 +536,7 @@ class _Run:
                 release,
                 b.claims[b.claim_of[first]],
                 day if day is not None else self.days[key_of[first]],
-                tuple(kfs[key_of[p]].code.shown for _, p in pairs),
+                tuple(kfs[key_of[p]].shown_codes[0] for _, p in pairs),
                 tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
                 fix,
                 severity,
@@ -661,7 +661,12 @@ class _Run:
                     )
         record = kf.code.record
         day = self.days[k]
-        if kf.dated and record is not None and not record.is_active_on(day):
+        if (
+            kf.dated
+            and record is not None
+            and ((kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end))
+            and not record.is_active_on(day)  # the decision; the bounds only say it may fire
+        ):
             fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
             self.emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
         if units < 1 or units > MAX_UNITS:
