@@ -253,6 +253,7 @@ class _Reader:
         self.names = names
         self.n = len(frame)
         self.line_ids: Sequence[int] = range(self.n)
+        self.units_array: Any = None
         if line_column is not None:
             self.line_ids = self._line_ids(self._column(line_column, "line_column"))
 
@@ -374,6 +375,7 @@ class _Reader:
             bad = int(np.flatnonzero(column.isna().to_numpy())[0])
             raise ValueError(f"line {self._row(bad)}: the units are missing")
         if kind in "iu":
+            self.units_array = column.to_numpy()  # for the selector, which reads them as floats
             return list(column.tolist())  # Python ints, exact at any size
         if kind == "f":
             raise TypeError(f"line {self._row(0)}: units must be a whole number, not float")
@@ -487,7 +489,9 @@ class _Reader:
             provider_of=p_,
         )
         self.key_idx = np.asarray(packed, dtype=np.int64)
-        self.select = vectorized_selector(self.key_idx, claim_idx, units, self.ptp)
+        self.select = vectorized_selector(
+            self.key_idx, claim_idx, units if self.units_array is None else self.units_array, self.ptp
+        )
         return Batch(
             keys=keys,
             key_of=self.key_idx.tolist() if n else [],
