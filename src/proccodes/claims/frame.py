@@ -489,9 +489,8 @@ class _Reader:
             provider_of=p_,
         )
         self.key_idx = np.asarray(packed, dtype=np.int64)
-        self.select = vectorized_selector(
-            self.key_idx, claim_idx, units if self.units_array is None else self.units_array, self.ptp
-        )
+        units_of = units if self.units_array is None else self.units_array
+        self.select = vectorized_selector(self.key_idx, claim_idx, units_of, self.ptp)
         return Batch(
             keys=keys,
             key_of=self.key_idx.tolist() if n else [],
