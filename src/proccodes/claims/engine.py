@@ -291,6 +291,7 @@ class _LineFacts:
     sides: bool  # RT or LT
     bilateral: bool  # bilateral indicator 1 (150 %)
     per_date: bool  # an MUE per date of service
+    date_cap: int  # units of one line above which the rules of its date's group may fire
     solo: bool  # the claim rules must look at a claim holding only this line
     ok: bool
     dated: bool  # the record has dates: code.inactive depends on the day
@@ -361,6 +362,7 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         sides=bool(side),
         bilateral=f.bilateral == Bilateral.ADJUSTMENT_150,
         per_date=per_date,
+        date_cap=edit.max_units if per_date and edit is not None else MAX_UNITS * 2,
         solo=ok and (f.add_on or per_date),
         ok=ok,
         dated=ok
@@ -712,7 +714,7 @@ class _Run:
                 self._global(m)
 
     def _day(self, day: date, ps: list[int], keys: list[int], ptp: bool) -> None:
-        kfs = self.kfs
+        kfs, units = self.kfs, self.batch.units
         key_of = self.batch.key_of
         facts = self.facts
         by_code: dict[str, list[int]] = {}
@@ -731,7 +733,7 @@ class _Run:
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
             f = kf.code
-            if kf.per_date or (kf.bilateral and len(where) >= 2):
+            if len(where) >= 2 or units[where[0]] > kf.date_cap:  # _group may fire
                 group(day, where)
             if kf.add_on:
                 if f.primaries:
