@@ -285,19 +285,23 @@ class _VectorSelector:
         sizes = sizes[joined]
         if not len(items):
             return
+        # each unordered pair of items of a group once: item r of a group of s pairs with the
+        # s - 1 - r items after it; both orders are probed below
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        per_item = np.repeat(sizes, sizes)
-        first = np.repeat(np.arange(len(items)), per_item)
-        offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
-        second = np.repeat(np.repeat(starts, sizes), per_item) + offset
-        other = first != second
-        first, second = first[other], second[other]
-        pairs = (ptp[items[first]] << 26) | ptp[items[second]]
+        after = np.repeat(sizes + starts, sizes) - 1 - np.arange(len(items))
+        first = np.repeat(np.arange(len(items)), after)
+        second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
+        code1, code2 = ptp[items[first]], ptp[items[second]]
         keys, bits = self.ptp_keys, self.ptp_bits
-        # a bit per hashed key first: most pairs of codes have no edit, and drop out here
-        h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
-        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
-        pairs, first, second = pairs[maybe], first[maybe], second[maybe]
+        found = []
+        for one, two, a, b in ((code1, code2, first, second), (code2, code1, second, first)):
+            pairs = (one << 26) | two
+            # a bit per hashed key first: most pairs of codes have no edit, and drop out here
+            h = (pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
+            h = h.astype(np.int64)
+            maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
+            found.append((pairs[maybe], a[maybe], b[maybe]))
+        pairs, first, second = (np.concatenate(parts) for parts in zip(*found, strict=True))
         where = np.searchsorted(keys, pairs)
         where[where >= len(keys)] = 0
         hit = np.flatnonzero(keys[where] == pairs)
