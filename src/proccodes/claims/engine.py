@@ -611,9 +611,7 @@ class _Run:
             groups: Sequence[list[int]] = []
         else:
             positions, claims, ptp, groups = select(self.key_table())
-        line = self._line
-        for p in positions:
-            line(p, key_of[p], units[p])
+        self._lines(positions)
         claim = self._claim
         for m, pairs in zip(claims, ptp, strict=True):
             claim(m, pairs)
@@ -645,44 +643,67 @@ class _Run:
         for day, p in first.items():
             self.emit("data.stale", (p,), stale[day], self.facts.catalog_release, fix)
 
-    def _line(self, p: int, k: int, units: int) -> None:
-        kf = self.kfs[k]
-        cat = self.facts.catalog_release
-        if kf.singles:
-            b, severity, append = self.batch, self.severity, self.out.append
-            line = b.line_ids[p]
-            lines = (line,)
-            claim = b.claims[b.claim_of[p]]
-            day = self.days[k]
-            codes, mods = kf.shown_codes, kf.shown_mods_t
-            for rule, message, release, fix in kf.singles:
-                graded = severity[rule]
-                if graded is not None:  # as emit() makes a row of one line
-                    append(
-                        (line, rule, lines, message, release, claim, day, codes, mods, fix, graded)
+    def _lines(self, positions: Iterable[int]) -> None:
+        """The single-line rules of the lines at ``positions``."""
+        b, kfs, days, severity = self.batch, self.kfs, self.days, self.severity
+        key_of, all_units, ids, claims, claim_of = (
+            b.key_of,
+            b.units,
+            b.line_ids,
+            b.claims,
+            b.claim_of,
+        )
+        append, emit = self.out.append, self.emit
+        cat, mue_release = self.facts.catalog_release, self.facts.mue_release
+        messages: dict[tuple[int, int], tuple[str, str]] = {}
+        for p in positions:
+            k = key_of[p]
+            kf = kfs[k]
+            day = days[k]
+            if kf.singles:
+                line = ids[p]
+                lines = (line,)
+                claim = claims[claim_of[p]]
+                codes, mods = kf.shown_codes, kf.shown_mods_t
+                for rule, message, release, fix in kf.singles:
+                    graded = severity[rule]
+                    if graded is not None:  # as emit() makes a row of one line
+                        append(
+                            (
+                                line,
+                                rule,
+                                lines,
+                                message,
+                                release,
+                                claim,
+                                day,
+                                codes,
+                                mods,
+                                fix,
+                                graded,
+                            )
+                        )
+            if kf.dated and (
+                (kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end)
+            ):  # the bounds say the code may be inactive; the record decides
+                record = kf.code.record
+                if record is not None and not record.is_active_on(day):
+                    fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
+                    emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
+            units = all_units[p]
+            if units < 1 or units > MAX_UNITS:
+                emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
+            elif units > kf.cap:
+                edit = kf.code.mue
+                assert edit is not None
+                memo = (id(edit), units)  # the edit lives as long as the run
+                made = messages.get(memo)
+                if made is None:
+                    made = messages[memo] = (
+                        msg_mue_line(edit, units),
+                        f"report at most {_units(edit.max_units)} on this line",
                     )
-        record = kf.code.record
-        day = self.days[k]
-        if (
-            kf.dated
-            and record is not None
-            and ((kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end))
-            and not record.is_active_on(day)  # the decision; the bounds only say it may fire
-        ):
-            fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
-            self.emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
-        if units < 1 or units > MAX_UNITS:
-            self.emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
-        elif units > kf.cap:
-            edit = kf.code.mue
-            assert edit is not None
-            self.emit(
-                "mue.units",
-                (p,),
-                msg_mue_line(edit, units),
-                self.facts.mue_release,
-                f"report at most {_units(edit.max_units)} on this line",
-            )
+                emit("mue.units", (p,), made[0], mue_release, made[1])
 
     def _claim(self, m: list[int], ptp: bool) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
