@@ -4,11 +4,12 @@ Needs numpy (pandas speeds it up when present). `vectorized_selector` gives the 
 `Selector` for a batch: from the engine's
 `KeyTable` it computes, in array operations, a necessary
 condition of every rule (a line whose single-line rules may fire; a claim where some claim
-rule may fire) and hands only those lines and claims to the engine, which decides. It never
+rule may fire; in the other claims, the lines of one code on one date whose own rules may
+fire) and hands only those lines, claims and groups to the engine, which decides. It never
 decides a finding itself: a selector that picks too many is slower, never wrong, and the
-equality tests (tests/test_claims_select.py, tests/test_claims_paths.py) hold it to picking
-every line and claim with a finding. `check_frame` always uses it;
-`check` when numpy is installed.
+equality tests (tests/test_claims_select.py, tests/test_claims_paths.py,
+tests/test_claims_frame_engine.py) hold it to picking every line and claim with a finding.
+`check_frame` always uses it; `check` when numpy is installed.
 """
 
 from __future__ import annotations
