@@ -12,6 +12,7 @@ on every path by construction.
 from __future__ import annotations
 
 import gc
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Batch",
     "Key",
+    "KeyColumns",
     "KeyTable",
     "Row",
     "Rules",
@@ -141,7 +143,8 @@ if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
 
 @attrs.frozen(kw_only=True)
 class Batch:
-    """Lines in the engine's form. ``keys`` are the distinct keys; for line ``i``:
+    """Lines in the engine's form. ``keys`` are the distinct keys (a list, or a `KeyColumns`);
+    for line ``i``:
     ``key_of[i]``, ``claim_of[i]`` (into ``claims``), ``units[i]`` and ``line_ids[i]`` (the
     number findings give it).
 
@@ -150,7 +153,7 @@ class Batch:
     ([('62290', (), datetime.date(2026, 3, 2), None)], [0], ['A'])
     """
 
-    keys: list[Key]
+    keys: Sequence[Key]
     key_of: Sequence[int]
     claims: list[str]
     claim_of: Sequence[int]
@@ -174,6 +177,50 @@ class Batch:
             claim_of=claim_of,
             units=units,
             line_ids=range(len(key_of)),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class KeyColumns(Sequence[Key]):
+    """The distinct keys of a batch as columns: the distinct ``codes``, ``modifiers``,
+    ``days`` and ``providers``, and per key the number of each (``code_of`` ...). A sequence
+    of the keys (each made on access); the engine reads the columns directly, deciding once per
+    distinct code and modifiers instead of once per key.
+
+    >>> from datetime import date
+    >>> keys = KeyColumns(codes=["62290"], modifiers=[()], days=[date(2026, 3, 2)],
+    ...                   providers=[None], code_of=[0], modifiers_of=[0], day_of=[0],
+    ...                   provider_of=[0])
+    >>> list(keys)
+    [('62290', (), datetime.date(2026, 3, 2), None)]
+    """
+
+    codes: Sequence[str]
+    modifiers: Sequence[tuple[str, ...]]
+    days: Sequence[date]
+    providers: Sequence[str | None]
+    code_of: Sequence[int]
+    modifiers_of: Sequence[int]
+    day_of: Sequence[int]
+    provider_of: Sequence[int]
+
+    def __len__(self) -> int:
+        return len(self.code_of)
+
+    @overload
+    def __getitem__(self, i: int) -> Key: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Key]: ...
+
+    def __getitem__(self, i: int | slice) -> Key | list[Key]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return (
+            self.codes[self.code_of[i]],
+            self.modifiers[self.modifiers_of[i]],
+            self.days[self.day_of[i]],
+            self.providers[self.provider_of[i]],
         )
 
 
@@ -217,9 +264,12 @@ class KeyTable:
     quarter: tuple[int, int] | None
 
 
-Selector = Callable[[KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool]]]
-"""Picks the lines and claims to look at (see `run_rows`), and for each claim picked
-whether a PTP edit may fire on it."""
+Selector = Callable[
+    [KeyTable], tuple[Iterable[int], Sequence[list[int]], Sequence[bool], Sequence[list[int]]]
+]
+"""Picks the lines and claims to look at (see `run_rows`), for each claim picked whether a PTP
+edit may fire on it, and the groups (lines of one code on one date of a claim not picked) whose
+own rules may fire."""
 
 
 @attrs.define(slots=True)
@@ -240,7 +290,9 @@ class _LineFacts:
     sites: frozenset[str]
     marked: bool  # 50, RT or LT
     sides: bool  # RT or LT
+    bilateral: bool  # bilateral indicator 1 (150 %)
     per_date: bool  # an MUE per date of service
+    date_cap: int  # units of one line above which the rules of its date's group may fire
     solo: bool  # the claim rules must look at a claim holding only this line
     ok: bool
     dated: bool  # the record has dates: code.inactive depends on the day
@@ -309,7 +361,9 @@ def _line_facts(raw: str, mods: tuple[str, ...], day: date, facts: Facts) -> _Li
         sites=mod_set & ANATOMIC_MODIFIERS,
         marked=bool(mod_set & {"50", "RT", "LT"}),
         sides=bool(side),
+        bilateral=f.bilateral == Bilateral.ADJUSTMENT_150,
         per_date=per_date,
+        date_cap=edit.max_units if per_date and edit is not None else MAX_UNITS * 2,
         solo=ok and (f.add_on or per_date),
         ok=ok,
         dated=ok
@@ -334,6 +388,18 @@ class _Run:
         self.out: list[Row] = []
         ptp = facts.ptp
         self.quarter = quarter_of(ptp.as_of) if ptp is not None else None
+        keys = batch.keys
+        if isinstance(keys, KeyColumns):
+            self._facts_of_columns(keys)
+        else:
+            self._facts_of_keys(keys)
+        self.kfs = [self.lfs[i] for i in self.lf_of_key]
+        ids = batch.line_ids
+        self.by_position = isinstance(ids, range) and ids.start == 0 and ids.step == 1
+        self._messages: dict[tuple[int, int, date], str] = {}
+
+    def _facts_of_keys(self, keys: Sequence[Key]) -> None:
+        facts = self.facts
         memo = facts.memo
         lfs: list[_LineFacts] = []
         lf_of_key: list[int] = []
@@ -341,7 +407,7 @@ class _Run:
         dated_pfs = bool(facts.pfs)
         release_index = facts.release_index
         get = local.get
-        for raw, mods, day, _ in batch.keys:
+        for raw, mods, day, _ in keys:
             rel = release_index(day) if dated_pfs else -1
             i = get((raw, mods, rel))
             if i is None:
@@ -351,9 +417,59 @@ class _Run:
             lf_of_key.append(i)
         self.lfs = lfs
         self.lf_of_key = lf_of_key
-        self.kfs = [lfs[i] for i in lf_of_key]
-        self.days = [k[2] for k in batch.keys]
-        self.providers = [k[3] for k in batch.keys]
+        self.days = [k[2] for k in keys]
+        self.providers = [k[3] for k in keys]
+        self.ordinals: list[int] | None = None
+
+    def _facts_of_columns(self, keys: KeyColumns) -> None:
+        """`_facts_of_keys` for keys as columns: the facts once per distinct (code, modifiers,
+        PFS release), found by their numbers (in arrays when numpy is installed)."""
+        facts = self.facts
+        memo = facts.memo
+        days = keys.days
+        dated_pfs = bool(facts.pfs)
+        rel_of_day = [facts.release_index(d) + 1 if dated_pfs else 0 for d in days]
+        width, depth = len(keys.modifiers), max(rel_of_day, default=0) + 1
+        np = numpy_or_none()
+        if np is not None:
+            day_of = np.asarray(keys.day_of, dtype=np.int64)
+            packed = np.asarray(keys.code_of, dtype=np.int64) * width
+            packed += np.asarray(keys.modifiers_of, dtype=np.int64)
+            packed *= depth
+            packed += np.asarray(rel_of_day, dtype=np.int64)[day_of]
+            combos, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+            combo_list: list[int] = combos.tolist()
+            day_of_combo: list[int] = day_of[first].tolist()
+            combo_of_key: list[int] = inverse.tolist()
+            day_list: list[int] = day_of.tolist()
+        else:  # pragma: no cover - KeyColumns come from the frame path, which has numpy
+            number: dict[int, int] = {}
+            first_day: list[int] = []
+            combo_of_key = []
+            for c, m, d in zip(keys.code_of, keys.modifiers_of, keys.day_of, strict=True):
+                key = (c * width + m) * depth + rel_of_day[d]
+                i = number.get(key)
+                if i is None:
+                    i = number[key] = len(first_day)
+                    first_day.append(d)
+                combo_of_key.append(i)
+            combo_list, day_of_combo, day_list = list(number), first_day, list(keys.day_of)
+        lfs: list[_LineFacts] = []
+        for combo, d in zip(combo_list, day_of_combo, strict=True):
+            cm, rel = divmod(combo, depth)
+            c, m = divmod(cm, width)
+            raw, mods = keys.codes[c], keys.modifiers[m]
+            made = memo(
+                ("line", raw, mods, rel - 1), partial(_line_facts, raw, mods, days[d], facts)
+            )
+            lfs.append(cast(_LineFacts, made))
+        self.lfs = lfs
+        self.lf_of_key = combo_of_key
+        self.days = [days[d] for d in day_list]
+        providers = keys.providers
+        self.providers = [providers[p] for p in keys.provider_of]
+        ordinal = [d.toordinal() for d in days]
+        self.ordinals = [ordinal[d] for d in day_list]
 
     # -- emitting ------------------------------------------------------------------------------
     def emit(
@@ -385,8 +501,28 @@ class _Run:
                     release,
                     b.claims[b.claim_of[p]],
                     day if day is not None else self.days[k],
-                    (kf.code.shown,),
-                    (kf.shown_mods,),
+                    kf.shown_codes,
+                    kf.shown_mods_t,
+                    fix,
+                    severity,
+                )
+            )
+            return
+        if self.by_position:  # line numbers are the positions
+            lines = tuple(sorted(positions))
+            first = lines[0]
+            lfs = [kfs[key_of[p]] for p in lines]
+            self.out.append(
+                (
+                    first,
+                    rule,
+                    lines,
+                    message,
+                    release,
+                    b.claims[b.claim_of[first]],
+                    day if day is not None else self.days[key_of[first]],
+                    tuple([kf.shown_codes[0] for kf in lfs]),
+                    tuple([kf.shown_mods for kf in lfs]),
                     fix,
                     severity,
                 )
@@ -403,7 +539,7 @@ class _Run:
                 release,
                 b.claims[b.claim_of[first]],
                 day if day is not None else self.days[key_of[first]],
-                tuple(kfs[key_of[p]].code.shown for _, p in pairs),
+                tuple(kfs[key_of[p]].shown_codes[0] for _, p in pairs),
                 tuple(kfs[key_of[p]].shown_mods for _, p in pairs),
                 fix,
                 severity,
@@ -423,7 +559,7 @@ class _Run:
             solo=[k.solo for k in lfs],
             canon=[canon.setdefault(k.canon, len(canon)) for k in lfs],
             ptp=[k.ptp if self.facts.ptp is not None else -1 for k in lfs],
-            bilateral=[k.code.bilateral == Bilateral.ADJUSTMENT_150 for k in lfs],
+            bilateral=[k.bilateral for k in lfs],
             per_date_max=[k.code.mue.max_units if k.per_date and k.code.mue else -1 for k in lfs],
             add_on=[k.add_on for k in lfs],
             primaries_known=[bool(k.code.primaries) for k in lfs],
@@ -437,7 +573,7 @@ class _Run:
             exits_em=[k.exits_em for k in lfs],
             exits_procedure=[k.exits_procedure for k in lfs],
             facts_of_key=self.lf_of_key,
-            day=[d.toordinal() for d in self.days],
+            day=self.ordinals or [d.toordinal() for d in self.days],
             quarter=None if quarter is None else (quarter[0].toordinal(), quarter[1].toordinal()),
         )
 
@@ -473,14 +609,17 @@ class _Run:
                 m for m in members if len(m) > 1 or (m and solo[key_of[m[0]]])
             ]
             ptp: Sequence[bool] = [True] * len(claims)
+            groups: Sequence[list[int]] = []
         else:
-            positions, claims, ptp = select(self.key_table())
-        line = self._line
-        for p in positions:
-            line(p, key_of[p], units[p])
+            positions, claims, ptp, groups = select(self.key_table())
+        self._lines(positions)
         claim = self._claim
         for m, pairs in zip(claims, ptp, strict=True):
             claim(m, pairs)
+        if groups:
+            group, days = self._group, self.days
+            for where in groups:
+                group(days[key_of[where[0]]], where)
         if self.severity["data.stale"] is not None and self.facts.shipped:
             self._stale()
         self.out.sort(key=_row_order)
@@ -505,39 +644,67 @@ class _Run:
         for day, p in first.items():
             self.emit("data.stale", (p,), stale[day], self.facts.catalog_release, fix)
 
-    def _line(self, p: int, k: int, units: int) -> None:
-        kf = self.kfs[k]
-        cat = self.facts.catalog_release
-        if kf.singles:
-            b, severity, append = self.batch, self.severity, self.out.append
-            line = b.line_ids[p]
-            lines = (line,)
-            claim = b.claims[b.claim_of[p]]
-            day = self.days[k]
-            codes, mods = kf.shown_codes, kf.shown_mods_t
-            for rule, message, release, fix in kf.singles:
-                graded = severity[rule]
-                if graded is not None:  # as emit() makes a row of one line
-                    append(
-                        (line, rule, lines, message, release, claim, day, codes, mods, fix, graded)
+    def _lines(self, positions: Iterable[int]) -> None:
+        """The single-line rules of the lines at ``positions``."""
+        b, kfs, days, severity = self.batch, self.kfs, self.days, self.severity
+        key_of, all_units, ids, claims, claim_of = (
+            b.key_of,
+            b.units,
+            b.line_ids,
+            b.claims,
+            b.claim_of,
+        )
+        append, emit = self.out.append, self.emit
+        cat, mue_release = self.facts.catalog_release, self.facts.mue_release
+        messages: dict[tuple[int, int], tuple[str, str]] = {}
+        for p in positions:
+            k = key_of[p]
+            kf = kfs[k]
+            day = days[k]
+            if kf.singles:
+                line = ids[p]
+                lines = (line,)
+                claim = claims[claim_of[p]]
+                codes, mods = kf.shown_codes, kf.shown_mods_t
+                for rule, message, release, fix in kf.singles:
+                    graded = severity[rule]
+                    if graded is not None:  # as emit() makes a row of one line
+                        append(
+                            (
+                                line,
+                                rule,
+                                lines,
+                                message,
+                                release,
+                                claim,
+                                day,
+                                codes,
+                                mods,
+                                fix,
+                                graded,
+                            )
+                        )
+            if kf.dated and (
+                (kf.start is not None and day < kf.start) or (kf.end is not None and day > kf.end)
+            ):  # the bounds say the code may be inactive; the record decides
+                record = kf.code.record
+                if record is not None and not record.is_active_on(day):
+                    fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
+                    emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
+            units = all_units[p]
+            if units < 1 or units > MAX_UNITS:
+                emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
+            elif units > kf.cap:
+                edit = kf.code.mue
+                assert edit is not None
+                memo = (id(edit), units)  # the edit lives as long as the run
+                made = messages.get(memo)
+                if made is None:
+                    made = messages[memo] = (
+                        msg_mue_line(edit, units),
+                        f"report at most {_units(edit.max_units)} on this line",
                     )
-        record = kf.code.record
-        day = self.days[k]
-        if kf.dated and record is not None and not record.is_active_on(day):
-            fix = f"report {' or '.join(record.replaced_by)}" if record.replaced_by else ""
-            self.emit("code.inactive", (p,), msg_inactive(record, day), cat, fix)
-        if units < 1 or units > MAX_UNITS:
-            self.emit("units.invalid", (p,), msg_units(units), cat, "bill 1 or more")
-        elif units > kf.cap:
-            edit = kf.code.mue
-            assert edit is not None
-            self.emit(
-                "mue.units",
-                (p,),
-                msg_mue_line(edit, units),
-                self.facts.mue_release,
-                f"report at most {_units(edit.max_units)} on this line",
-            )
+                emit("mue.units", (p,), made[0], mue_release, made[1])
 
     def _claim(self, m: list[int], ptp: bool) -> None:
         kfs, key_of, days = self.kfs, self.batch.key_of, self.days
@@ -584,39 +751,12 @@ class _Run:
                 else:
                     where.append(p)
         eligible = None
+        group = self._group
         for code, where in by_code.items():
             kf = kfs[key_of[where[0]]]
             f = kf.code
-            if kf.per_date:
-                edit = f.mue
-                assert edit is not None
-                total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
-                if total > edit.max_units:
-                    fix = f"report at most {_units(edit.max_units)} of {code} on this date"
-                    if f.bilateral == Bilateral.ADJUSTMENT_150 and any(
-                        kfs[key_of[p]].sides for p in where
-                    ):
-                        fix = (
-                            f"for both sides, report one line of {code} with modifier 50 and "
-                            "1 unit (bilateral indicator 1)"
-                        )
-                    self.emit(
-                        "mue.units", where, msg_mue_date(edit, total, day), facts.mue_release, fix
-                    )
-            if (
-                len(where) >= 2
-                and f.bilateral == Bilateral.ADJUSTMENT_150
-                and not any(kfs[key_of[p]].marked for p in where)
-            ):
-                edit = f.mue
-                fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
-                self.emit(
-                    "bilateral.unmarked",
-                    where,
-                    msg_unmarked(code, len(where), day, fits),
-                    f.pfs_release,
-                    f"report one line of {code} with modifier 50 and 1 unit",
-                )
+            if len(where) >= 2 or units[where[0]] > kf.date_cap:  # _group may fire
+                group(day, where)
             if kf.add_on:
                 if f.primaries:
                     found = any(c in by_code for c in f.primaries)
@@ -640,6 +780,41 @@ class _Run:
                 msg_quarter(facts.ptp.release, quarter[0], quarter[1], day),
                 facts.ptp.release,
                 "check with the NCCI tables of the quarter of the date of service",
+            )
+
+    def _group(self, day: date, where: list[int]) -> None:
+        """The rules of the lines of one code on one date of a claim (``where``, positions of
+        valid lines with one canonical code): the MUE per date of service and bilateral.unmarked.
+        `_day` calls it for each code of a date; a selector may hand it groups directly."""
+        kfs, units, key_of = self.kfs, self.batch.units, self.batch.key_of
+        kf = kfs[key_of[where[0]]]
+        f = kf.code
+        code = kf.canon
+        if kf.per_date:
+            edit = f.mue
+            assert edit is not None
+            total = units[where[0]] if len(where) == 1 else sum(units[p] for p in where)
+            if total > edit.max_units:
+                fix = f"report at most {_units(edit.max_units)} of {code} on this date"
+                if kf.bilateral and any(kfs[key_of[p]].sides for p in where):
+                    fix = (
+                        f"for both sides, report one line of {code} with modifier 50 and "
+                        "1 unit (bilateral indicator 1)"
+                    )
+                memo = (id(edit), total, day)  # the edit lives as long as the run
+                message = self._messages.get(memo)
+                if message is None:
+                    message = self._messages[memo] = msg_mue_date(edit, total, day)
+                self.emit("mue.units", where, message, self.facts.mue_release, fix)
+        if len(where) >= 2 and kf.bilateral and not any(kfs[key_of[p]].marked for p in where):
+            edit = f.mue
+            fits = edit is None or edit.indicator.value == "1" or edit.max_units >= 2
+            self.emit(
+                "bilateral.unmarked",
+                where,
+                msg_unmarked(code, len(where), day, fits),
+                f.pfs_release,
+                f"report one line of {code} with modifier 50 and 1 unit",
             )
 
     def _ptp(self, day: date, by_code: dict[str, list[int]]) -> None:
@@ -721,8 +896,8 @@ Row = tuple[
 codes, modifiers, fix, severity (`finding_of` makes the `Finding`)."""
 
 
-def _row_order(row: Row) -> tuple[int, str, tuple[int, ...], str]:
-    return row[0], row[1], row[2], row[3]
+_row_order = operator.itemgetter(0, 1, 2, 3)
+"""The order of rows: first line, rule, lines, message (`Finding.sort_key`)."""
 
 
 def finding_of(row: Row) -> Finding:
@@ -769,9 +944,10 @@ def run_rows(
 
     ``select`` (the frame path's, vectorized) picks from the `KeyTable` of the batch
     the lines whose single-line rules may fire and the claims (their valid lines, in input
-    order) whose claim rules may fire, and says for each claim whether a PTP edit may fire on
-    it; it may pick more than needed, never fewer. Without it every line and claim is looked
-    at.
+    order) whose claim rules may fire, says for each claim whether a PTP edit may fire on
+    it, and picks in the other claims the groups (the lines of one code on one date) whose own
+    rules (MUE per date, bilateral.unmarked) may fire; it may pick more than needed, never
+    fewer. Without it every line and claim is looked at.
 
     >>> from proccodes.claims.rules import Facts
     >>> lines = [ClaimLine(claim="A1", date="2025-11-03", code="6449")]

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..records import Severity
-from .engine import Batch, Key, Row, Rules, collector_paused, run_rows
+from .engine import Batch, Key, KeyColumns, Row, Rules, collector_paused, run_rows
 from .lines import (
     Finding,
     claim_value,
@@ -225,8 +225,10 @@ def _frame(pd: Any, rows: list[Row]) -> Any:
     data = {
         name: pd.Series(column, dtype="int64" if name == "line" else object)
         for name, column in zip((*names, "modifiers", "fix", "severity"), columns, strict=True)
+        if name not in ("date", "severity")  # written below
     }
-    data["severity"] = pd.Series([s.value for s in columns[10]], dtype=object)
+    value = {s: s.value for s in set(columns[10])}  # each distinct severity read once
+    data["severity"] = pd.Series([value[s] for s in columns[10]], dtype=object)
     text = {d: d.isoformat() for d in set(columns[6])}  # each distinct date written once
     data["date"] = pd.Series([text[d] for d in columns[6]], dtype=object)
     return pd.DataFrame({name: data[name] for name in FINDING_COLUMNS})
@@ -251,6 +253,7 @@ class _Reader:
         self.names = names
         self.n = len(frame)
         self.line_ids: Sequence[int] = range(self.n)
+        self.units_array: Any = None
         if line_column is not None:
             self.line_ids = self._line_ids(self._column(line_column, "line_column"))
 
@@ -372,6 +375,7 @@ class _Reader:
             bad = int(np.flatnonzero(column.isna().to_numpy())[0])
             raise ValueError(f"line {self._row(bad)}: the units are missing")
         if kind in "iu":
+            self.units_array = column.to_numpy()  # for the selector, which reads them as floats
             return list(column.tolist())  # Python ints, exact at any size
         if kind == "f":
             raise TypeError(f"line {self._row(0)}: units must be a whole number, not float")
@@ -466,10 +470,6 @@ class _Reader:
                 rest, part = np.divmod(rest, width)
                 columns.append(part.tolist())
             c_, m_, d_, p_ = reversed(columns)
-            keys: list[Key] = [
-                (codes[c], mods[m], days[d], provs[p])
-                for c, m, d, p in zip(c_, m_, d_, p_, strict=True)
-            ]
         else:  # pragma: no cover - billions of distinct values
             packed, uniq = pd.factorize(code_idx)
             combos: list[tuple[int, ...]] = [(int(u),) for u in uniq]
@@ -477,9 +477,20 @@ class _Reader:
                 width = int(idx.max()) + 1 if n else 1
                 packed, uniq = pd.factorize(np.asarray(packed, dtype=np.int64) * width + idx)
                 combos = [(*combos[int(u) // width], int(u) % width) for u in uniq]
-            keys = [(codes[c], mods[m], days[d], provs[p]) for c, m, d, p in combos]
+            c_, m_, d_, p_ = (list(column) for column in zip(*combos, strict=True))
+        keys = KeyColumns(
+            codes=codes,
+            modifiers=mods,
+            days=days,
+            providers=provs,
+            code_of=c_,
+            modifiers_of=m_,
+            day_of=d_,
+            provider_of=p_,
+        )
         self.key_idx = np.asarray(packed, dtype=np.int64)
-        self.select = vectorized_selector(self.key_idx, claim_idx, units, self.ptp)
+        units_of = units if self.units_array is None else self.units_array
+        self.select = vectorized_selector(self.key_idx, claim_idx, units_of, self.ptp)
         return Batch(
             keys=keys,
             key_of=self.key_idx.tolist() if n else [],

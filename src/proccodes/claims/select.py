@@ -4,11 +4,12 @@ Needs numpy (pandas speeds it up when present). `vectorized_selector` gives the 
 `Selector` for a batch: from the engine's
 `KeyTable` it computes, in array operations, a necessary
 condition of every rule (a line whose single-line rules may fire; a claim where some claim
-rule may fire) and hands only those lines and claims to the engine, which decides. It never
+rule may fire; in the other claims, the lines of one code on one date whose own rules may
+fire) and hands only those lines, claims and groups to the engine, which decides. It never
 decides a finding itself: a selector that picks too many is slower, never wrong, and the
-equality tests (tests/test_claims_select.py, tests/test_claims_paths.py) hold it to picking
-every line and claim with a finding. `check_frame` always uses it;
-`check` when numpy is installed.
+equality tests (tests/test_claims_select.py, tests/test_claims_paths.py,
+tests/test_claims_frame_engine.py) hold it to picking every line and claim with a finding.
+`check_frame` always uses it; `check` when numpy is installed.
 """
 
 from __future__ import annotations
@@ -110,6 +111,45 @@ def _factorize(np: Any, values: Any) -> Any:
     return np.asarray(pd.factorize(values)[0], dtype=np.int64)
 
 
+def _groups(np: Any, claim: Any, day: Any, canon: Any) -> tuple[Any, Any, Any]:
+    """The (claim, date) and (claim, date, code) group numbers of lines with those claim,
+    day-ordinal and code numbers, and the first line of each (claim, date, code) group.
+
+    One stable sort of the three packed in an integer (fast when the lines of a claim come
+    together, as in most files), or hashing when they could overflow it."""
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    width = int(canon.max()) + 1
+    if (int(claim.max()) + 1) * span * width >= 2**62:  # pragma: no cover - huge ranges
+        g = _factorize(np, claim * span + (day - low))
+        gc = _factorize(np, g * width + canon)
+        first_line = np.zeros(int(gc.max()) + 1, dtype=np.int64)
+        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
+        return g, gc, first_line
+    packed = (claim * span + (day - low)) * width + canon
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    numbers = []
+    for values in (ordered // width, ordered):
+        new = np.empty(len(values), dtype=bool)
+        new[0] = True
+        np.not_equal(values[1:], values[:-1], out=new[1:])
+        number = np.empty(len(values), dtype=np.int64)
+        number[order] = np.cumsum(new) - 1
+        numbers.append(number)
+    first_line = order[np.flatnonzero(new)]  # the stable sort puts each group's first first
+    return numbers[0], numbers[1], first_line
+
+
+def _runs(np: Any, positions: Any, group: Any) -> list[list[int]]:
+    """``positions`` split by their ``group`` number, each run in ascending order."""
+    order = np.lexsort((positions, group))
+    positions, group = positions[order], group[order]
+    cuts = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), len(group)]
+    ordered = positions.tolist()
+    return [ordered[a:b] for a, b in itertools.pairwise(cuts)]
+
+
 class _VectorSelector:
     def __init__(
         self,
@@ -129,14 +169,15 @@ class _VectorSelector:
         if ptp is not None:
             self.ptp_keys, self.ptp_bits, self.ptp_rows = ptp_index(ptp)
 
-    def __call__(self, table: Any) -> tuple[Any, list[list[int]], list[bool]]:
+    def __call__(self, table: Any) -> tuple[Any, list[list[int]], list[bool], list[list[int]]]:
         """The engine's `Selector`, vectorized: the lines whose
-        single-line rules may fire, and the claims where some claim rule may fire (a
+        single-line rules may fire, the claims where some claim rule may fire, and the
+        (claim, date, code) groups of other claims where a rule of one group may fire (a
         necessary condition of each rule, so nothing is missed; the engine decides)."""
         np = self.np
         n = self.n
         if not n:
-            return [], [], []
+            return [], [], [], []
         key, claim, units = self.key_idx, self.claim_idx, self.units_f
         lf = np.asarray(table.facts_of_key, dtype=np.int64)
         day = np.asarray(table.day, dtype=np.int64)
@@ -152,20 +193,16 @@ class _VectorSelector:
         positions = np.flatnonzero(line_hit).tolist()
         ok = np.flatnonzero(arr["ok"][key])
         if not len(ok):
-            return positions, [], []
+            return positions, [], [], []
         k, c = key[ok], claim[ok]
         n_claims = int(claim.max()) + 1
         flag = np.zeros(n_claims, dtype=bool)
         # groups: (claim, date) and (claim, date, canonical code)
         day_of_line = day[k]
-        low = int(day_of_line.min())
-        g = _factorize(np, c * (int(day_of_line.max()) - low + 1) + (day_of_line - low))
         canon = arr["canon"][k]
-        gc = _factorize(np, g * (int(canon.max()) + 1) + canon)
+        g, gc, first_line = _groups(np, c, day_of_line, canon)
         count = np.bincount(gc)
         total = np.bincount(gc, weights=units[ok])
-        first_line = np.zeros(len(count), dtype=np.int64)
-        first_line[gc[::-1]] = np.arange(len(gc))[::-1]
         gk = k[first_line]
         gclaim = c[first_line]
         per_date = arr["per_date_max"][gk]
@@ -173,7 +210,6 @@ class _VectorSelector:
         marked = np.bincount(gc, weights=arr["marked"][k], minlength=len(count)) > 0
         hot = (count >= 2) & arr["bilateral"][gk] & ~marked
         hot |= (per_date >= 0) & (total > per_date)
-        flag[gclaim[hot]] = True
         flag[c[arr["out_of_quarter"][k]]] = True
         # an add-on: its primaries listed, or a date whose lines are all add-ons
         add_on = arr["add_on"][k]
@@ -204,16 +240,21 @@ class _VectorSelector:
             open_, day_of_group,
         )  # fmt: skip
         flag |= ptp_flag
+        # a (claim, date, code) whose own rules may fire, in a claim no other rule may fire on:
+        # the engine looks at that group alone
+        hot &= ~flag[gclaim]
+        groups = _runs(np, ok[np.flatnonzero(hot[gc])], gc[hot[gc]]) if hot.any() else []
         # the valid lines of each flagged claim, in input order
         chosen = ok[flag[c]]
         if not len(chosen):
-            return positions, [], []
+            return positions, [], [], groups
         order = chosen[np.argsort(claim[chosen], kind="stable")]
         starts = np.flatnonzero(np.diff(claim[order])) + 1
         cuts = [0, *starts.tolist(), len(order)]
         ordered = order.tolist()
         ptp_may_fire = ptp_flag[claim[order][cuts[:-1]]].tolist()
-        return positions, [ordered[a:b] for a, b in itertools.pairwise(cuts)], ptp_may_fire
+        claims = [ordered[a:b] for a, b in itertools.pairwise(cuts)]
+        return positions, claims, ptp_may_fire, groups
 
     def _ptp_pairs(
         self,
@@ -245,19 +286,23 @@ class _VectorSelector:
         sizes = sizes[joined]
         if not len(items):
             return
+        # each unordered pair of items of a group once: item r of a group of s pairs with the
+        # s - 1 - r items after it; both orders are probed below
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        per_item = np.repeat(sizes, sizes)
-        first = np.repeat(np.arange(len(items)), per_item)
-        offset = np.arange(len(first)) - np.repeat(np.cumsum(per_item) - per_item, per_item)
-        second = np.repeat(np.repeat(starts, sizes), per_item) + offset
-        other = first != second
-        first, second = first[other], second[other]
-        pairs = (ptp[items[first]] << 26) | ptp[items[second]]
+        after = np.repeat(sizes + starts, sizes) - 1 - np.arange(len(items))
+        first = np.repeat(np.arange(len(items)), after)
+        second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
+        code1, code2 = ptp[items[first]], ptp[items[second]]
         keys, bits = self.ptp_keys, self.ptp_bits
-        # a bit per hashed key first: most pairs of codes have no edit, and drop out here
-        h = ((pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)).astype(np.int64)
-        maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
-        pairs, first, second = pairs[maybe], first[maybe], second[maybe]
+        found = []
+        for one, two, a, b in ((code1, code2, first, second), (code2, code1, second, first)):
+            pairs = (one << 26) | two
+            # a bit per hashed key first: most pairs of codes have no edit, and drop out here
+            h = (pairs.astype(np.uint64) * np.uint64(_HASH)) >> np.uint64(64 - _BITS)
+            h = h.astype(np.int64)
+            maybe = np.flatnonzero((bits[h >> 3] >> (h & 7)) & 1)
+            found.append((pairs[maybe], a[maybe], b[maybe]))
+        pairs, first, second = (np.concatenate(parts) for parts in zip(*found, strict=True))
         where = np.searchsorted(keys, pairs)
         where[where >= len(keys)] = 0
         hit = np.flatnonzero(keys[where] == pairs)
