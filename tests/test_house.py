@@ -25,7 +25,7 @@ from proccodes.catalog import (
     record_on,
     use_data,
 )
-from proccodes.claims import cluster, lines, pricing, report
+from proccodes.claims import check, cluster, lines, pricing, report
 from proccodes.errors import (
     ArgumentTypeError,
     ArgumentValueError,
@@ -113,11 +113,50 @@ CLAIMS: list[Case] = [
     ("ptp paths", lambda: cluster.References(ptp=5), TypeError, "expected a path or paths"),
     ("ptp path", lambda: cluster.References(ptp=["a", 5]), TypeError, "expected a path,"),
     ("mue path", lambda: cluster.References(mue=5), TypeError, "expected a path or paths"),
+    ("check lines", lambda: check(5), TypeError, "lines must be an iterable of ClaimLine"),
+    ("check line", lambda: check([5]), TypeError, "lines[0] must be a ClaimLine"),
+    ("check price", lambda: check([_line()], price=True), ValueError, "price needs locality="),
+    ("rules type", lambda: check([_line()], rules=5), TypeError, "rules must be a mapping"),
+    ("rule name", lambda: check([_line()], rules={"planet": False}), ValueError, "unknown rule"),
+    ("catalog", lambda: check([_line()], catalog=5), TypeError, "catalog must be a Catalog"),
+    ("ptp", lambda: check([_line()], ptp=5), TypeError, "ptp must be a PtpTable"),
+    ("mue", lambda: check([_line()], mue=5), TypeError, "mue must be a MueTable"),
+    ("pfs", lambda: check([_line()], pfs=5), TypeError, "pfs must be a FeeSchedule"),
 ]
 
 
 @pytest.mark.parametrize(("name", "call", "builtin", "words"), CLAIMS, ids=[c[0] for c in CLAIMS])
 def test_claims_bad_arguments(
+    name: str, call: Callable[[], Any], builtin: type[Exception], words: str
+) -> None:
+    _raises(call, builtin, words)
+
+
+FRAMES: list[Case] = [
+    ("frame type", lambda: _check_frame([]), TypeError, "frame must be a pandas DataFrame"),
+    ("frame price", lambda: _check_frame(_frame(), price=True), ValueError, "price needs"),
+    ("columns type", lambda: _check_frame(_frame(), columns=5), TypeError, "must be a mapping"),
+    ("column name", lambda: _check_frame(_frame(), columns={"planet": "x"}), ValueError, "unknown"),
+    ("units float", lambda: _check_frame(_frame(units=[1.5])), TypeError, "whole number"),
+    ("units gone", lambda: _check_frame(_frame(units=[None])), ValueError, "units are missing"),
+]
+
+
+def _frame(**columns: Any) -> Any:
+    pd = pytest.importorskip("pandas")
+    data = {"claim": ["c1"], "date": ["2026-03-02"], "code": ["62290"], **columns}
+    return pd.DataFrame(data)
+
+
+def _check_frame(frame: Any, **kwargs: Any) -> Any:
+    pytest.importorskip("pandas")
+    from proccodes.claims import check_frame
+
+    return check_frame(frame, **kwargs)
+
+
+@pytest.mark.parametrize(("name", "call", "builtin", "words"), FRAMES, ids=[c[0] for c in FRAMES])
+def test_check_frame_bad_arguments(
     name: str, call: Callable[[], Any], builtin: type[Exception], words: str
 ) -> None:
     _raises(call, builtin, words)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal, cast, overload
 
 import attrs
 
+from ..errors import ArgumentTypeError, ArgumentValueError
 from ..records import Bilateral, GlobalDays, Severity
 from .lines import MAX_UNITS, ClaimLine, Finding
 from .pricing import PricedCheck, fee_data_of, price_lines
@@ -1035,16 +1036,16 @@ def check(
     ([], Decimal('552.01'), {'A1': Decimal('552.01')})
     """
     if isinstance(lines, ClaimLine) or not isinstance(lines, Iterable):
-        raise TypeError("lines must be an iterable of ClaimLine")
+        raise ArgumentTypeError("lines must be an iterable of ClaimLine")
     items = list(lines)
     for i, line in enumerate(items):
         if not isinstance(line, ClaimLine):
-            raise TypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
+            raise ArgumentTypeError(f"lines[{i}] must be a ClaimLine, not {type(line).__name__}")
     severity = configure(rules)
     facts = facts_for(catalog, ptp, mue, pfs)
     fee_data = fee_data_of(price)
     if fee_data is not None and locality is None:
-        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05)")
+        raise ArgumentValueError("price needs locality= (MAC-LL, e.g. 01112-05)")
     with collector_paused():
         batch = Batch.of_lines(items)
         select: Selector | None = None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ArgumentTypeError, ArgumentValueError
 from ..records import Severity
 from .engine import Batch, Key, KeyColumns, Row, Rules, collector_paused, run_rows
 from .lines import (
@@ -138,12 +139,14 @@ def check_frame(
         if hasattr(frame, "to_pandas"):
             frame = frame.to_pandas()
         else:
-            raise TypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
+            raise ArgumentTypeError(f"frame must be a pandas DataFrame, not {type(frame).__name__}")
     names = column_names(columns)
     facts = facts_for(catalog, ptp, mue, pfs)
     fee_data = fee_data_of(price)
     if fee_data is not None and locality is None and names["locality"] not in frame.columns:
-        raise ValueError("price needs locality= (MAC-LL, e.g. 01112-05) or a locality column")
+        raise ArgumentValueError(
+            "price needs locality= (MAC-LL, e.g. 01112-05) or a locality column"
+        )
     with collector_paused():
         reader = _Reader(pd, frame, names, line_column, ptp)
         batch = reader.batch()
@@ -164,12 +167,12 @@ def column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
     names = {c: c for c in COLUMNS}
     if columns is not None:
         if not isinstance(columns, Mapping):
-            raise TypeError("columns must be a mapping of our column names to the frame's")
+            raise ArgumentTypeError("columns must be a mapping of our column names to the frame's")
         for key, value in columns.items():
             if key not in names:
-                raise ValueError(f"unknown column name {key!r}; expected one of {COLUMNS}")
+                raise ArgumentValueError(f"unknown column name {key!r}; expected one of {COLUMNS}")
             if not isinstance(value, str):
-                raise TypeError(f"columns[{key!r}] must be text")
+                raise ArgumentTypeError(f"columns[{key!r}] must be text")
             names[key] = value
     return names
 
@@ -260,13 +263,15 @@ class _Reader:
     def _column(self, name: str, what: str) -> Any:
         frame = self.frame
         if name not in frame.columns:
-            raise ValueError(
+            raise ArgumentValueError(
                 f"the frame has no {name!r} column (the {what}); it has "
                 f"{', '.join(map(str, frame.columns))}"
             )
         column = frame[name]
         if not hasattr(column, "dtype"):
-            raise ValueError(f"the frame has {column.shape[1]} columns named {name!r} ({what})")
+            raise ArgumentValueError(
+                f"the frame has {column.shape[1]} columns named {name!r} ({what})"
+            )
         return column
 
     def _row(self, position: int) -> int:
@@ -279,7 +284,7 @@ class _Reader:
         ids: list[int] = []
         for i, value in enumerate(column.tolist()):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(
+                raise ArgumentValueError(
                     f"line {i}: line_column must hold whole numbers of 0 or more, not {value!r}"
                 )
             ids.append(value)
@@ -287,7 +292,9 @@ class _Reader:
             seen: set[int] = set()
             for value in ids:
                 if value in seen:
-                    raise ValueError(f"line {value}: the line number is used twice (line_column)")
+                    raise ArgumentValueError(
+                        f"line {value}: the line number is used twice (line_column)"
+                    )
                 seen.add(value)
         return ids
 
@@ -305,7 +312,7 @@ class _Reader:
                     try:
                         hash(v)
                     except TypeError:
-                        raise TypeError(
+                        raise ArgumentTypeError(
                             f"line {self._row(i)}: the {name} must be text, not {type(v).__name__}"
                         ) from None
                 raise
@@ -338,14 +345,14 @@ class _Reader:
         if len(codes) and codes.min() < 0:
             if missing is ...:
                 row = self._row(int(self.np.flatnonzero(codes < 0)[0]))
-                raise ValueError(f"line {row}: the {name} is missing")
+                raise ArgumentValueError(f"line {row}: the {name} is missing")
             codes = self.np.where(codes < 0, len(out), codes)
             out.append(missing)
         return codes, out
 
     def _code(self, raw: Any) -> str:
         if not isinstance(raw, str):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"the code must be text, not {type(raw).__name__} {raw!r} (read CSV files "
                 "with dtype=str, so that 00100 keeps its zeros)"
             )
@@ -373,23 +380,23 @@ class _Reader:
         kind = column.dtype.kind
         if kind in "iuf" and column.hasnans:
             bad = int(np.flatnonzero(column.isna().to_numpy())[0])
-            raise ValueError(f"line {self._row(bad)}: the units are missing")
+            raise ArgumentValueError(f"line {self._row(bad)}: the units are missing")
         if kind in "iu":
             self.units_array = column.to_numpy()  # for the selector, which reads them as floats
             return list(column.tolist())  # Python ints, exact at any size
         if kind == "f":
-            raise TypeError(f"line {self._row(0)}: units must be a whole number, not float")
+            raise ArgumentTypeError(f"line {self._row(0)}: units must be a whole number, not float")
         if kind == "b":
-            raise TypeError(f"line {self._row(0)}: units must be a whole number, not bool")
+            raise ArgumentTypeError(f"line {self._row(0)}: units must be a whole number, not bool")
         values = column.tolist()
         out: list[int] = []
         for i, v in enumerate(values):
             if v is None or (isinstance(v, float) and v != v) or v is self.pd.NA:
-                raise ValueError(f"line {self._row(i)}: the units are missing")
+                raise ArgumentValueError(f"line {self._row(i)}: the units are missing")
             try:
                 out.append(units_value(v.item() if isinstance(v, np.integer) else v))
             except TypeError as exc:
-                raise TypeError(f"line {self._row(i)}: {exc}") from None
+                raise ArgumentTypeError(f"line {self._row(i)}: {exc}") from None
         return out
 
     def pricing_lines(self, batch: Batch, locality: str | None) -> list[PricingLine]:
@@ -411,7 +418,7 @@ class _Reader:
                 elif isinstance(v, str):
                     out.append(v.strip() or default)
                 else:
-                    raise TypeError(
+                    raise ArgumentTypeError(
                         f"line {self._row(i)}: the {name.replace('_', ' ')} must be text, not "
                         f"{type(v).__name__}"
                     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..codes import normalize_code, validate_code
-from ..errors import InvalidCodeError
+from ..errors import ArgumentTypeError, ArgumentValueError, InvalidCodeError
 from ..modifiers import CPT_MODIFIER_TITLES
 from ..records import Bilateral, GlobalDays, PcTc, PfsFacts, PfsStatus, Procedure, Severity
 from .lines import bounded
@@ -109,10 +109,12 @@ def configure(
     if rules is None:
         return out
     if not isinstance(rules, Mapping):
-        raise TypeError("rules must be a mapping of rule ids to a severity, True or False")
+        raise ArgumentTypeError("rules must be a mapping of rule ids to a severity, True or False")
     for rule, value in rules.items():
         if rule not in SEVERITY:
-            raise ValueError(f"unknown rule {bounded(str(rule))}; the rules are {', '.join(RULES)}")
+            raise ArgumentValueError(
+                f"unknown rule {bounded(str(rule))}; the rules are {', '.join(RULES)}"
+            )
         if value is None or value is False:
             out[rule] = None
         elif value is True:
@@ -122,7 +124,7 @@ def configure(
         elif isinstance(value, str) and value.strip().lower() in {s.value for s in Severity}:
             out[rule] = Severity(value.strip().lower())
         else:
-            raise ValueError(
+            raise ArgumentValueError(
                 f"rules[{rule!r}] must be error, warning, info, True or False, not {value!r}"
             )
     return out
@@ -308,19 +310,27 @@ class Facts:
         if catalog is None:
             catalog = default_catalog()
         if not isinstance(catalog, Catalog):
-            raise TypeError(f"catalog must be a Catalog or None, not {type(catalog).__name__}")
+            raise ArgumentTypeError(
+                f"catalog must be a Catalog or None, not {type(catalog).__name__}"
+            )
         if ptp is not None and not isinstance(ptp, PtpTable):
-            raise TypeError(f"ptp must be a PtpTable (load_ptp) or None, not {type(ptp).__name__}")
+            raise ArgumentTypeError(
+                f"ptp must be a PtpTable (load_ptp) or None, not {type(ptp).__name__}"
+            )
         if mue is not None and not isinstance(mue, MueTable):
-            raise TypeError(f"mue must be a MueTable (load_mue) or None, not {type(mue).__name__}")
+            raise ArgumentTypeError(
+                f"mue must be a MueTable (load_mue) or None, not {type(mue).__name__}"
+            )
         releases: list[FeeSchedule] = []
         if pfs is not None:
             items = [pfs] if isinstance(pfs, FeeSchedule) else pfs
             if not isinstance(items, Iterable):
-                raise TypeError("pfs must be a FeeSchedule (load_pfs), a list of them, or None")
+                raise ArgumentTypeError(
+                    "pfs must be a FeeSchedule (load_pfs), a list of them, or None"
+                )
             for item in items:
                 if not isinstance(item, FeeSchedule):
-                    raise TypeError(
+                    raise ArgumentTypeError(
                         f"pfs must hold FeeSchedule values (load_pfs), not {type(item).__name__}"
                     )
                 releases.append(item)
