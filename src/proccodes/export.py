@@ -24,7 +24,9 @@ from typing import Any
 
 import attrs
 
+from ._describe import NOT_CURATED, cpt_text_notice
 from ._schema import export_name, labels
+from .ranges import path_of
 from .records import DataRelease, Modifier, Procedure, Statement
 
 __all__ = [
@@ -190,14 +192,16 @@ def releases_json(sources: Sequence[DataRelease]) -> list[dict[str, Any]]:
     >>> releases_json([DataRelease(name="CMS HCPCS Level II", release="2026", as_of=date(2026, 1, 5))])
     [{'name': 'CMS HCPCS Level II', 'release': '2026', 'as_of': '2026-01-05'}]
     """  # noqa: E501
-    return [
-        {
-            "name": s.name,
-            "release": s.release,
-            "as_of": s.as_of.isoformat() if s.as_of else None,
-        }
-        for s in sources
-    ]
+    global _last_releases
+    seen, rows = _last_releases
+    if sources is not seen:
+        rows = tuple((s.name, s.release, s.as_of.isoformat() if s.as_of else None) for s in sources)
+        if isinstance(sources, tuple):  # immutable, and kept alive here: safe to reuse by identity
+            _last_releases = (sources, rows)
+    return [{"name": name, "release": release, "as_of": as_of} for name, release, as_of in rows]
+
+
+_last_releases: tuple[object, tuple[tuple[str, str, str | None], ...]] = (None, ())
 
 
 def record_json(
@@ -217,17 +221,15 @@ def record_json(
     >>> found["data_releases"][0]["name"]
     'proccodes curated records'
     """
-    from ._args import check_type
-    from ._convert import unstructure_procedure
-    from ._describe import NOT_CURATED, cpt_text_notice
-    from .ranges import path_of
+    if type(record) is not Procedure:  # the usual case costs one comparison
+        from ._args import check_type
 
-    check_type("record", record, Procedure, "a Procedure")
+        check_type("record", record, Procedure, "a Procedure")
     if sources is None:
         from .catalog import shipped_sources
 
         sources = shipped_sources()
-    data = unstructure_procedure(record)
+    data = _plain_procedure(record)
     data["curated"] = record.curated
     data["range"] = [
         {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
@@ -240,6 +242,71 @@ def record_json(
         data["notice"] = ". ".join(notices) + "."
     data["data_releases"] = releases_json(sources)
     return data
+
+
+def _plain_expr(type_: Any, value: str, hooks: dict[str, Any], depth: int) -> str:
+    """A Python expression turning ``value`` (an expression of type ``type_``) into the plain
+    JSON data the package's converter (`proccodes._convert.converter`) unstructures it to."""
+    if type_ in (str, int, float, bool):
+        return value
+    if type_ is date:
+        return f"{value}.isoformat()"
+    if isinstance(type_, type) and issubclass(type_, Enum):
+        return f"{value}._value_"
+    origin = typing.get_origin(type_)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(type_) if a is not type(None)]
+        if len(options) != 1:  # pragma: no cover - the model has only X | None
+            raise TypeError(f"no plain form for {type_!r}")
+        v = f"_v{depth}"
+        inner = _plain_expr(options[0], v, hooks, depth + 1)
+        if inner == v:
+            return value
+        return f"(None if ({v} := {value}) is None else {inner})"
+    if origin is tuple:
+        item = typing.get_args(type_)[0]
+        x = f"_x{depth}"
+        inner = _plain_expr(item, x, hooks, depth + 1)
+        if inner == x:
+            return f"list({value})"
+        if inner.endswith(f"({x})") and inner.count("(") == 1:  # a function of the item
+            return f"list(map({inner[: -len(x) - 2]}, {value}))"
+        return f"[{inner} for {x} in {value}]"  # pragma: no cover - the model has no such tuple
+    if attrs.has(type_):
+        name = f"plain_{type_.__name__}"
+        if name not in hooks:
+            hooks[name] = None  # placeholder: recursion-safe
+            hooks[name] = _plain_function(type_, hooks)
+        return f"{name}({value})"
+    raise TypeError(f"no plain form for {type_!r}")  # pragma: no cover - model is closed
+
+
+def _plain_function(cls: type, hooks: dict[str, Any]) -> Any:
+    """A function generated from ``cls``'s fields (as cattrs generates its unstructure hooks,
+    but with each field's conversion written inline): an instance as a dict of plain data,
+    equal to what `proccodes._convert.unstructure_procedure` gives."""
+    hints = typing.get_type_hints(cls)
+    items = [
+        f"{f.name!r}: {_plain_expr(hints[f.name], f'o.{f.name}', hooks, 0)}"
+        for f in attrs.fields(cls)
+    ]
+    source = f"def plain_{cls.__name__}(o):\n    return {{{', '.join(items)}}}\n"
+    exec(compile(source, f"<plain {cls.__name__}>", "exec"), hooks)
+    return hooks[f"plain_{cls.__name__}"]
+
+
+def _plain_procedure(record: Procedure) -> dict[str, Any]:
+    """``record`` as the converter unstructures it, by a function generated on first use (a
+    race only generates it twice)."""
+    global _plain_procedure_fn
+    if _plain_procedure_fn is None:
+        hooks: dict[str, Any] = {"__builtins__": {"list": list, "map": map}}
+        _plain_procedure_fn = _plain_function(Procedure, hooks)
+    found: dict[str, Any] = _plain_procedure_fn(record)
+    return found
+
+
+_plain_procedure_fn: Any = None
 
 
 _WRAPPER = {
