@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -52,3 +53,99 @@ def test_record_json_rejects_what_is_not_a_record(code: str) -> None:
     record = default_catalog()[code]
     with pytest.raises(TypeError):
         export.record_json(export.record_json(record))  # type: ignore[arg-type]
+
+
+# -- the service's fast path answers as its routes do ------------------------------------------
+
+
+def _call(app: Any, path: str, query: bytes, origin: bool) -> tuple[int, dict[bytes, bytes], bytes]:
+    import asyncio
+
+    headers = [(b"host", b"t")] + ([(b"origin", b"https://app.example.org")] if origin else [])
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogateescape"),
+        "query_string": query,
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict(start["headers"]), body
+
+
+FAST_REQUESTS = [
+    ("/codes/62290", b""),
+    ("/codes/99213", b"on=2026-03-02"),
+    ("/codes/j9045", b""),
+    ("/codes/6229O", b""),
+    ("/codes/99999", b""),
+    ("/codes/62290", b"on=not-a-date"),
+    ("/codes/62290", b"on=1990-01-01"),
+    ("/search", b"q=lumbar+epidural"),
+    ("/search", b"q=knee&limit=3"),
+    ("/search", b"q=knee&limit=0"),
+    ("/search", b""),
+    ("/search", b"q=a&q=b"),
+    ("/fhir/CodeSystem/$lookup", b"code=64493"),
+    ("/fhir/CodeSystem/$lookup", b"code=64493&property=addOn&property=kind"),
+    ("/fhir/CodeSystem/$lookup", b"code=99999"),
+    ("/fhir/CodeSystem/$lookup", b"code=62289"),
+    ("/fhir/CodeSystem/$lookup", b"code=x"),
+    ("/fhir/CodeSystem/$lookup", b"system=http://www.ama-assn.org/go/cpt&code=J9045"),
+    ("/fhir/CodeSystem/$lookup", b"system=urn:other&code=64493"),
+    ("/fhir/CodeSystem/$lookup", b"code=64493&version=nope"),
+    ("/fhir/CodeSystem/$lookup", b"code=64493&date=2026-01-01"),
+    ("/fhir/CodeSystem/$lookup", b""),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), FAST_REQUESTS)
+def test_the_fast_path_answers_as_the_routes_do(path: str, query: bytes) -> None:
+    """A request with an Origin header to a CORS-enabled service passes the answer cache and
+    the fast path and goes through the framework's routes: both answers must be the same."""
+    from proccodes.serve import RELEASE_HEADER, create_app
+
+    app = create_app(cors_origins=["https://app.example.org"])
+    routed = _call(app, path, query, origin=True)
+    fast = _call(app, path, query, origin=False)
+    again = _call(app, path, query, origin=False)  # from the cache when 200
+    assert fast[0] == routed[0] == again[0]
+    assert fast[2] == routed[2] == again[2]
+    for headers in (fast[1], again[1]):
+        for name in (b"content-type", b"content-length", RELEASE_HEADER.lower().encode()):
+            assert headers[name] == routed[1][name], name
+
+
+def test_the_fast_path_takes_answers_and_leaves_errors_to_the_routes() -> None:
+    from proccodes.serve.app import _fast_answer, _State
+
+    state = _State(None)
+    taken = {
+        (path, query): _fast_answer(state, path, query) is not None for path, query in FAST_REQUESTS
+    }
+    assert taken[("/codes/62290", b"")]
+    assert taken[("/search", b"q=knee&limit=3")]
+    assert taken[("/fhir/CodeSystem/$lookup", b"code=64493")]
+    assert taken[("/fhir/CodeSystem/$lookup", b"code=62289")]  # a 404 OperationOutcome
+    assert not taken[("/codes/6229O", b"")]  # errors: the routes answer
+    assert not taken[("/search", b"")]
+    assert _fast_answer(state, "/codes/", b"") is None
+    assert _fast_answer(state, "/codes/62290/x", b"") is None
+    assert _fast_answer(state, "/ranges", b"") is None

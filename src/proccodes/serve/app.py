@@ -5,7 +5,9 @@ answer. Successful GET answers that depend only on the catalog and the request (
 searches, lookups, expansions, ranges) are kept in one bounded cache in front of the framework,
 keyed by path and query: at most `CACHE_SIZE` answers and `CACHE_BYTES` bytes,
 least recently used dropped first, emptied when the catalog in use changes. So memory does not
-grow with traffic, and a repeated request costs little more than the HTTP itself.
+grow with traffic, and a repeated request costs little more than the HTTP itself. A GET of a
+record, a search or a ``$lookup`` that is not in the cache is computed in front of the framework
+too, by the same functions as its route (an error goes on to the route, which answers it).
 
 >>> sorted(route.path for route in build(None).routes)[-2:]
 ['/search', '/validate']
@@ -20,6 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from urllib.parse import parse_qsl
 
 import attrs
 from starlette.applications import Starlette
@@ -168,7 +171,8 @@ class _State:
 
 class _Guard:
     """Pure ASGI middleware, outermost: refuses overlong paths and query strings (414), adds
-    the data release header to every response, and answers repeated GETs from the cache."""
+    the data release header to every response, answers repeated GETs from the cache, and
+    answers the most used GETs (`_fast_answer`) without the framework's routing."""
 
     def __init__(self, app: ASGIApp, state: _State, max_query_chars: int, cors: bool) -> None:
         self.app = app
@@ -216,6 +220,24 @@ class _Guard:
                     "headers": [
                         (b"content-type", kind),
                         (b"content-length", str(len(body)).encode("ascii")),
+                        header,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        fast = _fast_answer(state, path, query) if not scope.get("root_path") else None
+        if fast is not None:
+            status, kind, body = fast
+            if status == 200:
+                state.answers.put(catalog, key, (kind, body))
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-length", str(len(body)).encode("ascii")),
+                        (b"content-type", kind),
                         header,
                     ],
                 }
@@ -275,8 +297,14 @@ def _int(params: Mapping[str, list[str]], name: str, default: int, lo: int, hi: 
 
 
 def _query(request: Request) -> dict[str, list[str]]:
+    return _parse_query(request.scope["query_string"])
+
+
+def _parse_query(query: bytes) -> dict[str, list[str]]:
+    """A query string's parameters, each with its values in order, read as Starlette reads
+    them (``request.query_params``)."""
     params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         params.setdefault(key, []).append(value)
     return params
 
@@ -425,19 +453,88 @@ def _claim_lines(doc: Any) -> list[Any]:
     return out
 
 
+def _known_system(uri: str | None) -> CodeSystem | None:
+    if uri is None:
+        return None
+    for system, known in fhir.SYSTEM_URI.items():
+        if uri == known:
+            return system
+    raise ApiError(404, "unknown_system", f"code system {uri[:200]!r} is not served here")
+
+
+def _check_version(catalog: Catalog, version: str | None) -> None:
+    release = catalog.release or "unversioned"
+    if version is not None and version != release:
+        raise ApiError(
+            404, "unknown_version", f"version {version[:80]!r} not served; this is {release!r}"
+        )
+
+
+def _code_answer(state: _State, code: str, params: Mapping[str, list[str]]) -> bytes:
+    """``GET /codes/{code}``: the record's JSON."""
+    return _record_answer(state, code, _date(params, "on"))
+
+
+def _search_params_answer(state: _State, params: Mapping[str, list[str]]) -> bytes:
+    """``GET /search``: the ranked matches."""
+    text = _one(params, "q", required=True) or ""
+    limit = _int(params, "limit", 10, 1, MAX_SEARCH_LIMIT)
+    return _search_answer(state, text, limit)
+
+
+def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int, bytes]:
+    """``CodeSystem/$lookup``: the status (200, or 404 with an ``OperationOutcome``) and body."""
+    code = _one(params, "code", required=True) or ""
+    system = _known_system(_one(params, "system"))
+    catalog = state.catalog()
+    _check_version(catalog, _one(params, "version"))
+    on = _date(params, "date")
+    wanted = params.get("property")
+    try:
+        canonical = validate_code(code)
+    except InvalidCodeError as exc:
+        raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
+    if system is not None and canonical.system is not system:
+        raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
+    answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
+    return (404 if answer["resourceType"] == "OperationOutcome" else 200), _dumps(answer)
+
+
+JSON_BYTES = JSON.encode("ascii")
+FHIR_JSON_BYTES = FHIR_JSON.encode("ascii")
+LOOKUP_PATH = "/fhir/CodeSystem/$lookup"
+
+
+def _fast_answer(state: _State, path: str, query: bytes) -> tuple[int, bytes, bytes] | None:
+    """The answer (status, content type, body) of a GET of ``/codes/{code}``, ``/search`` or
+    ``$lookup`` computed without the framework's routing, request and response objects, as
+    their route handlers compute it; ``None`` for any other request, and for any error: the
+    application answers those (the same handlers again, behind its error handling)."""
+    try:
+        if path.startswith("/codes/"):
+            code = path[7:]
+            if not code or "/" in code:
+                return None
+            return 200, JSON_BYTES, _code_answer(state, code, _parse_query(query))
+        if path == "/search":
+            return 200, JSON_BYTES, _search_params_answer(state, _parse_query(query))
+        if path == LOOKUP_PATH:
+            status, body = _lookup_answer(state, _parse_query(query))
+            return status, FHIR_JSON_BYTES, body
+    except Exception:  # ApiError and any fault: the application answers it as always
+        return None
+    return None
+
+
 def _routes(state: _State, max_body: int) -> list[Route]:
     def ok(body: bytes, media_type: str = JSON) -> Response:
         return Response(body, media_type=media_type)
 
     async def code(request: Request) -> Response:
-        on = _date(_query(request), "on")
-        return ok(_record_answer(state, request.path_params["code"], on))
+        return ok(_code_answer(state, request.path_params["code"], _query(request)))
 
     async def search(request: Request) -> Response:
-        params = _query(request)
-        text = _one(params, "q", required=True) or ""
-        limit = _int(params, "limit", 10, 1, MAX_SEARCH_LIMIT)
-        return ok(_search_answer(state, text, limit))
+        return ok(_search_params_answer(state, _query(request)))
 
     async def validate(request: Request) -> Response:
         text = _one(_query(request), "code", required=True) or ""
@@ -528,41 +625,9 @@ def _routes(state: _State, max_body: int) -> list[Route]:
             )
         )
 
-    def known_system(uri: str | None) -> CodeSystem | None:
-        if uri is None:
-            return None
-        for system, known in fhir.SYSTEM_URI.items():
-            if uri == known:
-                return system
-        raise ApiError(404, "unknown_system", f"code system {uri[:200]!r} is not served here")
-
-    def check_version(catalog: Catalog, version: str | None) -> None:
-        release = catalog.release or "unversioned"
-        if version is not None and version != release:
-            raise ApiError(
-                404, "unknown_version", f"version {version[:80]!r} not served; this is {release!r}"
-            )
-
     async def lookup(request: Request) -> Response:
-        params = await _fhir_params(request, max_body)
-        code = _one(params, "code", required=True) or ""
-        system = known_system(_one(params, "system"))
-        catalog = state.catalog()
-        check_version(catalog, _one(params, "version"))
-        on = _date(params, "date")
-        wanted = params.get("property")
-        try:
-            canonical = validate_code(code)
-        except InvalidCodeError as exc:
-            raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
-        if system is not None and canonical.system is not system:
-            raise ApiError(
-                404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}"
-            )
-        answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
-        if answer["resourceType"] == "OperationOutcome":
-            return Response(_dumps(answer), 404, media_type=FHIR_JSON)
-        return fhir_ok(_dumps(answer))
+        status, body = _lookup_answer(state, await _fhir_params(request, max_body))
+        return Response(body, status, media_type=FHIR_JSON)
 
     async def validate_code_op(request: Request) -> Response:
         params = await _fhir_params(request, max_body)
@@ -572,9 +637,9 @@ def _routes(state: _State, max_body: int) -> list[Route]:
             raise ApiError(
                 400, "missing_parameter", "the parameter url (the code system) is required"
             )
-        system = known_system(url)
+        system = _known_system(url)
         catalog = state.catalog()
-        check_version(catalog, _one(params, "version"))
+        _check_version(catalog, _one(params, "version"))
         on = _date(params, "date")
         display = _one(params, "display")
         try:
