@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from proccodes import default_catalog, export
 from proccodes._convert import unstructure_procedure
 from proccodes.records import DataRelease
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "record-json.schema.json"
 
 
 def test_generated_plain_data_equals_the_converters_for_every_record() -> None:
@@ -26,6 +29,33 @@ def test_generated_plain_data_equals_the_converters_for_every_record() -> None:
         assert fast == slow, record.code
         # same keys in the same order, same JSON text
         assert json.dumps(fast) == json.dumps(slow), record.code
+
+
+def test_record_json_bytes_is_record_json_as_text_for_every_record() -> None:
+    """Byte for byte what ``json_bytes(record_json(...))`` writes (the service's answer before),
+    so it parses to record_json's data and validates against docs/record-json.schema.json."""
+    orjson = pytest.importorskip("orjson")
+    rs = pytest.importorskip("jsonschema_rs")
+    catalog = default_catalog()
+    sources = catalog.sources
+    schema = rs.validator_for(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    bad = []
+    for record in catalog.values():
+        text = export.record_json_bytes(record, sources=sources)
+        doc = export.record_json(record, sources=sources)
+        same = text == orjson.dumps(doc) == export.json_bytes(doc)
+        if not same or not schema.is_valid(json.loads(text)):
+            bad.append(record.code)
+    assert bad == []
+
+
+def test_without_orjson_the_same_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = default_catalog()
+    with_orjson = [export.record_json_bytes(catalog[c]) for c in ("62290", "99213", "J9045")]
+    monkeypatch.setattr(export, "_orjson", None)
+    without = [export.record_json_bytes(catalog[c]) for c in ("62290", "99213", "J9045")]
+    assert [json.loads(t) for t in without] == [json.loads(t) for t in with_orjson]
+    assert export.json_bytes("\ud800") == b'"\\ud800"'  # a lone surrogate, escaped: valid
 
 
 def test_record_json_equals_its_parts() -> None:

@@ -38,14 +38,8 @@ from .. import fhir
 from ..catalog import Catalog, default_catalog
 from ..codes import CodeSystem, validate_code
 from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, UnknownCodeError
-from ..export import record_json, validation_json
+from ..export import json_bytes, record_json_bytes, validation_json
 from ._release import RELEASE_HEADER, data_release
-
-try:
-    import orjson as _found_orjson
-except ImportError:  # pragma: no cover - the serve extra installs it
-    _found_orjson = None  # type: ignore[assignment]
-_orjson: Any = _found_orjson
 
 __all__ = ["CACHE_BYTES", "CACHE_SIZE", "build", "openapi"]
 
@@ -95,18 +89,8 @@ _FHIR_ISSUE = {
 
 
 def _dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON: with orjson when installed (the ``serve`` extra has it; several times
-    faster), else the standard library; text that is not valid Unicode (a lone surrogate from
-    a JSON escape) is written escaped, as valid JSON."""
-    if _orjson is not None:
-        try:
-            return bytes(_orjson.dumps(value))
-        except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
-            pass
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+    """Compact UTF-8 JSON (`proccodes.export.json_bytes`)."""
+    return json_bytes(value)
 
 
 def _error_body(path: str, status: int, code: str, message: str, fhir_code: str) -> Response:
@@ -389,7 +373,7 @@ def _record_answer(state: _State, code: str, on: date | None) -> bytes:
         raise ApiError(404, "unknown_code", str(exc)) from None
     except CodeNotActiveError as exc:
         raise ApiError(404, "code_not_active", str(exc)) from None
-    return _dumps(record_json(record, sources=catalog.sources))
+    return record_json_bytes(record, sources=catalog.sources)
 
 
 def _search_answer(state: _State, text: str, limit: int) -> bytes:
