@@ -179,3 +179,29 @@ def test_the_fast_path_takes_answers_and_leaves_errors_to_the_routes() -> None:
     assert _fast_answer(state, "/codes/", b"") is None
     assert _fast_answer(state, "/codes/62290/x", b"") is None
     assert _fast_answer(state, "/ranges", b"") is None
+
+
+def test_precomputed_record_texts_are_record_json_bytes_for_every_record() -> None:
+    from proccodes.serve.app import RecordTexts
+
+    catalog = default_catalog()
+    texts = RecordTexts(catalog)
+    assert set(texts.items) == set(catalog)
+    bad = [
+        code
+        for code, record in catalog.items()
+        if texts.get(code) != export.record_json_bytes(record, sources=catalog.sources)
+    ]
+    assert bad == []
+    # kept compressed: well under the ~50 MB of the texts themselves
+    assert sum(map(len, texts.items.values())) < 15_000_000
+
+
+def test_a_precomputing_service_answers_alike() -> None:
+    from proccodes.serve import create_app
+
+    plain = create_app()
+    ready = create_app(precompute=True)
+    for path, query in FAST_REQUESTS:
+        if path.startswith("/codes/"):
+            assert _call(ready, path, query, origin=False) == _call(plain, path, query, False)

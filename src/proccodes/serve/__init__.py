@@ -32,6 +32,7 @@ unless origins are given.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -76,10 +77,14 @@ def create_app(
     cors_origins: Sequence[str] = (),
     max_body_bytes: int = MAX_BODY_BYTES,
     max_query_chars: int = MAX_QUERY_CHARS,
+    precompute: bool = False,
 ) -> Starlette:
     """The ASGI application (Starlette). ``catalog`` is fixed if given; by default each request
     uses `proccodes.default_catalog`, so the server follows the data release made the
     default. ``cors_origins``: the origins allowed to call it from a browser (none by default).
+    ``precompute``: write every record's JSON now (a second or two; kept compressed, about
+    9 MB), so that ``GET /codes/{code}`` answers any code about as fast as a cached answer;
+    `run` does.
     Any ASGI server runs it, e.g. ``uvicorn --factory proccodes.serve:create_app``.
 
     >>> app = create_app(cors_origins=["https://app.example.org"], max_body_bytes=10_000)
@@ -95,6 +100,7 @@ def create_app(
         cors_origins=tuple(cors_origins),
         max_body_bytes=max_body_bytes,
         max_query_chars=max_query_chars,
+        precompute=precompute,
     )
 
 
@@ -117,7 +123,8 @@ def run(
     except ImportError as exc:
         raise ServeExtraMissing(EXTRA_HINT) from exc
     _warm(default_catalog())
-    app = create_app(cors_origins=cors_origins)
+    app = create_app(cors_origins=cors_origins, precompute=True)
+    gc.freeze()  # what precomputing made, too
     config = uvicorn.Config(
         app,
         host=host,
@@ -142,8 +149,6 @@ def _warm(catalog: Catalog) -> None:
     loaded out of the garbage collector's way (`gc.freeze`): its full collections would
     otherwise walk the index's few hundred thousand objects, pausing the server for tens of
     milliseconds each time."""
-    import gc
-
     catalog.search("warm up")
     gc.collect()
     gc.freeze()
