@@ -205,3 +205,48 @@ def test_a_precomputing_service_answers_alike() -> None:
     for path, query in FAST_REQUESTS:
         if path.startswith("/codes/"):
             assert _call(ready, path, query, origin=False) == _call(plain, path, query, False)
+
+
+def test_precomputed_lookups_are_the_computed_answers_for_every_record() -> None:
+    from proccodes import fhir
+    from proccodes.serve.app import _dumps, _State
+
+    state = _State(None)
+    state.precompute()
+    catalog = state.catalog()
+    assert state.lookups is not None
+    bad = [
+        code for code in catalog if state.lookups.get(code) != _dumps(fhir.lookup(catalog, code))
+    ]
+    assert bad == []
+
+
+def test_the_answer_cache_and_the_precomputed_lookups_last_one_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import timedelta
+
+    from proccodes.serve import app as app_module
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> date:
+            return date.today() + timedelta(days=1)
+
+    state = app_module._State(None)
+    state.precompute()
+    catalog = state.catalog()
+    assert state.answers.get(catalog, "key") is None  # as the service: a get, then a put
+    state.answers.put(catalog, "key", (b"t", b"body"))
+    assert state.answers.get(catalog, "key") == (b"t", b"body")
+    computed = []
+    real_lookup = app_module.fhir.lookup
+    monkeypatch.setattr(
+        app_module.fhir, "lookup", lambda *a, **k: computed.append(1) or real_lookup(*a, **k)
+    )
+    app_module._lookup_answer(state, {"code": ["64493"]})
+    assert computed == []  # today: the precomputed answer
+    monkeypatch.setattr(app_module, "date", Tomorrow)
+    assert state.answers.get(catalog, "key") is None  # a new day: emptied
+    app_module._lookup_answer(state, {"code": ["64493"]})
+    assert computed == [1]  # written for yesterday: computed again

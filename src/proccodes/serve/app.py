@@ -40,6 +40,7 @@ from ..catalog import Catalog, default_catalog
 from ..codes import CodeSystem, validate_code
 from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, UnknownCodeError
 from ..export import json_bytes, record_json_bytes, validation_json
+from ..records import Procedure
 from ._release import RELEASE_HEADER, data_release
 
 __all__ = ["CACHE_BYTES", "CACHE_SIZE", "RecordTexts", "build", "openapi"]
@@ -103,18 +104,22 @@ def _error_body(path: str, status: int, code: str, message: str, fhir_code: str)
 
 
 class _Cache:
-    """A bounded LRU of answers (content type, body), emptied when the catalog changes."""
+    """A bounded LRU of answers (content type, body), emptied when the catalog changes, and
+    each day (a FHIR answer says whether a code is retired as of today)."""
 
     def __init__(self, size: int = CACHE_SIZE, max_bytes: int = CACHE_BYTES) -> None:
         self.size = size
         self.max_bytes = max_bytes
         self.bytes = 0
         self.catalog: Catalog | None = None
+        self.day = date.today()
         self.items: OrderedDict[Any, tuple[bytes, bytes]] = OrderedDict()
 
     def get(self, catalog: Catalog, key: Any) -> tuple[bytes, bytes] | None:
-        if catalog is not self.catalog:
+        today = date.today()
+        if catalog is not self.catalog or today != self.day:
             self.catalog = catalog
+            self.day = today
             self.items.clear()
             self.bytes = 0
             return None
@@ -137,7 +142,8 @@ class _Cache:
 
 
 class RecordTexts:
-    """Every record's JSON text of one catalog (`proccodes.export.record_json_bytes`), written
+    """Every record's JSON text of one catalog (`proccodes.export.record_json_bytes`, or what
+    ``write`` writes of a record, e.g. its FHIR ``$lookup`` answer), written
     once and kept compressed with a zlib dictionary shared by all of them: about 9 MB for the
     shipped catalog instead of about 50 MB. A record's text comes back, decompressed, several
     times faster than writing it, so ``GET /codes/{code}`` answers a code never asked before
@@ -159,21 +165,32 @@ class RecordTexts:
     """Bytes of the shared dictionary: 8 KiB keeps the texts at about 9 MB and reads one back
     in about 8 µs here (32 KiB: 5 MB, but each read then sets up a 32 KiB window: 13 µs)."""
 
-    def __init__(self, catalog: Catalog, *, only: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        only: Iterable[str] | None = None,
+        write: Callable[[Procedure], bytes] | None = None,
+    ) -> None:
         self.catalog = catalog
-        sources = catalog.sources
+        self.day = date.today()  # what `write` wrote, as of this day (a FHIR status may change)
+        if write is None:
+            sources = catalog.sources
+
+            def write(record: Procedure) -> bytes:
+                return record_json_bytes(record, sources=sources)
+
         codes = list(catalog) if only is None else [c for c in only if c in catalog]
         # the dictionary: texts of records of every kind, the most common shapes last (zlib
         # reaches the end of a dictionary most cheaply); a text's own words do the rest
         step = max(1, len(codes) // 48)
-        sample = [record_json_bytes(catalog[c], sources=sources) for c in codes[::step]]
+        sample = [write(catalog[c]) for c in codes[::step]]
         sample.sort(key=lambda text: len(text), reverse=True)
         self.zdict = b"".join(sample)[-self.DICTIONARY :]
         self.items: dict[str, bytes] = {}
         for code in codes:
             packer = zlib.compressobj(self.LEVEL, zdict=self.zdict)
-            text = record_json_bytes(catalog[code], sources=sources)
-            self.items[code] = packer.compress(text) + packer.flush()
+            self.items[code] = packer.compress(write(catalog[code])) + packer.flush()
 
     def get(self, code: str) -> bytes | None:
         """The JSON text of the record of ``code`` (a catalog key), or None if not written."""
@@ -189,6 +206,13 @@ class _State:
         self.release_of: tuple[Catalog | None, bytes] = (None, b"")
         self.answers = _Cache()
         self.texts: RecordTexts | None = None
+        self.lookups: RecordTexts | None = None
+
+    def precompute(self) -> None:
+        """Write every record's JSON and its plain ``$lookup`` answer now (`RecordTexts`)."""
+        catalog = self.catalog()
+        self.texts = RecordTexts(catalog)
+        self.lookups = RecordTexts(catalog, write=lambda r: _dumps(fhir.lookup(catalog, r.code)))
 
     def catalog(self) -> Catalog:
         return self.fixed if self.fixed is not None else default_catalog()
@@ -534,6 +558,17 @@ def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int,
         raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
     if system is not None and canonical.system is not system:
         raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
+    texts = state.lookups
+    if (
+        wanted is None
+        and on is None
+        and texts is not None
+        and texts.catalog is catalog
+        and texts.day == date.today()
+    ):
+        found = texts.get(canonical.code)
+        if found is not None:
+            return 200, found
     answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
     return (404 if answer["resourceType"] == "OperationOutcome" else 200), _dumps(answer)
 
@@ -742,7 +777,7 @@ def build(
     """
     state = _State(catalog)
     if precompute:
-        state.texts = RecordTexts(state.catalog())
+        state.precompute()
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
