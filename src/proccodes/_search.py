@@ -124,7 +124,7 @@ _COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many tim
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
-_MAX_CACHED_WORDS = 4096  # query words whose expansions an index keeps (each a short list)
+_MAX_CACHED_WORDS = 16384  # query words whose expansions an index keeps (each a short list)
 """How many distinct words of a query count; the rest are ignored."""
 
 
@@ -889,11 +889,14 @@ class SearchIndex:
         ended = self._ended
         if len(full) >= need and len(full) - len(ended.intersection(full)) >= need:
             return full
-        counts = Counter(chain.from_iterable(smaller))
-        counts.update(list(filter(largest.__contains__, counts)))
-        for i in exclude:
-            counts.pop(i, None)
-        more = [(n, i) for i, n in counts.items() if n > 1]
+        if len(matches) == 2:  # matching two words is matching both: ``full`` (in some order)
+            more = [(2, i) for i in full]
+        else:
+            counts = Counter(chain.from_iterable(smaller))
+            counts.update(list(filter(largest.__contains__, counts)))
+            for i in exclude:
+                counts.pop(i, None)
+            more = [(n, i) for i, n in counts.items() if n > 1]
         ranking = more
         if ended.isdisjoint(i for _, i in more) is False:  # an ended code counts one word fewer
             ranking = [(n - (i in ended), i) for n, i in more]
