@@ -250,3 +250,15 @@ def test_the_answer_cache_and_the_precomputed_lookups_last_one_day(
     assert state.answers.get(catalog, "key") is None  # a new day: emptied
     app_module._lookup_answer(state, {"code": ["64493"]})
     assert computed == [1]  # written for yesterday: computed again
+
+
+def test_healthz_is_answered_in_front_of_the_routes_alike() -> None:
+    from proccodes.serve import create_app
+
+    app = create_app(cors_origins=["https://app.example.org"])
+    routed = _call(app, "/healthz", b"", origin=True)
+    fast = _call(app, "/healthz", b"", origin=False)
+    assert fast == (routed[0], fast[1], routed[2]) == (200, fast[1], b'{"status":"ok"}')
+    for name in (b"content-type", b"content-length"):
+        assert fast[1][name] == routed[1][name]
+    assert _call(app, "/healthzx", b"", origin=False)[0] == 404
