@@ -262,3 +262,17 @@ def test_healthz_is_answered_in_front_of_the_routes_alike() -> None:
     for name in (b"content-type", b"content-length"):
         assert fast[1][name] == routed[1][name]
     assert _call(app, "/healthzx", b"", origin=False)[0] == 404
+
+
+def test_every_catalog_code_is_its_own_canonical_code() -> None:
+    """What lets a precomputed ``$lookup`` skip validating a code written as the catalog
+    writes it: validate_code gives every catalog code back unchanged, in the record's system."""
+    from proccodes.codes import validate_code
+
+    catalog = default_catalog()
+    bad = [
+        code
+        for code, record in catalog.items()
+        if (found := validate_code(code)).code != code or found.system is not record.system
+    ]
+    assert bad == []

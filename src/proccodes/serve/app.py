@@ -555,12 +555,6 @@ def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int,
     _check_version(catalog, _one(params, "version"))
     on = _date(params, "date")
     wanted = params.get("property")
-    try:
-        canonical = validate_code(code)
-    except InvalidCodeError as exc:
-        raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
-    if system is not None and canonical.system is not system:
-        raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
     texts = state.lookups
     if (
         wanted is None
@@ -569,7 +563,19 @@ def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int,
         and texts.catalog is catalog
         and texts.day == date.today()
     ):
-        found = texts.get(canonical.code)
+        # a catalog's codes are canonical (validate_code gives each back as it is): a code
+        # written as the catalog writes it needs no second validation
+        found = texts.get(code)
+        if found is not None and (system is None or catalog[code].system is system):
+            return 200, found
+    try:
+        canonical = validate_code(code)
+    except InvalidCodeError as exc:
+        raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
+    if system is not None and canonical.system is not system:
+        raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
+    if wanted is None and on is None and texts is not None and texts.catalog is catalog:
+        found = texts.get(canonical.code) if texts.day == date.today() else None
         if found is not None:
             return 200, found
     answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
