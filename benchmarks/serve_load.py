@@ -11,14 +11,18 @@ warm-up; the endpoints take turns for ``--rounds`` rounds, each right after a ph
 constant (the machine's load changes from second to second: each endpoint is compared with the
 constant measured beside it), and the run reports the median requests/s over the rounds, the
 median ratio to the constant, and p50/p99 latency (from sending a request to having read its
-whole response). Both servers are stopped with SIGTERM at the end.
+whole response). On Linux it also reports each server process's CPU time per request (from
+/proc) and the constant's over it: the throughput ratio the two would have on a core of their
+own, far steadier than requests/s when other work shares the machine. Both servers are
+stopped with SIGTERM at the end.
 
 Endpoints: the bare constant app; ``/healthz`` of proccodes serve (a constant behind its
 middleware); then ``/codes/{code}``, ``/search`` and FHIR ``CodeSystem/$lookup`` each twice:
 over a few repeated requests (200 codes, 40 queries: answered from the server's answer cache
 after the first time) and over far more distinct ones than the cache holds (every code of the
-catalog, thousands of two-word queries: mostly cache misses, the answer computed and encoded
-each time). Each client walks its own stretch of the list.
+catalog, thousands of two-word queries: mostly cache misses; a record or a plain ``$lookup``
+then comes from the texts the server wrote before listening, a search is computed). Each
+client walks its own stretch of the list.
 Target (DESIGN.md): each proccodes endpoint at least 0.7 x the constant's requests/s and p99 at
 most 10 ms. The machine is shared: read the ratios, not the absolute figures.
 """
