@@ -459,7 +459,8 @@ def _record_answer(state: _State, code: str, on: date | None) -> bytes:
 
 def _search_answer(state: _State, text: str, limit: int) -> bytes:
     results = state.catalog().search(text, limit=limit)
-    items = [{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results]
+    # ``_value_``: the member's value as stored (``.value`` is a Python-level property)
+    items = [{"code": r.code, "title": r.title, "kind": r.kind._value_} for r in results]
     return _dumps({"query": text, "results": items})
 
 
