@@ -15,7 +15,6 @@ False
 
 from __future__ import annotations
 
-import json
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -25,9 +24,7 @@ from typing import Any
 
 import attrs
 
-from ._describe import NOT_CURATED, cpt_text_notice
 from ._schema import export_name, labels
-from .ranges import path_of
 from .records import DataRelease, Modifier, Procedure, Statement
 
 __all__ = [
@@ -240,11 +237,12 @@ def record_json_bytes(record: Procedure, *, sources: Sequence[DataRelease] | Non
     >>> record_json_bytes(get("62290")) == json_bytes(record_json(get("62290")))
     True
     """
-    if _orjson is None:
+    orjson = _orjson_module()
+    if orjson is None:
         return json_bytes(record_json(record, sources=sources))
     data = _described(_record_data(record, native=True), record, sources)
     try:
-        return bytes(_orjson.dumps(data))
+        return bytes(orjson.dumps(data))
     except TypeError:  # text orjson refuses (a lone surrogate): the standard library's way
         return json_bytes(record_json(record, sources=sources))
 
@@ -259,22 +257,49 @@ def json_bytes(value: Any) -> bytes:
     >>> json_bytes("\\ud800")
     b'"\\\\ud800"'
     """
-    if _orjson is not None:
+    orjson = _orjson_module()
+    if orjson is not None:
         try:
-            return bytes(_orjson.dumps(value))
+            return bytes(orjson.dumps(value))
         except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
             pass
+    import json
+
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
-try:
-    import orjson as _found_orjson
-except ImportError:  # pragma: no cover - the test extra installs it
-    _found_orjson = None  # type: ignore[assignment]
-_orjson: Any = _found_orjson
+_orjson: Any = False  # False: not looked for yet (importing export stays light); None: absent
+
+
+def _orjson_module() -> Any:
+    """orjson, imported on first use, or None when it is not installed."""
+    global _orjson
+    if _orjson is False:
+        try:
+            import orjson
+        except ImportError:  # pragma: no cover - the test extra installs it
+            _orjson = None
+        else:
+            _orjson = orjson
+    return _orjson
+
+
+_helpers_found: Any = None
+
+
+def _helpers() -> Any:
+    """What `record_json` adds beside a record needs (the notices, the range hierarchy),
+    imported on first use: importing export stays light."""
+    global _helpers_found
+    if _helpers_found is None:
+        from ._describe import NOT_CURATED, cpt_text_notice
+        from .ranges import path_of
+
+        _helpers_found = (NOT_CURATED, cpt_text_notice, path_of)
+    return _helpers_found
 
 
 def _record_data(record: Procedure, *, native: bool) -> dict[str, Any]:
@@ -293,11 +318,12 @@ def _described(
         from .catalog import shipped_sources
 
         sources = shipped_sources()
+    not_curated, cpt_text_notice, path_of = _helpers()
     data["curated"] = record.curated
     data["range"] = [
         {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
     ]
-    notices = [] if record.curated else [NOT_CURATED]
+    notices = [] if record.curated else [not_curated]
     cpt = cpt_text_notice(record)
     if cpt is not None:
         notices.append(cpt)
