@@ -115,6 +115,7 @@ _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
 _SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
+_PRESORTED = 1000  # an index word of this many records or more is ranked when the index is built
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -124,7 +125,7 @@ _COMMON_FACTOR = 5  # ... and then a respelling counts if at least this many tim
 MAX_WORD_LENGTH = 40
 """A longer query word is matched only exactly: no typo or prefix expansion."""
 MAX_QUERY_WORDS = 32
-_MAX_CACHED_WORDS = 4096  # query words whose expansions an index keeps (each a short list)
+_MAX_CACHED_WORDS = 16384  # query words whose expansions an index keeps (each a short list)
 """How many distinct words of a query count; the rest are ignored."""
 
 
@@ -570,6 +571,11 @@ class SearchIndex:
         self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
+        # the few words of very many records ("family", "surgery"): sorted now, in a few tens of
+        # ms in all, rather than by the first query holding one (ms each, holding a server up)
+        for token in self._vocab:
+            if len(postings[token]) >= _PRESORTED:
+                self._ranked(token)
 
     def _add_synonyms(
         self, names: dict[str, set[int]], postings: dict[str, dict[int, float]]
@@ -889,11 +895,14 @@ class SearchIndex:
         ended = self._ended
         if len(full) >= need and len(full) - len(ended.intersection(full)) >= need:
             return full
-        counts = Counter(chain.from_iterable(smaller))
-        counts.update(list(filter(largest.__contains__, counts)))
-        for i in exclude:
-            counts.pop(i, None)
-        more = [(n, i) for i, n in counts.items() if n > 1]
+        if len(matches) == 2:  # matching two words is matching both: ``full`` (in some order)
+            more = [(2, i) for i in full]
+        else:
+            counts = Counter(chain.from_iterable(smaller))
+            counts.update(list(filter(largest.__contains__, counts)))
+            for i in exclude:
+                counts.pop(i, None)
+            more = [(n, i) for i, n in counts.items() if n > 1]
         ranking = more
         if ended.isdisjoint(i for _, i in more) is False:  # an ended code counts one word fewer
             ranking = [(n - (i in ended), i) for n, i in more]

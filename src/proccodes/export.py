@@ -30,7 +30,9 @@ from .records import DataRelease, Modifier, Procedure, Statement
 __all__ = [
     "catalog_json",
     "catalog_schema",
+    "json_bytes",
     "record_json",
+    "record_json_bytes",
     "record_json_schema",
     "record_schema",
     "releases_json",
@@ -190,14 +192,16 @@ def releases_json(sources: Sequence[DataRelease]) -> list[dict[str, Any]]:
     >>> releases_json([DataRelease(name="CMS HCPCS Level II", release="2026", as_of=date(2026, 1, 5))])
     [{'name': 'CMS HCPCS Level II', 'release': '2026', 'as_of': '2026-01-05'}]
     """  # noqa: E501
-    return [
-        {
-            "name": s.name,
-            "release": s.release,
-            "as_of": s.as_of.isoformat() if s.as_of else None,
-        }
-        for s in sources
-    ]
+    global _last_releases
+    seen, rows = _last_releases
+    if sources is not seen:
+        rows = tuple((s.name, s.release, s.as_of.isoformat() if s.as_of else None) for s in sources)
+        if isinstance(sources, tuple):  # immutable, and kept alive here: safe to reuse by identity
+            _last_releases = (sources, rows)
+    return [{"name": name, "release": release, "as_of": as_of} for name, release, as_of in rows]
+
+
+_last_releases: tuple[object, tuple[tuple[str, str, str | None], ...]] = (None, ())
 
 
 def record_json(
@@ -208,7 +212,8 @@ def record_json(
     its ``range`` in proccodes' range hierarchy (widest first), a ``notice`` where the record
     lacks official text or review, and the ``data_releases`` it comes from (``sources``; by
     default those of the shipped data, or of the release made the default).
-    `record_json_schema` is the JSON Schema of exactly this.
+    `record_json_schema` is the JSON Schema of exactly this; `record_json_bytes` is its
+    compact JSON text.
 
     >>> from proccodes import get
     >>> found = record_json(get("99213"))
@@ -217,22 +222,108 @@ def record_json(
     >>> found["data_releases"][0]["name"]
     'proccodes curated records'
     """
-    from ._args import check_type
-    from ._convert import unstructure_procedure
-    from ._describe import NOT_CURATED, cpt_text_notice
-    from .ranges import path_of
+    return _described(_record_data(record, native=False), record, sources)
 
-    check_type("record", record, Procedure, "a Procedure")
+
+def record_json_bytes(record: Procedure, *, sources: Sequence[DataRelease] | None = None) -> bytes:
+    """`record_json` as compact UTF-8 JSON text (what ``GET /codes/{code}`` of
+    ``proccodes serve`` answers), made several times faster with orjson (the ``serve`` extra
+    has it): the record's dates and enumerations go to orjson as they are, not converted to
+    text first. The same text as ``json_bytes(record_json(record))``.
+
+    >>> from proccodes import get
+    >>> record_json_bytes(get("62290"))[:40]
+    b'{"code":"62290","system":"CPT","kind":"C'
+    >>> record_json_bytes(get("62290")) == json_bytes(record_json(get("62290")))
+    True
+    """
+    orjson = _orjson_module()
+    if orjson is None:
+        return json_bytes(record_json(record, sources=sources))
+    data = _described(_record_data(record, native=True), record, sources)
+    try:
+        return bytes(orjson.dumps(data))
+    except TypeError:  # text orjson refuses (a lone surrogate): the standard library's way
+        return json_bytes(record_json(record, sources=sources))
+
+
+def json_bytes(value: Any) -> bytes:
+    """Compact UTF-8 JSON text of JSON-ready data: with orjson when installed (the ``serve``
+    extra has it; several times faster), else the standard library; text that is not valid
+    Unicode (a lone surrogate from a JSON escape) is written escaped, as valid JSON.
+
+    >>> json_bytes({"code": "62290", "units": [1, 2], "note": "é"})
+    b'{"code":"62290","units":[1,2],"note":"\\xc3\\xa9"}'
+    >>> json_bytes("\\ud800")
+    b'"\\\\ud800"'
+    """
+    orjson = _orjson_module()
+    if orjson is not None:
+        try:
+            return bytes(orjson.dumps(value))
+        except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
+            pass
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+_orjson: Any = False  # False: not looked for yet (importing export stays light); None: absent
+
+
+def _orjson_module() -> Any:
+    """orjson, imported on first use, or None when it is not installed."""
+    global _orjson
+    if _orjson is False:
+        try:
+            import orjson
+        except ImportError:  # pragma: no cover - the test extra installs it
+            _orjson = None
+        else:
+            _orjson = orjson
+    return _orjson
+
+
+_helpers_found: Any = None
+
+
+def _helpers() -> Any:
+    """What `record_json` adds beside a record needs (the notices, the range hierarchy),
+    imported on first use: importing export stays light."""
+    global _helpers_found
+    if _helpers_found is None:
+        from ._describe import NOT_CURATED, cpt_text_notice
+        from .ranges import path_of
+
+        _helpers_found = (NOT_CURATED, cpt_text_notice, path_of)
+    return _helpers_found
+
+
+def _record_data(record: Procedure, *, native: bool) -> dict[str, Any]:
+    if type(record) is not Procedure:  # the usual case costs one comparison
+        from ._args import check_type
+
+        check_type("record", record, Procedure, "a Procedure")
+    return _plain_procedure(record, native=native)
+
+
+def _described(
+    data: dict[str, Any], record: Procedure, sources: Sequence[DataRelease] | None
+) -> dict[str, Any]:
+    """``data`` (the record's fields) with what `record_json` adds beside them."""
     if sources is None:
         from .catalog import shipped_sources
 
         sources = shipped_sources()
-    data = unstructure_procedure(record)
+    not_curated, cpt_text_notice, path_of = _helpers()
     data["curated"] = record.curated
     data["range"] = [
         {"id": r.id, "name": r.name, "first": r.first, "last": r.last} for r in path_of(record.code)
     ]
-    notices = [] if record.curated else [NOT_CURATED]
+    notices = [] if record.curated else [not_curated]
     cpt = cpt_text_notice(record)
     if cpt is not None:
         notices.append(cpt)
@@ -240,6 +331,74 @@ def record_json(
         data["notice"] = ". ".join(notices) + "."
     data["data_releases"] = releases_json(sources)
     return data
+
+
+def _plain_expr(type_: Any, value: str, hooks: dict[str, Any], depth: int, native: bool) -> str:
+    """A Python expression turning ``value`` (an expression of type ``type_``) into the plain
+    JSON data the package's converter (`proccodes._convert.converter`) unstructures it to.
+    ``native``: leave what orjson writes alike as it is (dates, enumerations, tuples)."""
+    if type_ in (str, int, float, bool):
+        return value
+    if type_ is date:
+        return value if native else f"{value}.isoformat()"
+    if isinstance(type_, type) and issubclass(type_, Enum):
+        return f"{value}._value_"
+    origin = typing.get_origin(type_)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(type_) if a is not type(None)]
+        if len(options) != 1:  # pragma: no cover - the model has only X | None
+            raise TypeError(f"no plain form for {type_!r}")
+        v = f"_v{depth}"
+        inner = _plain_expr(options[0], v, hooks, depth + 1, native)
+        if inner == v:
+            return value
+        return f"(None if ({v} := {value}) is None else {inner})"
+    if origin is tuple:
+        item = typing.get_args(type_)[0]
+        x = f"_x{depth}"
+        inner = _plain_expr(item, x, hooks, depth + 1, native)
+        if inner == x:
+            return value if native else f"list({value})"
+        if inner.endswith(f"({x})") and inner.count("(") == 1:  # a function of the item
+            return f"list(map({inner[: -len(x) - 2]}, {value}))"
+        return f"[{inner} for {x} in {value}]"  # pragma: no cover - the model has no such tuple
+    if attrs.has(type_):
+        name = f"plain_{type_.__name__}"
+        if name not in hooks:
+            hooks[name] = None  # placeholder: recursion-safe
+            hooks[name] = _plain_function(type_, hooks, native)
+        return f"{name}({value})"
+    raise TypeError(f"no plain form for {type_!r}")  # pragma: no cover - model is closed
+
+
+def _plain_function(cls: type, hooks: dict[str, Any], native: bool) -> Any:
+    """A function generated from ``cls``'s fields (as cattrs generates its unstructure hooks,
+    but with each field's conversion written inline): an instance as a dict of plain data,
+    equal to what `proccodes._convert.unstructure_procedure` gives (``native``: as orjson
+    writes that)."""
+    hints = typing.get_type_hints(cls)
+    items = [
+        f"{f.name!r}: {_plain_expr(hints[f.name], f'o.{f.name}', hooks, 0, native)}"
+        for f in attrs.fields(cls)
+    ]
+    source = f"def plain_{cls.__name__}(o):\n    return {{{', '.join(items)}}}\n"
+    exec(compile(source, f"<plain {cls.__name__}>", "exec"), hooks)
+    return hooks[f"plain_{cls.__name__}"]
+
+
+def _plain_procedure(record: Procedure, *, native: bool = False) -> dict[str, Any]:
+    """``record`` as the converter unstructures it (``native``: with dates, enumerations and
+    tuples left for orjson), by a function generated on first use (a race only generates it
+    twice)."""
+    function = _plain_procedure_fns[native]
+    if function is None:
+        hooks: dict[str, Any] = {"__builtins__": {"list": list, "map": map}}
+        function = _plain_procedure_fns[native] = _plain_function(Procedure, hooks, native)
+    found: dict[str, Any] = function(record)
+    return found
+
+
+_plain_procedure_fns: dict[bool, Any] = {False: None, True: None}
 
 
 _WRAPPER = {

@@ -32,6 +32,7 @@ unless origins are given.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -76,10 +77,14 @@ def create_app(
     cors_origins: Sequence[str] = (),
     max_body_bytes: int = MAX_BODY_BYTES,
     max_query_chars: int = MAX_QUERY_CHARS,
+    precompute: bool = False,
 ) -> Starlette:
     """The ASGI application (Starlette). ``catalog`` is fixed if given; by default each request
     uses `proccodes.default_catalog`, so the server follows the data release made the
     default. ``cors_origins``: the origins allowed to call it from a browser (none by default).
+    ``precompute``: write every record's JSON now (a second or two; kept compressed, about
+    9 MB), so that ``GET /codes/{code}`` answers any code about as fast as a cached answer;
+    `run` does.
     Any ASGI server runs it, e.g. ``uvicorn --factory proccodes.serve:create_app``.
 
     >>> app = create_app(cors_origins=["https://app.example.org"], max_body_bytes=10_000)
@@ -95,6 +100,7 @@ def create_app(
         cors_origins=tuple(cors_origins),
         max_body_bytes=max_body_bytes,
         max_query_chars=max_query_chars,
+        precompute=precompute,
     )
 
 
@@ -106,7 +112,8 @@ def run(
     log_level: str = "warning",
 ) -> int:
     """Serve the default catalog until SIGINT or SIGTERM (which finish the requests in flight
-    and return 0). The catalog is loaded before the port opens, so the first request is fast.
+    and return 0). The catalog and its search index are loaded before the port opens, so the
+    first request is fast.
     Raises `ServeError` when it cannot listen (the address is taken). For example,
     ``run(port=8080)`` serves http://127.0.0.1:8080 (``proccodes serve --port 8080``), and
     tests/test_serve.py runs it as a separate process.
@@ -115,8 +122,9 @@ def run(
         import uvicorn
     except ImportError as exc:
         raise ServeExtraMissing(EXTRA_HINT) from exc
-    default_catalog()  # load before listening
-    app = create_app(cors_origins=cors_origins)
+    _warm(default_catalog())
+    app = create_app(cors_origins=cors_origins, precompute=True)
+    gc.freeze()  # what precomputing made, too
     config = uvicorn.Config(
         app,
         host=host,
@@ -133,6 +141,19 @@ def run(
     if not server.started:
         raise ServeError(f"cannot serve on {host}:{port}")
     return 0
+
+
+def _warm(catalog: Catalog) -> None:
+    """Before listening: load the catalog and build its search index, and its sound-alike
+    index (built on the first ``/search`` instead, or the first misspelt word, they would hold
+    every request up for seconds, or a fifth of one), then move everything
+    loaded out of the garbage collector's way (`gc.freeze`): its full collections would
+    otherwise walk the index's few hundred thousand objects, pausing the server for tens of
+    milliseconds each time."""
+    catalog.search("warm up")
+    catalog.search("morfine")  # a misspelt word: builds the sound-alike index (~0.2 s) now
+    gc.collect()
+    gc.freeze()
 
 
 def _graceful_server_class() -> type:

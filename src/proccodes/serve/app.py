@@ -5,7 +5,9 @@ answer. Successful GET answers that depend only on the catalog and the request (
 searches, lookups, expansions, ranges) are kept in one bounded cache in front of the framework,
 keyed by path and query: at most `CACHE_SIZE` answers and `CACHE_BYTES` bytes,
 least recently used dropped first, emptied when the catalog in use changes. So memory does not
-grow with traffic, and a repeated request costs little more than the HTTP itself.
+grow with traffic, and a repeated request costs little more than the HTTP itself. A GET of a
+record, a search or a ``$lookup`` that is not in the cache is computed in front of the framework
+too, by the same functions as its route (an error goes on to the route, which answers it).
 
 >>> sorted(route.path for route in build(None).routes)[-2:]
 ['/search', '/validate']
@@ -14,12 +16,14 @@ grow with traffic, and a repeated request costs little more than the HTTP itself
 from __future__ import annotations
 
 import json
+import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from urllib.parse import parse_qsl
 
 import attrs
 from starlette.applications import Starlette
@@ -35,16 +39,11 @@ from .. import fhir
 from ..catalog import Catalog, default_catalog
 from ..codes import CodeSystem, validate_code
 from ..errors import CodeNotActiveError, InvalidCodeError, ProcCodesError, UnknownCodeError
-from ..export import record_json, validation_json
+from ..export import json_bytes, record_json_bytes, validation_json
+from ..records import Procedure
 from ._release import RELEASE_HEADER, data_release
 
-try:
-    import orjson as _found_orjson
-except ImportError:  # pragma: no cover - the serve extra installs it
-    _found_orjson = None  # type: ignore[assignment]
-_orjson: Any = _found_orjson
-
-__all__ = ["CACHE_BYTES", "CACHE_SIZE", "build", "openapi"]
+__all__ = ["CACHE_BYTES", "CACHE_SIZE", "RecordTexts", "build", "openapi"]
 
 CACHE_SIZE = 4096
 """Answers kept in the answer cache (for the catalog in use)."""
@@ -53,6 +52,8 @@ CACHE_BYTES = 32 * 1024 * 1024
 """Bytes of answers kept in the answer cache, at most."""
 
 CACHED_PATHS = ("/codes/", "/search", "/ranges", "/fhir/CodeSystem/$lookup", "/fhir/ValueSet/$")
+ANSWERED_PATHS = (*CACHED_PATHS, "/healthz")  # by the guard in front of the routes
+HEALTHZ = b'{"status":"ok"}'
 
 RELEASE_HEADER_BYTES = RELEASE_HEADER.lower().encode("ascii")
 JSON = "application/json"
@@ -92,18 +93,8 @@ _FHIR_ISSUE = {
 
 
 def _dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON: with orjson when installed (the ``serve`` extra has it; several times
-    faster), else the standard library; text that is not valid Unicode (a lone surrogate from
-    a JSON escape) is written escaped, as valid JSON."""
-    if _orjson is not None:
-        try:
-            return bytes(_orjson.dumps(value))
-        except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
-            pass
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+    """Compact UTF-8 JSON (`proccodes.export.json_bytes`)."""
+    return json_bytes(value)
 
 
 def _error_body(path: str, status: int, code: str, message: str, fhir_code: str) -> Response:
@@ -115,18 +106,22 @@ def _error_body(path: str, status: int, code: str, message: str, fhir_code: str)
 
 
 class _Cache:
-    """A bounded LRU of answers (content type, body), emptied when the catalog changes."""
+    """A bounded LRU of answers (content type, body), emptied when the catalog changes, and
+    each day (a FHIR answer says whether a code is retired as of today)."""
 
     def __init__(self, size: int = CACHE_SIZE, max_bytes: int = CACHE_BYTES) -> None:
         self.size = size
         self.max_bytes = max_bytes
         self.bytes = 0
         self.catalog: Catalog | None = None
+        self.day = date.today()
         self.items: OrderedDict[Any, tuple[bytes, bytes]] = OrderedDict()
 
     def get(self, catalog: Catalog, key: Any) -> tuple[bytes, bytes] | None:
-        if catalog is not self.catalog:
+        today = date.today()
+        if catalog is not self.catalog or today != self.day:
             self.catalog = catalog
+            self.day = today
             self.items.clear()
             self.bytes = 0
             return None
@@ -148,11 +143,81 @@ class _Cache:
             self.bytes -= len(body) + len(kind) + 64
 
 
+class RecordTexts:
+    """Every record's JSON text of one catalog (`proccodes.export.record_json_bytes`, or what
+    ``write`` writes of a record, e.g. its FHIR ``$lookup`` answer), written
+    once and kept compressed with a zlib dictionary shared by all of them: about 9 MB for the
+    shipped catalog instead of about 50 MB. A record's text comes back, decompressed, several
+    times faster than writing it, so ``GET /codes/{code}`` answers a code never asked before
+    at about the cost of a cached answer.
+
+    >>> from proccodes import default_catalog
+    >>> from proccodes.export import record_json_bytes
+    >>> texts = RecordTexts(default_catalog(), only=["62290", "99213"])
+    >>> texts.get("62290") == record_json_bytes(default_catalog()["62290"])
+    True
+    >>> texts.get("64493") is None  # not written: the caller writes it
+    True
+    """
+
+    LEVEL = 6
+    """The zlib level: 6 writes in about 1 s what level 9 writes in about 3 s, as small."""
+
+    DICTIONARY = 8192
+    """Bytes of the shared dictionary: 8 KiB keeps the texts at about 9 MB and reads one back
+    in about 5 µs here (32 KiB: 5 MB, but each read then sets up a 32 KiB dictionary: 13 µs)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        only: Iterable[str] | None = None,
+        write: Callable[[Procedure], bytes] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.day = date.today()  # what `write` wrote, as of this day (a FHIR status may change)
+        if write is None:
+            sources = catalog.sources
+
+            def write(record: Procedure) -> bytes:
+                return record_json_bytes(record, sources=sources)
+
+        codes = list(catalog) if only is None else [c for c in only if c in catalog]
+        # the dictionary: texts of records of every kind, the most common shapes last (zlib
+        # reaches the end of a dictionary most cheaply); a text's own words do the rest
+        step = max(1, len(codes) // 48)
+        sample = [write(catalog[c]) for c in codes[::step]]
+        sample.sort(key=lambda text: len(text), reverse=True)
+        self.zdict = b"".join(sample)[-self.DICTIONARY :]
+        self.items: dict[str, bytes] = {}
+        for code in codes:
+            packer = zlib.compressobj(self.LEVEL, zlib.DEFLATED, _RAW_DEFLATE, zdict=self.zdict)
+            self.items[code] = packer.compress(write(catalog[code])) + packer.flush()
+
+    def get(self, code: str) -> bytes | None:
+        """The JSON text of the record of ``code`` (a catalog key), or None if not written."""
+        packed = self.items.get(code)
+        if packed is None:
+            return None
+        return zlib.decompressobj(_RAW_DEFLATE, zdict=self.zdict).decompress(packed)
+
+
+_RAW_DEFLATE = -15  # deflate without zlib's header and checksum: reading back takes 40% less
+
+
 class _State:
     def __init__(self, catalog: Catalog | None) -> None:
         self.fixed = catalog
         self.release_of: tuple[Catalog | None, bytes] = (None, b"")
         self.answers = _Cache()
+        self.texts: RecordTexts | None = None
+        self.lookups: RecordTexts | None = None
+
+    def precompute(self) -> None:
+        """Write every record's JSON and its plain ``$lookup`` answer now (`RecordTexts`)."""
+        catalog = self.catalog()
+        self.texts = RecordTexts(catalog)
+        self.lookups = RecordTexts(catalog, write=lambda r: _dumps(fhir.lookup(catalog, r.code)))
 
     def catalog(self) -> Catalog:
         return self.fixed if self.fixed is not None else default_catalog()
@@ -166,9 +231,28 @@ class _State:
         return header
 
 
+async def _answer(
+    send: Send, status: int, kind: bytes, body: bytes, release: tuple[bytes, bytes]
+) -> None:
+    """Send a whole answer: the headers a Starlette ``Response`` sends, and the release's."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-length", str(len(body)).encode("ascii")),
+                (b"content-type", kind),
+                release,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class _Guard:
     """Pure ASGI middleware, outermost: refuses overlong paths and query strings (414), adds
-    the data release header to every response, and answers repeated GETs from the cache."""
+    the data release header to every response, answers repeated GETs from the cache, and
+    answers the most used GETs (`_fast_answer`) without the framework's routing."""
 
     def __init__(self, app: ASGIApp, state: _State, max_query_chars: int, cors: bool) -> None:
         self.app = app
@@ -199,28 +283,26 @@ class _Guard:
             return
         if (
             scope["method"] != "GET"
-            or not path.startswith(CACHED_PATHS)
+            or not path.startswith(ANSWERED_PATHS)
             or (self.cors and any(name == b"origin" for name, _ in scope.get("headers", ())))
         ):
             await self.app(scope, receive, send_with_release)
+            return
+        if path == "/healthz":  # a load balancer's probe: the constant, without the routing
+            await _answer(send, 200, JSON_BYTES, HEALTHZ, header)
             return
         catalog = state.catalog()
         key = (path, query)
         hit = state.answers.get(catalog, key)
         if hit is not None:
-            kind, body = hit
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [
-                        (b"content-type", kind),
-                        (b"content-length", str(len(body)).encode("ascii")),
-                        header,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await _answer(send, 200, hit[0], hit[1], header)
+            return
+        fast = _fast_answer(state, path, query) if not scope.get("root_path") else None
+        if fast is not None:
+            status, kind, body = fast
+            if status == 200:
+                state.answers.put(catalog, key, (kind, body))
+            await _answer(send, status, kind, body, header)
             return
         seen: dict[str, Any] = {}
 
@@ -275,8 +357,14 @@ def _int(params: Mapping[str, list[str]], name: str, default: int, lo: int, hi: 
 
 
 def _query(request: Request) -> dict[str, list[str]]:
+    return _parse_query(request.scope["query_string"])
+
+
+def _parse_query(query: bytes) -> dict[str, list[str]]:
+    """A query string's parameters, each with its values in order, read as Starlette reads
+    them (``request.query_params``)."""
     params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         params.setdefault(key, []).append(value)
     return params
 
@@ -361,12 +449,18 @@ def _record_answer(state: _State, code: str, on: date | None) -> bytes:
         raise ApiError(404, "unknown_code", str(exc)) from None
     except CodeNotActiveError as exc:
         raise ApiError(404, "code_not_active", str(exc)) from None
-    return _dumps(record_json(record, sources=catalog.sources))
+    texts = state.texts
+    if texts is not None and texts.catalog is catalog:
+        found = texts.get(record.code)
+        if found is not None:
+            return found
+    return record_json_bytes(record, sources=catalog.sources)
 
 
 def _search_answer(state: _State, text: str, limit: int) -> bytes:
     results = state.catalog().search(text, limit=limit)
-    items = [{"code": r.code, "title": r.title, "kind": r.kind.value} for r in results]
+    # ``_value_``: the member's value as stored (``.value`` is a Python-level property)
+    items = [{"code": r.code, "title": r.title, "kind": r.kind._value_} for r in results]
     return _dumps({"query": text, "results": items})
 
 
@@ -425,19 +519,105 @@ def _claim_lines(doc: Any) -> list[Any]:
     return out
 
 
+def _known_system(uri: str | None) -> CodeSystem | None:
+    if uri is None:
+        return None
+    for system, known in fhir.SYSTEM_URI.items():
+        if uri == known:
+            return system
+    raise ApiError(404, "unknown_system", f"code system {uri[:200]!r} is not served here")
+
+
+def _check_version(catalog: Catalog, version: str | None) -> None:
+    release = catalog.release or "unversioned"
+    if version is not None and version != release:
+        raise ApiError(
+            404, "unknown_version", f"version {version[:80]!r} not served; this is {release!r}"
+        )
+
+
+def _code_answer(state: _State, code: str, params: Mapping[str, list[str]]) -> bytes:
+    """``GET /codes/{code}``: the record's JSON."""
+    return _record_answer(state, code, _date(params, "on"))
+
+
+def _search_params_answer(state: _State, params: Mapping[str, list[str]]) -> bytes:
+    """``GET /search``: the ranked matches."""
+    text = _one(params, "q", required=True) or ""
+    limit = _int(params, "limit", 10, 1, MAX_SEARCH_LIMIT)
+    return _search_answer(state, text, limit)
+
+
+def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int, bytes]:
+    """``CodeSystem/$lookup``: the status (200, or 404 with an ``OperationOutcome``) and body."""
+    code = _one(params, "code", required=True) or ""
+    system = _known_system(_one(params, "system"))
+    catalog = state.catalog()
+    _check_version(catalog, _one(params, "version"))
+    on = _date(params, "date")
+    wanted = params.get("property")
+    texts = state.lookups
+    if (
+        wanted is None
+        and on is None
+        and texts is not None
+        and texts.catalog is catalog
+        and texts.day == date.today()
+    ):
+        # a catalog's codes are canonical (validate_code gives each back as it is): a code
+        # written as the catalog writes it needs no second validation
+        found = texts.get(code)
+        if found is not None and (system is None or catalog[code].system is system):
+            return 200, found
+    try:
+        canonical = validate_code(code)
+    except InvalidCodeError as exc:
+        raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
+    if system is not None and canonical.system is not system:
+        raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
+    if wanted is None and on is None and texts is not None and texts.catalog is catalog:
+        found = texts.get(canonical.code) if texts.day == date.today() else None
+        if found is not None:
+            return 200, found
+    answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
+    return (404 if answer["resourceType"] == "OperationOutcome" else 200), _dumps(answer)
+
+
+JSON_BYTES = JSON.encode("ascii")
+FHIR_JSON_BYTES = FHIR_JSON.encode("ascii")
+LOOKUP_PATH = "/fhir/CodeSystem/$lookup"
+
+
+def _fast_answer(state: _State, path: str, query: bytes) -> tuple[int, bytes, bytes] | None:
+    """The answer (status, content type, body) of a GET of ``/codes/{code}``, ``/search`` or
+    ``$lookup`` computed without the framework's routing, request and response objects, as
+    their route handlers compute it; ``None`` for any other request, and for any error: the
+    application answers those (the same handlers again, behind its error handling)."""
+    try:
+        if path.startswith("/codes/"):
+            code = path[7:]
+            if not code or "/" in code:
+                return None
+            return 200, JSON_BYTES, _code_answer(state, code, _parse_query(query))
+        if path == "/search":
+            return 200, JSON_BYTES, _search_params_answer(state, _parse_query(query))
+        if path == LOOKUP_PATH:
+            status, body = _lookup_answer(state, _parse_query(query))
+            return status, FHIR_JSON_BYTES, body
+    except Exception:  # ApiError and any fault: the application answers it as always
+        return None
+    return None
+
+
 def _routes(state: _State, max_body: int) -> list[Route]:
     def ok(body: bytes, media_type: str = JSON) -> Response:
         return Response(body, media_type=media_type)
 
     async def code(request: Request) -> Response:
-        on = _date(_query(request), "on")
-        return ok(_record_answer(state, request.path_params["code"], on))
+        return ok(_code_answer(state, request.path_params["code"], _query(request)))
 
     async def search(request: Request) -> Response:
-        params = _query(request)
-        text = _one(params, "q", required=True) or ""
-        limit = _int(params, "limit", 10, 1, MAX_SEARCH_LIMIT)
-        return ok(_search_answer(state, text, limit))
+        return ok(_search_params_answer(state, _query(request)))
 
     async def validate(request: Request) -> Response:
         text = _one(_query(request), "code", required=True) or ""
@@ -501,7 +681,7 @@ def _routes(state: _State, max_body: int) -> list[Route]:
         return ok(_dumps(_plain(answer.to_dict())))
 
     async def healthz(request: Request) -> Response:
-        return ok(b'{"status":"ok"}')
+        return ok(HEALTHZ)
 
     async def openapi_json(request: Request) -> Response:
         return ok(_dumps(openapi()))
@@ -528,41 +708,9 @@ def _routes(state: _State, max_body: int) -> list[Route]:
             )
         )
 
-    def known_system(uri: str | None) -> CodeSystem | None:
-        if uri is None:
-            return None
-        for system, known in fhir.SYSTEM_URI.items():
-            if uri == known:
-                return system
-        raise ApiError(404, "unknown_system", f"code system {uri[:200]!r} is not served here")
-
-    def check_version(catalog: Catalog, version: str | None) -> None:
-        release = catalog.release or "unversioned"
-        if version is not None and version != release:
-            raise ApiError(
-                404, "unknown_version", f"version {version[:80]!r} not served; this is {release!r}"
-            )
-
     async def lookup(request: Request) -> Response:
-        params = await _fhir_params(request, max_body)
-        code = _one(params, "code", required=True) or ""
-        system = known_system(_one(params, "system"))
-        catalog = state.catalog()
-        check_version(catalog, _one(params, "version"))
-        on = _date(params, "date")
-        wanted = params.get("property")
-        try:
-            canonical = validate_code(code)
-        except InvalidCodeError as exc:
-            raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
-        if system is not None and canonical.system is not system:
-            raise ApiError(
-                404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}"
-            )
-        answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
-        if answer["resourceType"] == "OperationOutcome":
-            return Response(_dumps(answer), 404, media_type=FHIR_JSON)
-        return fhir_ok(_dumps(answer))
+        status, body = _lookup_answer(state, await _fhir_params(request, max_body))
+        return Response(body, status, media_type=FHIR_JSON)
 
     async def validate_code_op(request: Request) -> Response:
         params = await _fhir_params(request, max_body)
@@ -572,9 +720,9 @@ def _routes(state: _State, max_body: int) -> list[Route]:
             raise ApiError(
                 400, "missing_parameter", "the parameter url (the code system) is required"
             )
-        system = known_system(url)
+        system = _known_system(url)
         catalog = state.catalog()
-        check_version(catalog, _one(params, "version"))
+        _check_version(catalog, _one(params, "version"))
         on = _date(params, "date")
         display = _one(params, "display")
         try:
@@ -630,6 +778,7 @@ def build(
     cors_origins: tuple[str, ...] = (),
     max_body_bytes: int = 1_000_000,
     max_query_chars: int = 2048,
+    precompute: bool = False,
 ) -> Starlette:
     """The application; see `proccodes.serve.create_app`.
 
@@ -637,6 +786,8 @@ def build(
     ['/codes/{code}', '/fhir/CodeSystem/$lookup']
     """
     state = _State(catalog)
+    if precompute:
+        state.precompute()
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
