@@ -6,6 +6,8 @@ with ``HYPOTHESIS_PROFILE=deep pytest``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,16 @@ settings.register_profile(
 settings.register_profile(
     "deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
+settings.load_profile(PROFILE)
+
+
+def costly(examples: int) -> settings:
+    """Settings for a property whose every example is costly (a CLI run over a whole catalog,
+    files written and read): ``examples`` in the quick profile, the profile's own count in any
+    other (``HYPOTHESIS_PROFILE=deep`` still runs it deep)."""
+    return settings(max_examples=examples) if PROFILE == "quick" else settings()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 # The CMS files and seeds beside the repository; PROCCODES_SHARED points elsewhere (a folder that
@@ -32,6 +43,23 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 # Doctests that build the whole site (seconds each): left out of the fast subset, -m "not slow".
 SLOW_DOCTESTS = {"site.md", "proccodes.site.build_site", "proccodes.site.search_data"}
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The site of the default catalog, written once per session by ``proccodes site`` (the
+    command run in-process): its folder and what the command printed. Tests only read it; a
+    test that changes a site copies it first. (Each build is seconds: the site tests and the
+    browser tests share this one.)"""
+    pytest.importorskip("jinja2")
+    from proccodes.cli import main
+
+    out = tmp_path_factory.mktemp("default-site") / "out"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["site", str(out)])
+    assert code == 0, printed.getvalue()
+    return out, printed.getvalue()
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -359,22 +360,23 @@ def test_build_refuses_a_folder_that_is_not_a_site(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rebuild_replaces_the_earlier_site(tmp_path):
-    build_site(tmp_path)
-    (tmp_path / "codes" / "99999.html").write_text("stale", encoding="utf-8")
-    build_site(tmp_path)
-    assert not (tmp_path / "codes" / "99999.html").exists()
-    assert (tmp_path / "codes" / "62290.html").is_file()
+def test_a_rebuild_replaces_the_earlier_site(tmp_path, default_site):
+    earlier = tmp_path / "site"
+    shutil.copytree(default_site[0], earlier)  # an earlier build, its marker file included
+    (earlier / "codes" / "99999.html").write_text("stale", encoding="utf-8")
+    build_site(earlier)
+    assert not (earlier / "codes" / "99999.html").exists()
+    assert (earlier / "codes" / "62290.html").is_file()
 
 
 @pytest.mark.slow
-def test_cli_writes_the_site(tmp_path, capsys):
-    assert main(["site", str(tmp_path / "out")]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("wrote ")
+def test_cli_writes_the_site(default_site):
+    """The ``default_site`` fixture is ``proccodes site OUT`` run once (see conftest)."""
+    out, printed = default_site
+    assert printed.startswith("wrote ")
     curated = sum(r.curated for r in default_catalog().values())
-    assert f"{curated} curated records" in out
-    assert (tmp_path / "out" / "index.html").is_file()
+    assert f"{curated} curated records" in printed
+    assert (out / "index.html").is_file()
 
 
 @pytest.mark.slow
