@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,32 @@ def default_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         code = main(["site", str(out)])
     assert code == 0, printed.getvalue()
     return out, printed.getvalue()
+
+
+def cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``proccodes ARGS`` run in this process (``proccodes.cli.main``), answered as
+    ``subprocess.run`` answers: exit code, standard output and error. For tests of what a
+    command says; tests/test_cli.py runs each command as a user does, in a new process (a new
+    process loads the whole catalog again: seconds a run)."""
+    from proccodes.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_stdin, saved_env = sys.stdin, dict(os.environ)
+    sys.stdin = io.StringIO(stdin or "")
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, a usage error
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["proccodes", *args], code, out.getvalue(), err.getvalue())
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
