@@ -19,7 +19,7 @@ from proccodes import default_catalog, load_hcpcs
 from proccodes.cli import main
 from proccodes.site import MARKER, build_site, range_of, search_data
 
-from .conftest import ROOT, SHARED, TEST_DATA
+from .conftest import ROOT, SHARED, TEST_DATA, cli
 
 pytest.importorskip("jinja2")
 
@@ -99,10 +99,29 @@ def mixed_catalog():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, mixed_catalog):
-    out = tmp_path_factory.mktemp("site")
-    summary = build_site(out, mixed_catalog)
-    return out, summary
+def site_run(tmp_path_factory):
+    """``proccodes site OUT --catalog EXCERPT`` (in this process), the site of ``mixed_catalog``:
+    the folder, the summary build_site returned, and what the command printed."""
+    import proccodes.site
+
+    out = tmp_path_factory.mktemp("site") / "out"
+    summaries = []
+
+    def recording(*args, **kwargs):
+        summaries.append(build_site(*args, **kwargs))
+        return summaries[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(proccodes.site, "build_site", recording)
+        result = cli("site", str(out), "--catalog", str(TEST_DATA / "hcpcs2019_excerpt.txt"))
+    assert result.returncode == 0, result.stderr
+    (summary,) = summaries
+    return out, summary, result.stdout
+
+
+@pytest.fixture(scope="module")
+def site(site_run):
+    return site_run[:2]
 
 
 @pytest.mark.slow
@@ -380,11 +399,13 @@ def test_cli_writes_the_site(default_site):
 
 
 @pytest.mark.slow
-def test_cli_takes_a_users_catalog(tmp_path, capsys):
-    excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
-    assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
-    assert "0 other codes" not in capsys.readouterr().out
-    assert (tmp_path / "out" / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
+def test_cli_takes_a_users_catalog(site_run, mixed_catalog):
+    """The ``site_run`` fixture is ``proccodes site OUT --catalog EXCERPT``."""
+    out, summary, printed = site_run
+    assert "0 other codes" not in printed
+    assert f"{summary.uncurated} other codes" in printed
+    assert summary.curated + summary.uncurated == len(mixed_catalog)  # the file's codes added
+    assert (out / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
 
 
 def test_cli_says_how_to_fix_a_bad_folder(tmp_path, capsys):
