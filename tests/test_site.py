@@ -124,6 +124,13 @@ def site(site_run):
     return site_run[:2]
 
 
+@pytest.fixture(scope="module")
+def parsed(site) -> dict[Path, _Page]:
+    """Every HTML page of ``site``, parsed once (by its resolved path) for the tests that read
+    them all."""
+    return {path.resolve(): _parse(path) for path in site[0].rglob("*.html")}
+
+
 @pytest.mark.slow
 def test_summary_counts_what_was_written(site, mixed_catalog):
     out, summary = site
@@ -137,29 +144,23 @@ def test_summary_counts_what_was_written(site, mixed_catalog):
 
 
 @pytest.mark.slow
-def test_every_page_is_html_in_english_with_one_h1(site):
-    out, _ = site
-    for path in out.rglob("*.html"):
-        page = _parse(path)
+def test_every_page_is_html_in_english_with_one_h1(parsed):
+    assert len(parsed) > 100
+    for path, page in parsed.items():
         assert page.lang == "en", path
         assert page.h1 == 1, path
         assert len(page.ids) == len(set(page.ids)), f"{path}: duplicate ids"
 
 
 @pytest.mark.slow
-def test_every_link_inside_the_site_resolves(site, mixed_catalog):
+def test_every_link_inside_the_site_resolves(parsed, mixed_catalog):
     """Every relative link reaches a file of the site, and its anchor an id on that page."""
-    out, _ = site
-    ids: dict[Path, set[str]] = {}
-    pages = list(out.rglob("*.html"))
-    for path in pages:
-        ids[path.resolve()] = set(_parse(path).ids)
+    ids = {path: set(page.ids) for path, page in parsed.items()}
     hosts = {"doi.org", "pubmed.ncbi.nlm.nih.gov"} | {
         urlsplit(src.url).netloc for r in mixed_catalog.values() for src in r.sources if src.url
     }
     checked = 0
-    for path in pages:
-        page = _parse(path)
+    for path, page in parsed.items():
         for link in page.links + page.sources:
             parts = urlsplit(link)
             if parts.scheme in ("http", "https"):  # a source's address, never fetched
@@ -176,10 +177,11 @@ def test_every_link_inside_the_site_resolves(site, mixed_catalog):
 
 
 @pytest.mark.slow
-def test_no_page_loads_anything_from_outside_the_site(site):
+def test_no_page_loads_anything_from_outside_the_site(site, parsed):
     out, _ = site
-    for path in out.rglob("*.html"):
-        for src in _parse(path).sources:
+    assert len(parsed) > 100
+    for path, page in parsed.items():
+        for src in page.sources:
             assert not urlsplit(src).scheme, f"{path}: {src}"
             assert not src.startswith("//"), f"{path}: {src}"
     for name in ("style.css", "search.js"):
