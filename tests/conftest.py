@@ -45,6 +45,8 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 # Doctests that build the whole site (seconds each): left out of the fast subset, -m "not slow".
 SLOW_DOCTESTS = {"site.md", "proccodes.site.build_site", "proccodes.site.search_data"}
+# Fixtures that build a whole site or a data release (seconds each): a test using one is slow.
+SLOW_FIXTURES = {"default_site", "site_run", "release_25a"}
 
 
 @pytest.fixture(scope="session")
@@ -91,9 +93,13 @@ def cli(
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Mark the slow doctests slow (a test function carries its own marker)."""
+    """Mark slow the slow doctests and the tests using a slow fixture (any other test function
+    carries its own marker)."""
     for item in items:
-        if type(item).__name__ == "DoctestItem" and item.name in SLOW_DOCTESTS:
+        doctest = type(item).__name__ == "DoctestItem"
+        if (doctest and item.name in SLOW_DOCTESTS) or SLOW_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.slow)
 
 

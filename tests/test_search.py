@@ -209,6 +209,7 @@ def test_a_query_word_is_expanded_once_and_the_kept_words_are_bounded(monkeypatc
     assert "kyfoplasty" not in index._expanded  # full: the word is expanded, not kept
 
 
+@pytest.mark.slow  # the whole catalog's index exported twice, once in a new process
 def test_the_sites_index_is_byte_identical_from_one_build_to_the_next():
     """Two builds in two processes (different string hash seeds, which once reordered the
     index's words) give the same bytes: the export is in a stable order. The second process is
