@@ -381,9 +381,9 @@ def test_build_refuses_a_folder_that_is_not_a_site(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rebuild_replaces_the_earlier_site(tmp_path, default_site):
+def test_a_rebuild_replaces_the_earlier_site(tmp_path, site):
     earlier = tmp_path / "site"
-    shutil.copytree(default_site[0], earlier)  # an earlier build, its marker file included
+    shutil.copytree(site[0], earlier)  # an earlier build, its marker file included
     (earlier / "codes" / "99999.html").write_text("stale", encoding="utf-8")
     build_site(earlier)
     assert not (earlier / "codes" / "99999.html").exists()
@@ -391,9 +391,10 @@ def test_a_rebuild_replaces_the_earlier_site(tmp_path, default_site):
 
 
 @pytest.mark.slow
-def test_cli_writes_the_site(default_site):
-    """The ``default_site`` fixture is ``proccodes site OUT`` run once (see conftest)."""
-    out, printed = default_site
+def test_cli_writes_the_site(site_run):
+    """The ``site_run`` fixture is ``proccodes site OUT --catalog EXCERPT`` (the site without
+    --catalog, conftest's ``default_site``, is the browser tests')."""
+    out, _, printed = site_run
     assert printed.startswith("wrote ")
     curated = sum(r.curated for r in default_catalog().values())
     assert f"{curated} curated records" in printed
