@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA_DIR
+from .conftest import DATA_DIR, cli
 
 _SCRIPT = Path(sys.executable).with_name("proccodes")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [shutil.which("proccodes") or "proccodes"]
@@ -73,10 +73,11 @@ def test_search():
     result = run("search", "disc", "dye", "test")
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].startswith("62290  ")
-    nothing = run("search", "zzqqxx")
+    # the same command in this process (a new one loads the catalog again):
+    nothing = cli("search", "zzqqxx")
     assert nothing.returncode == 1
     assert nothing.stdout == ""
-    found = json.loads(run("search", "discogram", "--json", "--limit", "1").stdout)
+    found = json.loads(cli("search", "discogram", "--json", "--limit", "1").stdout)
     assert found == [{"code": "62290", "title": found[0]["title"], "kind": "CPT Category I"}]
 
 

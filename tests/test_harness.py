@@ -30,7 +30,7 @@ from proccodes.cli import main, render
 from proccodes.cpt import load_cpt_descriptors
 from proccodes.export import catalog_json
 
-from .conftest import TEST_DATA
+from .conftest import TEST_DATA, costly
 
 # A failing example's repr can be huge; hypothesis warns about that, which is not a failure.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -221,6 +221,7 @@ def _run_cli(argv: list[str]) -> int:
 def test_every_command_answers_junk_with_a_documented_exit_code(command, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("62290\n\x1b\n"))
 
+    @costly(25)  # each example is a whole command, some of them over the whole catalog
     @given(args=st.lists(_arg, max_size=4), catalog=st.none() | _arg)
     def run(args: list[str], catalog: str | None) -> None:
         argv = [command, *args] + (["--catalog", catalog] if catalog is not None else [])

@@ -33,7 +33,7 @@ from proccodes import (
 )
 from proccodes.codes import CodeKind, CodeSystem, is_valid_code
 
-from .conftest import DATA_DIR, SHARED, TEST_DATA
+from .conftest import DATA_DIR, SHARED, TEST_DATA, cli
 from .test_cli import run
 
 EXCERPT = TEST_DATA / "hcpcs2019_excerpt.txt"
@@ -890,6 +890,8 @@ def test_full_2019_file_merges_with_the_curated_catalog(full):
 
 
 # -- the command line ---------------------------------------------------------------------------
+# `hcpcs` runs as a user runs it (a new process); the other commands over a loaded file run in
+# this process (cli); tests/test_cli.py runs each of them end to end.
 
 
 def test_cli_hcpcs_summary():
@@ -962,13 +964,13 @@ def test_cli_hcpcs_bad_input(tmp_path):
 
 @pytest.mark.slow
 def test_cli_show_with_a_loaded_file():
-    result = run("show", "S9090", "--catalog", str(EXCERPT))
+    result = cli("show", "S9090", "--catalog", str(EXCERPT))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith("S9090  Motorized spinal decompression session")
     assert "From the CMS file" in result.stdout
     assert "coverage: I" in result.stdout
-    terminated = run("show", "Q9974", "--catalog", str(EXCERPT), "--on", "2015-01-01")
+    terminated = cli("show", "Q9974", "--catalog", str(EXCERPT), "--on", "2015-01-01")
     assert terminated.returncode == 1  # the date check failed (docs/cli.md)
     assert terminated.stderr == (
         "proccodes: error: code Q9974 was not in effect on 2015-01-01: ended on 2014-12-31; "
@@ -982,12 +984,12 @@ def test_cli_environment_variable(tmp_path):
     newer = tmp_path / "HCPC2027_ANWEB.txt"
     newer.write_bytes(EXCERPT.read_bytes())
     env = {"PROCCODES_CATALOG": str(newer)}
-    shown = run("show", "G0260", env=env)
+    shown = cli("show", "G0260", env=env)
     assert shown.returncode == 0, shown.stderr
     # G0260 is a curated record: its title stays, and the file's facts come from the variable
     assert shown.stdout.startswith("G0260  Sacroiliac (SI) joint injection")
     assert "From the CMS file\n  - year: 2027" in shown.stdout
-    found = run("search", "morphine", "epidural", "--json", "--limit", "2", env=env)
+    found = cli("search", "morphine", "epidural", "--json", "--limit", "2", env=env)
     # J2274 first; Q9974 (ended 2014) ranks after current codes since issue 16
     assert json.loads(found.stdout)[0]["code"] == "J2274"
 
@@ -999,7 +1001,7 @@ def test_cli_conflicts_are_warnings_and_the_shipped_value_stays(tmp_path):
     lines[i] = put(lines[i], 92, b"Vertebral axial decompr. X".ljust(28))
     # named for the shipped data's year, so that its values meet the shipped ones as equals
     changed = write(tmp_path, lines, name="HCPC2026_changed.txt")
-    result = run("show", "S9090", "--catalog", str(changed))
+    result = cli("show", "S9090", "--catalog", str(changed))
     assert result.returncode == 0
     warnings = result.stderr.splitlines()
     assert all(w.startswith(f"proccodes: warning: {changed}: record ") for w in warnings)
@@ -1015,23 +1017,23 @@ def test_cli_conflicts_are_warnings_and_the_shipped_value_stays(tmp_path):
 
 @pytest.mark.slow
 def test_cli_validate_with_a_loaded_file():
-    result = run("validate", "--catalog", str(EXCERPT), "Q9974", "J2650", "A9998", "6229O")
+    result = cli("validate", "--catalog", str(EXCERPT), "Q9974", "J2650", "A9998", "6229O")
     assert result.returncode == 1
     assert result.stdout.splitlines()[:3] == [
         "Q9974  valid    HCPCS Level II; ended on 2014-12-31, replaced by J2274",
         "J2650  valid    HCPCS Level II; in the catalog",
         "A9998  valid    HCPCS Level II; not in the catalog",
     ]
-    doc = json.loads(run("validate", "--json", "--catalog", str(EXCERPT), "Q9974").stdout)
+    doc = json.loads(cli("validate", "--json", "--catalog", str(EXCERPT), "Q9974").stdout)
     assert doc[0]["listed"] is True
     assert doc[0]["terminated"] == "2014-12-31"
     assert doc[0]["replaced_by"] == ["J2274"]
-    plain = json.loads(run("validate", "--json", "Q9974").stdout)
+    plain = json.loads(cli("validate", "--json", "Q9974").stdout)
     assert "listed" not in plain[0]
 
 
 def test_cli_check_with_a_loaded_file():
-    result = run("check", "--catalog", str(EXCERPT))
+    result = cli("check", "--catalog", str(EXCERPT))
     count = len(set(default_catalog()) | set(load_hcpcs(EXCERPT)))
     # Q9974 and J2274 share CMS's descriptor: official wording is not held to our rules
     assert result.stdout == f"the shipped catalog with {EXCERPT}: {count} records, 0 problems\n"

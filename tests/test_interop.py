@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 
@@ -17,7 +18,7 @@ from proccodes.cpt import load_cpt_descriptors
 from proccodes.export import catalog_json, catalog_schema, record_schema
 from proccodes.testing import procedures
 
-from .conftest import DATA_DIR
+from .conftest import DATA_DIR, costly
 
 jsonschema = pytest.importorskip("jsonschema")
 R4B = pytest.importorskip("fhir.resources.R4B")
@@ -51,10 +52,15 @@ def test_every_curated_and_a_sample_of_official_records_validate_against_the_rec
             validator.validate(json.loads(json.dumps(unstructure_procedure(record))))
 
 
+@functools.cache
+def _record_validator():
+    return _validator(record_schema())  # checked and compiled once, not once per example
+
+
 @pytest.mark.slow
 @given(procedures() | procedures(clinical=False))
 def test_generated_records_validate(record):
-    _validator(record_schema()).validate(json.loads(json.dumps(unstructure_procedure(record))))
+    _record_validator().validate(json.loads(json.dumps(unstructure_procedure(record))))
 
 
 def test_schema_rejects_what_the_loader_rejects():
@@ -169,6 +175,7 @@ SAMPLE = Catalog(
 
 
 @pytest.mark.slow
+@costly(20)  # each example writes, reads and overlays four files and validates a CodeSystem
 @given(st.sets(st.sampled_from(sorted(SAMPLE)), min_size=1))
 def test_overlay_round_trip(tmp_path_factory, codes):
     folder = tmp_path_factory.mktemp("ama")

@@ -650,6 +650,7 @@ def _quarterly_files(tmp_path: Path) -> tuple[Path, Path, str, str, str]:
     return january, april, "J1100", old, new
 
 
+@pytest.mark.slow  # two whole HCPCS releases read
 @needs_shared
 def test_quarterly_files_merge_and_get_on_picks_the_meaning_of_that_day(tmp_path):
     from proccodes.sources.hcpcs import load_hcpcs_years

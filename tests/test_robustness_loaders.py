@@ -566,7 +566,9 @@ def test_23_a_claims_file_naming_a_column_twice_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "load", [load_ptp, load_mue, load_pfs, load_rbcs, "hcpcs", "cpt"], ids=lambda f: str(f)
+    "load",
+    [load_ptp, load_mue, load_pfs, load_rbcs, "hcpcs", "cpt"],
+    ids=lambda f: getattr(f, "__name__", str(f)),
 )
 def test_every_loader_takes_max_bytes_and_strict(tmp_path, load):
     import proccodes

@@ -767,8 +767,8 @@ def test_every_synonym_names_cms_codes():
     ]
     unmatched = [
         (s.line, s.words)
-        for s in brands
-        if not any(set(tokenize(s.words)) <= title for title in titles)
+        for s, words in ((s, set(tokenize(s.words))) for s in brands)
+        if not any(words <= title for title in titles)
     ]
     assert not unmatched
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,7 +19,7 @@ from proccodes import default_catalog, load_hcpcs
 from proccodes.cli import main
 from proccodes.site import MARKER, build_site, range_of, search_data
 
-from .conftest import ROOT, SHARED, TEST_DATA
+from .conftest import ROOT, SHARED, TEST_DATA, cli
 
 pytest.importorskip("jinja2")
 
@@ -98,10 +99,36 @@ def mixed_catalog():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, mixed_catalog):
-    out = tmp_path_factory.mktemp("site")
-    summary = build_site(out, mixed_catalog)
-    return out, summary
+def site_run(tmp_path_factory):
+    """``proccodes site OUT --catalog EXCERPT`` (in this process), the site of ``mixed_catalog``:
+    the folder, the summary build_site returned, and what the command printed."""
+    import proccodes.site
+
+    out = tmp_path_factory.mktemp("site") / "out"
+    summaries = []
+
+    def recording(*args, **kwargs):
+        summaries.append(build_site(*args, **kwargs))
+        return summaries[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(proccodes.site, "build_site", recording)
+        result = cli("site", str(out), "--catalog", str(TEST_DATA / "hcpcs2019_excerpt.txt"))
+    assert result.returncode == 0, result.stderr
+    (summary,) = summaries
+    return out, summary, result.stdout
+
+
+@pytest.fixture(scope="module")
+def site(site_run):
+    return site_run[:2]
+
+
+@pytest.fixture(scope="module")
+def parsed(site) -> dict[Path, _Page]:
+    """Every HTML page of ``site``, parsed once (by its resolved path) for the tests that read
+    them all."""
+    return {path.resolve(): _parse(path) for path in site[0].rglob("*.html")}
 
 
 @pytest.mark.slow
@@ -117,29 +144,23 @@ def test_summary_counts_what_was_written(site, mixed_catalog):
 
 
 @pytest.mark.slow
-def test_every_page_is_html_in_english_with_one_h1(site):
-    out, _ = site
-    for path in out.rglob("*.html"):
-        page = _parse(path)
+def test_every_page_is_html_in_english_with_one_h1(parsed):
+    assert len(parsed) > 100
+    for path, page in parsed.items():
         assert page.lang == "en", path
         assert page.h1 == 1, path
         assert len(page.ids) == len(set(page.ids)), f"{path}: duplicate ids"
 
 
 @pytest.mark.slow
-def test_every_link_inside_the_site_resolves(site, mixed_catalog):
+def test_every_link_inside_the_site_resolves(parsed, mixed_catalog):
     """Every relative link reaches a file of the site, and its anchor an id on that page."""
-    out, _ = site
-    ids: dict[Path, set[str]] = {}
-    pages = list(out.rglob("*.html"))
-    for path in pages:
-        ids[path.resolve()] = set(_parse(path).ids)
+    ids = {path: set(page.ids) for path, page in parsed.items()}
     hosts = {"doi.org", "pubmed.ncbi.nlm.nih.gov"} | {
         urlsplit(src.url).netloc for r in mixed_catalog.values() for src in r.sources if src.url
     }
     checked = 0
-    for path in pages:
-        page = _parse(path)
+    for path, page in parsed.items():
         for link in page.links + page.sources:
             parts = urlsplit(link)
             if parts.scheme in ("http", "https"):  # a source's address, never fetched
@@ -156,10 +177,11 @@ def test_every_link_inside_the_site_resolves(site, mixed_catalog):
 
 
 @pytest.mark.slow
-def test_no_page_loads_anything_from_outside_the_site(site):
+def test_no_page_loads_anything_from_outside_the_site(site, parsed):
     out, _ = site
-    for path in out.rglob("*.html"):
-        for src in _parse(path).sources:
+    assert len(parsed) > 100
+    for path, page in parsed.items():
+        for src in page.sources:
             assert not urlsplit(src).scheme, f"{path}: {src}"
             assert not src.startswith("//"), f"{path}: {src}"
     for name in ("style.css", "search.js"):
@@ -359,30 +381,34 @@ def test_build_refuses_a_folder_that_is_not_a_site(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rebuild_replaces_the_earlier_site(tmp_path):
-    build_site(tmp_path)
-    (tmp_path / "codes" / "99999.html").write_text("stale", encoding="utf-8")
-    build_site(tmp_path)
-    assert not (tmp_path / "codes" / "99999.html").exists()
-    assert (tmp_path / "codes" / "62290.html").is_file()
+def test_a_rebuild_replaces_the_earlier_site(tmp_path, site):
+    earlier = tmp_path / "site"
+    shutil.copytree(site[0], earlier)  # an earlier build, its marker file included
+    (earlier / "codes" / "99999.html").write_text("stale", encoding="utf-8")
+    build_site(earlier)
+    assert not (earlier / "codes" / "99999.html").exists()
+    assert (earlier / "codes" / "62290.html").is_file()
 
 
 @pytest.mark.slow
-def test_cli_writes_the_site(tmp_path, capsys):
-    assert main(["site", str(tmp_path / "out")]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("wrote ")
+def test_cli_writes_the_site(site_run):
+    """The ``site_run`` fixture is ``proccodes site OUT --catalog EXCERPT`` (the site without
+    --catalog, conftest's ``default_site``, is the browser tests')."""
+    out, _, printed = site_run
+    assert printed.startswith("wrote ")
     curated = sum(r.curated for r in default_catalog().values())
-    assert f"{curated} curated records" in out
-    assert (tmp_path / "out" / "index.html").is_file()
+    assert f"{curated} curated records" in printed
+    assert (out / "index.html").is_file()
 
 
 @pytest.mark.slow
-def test_cli_takes_a_users_catalog(tmp_path, capsys):
-    excerpt = TEST_DATA / "hcpcs2019_excerpt.txt"
-    assert main(["site", str(tmp_path / "out"), "--catalog", str(excerpt)]) == 0
-    assert "0 other codes" not in capsys.readouterr().out
-    assert (tmp_path / "out" / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
+def test_cli_takes_a_users_catalog(site_run, mixed_catalog):
+    """The ``site_run`` fixture is ``proccodes site OUT --catalog EXCERPT``."""
+    out, summary, printed = site_run
+    assert "0 other codes" not in printed
+    assert f"{summary.uncurated} other codes" in printed
+    assert summary.curated + summary.uncurated == len(mixed_catalog)  # the file's codes added
+    assert (out / "ranges" / "hcpcs-C.html").is_file()  # its C97xx codes
 
 
 def test_cli_says_how_to_fix_a_bad_folder(tmp_path, capsys):

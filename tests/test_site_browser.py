@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 
 from proccodes import search
-from proccodes.site import build_site
 
 from .conftest import ROOT
 from .test_search_quality import ALL_QUERIES, CASES
@@ -65,11 +64,9 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    pytest.importorskip("jinja2")
-    out = tmp_path_factory.mktemp("site")
-    build_site(out)
-    return out
+def site(default_site: tuple[Path, str]) -> Path:
+    """The default catalog's site, built once per session (conftest's ``default_site``)."""
+    return default_site[0]
 
 
 @pytest.fixture(scope="module")
