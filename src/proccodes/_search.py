@@ -115,7 +115,6 @@ _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
 _SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
-_PRESORTED = 1000  # an index word of this many records or more is ranked when the index is built
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -501,6 +500,7 @@ class SearchIndex:
         "_sounds",
         "_successors",
         "_vocab",
+        "_vocab_expansions",
     )
 
     def __init__(self, records: Iterable[Procedure]) -> None:
@@ -571,11 +571,51 @@ class SearchIndex:
         self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
-        # the few words of very many records ("family", "surgery"): sorted now, in a few tens of
-        # ms in all, rather than by the first query holding one (ms each, holding a server up)
-        for token in self._vocab:
-            if len(postings[token]) >= _PRESORTED:
-                self._ranked(token)
+        # every word's records, best first, sorted now (a column at a time, some 0.1 s in all)
+        # rather than by the first query holding the word (ms for a common word, holding a
+        # server up); the lists share the records' numbers: about 8 bytes a posting
+        self._rank_all()
+        # an index word's expansions, found in one pass over the sorted words; a rare word that
+        # nothing extends (which may be a misspelling itself) is expanded on first use
+        self._vocab_expansions = self._expand_vocab()
+
+    def _rank_all(self) -> None:
+        """Sort every index word's records as `_ranked` does, with the keys built a column at
+        a time (the same keys as `_order` gives, so the same order)."""
+        ended, add_ons, idf = self._ended, self._add_ons, self._idf
+        by_weight = self._by_weight
+        for token, found in self._postings.items():
+            if len(found) == 1:
+                by_weight[token] = list(found)
+                continue
+            ids = list(found)
+            keys = zip(
+                map(ended.__contains__, ids),
+                map(add_ons.__contains__, ids),
+                map(neg, map(mul, found.values(), repeat(idf[token] * 1.0))),
+                ids,
+            )
+            by_weight[token] = [key[3] for key in sorted(keys)]
+
+    def _expand_vocab(self) -> dict[str, list[tuple[str, float]]]:
+        """`_expand` of each index word whose expansions are the word and the index words that
+        start with it (all but rare words that nothing extends, and over-long words)."""
+        vocab, postings = self._vocab, self._postings
+        found: dict[str, list[tuple[str, float]]] = {}
+        for at, word in enumerate(vocab):
+            if len(word) > MAX_WORD_LENGTH:
+                continue
+            expansions = [(word, 1.0)]
+            if len(word) >= 4:
+                for token in vocab[at + 1 : at + _MAX_EXPANSIONS]:
+                    if not token.startswith(word):
+                        break
+                    expansions.append((token, _PREFIX_FACTOR))
+                if len(expansions) == 1 and len(postings[word]) <= _RARE_WORD:
+                    if not word.isdigit():
+                        continue  # rare: it may be respelt
+            found[word] = expansions
+        return found
 
     def _add_synonyms(
         self, names: dict[str, set[int]], postings: dict[str, dict[int, float]]
@@ -996,7 +1036,9 @@ class SearchIndex:
         shared: callers only read it."""
         found = self._expanded.get(word)
         if found is None:
-            found = self._expand(word)
+            found = self._vocab_expansions.get(word)
+            if found is None:
+                found = self._expand(word)
             if len(self._expanded) < _MAX_CACHED_WORDS and len(word) <= MAX_WORD_LENGTH:
                 self._expanded[word] = found
         return found
