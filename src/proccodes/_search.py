@@ -904,10 +904,56 @@ class SearchIndex:
             else set().union(*(postings[t].keys() for t, _ in e))
             for e in words
         ]
+        if len(words) == 2:
+            both = matches[0] & matches[1]
+            if not both or both.issubset(exclude):  # the common case: no record has both
+                return self._by_either(words, matches, need, exclude)
         candidates = self._candidates(words, matches, need, exclude)
         keys = self._rank_keys(words, list(candidates))
         # the same as nsmallest (keys are unique: each ends with its record), which walks the
         # keys in Python: sorting a few dozen in C is faster
+        best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
+        return [key[-1] for key in best]
+
+    def _by_either(
+        self,
+        words: list[list[tuple[str, float]]],
+        matches: Sequence[Set[int]],
+        need: int,
+        exclude: Collection[int],
+    ) -> list[int]:
+        """`_by_words` for two words that no record (outside ``exclude``) has both of: the same
+        candidates as `_candidates` takes, each ranked by the one word it has, with the same key
+        as `_rank_keys` gives it (its score is that word's alone), without the other word's
+        columns."""
+        postings, idf = self._postings, self._idf
+        ended, add_ons = self._ended, self._add_ons
+        taken = set(exclude).__contains__
+        keys: list[tuple[Any, ...]] = []
+        for expansions, found in zip(words, matches, strict=True):
+            if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
+                ids = list(filterfalse(taken, found))
+            else:
+                ids = list(islice(filterfalse(taken, self._best_first(expansions)), need))
+            if len(expansions) == 1:
+                token, factor = expansions[0]
+                score = list(
+                    map(mul, map(postings[token].__getitem__, ids), repeat(idf[token] * factor))
+                )
+            else:
+                columns = [
+                    list(map(mul, map(postings[t].get, ids, repeat(0.0)), repeat(idf[t] * f)))
+                    for t, f in expansions
+                ]
+                score = list(map(max, *columns))
+            is_ended = list(map(ended.__contains__, ids))
+            keys += zip(
+                map(sub, is_ended, repeat(1)),
+                is_ended,
+                map(add_ons.__contains__, ids),
+                map(neg, score),
+                ids,
+            )
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
 
