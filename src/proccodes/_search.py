@@ -594,6 +594,7 @@ class SearchIndex:
                 map(add_ons.__contains__, ids),
                 map(neg, map(mul, found.values(), repeat(idf[token] * 1.0))),
                 ids,
+                strict=True,
             )
             by_weight[token] = [key[3] for key in sorted(keys)]
 
@@ -611,9 +612,9 @@ class SearchIndex:
                     if not token.startswith(word):
                         break
                     expansions.append((token, _PREFIX_FACTOR))
-                if len(expansions) == 1 and len(postings[word]) <= _RARE_WORD:
-                    if not word.isdigit():
-                        continue  # rare: it may be respelt
+                rare = len(expansions) == 1 and len(postings[word]) <= _RARE_WORD
+                if rare and not word.isdigit():
+                    continue  # it may be respelt
             found[word] = expansions
         return found
 
@@ -898,16 +899,16 @@ class SearchIndex:
         if len(words) == 1:
             return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
+        if len(words) == 2:
+            both = self._in_both(words)
+            if not both or both.issubset(exclude):  # the common case: no record has both
+                return self._by_either(words, need, exclude)
         matches = [
             postings[e[0][0]].keys()
             if len(e) == 1
             else set().union(*(postings[t].keys() for t, _ in e))
             for e in words
         ]
-        if len(words) == 2:
-            both = matches[0] & matches[1]
-            if not both or both.issubset(exclude):  # the common case: no record has both
-                return self._by_either(words, matches, need, exclude)
         candidates = self._candidates(words, matches, need, exclude)
         keys = self._rank_keys(words, list(candidates))
         # the same as nsmallest (keys are unique: each ends with its record), which walks the
@@ -915,12 +916,23 @@ class SearchIndex:
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
 
+    def _in_both(self, words: list[list[tuple[str, float]]]) -> Set[int]:
+        """The records holding both of two query words (some index word each stands for):
+        the smaller word's records (all its index words') probed in each of the other's
+        index words, so a common word's records are never gathered."""
+        postings = self._postings
+        first, second = ([postings[t].keys() for t, _ in e] for e in words)
+        if len(first) == 1 and len(second) == 1:
+            return first[0] & second[0]
+        if sum(map(len, first)) > sum(map(len, second)):
+            first, second = second, first
+        small = first[0] if len(first) == 1 else set().union(*first)
+        if len(second) == 1:
+            return small & second[0]
+        return set().union(*(small & other for other in second))
+
     def _by_either(
-        self,
-        words: list[list[tuple[str, float]]],
-        matches: Sequence[Set[int]],
-        need: int,
-        exclude: Collection[int],
+        self, words: list[list[tuple[str, float]]], need: int, exclude: Collection[int]
     ) -> list[int]:
         """`_by_words` for two words that no record (outside ``exclude``) has both of: the same
         candidates as `_candidates` takes, each ranked by the one word it has, with the same key
@@ -928,13 +940,30 @@ class SearchIndex:
         columns."""
         postings, idf = self._postings, self._idf
         ended, add_ons = self._ended, self._add_ons
-        taken = set(exclude).__contains__
+        taken = set(exclude).__contains__ if exclude else None
         keys: list[tuple[Any, ...]] = []
-        for expansions, found in zip(words, matches, strict=True):
-            if len(expansions) > 1 and len(found) <= _SCAN_UP_TO:
-                ids = list(filterfalse(taken, found))
+        for expansions in words:
+            if len(expansions) == 1:
+                ranked = self._ranked(expansions[0][0])
+                ids = (
+                    ranked[:need]
+                    if taken is None
+                    else list(islice(filterfalse(taken, ranked), need))
+                )
             else:
-                ids = list(islice(filterfalse(taken, self._best_first(expansions)), need))
+                found = [postings[t].keys() for t, _ in expansions]
+                # ``_candidates`` scans a word's records when they are few: more than the
+                # largest of its index words' records are not
+                if (
+                    max(map(len, found)) <= _SCAN_UP_TO
+                    and len(union := set().union(*found)) <= _SCAN_UP_TO
+                ):
+                    ids = list(union if taken is None else filterfalse(taken, union))
+                else:
+                    merged = self._merged(expansions)
+                    ids = list(
+                        islice(merged if taken is None else filterfalse(taken, merged), need)
+                    )
             if len(expansions) == 1:
                 token, factor = expansions[0]
                 score = list(
@@ -953,6 +982,7 @@ class SearchIndex:
                 map(add_ons.__contains__, ids),
                 map(neg, score),
                 ids,
+                strict=True,
             )
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
