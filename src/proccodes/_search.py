@@ -938,52 +938,50 @@ class SearchIndex:
         candidates as `_candidates` takes, each ranked by the one word it has, with the same key
         as `_rank_keys` gives it (its score is that word's alone), without the other word's
         columns."""
-        postings, idf = self._postings, self._idf
+        postings, idf, by_weight = self._postings, self._idf, self._by_weight
         ended, add_ons = self._ended, self._add_ons
         taken = set(exclude).__contains__ if exclude else None
         keys: list[tuple[Any, ...]] = []
         for expansions in words:
             if len(expansions) == 1:
-                ranked = self._ranked(expansions[0][0])
+                token, factor = expansions[0]
+                ranked = by_weight[token]
                 ids = (
                     ranked[:need]
                     if taken is None
                     else list(islice(filterfalse(taken, ranked), need))
                 )
-            else:
-                found = [postings[t].keys() for t, _ in expansions]
-                # ``_candidates`` scans a word's records when they are few: more than the
-                # largest of its index words' records are not
-                if (
-                    max(map(len, found)) <= _SCAN_UP_TO
-                    and len(union := set().union(*found)) <= _SCAN_UP_TO
-                ):
-                    ids = list(union if taken is None else filterfalse(taken, union))
-                else:
-                    merged = self._merged(expansions)
-                    ids = list(
-                        islice(merged if taken is None else filterfalse(taken, merged), need)
-                    )
-            if len(expansions) == 1:
-                token, factor = expansions[0]
-                score = list(
-                    map(mul, map(postings[token].__getitem__, ids), repeat(idf[token] * factor))
-                )
-            else:
+                found, weight = postings[token], idf[token] * factor
+                keys += [
+                    ((e := i in ended) - 1, e, i in add_ons, -(found[i] * weight), i) for i in ids
+                ]
+                continue
+            records = [postings[t].keys() for t, _ in expansions]
+            # ``_candidates`` scans a word's records when they are few (no more than the
+            # largest of its index words' records are)
+            if (
+                max(map(len, records)) <= _SCAN_UP_TO
+                and len(union := set().union(*records)) <= _SCAN_UP_TO
+            ):
+                ids = list(union if taken is None else filterfalse(taken, union))
                 columns = [
                     list(map(mul, map(postings[t].get, ids, repeat(0.0)), repeat(idf[t] * f)))
                     for t, f in expansions
                 ]
-                score = list(map(max, *columns))
-            is_ended = list(map(ended.__contains__, ids))
-            keys += zip(
-                map(sub, is_ended, repeat(1)),
-                is_ended,
-                map(add_ons.__contains__, ids),
-                map(neg, score),
-                ids,
-                strict=True,
-            )
+                is_ended = list(map(ended.__contains__, ids))
+                keys += zip(
+                    map(sub, is_ended, repeat(1)),
+                    is_ended,
+                    map(add_ons.__contains__, ids),
+                    map(neg, map(max, *columns)),
+                    ids,
+                    strict=True,
+                )
+            else:  # the merged lists' keys: a record's first is its best word's
+                merged = self._merged_keys(expansions)
+                if taken is not None:
+                    merged = (key for key in merged if not taken(key[3]))
+                keys += [(key[0] - 1, *key) for key in islice(merged, need)]
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
 
@@ -1065,13 +1063,19 @@ class SearchIndex:
 
     def _merged(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
         """Several index words' sorted lists merged, each record once, at its best place."""
+        return (key[3] for key in self._merged_keys(expansions))
+
+    def _merged_keys(
+        self, expansions: list[tuple[str, float]]
+    ) -> Iterator[tuple[bool, bool, float, int]]:
+        """`_merged`'s records with their keys (`_order`'s, at each record's best place)."""
         seen: set[int] = set()
         streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
         for key in heapq.merge(*streams):
-            i = key[-1]
+            i = key[3]
             if i not in seen:
                 seen.add(i)
-                yield i
+                yield key
 
     def _current(self, found: Iterable[int]) -> Iterable[int]:
         """``found`` less the ended codes: those rank by their words, after current ones."""
