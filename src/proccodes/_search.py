@@ -115,6 +115,7 @@ _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
 _SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
+_PRESORTED = 8  # an index word of this many records or more is ranked when the index is built
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -571,32 +572,32 @@ class SearchIndex:
         self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
-        # every word's records, best first, sorted now (a column at a time, some 0.1 s in all)
-        # rather than by the first query holding the word (ms for a common word, holding a
-        # server up); the lists share the records' numbers: about 8 bytes a posting
+        # the records of every word but the rarest, best first, sorted now (some 0.05-0.1 s in
+        # all) rather than by the first query holding the word (up to ms for a common word,
+        # holding a server up); the lists share the records' numbers: 8 bytes a posting
         self._rank_all()
         # an index word's expansions, found in one pass over the sorted words; a rare word that
         # nothing extends (which may be a misspelling itself) is expanded on first use
         self._vocab_expansions = self._expand_vocab()
 
     def _rank_all(self) -> None:
-        """Sort every index word's records as `_ranked` does, with the keys built a column at
-        a time (the same keys as `_order` gives, so the same order)."""
-        ended, add_ons, idf = self._ended, self._add_ons, self._idf
-        by_weight = self._by_weight
+        """Sort the records of every index word of `_PRESORTED` records or more as `_ranked`
+        does: by `_order`'s key (has ended, is an add-on, -scaled weight, record), here by
+        stable sorts with plain keys, the last column first."""
+        ended, add_ons = self._ended, self._add_ons
+        group = [(i in ended) * 2 + (i in add_ons) for i in range(len(self._records))]
+        by_group = group.__getitem__
+        by_weight, idf = self._by_weight, self._idf
         for token, found in self._postings.items():
-            if len(found) == 1:
-                by_weight[token] = list(found)
+            if len(found) < _PRESORTED:
                 continue
-            ids = list(found)
-            keys = zip(
-                map(ended.__contains__, ids),
-                map(add_ons.__contains__, ids),
-                map(neg, map(mul, found.values(), repeat(idf[token] * 1.0))),
-                ids,
-                strict=True,
-            )
-            by_weight[token] = [key[3] for key in sorted(keys)]
+            ids = sorted(found)
+            # the weights as `_order` scales them (the scaling may make two equal)
+            scaled = list(map(mul, map(found.__getitem__, ids), repeat(idf[token] * 1.0)))
+            order = sorted(range(len(ids)), key=scaled.__getitem__, reverse=True)
+            ranked = list(map(ids.__getitem__, order))
+            ranked.sort(key=by_group)
+            by_weight[token] = ranked
 
     def _expand_vocab(self) -> dict[str, list[tuple[str, float]]]:
         """`_expand` of each index word whose expansions are the word and the index words that
@@ -938,14 +939,14 @@ class SearchIndex:
         candidates as `_candidates` takes, each ranked by the one word it has, with the same key
         as `_rank_keys` gives it (its score is that word's alone), without the other word's
         columns."""
-        postings, idf, by_weight = self._postings, self._idf, self._by_weight
+        postings, idf = self._postings, self._idf
         ended, add_ons = self._ended, self._add_ons
         taken = set(exclude).__contains__ if exclude else None
         keys: list[tuple[Any, ...]] = []
         for expansions in words:
             if len(expansions) == 1:
                 token, factor = expansions[0]
-                ranked = by_weight[token]
+                ranked = self._ranked(token)
                 ids = (
                     ranked[:need]
                     if taken is None
