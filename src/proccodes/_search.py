@@ -780,19 +780,23 @@ class SearchIndex:
         if not key:
             return []
         # every code has a digit: a text without one is words only (the common case, fast)
-        typed = read_code_query(text) if _DIGIT.search(text) else None
+        has_digit = _DIGIT.search(text) is not None
+        typed = read_code_query(text) if has_digit else None
         if typed is not None and typed.partial:  # the codes that start so, in code order
             return [self._records[i] for i in self._code_listing(typed.code, limit)]
         # tiers above word overlap: 4 the code itself, 3.5 its successors if it ended, 3 a
         # whole name, 2 a name or code prefix (built lowest tier first, so that a higher tier
         # overwrites a lower one)
-        code = normalize_code(text) if typed is None else typed.code
         tiers: dict[int, float] = dict.fromkeys(self._current(self._names_starting(key)), 2)
+        # without an ASCII digit the text is no code nor a code's start: each has one
+        code = "" if not has_digit else normalize_code(text) if typed is None else typed.code
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
         if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             tiers.update(dict.fromkeys(self._codes_starting(code), 2))
-        tiers.update(dict.fromkeys(self._current(self._names.get(key, ())), 3))
-        exact = self._codes.get(code)
+        names = self._names.get(key)
+        if names is not None:
+            tiers.update(dict.fromkeys(self._current(names), 3))
+        exact = self._codes.get(code) if code else None
         if exact is not None:
             tiers.update(dict.fromkeys(self._successors.get(exact, ()), 3.5))
             tiers[exact] = 4
@@ -812,7 +816,8 @@ class SearchIndex:
             order = list(tiers)
             keys = self._rank_keys(words, order, lead=[-tiers[i] for i in order])
             ranked = [key[-1] for key in sorted(keys)]
-        ranked += self._by_words(words, limit, tiers.keys())
+        if len(ranked) < limit:  # the best of the rest by words, as many as are wanted
+            ranked += self._by_words(words, limit - len(ranked), tiers.keys())
         records = self._records
         return [records[i] for i in ranked[:limit]]
 
@@ -901,7 +906,12 @@ class SearchIndex:
             return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
         if len(words) == 2:
-            both = self._in_both(words)
+            first, second = words
+            both = (
+                postings[first[0][0]].keys() & postings[second[0][0]].keys()
+                if len(first) == 1 and len(second) == 1
+                else self._in_both(words)
+            )
             if not both or both.issubset(exclude):  # the common case: no record has both
                 return self._by_either(words, need, exclude)
         matches = [
@@ -1091,17 +1101,19 @@ class SearchIndex:
         add_ons, ended = self._add_ons, self._ended
         return sorted(range(at, end), key=lambda i: (i in ended, i in add_ons, i))[:limit]
 
-    def _names_starting(self, key: str) -> Iterator[int]:
+    def _names_starting(self, key: str) -> Iterable[int]:
         if len(key) < 3:
-            return
+            return ()
         keys = self._name_keys
         at = bisect_left(keys, key)
+        if at == len(keys) or not keys[at].startswith(key):  # the common case: none
+            return ()
         stop = at
         for name in keys[at : at + _MAX_EXPANSIONS]:
             if not name.startswith(key):
                 break
             stop += 1
-        yield from chain.from_iterable(self._name_ids[at:stop])
+        return chain.from_iterable(self._name_ids[at:stop])
 
     def _codes_starting(self, code: str) -> Iterator[int]:
         codes = self._code_list
