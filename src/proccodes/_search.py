@@ -912,7 +912,7 @@ class SearchIndex:
                 if len(first) == 1 and len(second) == 1
                 else self._in_both(words)
             )
-            if not both or both.issubset(exclude):  # the common case: no record has both
+            if all(map(exclude.__contains__, both)):  # the common case: no record has both
                 return self._by_either(words, need, exclude)
         matches = [
             postings[e[0][0]].keys()
