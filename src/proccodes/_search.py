@@ -492,6 +492,7 @@ class SearchIndex:
         "_deletes",
         "_ended",
         "_expanded",
+        "_group",
         "_idf",
         "_name_ids",
         "_name_keys",
@@ -511,6 +512,10 @@ class SearchIndex:
         self._add_ons = frozenset(i for i, r in enumerate(self._records) if _is_add_on(r))
         # ended codes rank as if they matched one word fewer (and after current ones)
         self._ended = frozenset(i for i, r in enumerate(self._records) if r.terminated)
+        # (has ended, is an add-on) as one small number, ordered as the pair is
+        self._group = [
+            (i in self._ended) * 2 + (i in self._add_ons) for i in range(len(self._records))
+        ]
         self._successors = {
             i: tuple(self._codes[c] for c in r.replaced_by if c in self._codes)
             for i, r in enumerate(self._records)
@@ -584,9 +589,7 @@ class SearchIndex:
         """Sort the records of every index word of `_PRESORTED` records or more as `_ranked`
         does: by `_order`'s key (has ended, is an add-on, -scaled weight, record), here by
         stable sorts with plain keys, the last column first."""
-        ended, add_ons = self._ended, self._add_ons
-        group = [(i in ended) * 2 + (i in add_ons) for i in range(len(self._records))]
-        by_group = group.__getitem__
+        by_group = self._group.__getitem__
         by_weight, idf = self._by_weight, self._idf
         for token, found in self._postings.items():
             if len(found) < _PRESORTED:
@@ -949,10 +952,12 @@ class SearchIndex:
         candidates as `_candidates` takes, each ranked by the one word it has, with the same key
         as `_rank_keys` gives it (its score is that word's alone), without the other word's
         columns."""
-        postings, idf = self._postings, self._idf
-        ended, add_ons = self._ended, self._add_ons
+        # a record's key here is (group, -score, record): its one word matched, the first
+        # columns of `_rank_keys`'s key (one word fewer if ended, has ended, is an add-on)
+        # order records as the group does
+        postings, idf, group = self._postings, self._idf, self._group
         taken = set(exclude).__contains__ if exclude else None
-        keys: list[tuple[Any, ...]] = []
+        keys: list[tuple[int, float, int]] = []
         for expansions in words:
             if len(expansions) == 1:
                 token, factor = expansions[0]
@@ -963,9 +968,7 @@ class SearchIndex:
                     else list(islice(filterfalse(taken, ranked), need))
                 )
                 found, weight = postings[token], idf[token] * factor
-                keys += [
-                    ((e := i in ended) - 1, e, i in add_ons, -(found[i] * weight), i) for i in ids
-                ]
+                keys += [(group[i], -(found[i] * weight), i) for i in ids]
                 continue
             records = [postings[t].keys() for t, _ in expansions]
             # ``_candidates`` scans a word's records when they are few (no more than the
@@ -979,20 +982,14 @@ class SearchIndex:
                     list(map(mul, map(postings[t].get, ids, repeat(0.0)), repeat(idf[t] * f)))
                     for t, f in expansions
                 ]
-                is_ended = list(map(ended.__contains__, ids))
                 keys += zip(
-                    map(sub, is_ended, repeat(1)),
-                    is_ended,
-                    map(add_ons.__contains__, ids),
-                    map(neg, map(max, *columns)),
-                    ids,
-                    strict=True,
+                    map(group.__getitem__, ids), map(neg, map(max, *columns)), ids, strict=True
                 )
             else:  # the merged lists' keys: a record's first is its best word's
                 merged = self._merged_keys(expansions)
                 if taken is not None:
                     merged = (key for key in merged if not taken(key[3]))
-                keys += [(key[0] - 1, *key) for key in islice(merged, need)]
+                keys += [(group[key[3]], key[2], key[3]) for key in islice(merged, need)]
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
 
