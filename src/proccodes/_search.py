@@ -498,6 +498,7 @@ class SearchIndex:
         "_expanded",
         "_group",
         "_idf",
+        "_name_heads",
         "_name_ids",
         "_name_keys",
         "_names",
@@ -567,6 +568,13 @@ class SearchIndex:
         self._names = {name: tuple(sorted(ids)) for name, ids in names.items() if name}
         self._name_keys = sorted(self._names)  # for prefixes: bisect over plain strings
         self._name_ids = [self._names[name] for name in self._name_keys]
+        # a name's first word -> where the names of that first word lie in _name_keys (one
+        # stretch: a space sorts before any letter or digit)
+        heads: dict[str, tuple[int, int]] = {}
+        for at, name in enumerate(self._name_keys):
+            head = name.partition(" ")[0]
+            heads[head] = (heads.get(head, (at, at))[0], at + 1)
+        self._name_heads = heads
         # token -> its records best first, made on a token's first single-word query
         self._by_weight: dict[str, list[int]] = {}
         self._vocab = sorted(postings)
@@ -794,7 +802,8 @@ class SearchIndex:
         # tiers above word overlap: 4 the code itself, 3.5 its successors if it ended, 3 a
         # whole name, 2 a name or code prefix (built lowest tier first, so that a higher tier
         # overwrites a lower one)
-        tiers: dict[int, float] = dict.fromkeys(self._current(self._names_starting(key)), 2)
+        starting = self._names_starting(key)
+        tiers: dict[int, float] = dict.fromkeys(self._current(starting), 2) if starting else {}
         # without an ASCII digit the text is no code nor a code's start: each has one
         code = "" if not has_digit else normalize_code(text) if typed is None else typed.code
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
@@ -1106,8 +1115,15 @@ class SearchIndex:
         if len(key) < 3:
             return ()
         keys = self._name_keys
-        at = bisect_left(keys, key)
-        if at == len(keys) or not keys[at].startswith(key):  # the common case: none
+        head, space, _ = key.partition(" ")
+        if space:  # a name that starts so has the same first word
+            stretch = self._name_heads.get(head)
+            if stretch is None:  # the common case: none has
+                return ()
+            at = bisect_left(keys, key, *stretch)
+        else:
+            at = bisect_left(keys, key)
+        if at == len(keys) or not keys[at].startswith(key):
             return ()
         stop = at
         for name in keys[at : at + _MAX_EXPANSIONS]:
