@@ -106,3 +106,16 @@ def test_expansions_found_at_build_are_those_of_expand():
     assert len(index._vocab_expansions) == len(index._vocab)
     for word, expansions in index._vocab_expansions.items():
         assert expansions == index._expand(word), word
+
+
+def test_names_starting_a_key_are_those_a_scan_finds():
+    from proccodes._search import _MAX_EXPANSIONS, name_key
+
+    index = _index()
+    names = index._name_keys
+    keys = [name_key(q) for q, _, _ in EXPECTED[::2]]
+    keys += [n[: len(n) - 2] for n in names[::150]] + [n + " x" for n in names[::300]]
+    keys += ["lumbar ", "knee", "kne", "ab", "zzzz zzz"]
+    for key in keys:
+        found = [n for n in names if n.startswith(key)][:_MAX_EXPANSIONS] if len(key) >= 3 else []
+        assert list(index._names_starting(key)) == [i for n in found for i in index._names[n]]

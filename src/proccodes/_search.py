@@ -480,7 +480,7 @@ class SearchIndex:
 
     Building it also ranks each word's records and finds what each index word stands for
     (itself, the words it starts, its respellings), so that a word's first query costs no more
-    than the next: about 1.2 s and 52 MB for the shipped catalog.
+    than the next: about 1.2 s and 53 MB for the shipped catalog.
 
     >>> from proccodes import default_catalog
     >>> index = SearchIndex(default_catalog().values())
