@@ -115,7 +115,7 @@ _SOUND_FACTOR = 0.5
 _TWO_TYPO_FACTOR = 0.4
 _MAX_EXPANSIONS = 24
 _SCAN_UP_TO = 64  # up to this many, a word's records are all scored, not merged best first
-_PRESORTED = 1000  # an index word of this many records or more is ranked when the index is built
+_PRESORTED = 8  # an index word of this many records or more is ranked when the index is built
 _MAX_SOUNDALIKES = 8  # index words kept per phonetic key, the most common first
 _MAX_TWO_TYPO_CHECKS = 64  # candidates checked for two edits, per query word
 LONG_WORD = 8
@@ -478,6 +478,10 @@ def read_code_query(text: str) -> CodeQuery | None:
 class SearchIndex:
     """A token index over records, built once; `search` answers in microseconds.
 
+    Building it also ranks each word's records and finds what each index word stands for
+    (itself, the words it starts, its respellings), so that a word's first query costs no more
+    than the next: about 1.2 s and 53 MB for the shipped catalog.
+
     >>> from proccodes import default_catalog
     >>> index = SearchIndex(default_catalog().values())
     >>> [p.code for p in index.search("disc dye test", limit=1)]
@@ -492,7 +496,9 @@ class SearchIndex:
         "_deletes",
         "_ended",
         "_expanded",
+        "_group",
         "_idf",
+        "_name_heads",
         "_name_ids",
         "_name_keys",
         "_names",
@@ -501,6 +507,7 @@ class SearchIndex:
         "_sounds",
         "_successors",
         "_vocab",
+        "_vocab_expansions",
     )
 
     def __init__(self, records: Iterable[Procedure]) -> None:
@@ -510,6 +517,10 @@ class SearchIndex:
         self._add_ons = frozenset(i for i, r in enumerate(self._records) if _is_add_on(r))
         # ended codes rank as if they matched one word fewer (and after current ones)
         self._ended = frozenset(i for i, r in enumerate(self._records) if r.terminated)
+        # (has ended, is an add-on) as one small number, ordered as the pair is
+        self._group = [
+            (i in self._ended) * 2 + (i in self._add_ons) for i in range(len(self._records))
+        ]
         self._successors = {
             i: tuple(self._codes[c] for c in r.replaced_by if c in self._codes)
             for i, r in enumerate(self._records)
@@ -557,6 +568,13 @@ class SearchIndex:
         self._names = {name: tuple(sorted(ids)) for name, ids in names.items() if name}
         self._name_keys = sorted(self._names)  # for prefixes: bisect over plain strings
         self._name_ids = [self._names[name] for name in self._name_keys]
+        # a name's first word -> where the names of that first word lie in _name_keys (one
+        # stretch: a space sorts before any letter or digit)
+        heads: dict[str, tuple[int, int]] = {}
+        for at, name in enumerate(self._name_keys):
+            head = name.partition(" ")[0]
+            heads[head] = (heads.get(head, (at, at))[0], at + 1)
+        self._name_heads = heads
         # token -> its records best first, made on a token's first single-word query
         self._by_weight: dict[str, list[int]] = {}
         self._vocab = sorted(postings)
@@ -571,11 +589,50 @@ class SearchIndex:
         self._expanded: dict[str, list[tuple[str, float]]] = {}
         # the phonetic index, made on the first misspelt word: (key -> words, deletions -> keys)
         self._sounds: tuple[dict[str, tuple[str, ...]], dict[str, list[str]]] | None = None
-        # the few words of very many records ("family", "surgery"): sorted now, in a few tens of
-        # ms in all, rather than by the first query holding one (ms each, holding a server up)
-        for token in self._vocab:
-            if len(postings[token]) >= _PRESORTED:
-                self._ranked(token)
+        # the records of every word but the rarest, best first, sorted now (some 0.05-0.1 s in
+        # all) rather than by the first query holding the word (up to ms for a common word,
+        # holding a server up); the lists share the records' numbers: 8 bytes a posting
+        self._rank_all()
+        # each index word's expansions, found now (some 0.05-0.1 s) rather than on a word's
+        # first query: the words of a query are mostly index words
+        self._vocab_expansions = self._expand_vocab()
+
+    def _rank_all(self) -> None:
+        """Sort the records of every index word of `_PRESORTED` records or more as `_ranked`
+        does: by `_order`'s key (has ended, is an add-on, -scaled weight, record), here by
+        stable sorts with plain keys, the last column first."""
+        by_group = self._group.__getitem__
+        by_weight, idf = self._by_weight, self._idf
+        for token, found in self._postings.items():
+            if len(found) < _PRESORTED:
+                continue
+            ids = sorted(found)
+            # the weights as `_order` scales them (the scaling may make two equal)
+            scaled = list(map(mul, map(found.__getitem__, ids), repeat(idf[token] * 1.0)))
+            order = sorted(range(len(ids)), key=scaled.__getitem__, reverse=True)
+            ranked = list(map(ids.__getitem__, order))
+            ranked.sort(key=by_group)
+            by_weight[token] = ranked
+
+    def _expand_vocab(self) -> dict[str, list[tuple[str, float]]]:
+        """`_expand` of each index word (but an over-long one): for most, the word and the
+        index words that start with it, found in one pass over the sorted words."""
+        vocab, postings = self._vocab, self._postings
+        found: dict[str, list[tuple[str, float]]] = {}
+        for at, word in enumerate(vocab):
+            if len(word) > MAX_WORD_LENGTH:
+                continue
+            expansions = [(word, 1.0)]
+            if len(word) >= 4:
+                for token in vocab[at + 1 : at + _MAX_EXPANSIONS]:
+                    if not token.startswith(word):
+                        break
+                    expansions.append((token, _PREFIX_FACTOR))
+                rare = len(expansions) == 1 and len(postings[word]) <= _RARE_WORD
+                if rare and not word.isdigit():  # it may be respelt: some 10 us a word
+                    expansions = self._expand(word)
+            found[word] = expansions
+        return found
 
     def _add_synonyms(
         self, names: dict[str, set[int]], postings: dict[str, dict[int, float]]
@@ -738,19 +795,24 @@ class SearchIndex:
         if not key:
             return []
         # every code has a digit: a text without one is words only (the common case, fast)
-        typed = read_code_query(text) if _DIGIT.search(text) else None
+        has_digit = _DIGIT.search(text) is not None
+        typed = read_code_query(text) if has_digit else None
         if typed is not None and typed.partial:  # the codes that start so, in code order
             return [self._records[i] for i in self._code_listing(typed.code, limit)]
         # tiers above word overlap: 4 the code itself, 3.5 its successors if it ended, 3 a
         # whole name, 2 a name or code prefix (built lowest tier first, so that a higher tier
         # overwrites a lower one)
-        code = normalize_code(text) if typed is None else typed.code
-        tiers: dict[int, float] = dict.fromkeys(self._current(self._names_starting(key)), 2)
+        starting = self._names_starting(key)
+        tiers: dict[int, float] = dict.fromkeys(self._current(starting), 2) if starting else {}
+        # without an ASCII digit the text is no code nor a code's start: each has one
+        code = "" if not has_digit else normalize_code(text) if typed is None else typed.code
         # only text shaped like the start of a code can be one ('622', 'J26', '0627')
         if len(code) >= 3 and (code[1:].isdigit() or code[:-1].isdigit()):
             tiers.update(dict.fromkeys(self._codes_starting(code), 2))
-        tiers.update(dict.fromkeys(self._current(self._names.get(key, ())), 3))
-        exact = self._codes.get(code)
+        names = self._names.get(key)
+        if names is not None:
+            tiers.update(dict.fromkeys(self._current(names), 3))
+        exact = self._codes.get(code) if code else None
         if exact is not None:
             tiers.update(dict.fromkeys(self._successors.get(exact, ()), 3.5))
             tiers[exact] = 4
@@ -770,7 +832,8 @@ class SearchIndex:
             order = list(tiers)
             keys = self._rank_keys(words, order, lead=[-tiers[i] for i in order])
             ranked = [key[-1] for key in sorted(keys)]
-        ranked += self._by_words(words, limit, tiers.keys())
+        if len(ranked) < limit:  # the best of the rest by words, as many as are wanted
+            ranked += self._by_words(words, limit - len(ranked), tiers.keys())
         records = self._records
         return [records[i] for i in ranked[:limit]]
 
@@ -858,6 +921,15 @@ class SearchIndex:
         if len(words) == 1:
             return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
+        if len(words) == 2:
+            first, second = words
+            both = (
+                postings[first[0][0]].keys() & postings[second[0][0]].keys()
+                if len(first) == 1 and len(second) == 1
+                else self._in_both(words)
+            )
+            if all(map(exclude.__contains__, both)):  # the common case: no record has both
+                return self._by_either(words, need, exclude)
         matches = [
             postings[e[0][0]].keys()
             if len(e) == 1
@@ -868,6 +940,69 @@ class SearchIndex:
         keys = self._rank_keys(words, list(candidates))
         # the same as nsmallest (keys are unique: each ends with its record), which walks the
         # keys in Python: sorting a few dozen in C is faster
+        best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
+        return [key[-1] for key in best]
+
+    def _in_both(self, words: list[list[tuple[str, float]]]) -> Set[int]:
+        """The records holding both of two query words (some index word each stands for):
+        the smaller word's records (all its index words') probed in each of the other's
+        index words, so a common word's records are never gathered."""
+        postings = self._postings
+        first, second = ([postings[t].keys() for t, _ in e] for e in words)
+        if len(first) == 1 and len(second) == 1:
+            return first[0] & second[0]
+        if sum(map(len, first)) > sum(map(len, second)):
+            first, second = second, first
+        small = first[0] if len(first) == 1 else set().union(*first)
+        if len(second) == 1:
+            return small & second[0]
+        return set().union(*(small & other for other in second))
+
+    def _by_either(
+        self, words: list[list[tuple[str, float]]], need: int, exclude: Collection[int]
+    ) -> list[int]:
+        """`_by_words` for two words that no record (outside ``exclude``) has both of: the same
+        candidates as `_candidates` takes, each ranked by the one word it has, with the same key
+        as `_rank_keys` gives it (its score is that word's alone), without the other word's
+        columns."""
+        # a record's key here is (group, -score, record): its one word matched, the first
+        # columns of `_rank_keys`'s key (one word fewer if ended, has ended, is an add-on)
+        # order records as the group does
+        postings, idf, group = self._postings, self._idf, self._group
+        taken = set(exclude).__contains__ if exclude else None
+        keys: list[tuple[int, float, int]] = []
+        for expansions in words:
+            if len(expansions) == 1:
+                token, factor = expansions[0]
+                ranked = self._ranked(token)
+                ids = (
+                    ranked[:need]
+                    if taken is None
+                    else list(islice(filterfalse(taken, ranked), need))
+                )
+                found, weight = postings[token], idf[token] * factor
+                keys += [(group[i], -(found[i] * weight), i) for i in ids]
+                continue
+            records = [postings[t].keys() for t, _ in expansions]
+            # ``_candidates`` scans a word's records when they are few (no more than the
+            # largest of its index words' records are)
+            if (
+                max(map(len, records)) <= _SCAN_UP_TO
+                and len(union := set().union(*records)) <= _SCAN_UP_TO
+            ):
+                ids = list(union if taken is None else filterfalse(taken, union))
+                columns = [
+                    list(map(mul, map(postings[t].get, ids, repeat(0.0)), repeat(idf[t] * f)))
+                    for t, f in expansions
+                ]
+                keys += zip(
+                    map(group.__getitem__, ids), map(neg, map(max, *columns)), ids, strict=True
+                )
+            else:  # the merged lists' keys: a record's first is its best word's
+                merged = self._merged_keys(expansions)
+                if taken is not None:
+                    merged = (key for key in merged if not taken(key[3]))
+                keys += [(group[key[3]], key[2], key[3]) for key in islice(merged, need)]
         best = sorted(keys)[:need] if len(keys) <= 6 * need else heapq.nsmallest(need, keys)
         return [key[-1] for key in best]
 
@@ -949,13 +1084,19 @@ class SearchIndex:
 
     def _merged(self, expansions: list[tuple[str, float]]) -> Iterator[int]:
         """Several index words' sorted lists merged, each record once, at its best place."""
+        return (key[3] for key in self._merged_keys(expansions))
+
+    def _merged_keys(
+        self, expansions: list[tuple[str, float]]
+    ) -> Iterator[tuple[bool, bool, float, int]]:
+        """`_merged`'s records with their keys (`_order`'s, at each record's best place)."""
         seen: set[int] = set()
         streams = (map(self._order(t, f), self._ranked(t)) for t, f in expansions)
         for key in heapq.merge(*streams):
-            i = key[-1]
+            i = key[3]
             if i not in seen:
                 seen.add(i)
-                yield i
+                yield key
 
     def _current(self, found: Iterable[int]) -> Iterable[int]:
         """``found`` less the ended codes: those rank by their words, after current ones."""
@@ -970,17 +1111,26 @@ class SearchIndex:
         add_ons, ended = self._add_ons, self._ended
         return sorted(range(at, end), key=lambda i: (i in ended, i in add_ons, i))[:limit]
 
-    def _names_starting(self, key: str) -> Iterator[int]:
+    def _names_starting(self, key: str) -> Iterable[int]:
         if len(key) < 3:
-            return
+            return ()
         keys = self._name_keys
-        at = bisect_left(keys, key)
+        head, space, _ = key.partition(" ")
+        if space:  # a name that starts so has the same first word
+            stretch = self._name_heads.get(head)
+            if stretch is None:  # the common case: none has
+                return ()
+            at = bisect_left(keys, key, *stretch)
+        else:
+            at = bisect_left(keys, key)
+        if at == len(keys) or not keys[at].startswith(key):
+            return ()
         stop = at
         for name in keys[at : at + _MAX_EXPANSIONS]:
             if not name.startswith(key):
                 break
             stop += 1
-        yield from chain.from_iterable(self._name_ids[at:stop])
+        return chain.from_iterable(self._name_ids[at:stop])
 
     def _codes_starting(self, code: str) -> Iterator[int]:
         codes = self._code_list
@@ -996,7 +1146,9 @@ class SearchIndex:
         shared: callers only read it."""
         found = self._expanded.get(word)
         if found is None:
-            found = self._expand(word)
+            found = self._vocab_expansions.get(word)
+            if found is None:
+                found = self._expand(word)
             if len(self._expanded) < _MAX_CACHED_WORDS and len(word) <= MAX_WORD_LENGTH:
                 self._expanded[word] = found
         return found
