@@ -632,6 +632,17 @@ PARAMS = [
 ]
 
 
+@pytest.mark.parametrize("path", ["/codes/0/", "/codes/62290/", "/search/", "/fhir/metadata/"])
+def test_a_trailing_slash_is_a_json_404_not_a_bare_redirect(path):
+    status, body = _asgi("GET", path, b"")
+    assert status == 404, (path, status, body[:200])
+    answer = json.loads(body)
+    if path.startswith("/fhir/"):
+        assert answer["resourceType"] == "OperationOutcome"
+    else:
+        assert answer["error"] == "not_found"
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     route=st.sampled_from(ROUTES),

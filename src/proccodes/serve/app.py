@@ -828,6 +828,9 @@ def build(
             Exception: server_error,
         },
     )
+    # A path with a trailing slash is not an endpoint: a JSON 404 that says so, not Starlette's
+    # empty-bodied 307 to an absolute URL built from the Host header (wrong behind a proxy).
+    app.router.redirect_slashes = False
     # CORS answers vary with the Origin header: with CORS on, such requests bypass the cache
     app.add_middleware(
         _Guard, state=state, max_query_chars=max_query_chars, cors=bool(cors_origins)
