@@ -482,8 +482,9 @@ class SearchIndex:
     (itself, the words it starts, its respellings), so that a word's first query costs no more
     than the next: about 1.2 s and 53 MB for the shipped catalog.
 
-    >>> from proccodes import default_catalog
-    >>> index = SearchIndex(default_catalog().values())
+    >>> import proccodes
+    >>> from proccodes.catalog import curated_index
+    >>> index = SearchIndex(proccodes.get(code) for code in curated_index())  # curated only
     >>> [p.code for p in index.search("disc dye test", limit=1)]
     ['62290']
     """
@@ -743,8 +744,9 @@ class SearchIndex:
         ``params`` holds the rules' constants (stop words, factors, limits, dose units,
         contrast words, tiers).
 
-        >>> from proccodes import default_catalog
-        >>> data = SearchIndex(default_catalog().values()).export()
+        >>> import proccodes
+        >>> from proccodes.catalog import curated_index
+        >>> data = SearchIndex(proccodes.get(code) for code in curated_index()).export()
         >>> data["params"]["prefix_factor"], data["codes"][data["names"]["discogram"][0]]
         (0.7, '62290')
         """
@@ -785,8 +787,10 @@ class SearchIndex:
     def search(self, text: str, *, limit: int = 10) -> list[Procedure]:
         """Up to ``limit`` records for ``text``, best first; ``[]`` when nothing matches.
 
-        >>> from proccodes import default_catalog
-        >>> [p.code for p in SearchIndex(default_catalog().values()).search("62290")]
+        >>> import proccodes
+        >>> from proccodes.catalog import curated_index
+        >>> index = SearchIndex(proccodes.get(code) for code in curated_index())
+        >>> [p.code for p in index.search("62290")]
         ['62290']
         """
         if not isinstance(text, str) or not isinstance(limit, int) or limit <= 0:
