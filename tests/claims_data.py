@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from proccodes import Catalog
+from proccodes.claims import ClaimLine
 from proccodes.codes import CodeKind, CodeSystem
 from proccodes.records import (
     Bilateral,
@@ -125,3 +128,18 @@ def write_tables(folder: Path) -> tuple[Path, Path]:
 def tables(folder: Path) -> tuple[PtpTable, MueTable]:
     ptp, mue = write_tables(folder)
     return load_ptp(ptp), load_mue(mue)
+
+
+def frame_of(lines: Sequence[ClaimLine], **extra: Sequence[Any]) -> Any:
+    """The claim lines as the DataFrame check_frame reads (claim, date, code, modifiers as
+    text, units), plus ``extra`` columns; needs pandas."""
+    import pandas as pd
+
+    columns: dict[str, Sequence[Any]] = {
+        "claim": [x.claim for x in lines],
+        "date": [x.date.isoformat() for x in lines],
+        "code": [x.code for x in lines],
+        "modifiers": [" ".join(x.modifiers) for x in lines],
+        "units": [x.units for x in lines],
+    }
+    return pd.DataFrame({**columns, **extra})

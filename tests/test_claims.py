@@ -31,18 +31,10 @@ def _lines(specs: list[Spec]) -> list[ClaimLine]:
 
 
 def _frame_check(lines: list[ClaimLine], **kw: Any) -> list[Finding]:
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     from proccodes.claims import check_frame, findings_from_frame
 
-    frame = pd.DataFrame(
-        {
-            "claim": [x.claim for x in lines],
-            "date": [x.date.isoformat() for x in lines],
-            "code": [x.code for x in lines],
-            "modifiers": [" ".join(x.modifiers) for x in lines],
-            "units": [x.units for x in lines],
-        }
-    )
+    frame = claims_data.frame_of(lines)
     if any(x.provider is not None for x in lines):
         frame["provider"] = [x.provider for x in lines]
     return findings_from_frame(check_frame(frame, **kw))

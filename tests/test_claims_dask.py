@@ -19,15 +19,7 @@ pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, a Spark ses
 
 
 def _frame(lines: list) -> object:  # type: ignore[type-arg]
-    return pd.DataFrame(
-        {
-            "claim": [x.claim for x in lines],
-            "date": [x.date.isoformat() for x in lines],
-            "code": [x.code for x in lines],
-            "modifiers": [" ".join(x.modifiers) for x in lines],
-            "units": [x.units for x in lines],
-        }
-    )
+    return claims_data.frame_of(lines)
 
 
 @pytest.fixture(scope="module")

@@ -36,20 +36,14 @@ def test_scattered_claims_give_the_oracle_findings() -> None:
 
 
 def test_lines_numbered_by_a_column_give_the_oracle_findings() -> None:
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     from proccodes.claims import check_frame, findings_from_frame
 
     lines = generated_lines(3000, seed=12)
-    frame = pd.DataFrame(
-        {
-            "claim": [x.claim for x in lines],
-            "date": [x.date.isoformat() for x in lines],
-            "code": [x.code for x in lines],
-            "modifiers": [" ".join(x.modifiers) for x in lines],
-            "units": [x.units for x in lines],
-            "provider": [x.provider for x in lines],
-            "n": [2 * i + 7 for i in range(len(lines))],
-        }
+    frame = claims_data.frame_of(
+        lines,
+        provider=[x.provider for x in lines],
+        n=[2 * i + 7 for i in range(len(lines))],
     )
     expected = [
         attrs.evolve(f, lines=tuple(2 * i + 7 for i in f.lines)) for f in exhaustive(lines, **kw())

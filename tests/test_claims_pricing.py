@@ -12,6 +12,8 @@ import pytest
 from proccodes.claims import ClaimLine, check
 from proccodes.fees import FeeError, price
 
+from . import claims_data
+
 DAY = date(2025, 11, 3)
 SAMPLES = [  # code, modifiers, units, place of service, locality
     ("99214", "", 1, "11", "10112-00"),
@@ -62,23 +64,17 @@ def test_a_claim_ranks_its_procedures_and_totals_them() -> None:
 
 
 def test_frame_path_prices_as_the_line_path() -> None:
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     from proccodes.claims import check_frame
 
     lines = [
         ClaimLine(claim=f"C{i // 2}", date=DAY, code=c, modifiers=m, units=u, place_of_service=pos)
         for i, (c, m, u, pos, _) in enumerate(SAMPLES)
     ]
-    frame = pd.DataFrame(
-        {
-            "claim": [x.claim for x in lines],
-            "date": [x.date.isoformat() for x in lines],
-            "code": [x.code for x in lines],
-            "modifiers": [" ".join(x.modifiers) for x in lines],
-            "units": [x.units for x in lines],
-            "place_of_service": [int(x.place_of_service or 0) for x in lines],  # read as numbers
-            "locality": [s[4] for s in SAMPLES],
-        }
+    frame = claims_data.frame_of(
+        lines,
+        place_of_service=[int(x.place_of_service or 0) for x in lines],  # read as numbers
+        locality=[s[4] for s in SAMPLES],
     )
     priced = check_frame(frame, price=True)
     for i, (line, sample) in enumerate(zip(lines, SAMPLES, strict=True)):
