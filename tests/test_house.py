@@ -237,3 +237,21 @@ def test_the_repository_names_the_data_file() -> None:
         p.startswith("record 64628: ") and p.endswith("@ 64628.billing.unit_of_service")
         for p in caught.value.problems
     )
+
+
+def test_a_fee_schedule_lookup_of_a_code_it_lacks_names_the_release() -> None:
+    """`FeeSchedule[code]` is a public mapping: a code it lacks is an UnknownCodeError (a
+    KeyError) that names the release, not a bare KeyError('99999'); it pickles with its table."""
+    import pickle
+    from pathlib import Path
+
+    from proccodes.errors import UnknownCodeError
+    from proccodes.sources.pfs import load_pfs
+
+    schedule = load_pfs(Path(__file__).parent / "data" / "pfs_excerpt.csv")
+    with pytest.raises(UnknownCodeError) as caught:
+        schedule["99999"]
+    assert isinstance(caught.value, KeyError)
+    assert str(caught.value) == f"code '99999' is not in the fee schedule {schedule.release}"
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (again.code, again.where) == ("99999", caught.value.where)

@@ -149,20 +149,26 @@ class InvalidCodeKeyError(InvalidCodeError, KeyError):
 
 
 class UnknownCodeError(ProcCodesError, KeyError):
-    """A well-formed code that the catalog does not hold.
+    """A well-formed code that the catalog (or another table keyed by code) does not hold.
 
-    ``suggestions`` lists codes the catalog does hold that are close to it.
+    ``suggestions`` lists codes the catalog does hold that are close to it; ``where`` names
+    the table when it is not the catalog.
 
     >>> str(UnknownCodeError("62229", suggestions=("62290", "62291")))
     "code '62229' is not in the catalog; did you mean 62290 or 62291?"
+    >>> str(UnknownCodeError("99999", where="the fee schedule RVU25D"))
+    "code '99999' is not in the fee schedule RVU25D"
     """
 
-    _FIELDS = (("code",), ("suggestions",))
+    _FIELDS = (("code",), ("suggestions", "where"))
 
-    def __init__(self, code: str, *, suggestions: Iterable[str] = ()) -> None:
+    def __init__(
+        self, code: str, *, suggestions: Iterable[str] = (), where: str = "the catalog"
+    ) -> None:
         self.code = code
         self.suggestions = tuple(suggestions)
-        message = f"code {quote(code)} is not in the catalog"
+        self.where = where
+        message = f"code {quote(code)} is not in {where}"
         if self.suggestions:
             message += "; did you mean " + _or_list(self.suggestions) + "?"
         super().__init__(message)

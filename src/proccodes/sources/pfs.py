@@ -85,7 +85,7 @@ from enum import Enum, StrEnum
 from typing import Any, NoReturn
 
 from .._schema import pfs_columns
-from ..errors import ArgumentTypeError
+from ..errors import ArgumentTypeError, UnknownCodeError
 from ..records import PfsFacts
 from ._files import Findings, long_line, open_quote, read_input, split_csv_line, split_lines
 from ._files import too_long as long_line_message
@@ -466,7 +466,11 @@ class FeeSchedule(Mapping[str, PfsFacts]):
         return found
 
     def __getitem__(self, code: str) -> PfsFacts:
-        rest = self._rows[code]
+        try:
+            rest = self._rows[code]
+        except KeyError:
+            where = f"the fee schedule {self.release}"
+            raise UnknownCodeError(code, where=where) from None
         found = self._built.get(rest)
         return found if found is not None else self._facts("", rest)
 
