@@ -9,12 +9,15 @@ LCD, billing article, IOM), or, for a CPT convention, the AMA CPT codebook guide
 
 from __future__ import annotations
 
+import csv
 from urllib.parse import urlsplit
 
 import pytest
 
 from proccodes import Procedure, default_catalog
 from proccodes.records import Source
+
+from .conftest import SHARED
 
 # Sites of secondary coding commentary: never enough on their own for a billing fact.
 SECONDARY_CODING_DOMAINS = (
@@ -104,3 +107,53 @@ def test_bone_graft_notes_keep_medicare_bundling() -> None:
         texts = " ".join(n.text for n in b.notes)
         assert "status B" in texts
         assert "Medicare" in texts
+
+
+# The CMS files behind the rewritten notes (read from ../shared; skipped when absent).
+RBCS_FILE = SHARED / "data" / "cms-rbcs" / "RBCS_RY_2025.csv"
+PFS_FILE = SHARED / "data" / "cms-pfs-rvu" / "RVU25D" / "PPRRVU2025_Oct.csv"
+
+
+def rbcs_dates(code: str) -> tuple[str, str]:
+    with RBCS_FILE.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["hcpcs_cd"] == code:
+                return row["hcpcs_cd_add_dt"], row["hcpcs_cd_end_dt"]
+    raise AssertionError(f"{code} not in RBCS")
+
+
+def pfs_status_global(code: str) -> tuple[str, str]:
+    with PFS_FILE.open(newline="", encoding="latin-1") as handle:
+        for row in csv.reader(handle):
+            if row and row[0] == code and not row[1]:
+                return row[3], row[14]  # status, global days (never the DESCRIPTION)
+    raise AssertionError(f"{code} not in the PFS")
+
+
+@pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs ../shared (CMS RBCS file)")
+def test_vertebroplasty_imaging_codes_ended_when_22510_22515_began() -> None:
+    for old in ("72291", "72292"):
+        assert rbcs_dates(old)[1] == "12/31/2014"
+    for new in ("22510", "22511", "22512", "22513", "22514", "22515"):
+        assert rbcs_dates(new)[0] == "01/01/2015"
+        b = default_catalog()[new].billing
+        assert b is not None
+        (note,) = [n for n in b.notes if n.text.startswith("Imaging guidance")]
+        assert "31 December 2014" in note.text
+        assert "cms-rbcs-2025" in note.sources
+
+
+@pytest.mark.skipif(not RBCS_FILE.is_file(), reason="needs ../shared (CMS RBCS file)")
+def test_combined_fusion_codes_date_from_2012() -> None:
+    for code in ("22633", "22634"):
+        assert rbcs_dates(code)[0] == "01/01/2012"
+
+
+@pytest.mark.skipif(not PFS_FILE.is_file(), reason="needs ../shared (CMS PFS file)")
+def test_pfs_facts_behind_the_rewritten_notes() -> None:
+    # Trigger point injections are minor procedures (0-day global): NCCI ch. I, section D.
+    assert pfs_status_global("20552") == ("A", "000")
+    assert pfs_status_global("20553") == ("A", "000")
+    # Medicare bundles the allograft and local autograft codes (status B).
+    assert pfs_status_global("20930")[0] == "B"
+    assert pfs_status_global("20936")[0] == "B"
