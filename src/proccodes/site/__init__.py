@@ -52,11 +52,10 @@ from typing import Any
 
 import attrs
 
-from .._describe import HCPCS_FACT_FIELDS
 from .._schema import labels
 from ..catalog import Catalog, default_catalog
 from ..errors import ArgumentTypeError, ArgumentValueError, DataError
-from ..records import PfsFacts, Procedure, Statement
+from ..records import HcpcsFacts, PfsFacts, Procedure, Statement
 
 __all__ = ["SiteSummary", "build_site", "range_of", "search_data"]
 
@@ -589,12 +588,12 @@ class _Site:
         if facts is None:
             return []
         rows = []
-        for name in HCPCS_FACT_FIELDS:
+        for name, label in _HCPCS_FIELDS.items():
             value = getattr(facts, name)
             if value in (None, (), ""):
                 continue
             text = ", ".join(value) if isinstance(value, tuple) else _label(value)
-            rows.append((name.replace("_", " ").capitalize(), text))
+            rows.append((label, text))
         return rows
 
     def url(self, code: str) -> str | None:
@@ -753,6 +752,8 @@ def _number(value: float | None) -> str:
 
 # The PFS facts a page shows, with their labels: from the fields' metadata (records.PfsFacts).
 _PFS_FIELDS: Mapping[str, str] = labels(PfsFacts)
+_HCPCS_FIELDS: Mapping[str, str] = labels(HcpcsFacts)
+"""The HCPCS file facts a record page shows, with their labels (``BETOS``, ``ASC group``)."""
 
 
 def _pfs_words(name: str, value: Any) -> str:
