@@ -318,7 +318,8 @@ def test_a_curated_hcpcs_page_shows_the_public_official_texts(site):
     assert "From the CMS HCPCS file" in text
     assert "CPT® is a registered trademark" not in text.split("<footer")[0]
     # the HCPCS facts carry their schema labels, not the capitalised field names
-    assert "<dt>BETOS</dt>" in text and "<dt>Betos</dt>" not in text
+    assert "<dt>BETOS</dt>" in text
+    assert "<dt>Betos</dt>" not in text
 
 
 def test_text_from_a_catalog_is_escaped(tmp_path):
