@@ -50,7 +50,7 @@ def catalog_json(catalog: Mapping[str, Procedure]) -> dict[str, Any]:
     loader's warnings (if any) under ``warnings``.
     """
     from ._args import check_mapping_of_records
-    from ._convert import SCHEMA_VERSION, converter
+    from ._convert import SCHEMA_VERSION
     from .errors import DataError
 
     check_mapping_of_records("catalog", catalog)
@@ -65,11 +65,11 @@ def catalog_json(catalog: Mapping[str, Procedure]) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "release": release,
         "as_of": as_of.isoformat(),
-        "procedures": [converter.unstructure(r) for r in catalog.values()],
+        "procedures": [_plain_record(r) for r in catalog.values()],
     }
     modifiers = getattr(catalog, "modifiers", {})
     if modifiers:
-        doc["modifiers"] = [converter.unstructure(m) for m in modifiers.values()]
+        doc["modifiers"] = [_plain_record(m) for m in modifiers.values()]
     warnings = getattr(catalog, "warnings", ())
     if warnings:
         doc["warnings"] = list(warnings)
@@ -307,7 +307,7 @@ def _record_data(record: Procedure, *, native: bool) -> dict[str, Any]:
         from ._args import check_type
 
         check_type("record", record, Procedure, "a Procedure")
-    return _plain_procedure(record, native=native)
+    return _plain_record(record, native=native)
 
 
 def _described(
@@ -386,19 +386,21 @@ def _plain_function(cls: type, hooks: dict[str, Any], native: bool) -> Any:
     return hooks[f"plain_{cls.__name__}"]
 
 
-def _plain_procedure(record: Procedure, *, native: bool = False) -> dict[str, Any]:
-    """``record`` as the converter unstructures it (``native``: with dates, enumerations and
-    tuples left for orjson), by a function generated on first use (a race only generates it
-    twice)."""
-    function = _plain_procedure_fns[native]
+def _plain_record(record: Any, *, native: bool = False) -> dict[str, Any]:
+    """``record`` (a `Procedure`, `Modifier` or other record) as the converter
+    (`proccodes._convert.converter`) unstructures it (``native``: with dates, enumerations and
+    tuples left for orjson), by a function generated per class on first use (a race only
+    generates it twice)."""
+    key = (type(record), native)
+    function = _plain_record_fns.get(key)
     if function is None:
         hooks: dict[str, Any] = {"__builtins__": {"list": list, "map": map}}
-        function = _plain_procedure_fns[native] = _plain_function(Procedure, hooks, native)
+        function = _plain_record_fns[key] = _plain_function(type(record), hooks, native)
     found: dict[str, Any] = function(record)
     return found
 
 
-_plain_procedure_fns: dict[bool, Any] = {False: None, True: None}
+_plain_record_fns: dict[tuple[type, bool], Any] = {}
 
 
 _WRAPPER = {
