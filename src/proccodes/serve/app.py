@@ -556,14 +556,16 @@ def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int,
     _check_version(catalog, _one(params, "version"))
     on = _date(params, "date")
     wanted = params.get("property")
-    texts = state.lookups
+    texts = state.lookups  # precomputed plain answers: for no property or date, as of today
     if (
-        wanted is None
-        and on is None
-        and texts is not None
-        and texts.catalog is catalog
-        and texts.day == date.today()
+        wanted is not None
+        or on is not None
+        or texts is None
+        or texts.catalog is not catalog
+        or texts.day != date.today()
     ):
+        texts = None
+    if texts is not None:
         # a catalog's codes are canonical (validate_code gives each back as it is): a code
         # written as the catalog writes it needs no second validation
         found = texts.get(code)
@@ -575,8 +577,8 @@ def _lookup_answer(state: _State, params: Mapping[str, list[str]]) -> tuple[int,
         raise ApiError(400, "invalid_code", exc.reason, "code-invalid") from None
     if system is not None and canonical.system is not system:
         raise ApiError(404, "unknown_code", f"{canonical.code} is not in {fhir.SYSTEM_URI[system]}")
-    if wanted is None and on is None and texts is not None and texts.catalog is catalog:
-        found = texts.get(canonical.code) if texts.day == date.today() else None
+    if texts is not None:
+        found = texts.get(canonical.code)
         if found is not None:
             return 200, found
     answer = fhir.lookup(catalog, canonical.code, on=on, properties=wanted)
