@@ -926,12 +926,7 @@ class SearchIndex:
             return list(islice(filterfalse(exclude.__contains__, self._best_first(words[0])), need))
         postings = self._postings
         if len(words) == 2:
-            first, second = words
-            both = (
-                postings[first[0][0]].keys() & postings[second[0][0]].keys()
-                if len(first) == 1 and len(second) == 1
-                else self._in_both(words)
-            )
+            both = self._in_both(words)
             if all(map(exclude.__contains__, both)):  # the common case: no record has both
                 return self._by_either(words, need, exclude)
         matches = [
